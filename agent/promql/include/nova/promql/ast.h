@@ -1,0 +1,180 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "nova/core/result.h"
+#include "nova/core/time.h"
+#include "nova/promql/value.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace nova::promql {
+
+/// Byte offsets [start, end) of a node in the query text; errors map them to line:column.
+struct PositionRange {
+  int start = 0;
+  int end = 0;
+};
+
+enum class MatchOp { kEqual, kNotEqual, kRegexMatch, kRegexNoMatch };
+
+/// A label matcher. Regular expressions are RE2, fully anchored as in Prometheus.
+class Matcher {
+ public:
+  /// Fails when a regular expression does not compile (the message says why).
+  static Result<Matcher> create(MatchOp op, std::string name, std::string value);
+
+  bool matches(std::string_view value) const;
+  MatchOp op() const { return op_; }
+  const std::string& name() const { return name_; }
+  const std::string& value() const { return value_; }
+
+ private:
+  Matcher(MatchOp op, std::string name, std::string value);
+  MatchOp op_;
+  std::string name_;
+  std::string value_;
+  std::shared_ptr<const re2::RE2> regex_;
+};
+
+enum class BinaryOp {
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kPow,
+  kEql,
+  kNeq,
+  kGtr,
+  kLss,
+  kGte,
+  kLte,
+  kAnd,
+  kOr,
+  kUnless,
+  kAtan2,
+};
+
+bool isComparison(BinaryOp op);
+bool isSetOperator(BinaryOp op);
+std::string_view toString(BinaryOp op);
+
+enum class AggregateOp {
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kCount,
+  kGroup,
+  kStddev,
+  kStdvar,
+  kTopk,
+  kBottomk,
+  kQuantile,
+  kCountValues,
+  kLimitk,
+  kLimitRatio,
+};
+
+std::string_view toString(AggregateOp op);
+
+/// How the two sides of a binary operation between vectors are matched.
+struct VectorMatching {
+  enum class Cardinality { kOneToOne, kManyToOne, kOneToMany, kManyToMany };
+  Cardinality card = Cardinality::kOneToOne;
+  /// true for `on(...)`, false for `ignoring(...)` (or no modifier).
+  bool on = false;
+  std::vector<std::string> labels;
+  /// Extra labels of group_left/group_right.
+  std::vector<std::string> include;
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct NumberLiteral {
+  double value = 0;
+};
+
+struct StringLiteral {
+  std::string value;
+};
+
+struct VectorSelector {
+  /// The metric name if written outside braces (also present as a __name__ matcher).
+  std::string name;
+  std::vector<Matcher> matchers;
+  DurationMs offset = 0;
+  /// `@ <timestamp>` in milliseconds, when given.
+  std::optional<TimestampMs> at;
+};
+
+struct MatrixSelector {
+  VectorSelector selector;
+  DurationMs range = 0;
+};
+
+struct Subquery {
+  ExprPtr expr;
+  DurationMs range = 0;
+  DurationMs step = 0;
+  DurationMs offset = 0;
+};
+
+struct Call {
+  std::string function;
+  std::vector<ExprPtr> args;
+};
+
+struct Aggregate {
+  AggregateOp op = AggregateOp::kSum;
+  ExprPtr expr;
+  /// The parameter of topk, quantile, count_values...; null for the others.
+  ExprPtr param;
+  std::vector<std::string> grouping;
+  bool without = false;
+};
+
+struct Binary {
+  BinaryOp op = BinaryOp::kAdd;
+  ExprPtr lhs;
+  ExprPtr rhs;
+  /// Comparison with the `bool` modifier.
+  bool returnBool = false;
+  /// Set when both sides are vectors.
+  std::optional<VectorMatching> matching;
+};
+
+struct Unary {
+  bool negate = false;
+  ExprPtr expr;
+};
+
+struct Paren {
+  ExprPtr expr;
+};
+
+struct Expr {
+  std::variant<NumberLiteral, StringLiteral, VectorSelector, MatrixSelector, Subquery, Call,
+               Aggregate, Binary, Unary, Paren>
+      node;
+  PositionRange pos;
+
+  /// The type the expression evaluates to.
+  ValueType type() const;
+};
+
+/// A compact canonical dump of the tree for golden tests, e.g.
+/// `sum by (job) (rate(http_requests_total{job="api"}[5m]))`: the expression printed back
+/// as PromQL with every optional part normalised.
+std::string toString(const Expr& expr);
+
+}  // namespace nova::promql

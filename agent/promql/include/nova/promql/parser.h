@@ -1,0 +1,51 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "nova/core/result.h"
+#include "nova/promql/ast.h"
+
+namespace nova::promql {
+
+/// A syntax or type error at a place in the query.
+struct ParseError {
+  int line = 1;    ///< 1-based line in the query text
+  int column = 1;  ///< 1-based column (in bytes)
+  std::string message;
+
+  /// "1:17: unknown function ratee; did you mean rate?"
+  std::string toString() const;
+};
+
+/// Options for what the parser accepts.
+struct ParseOptions {
+  /// When false, constructs outside the local engine's subset (subqueries, @, unknown or
+  /// unsupported functions and aggregations) are refused with
+  /// "... is not supported by the local engine; use source: prometheus".
+  bool allowOutsideSubset = false;
+};
+
+/// The parsed query or where and why it is wrong. Type-checks as Prometheus does
+/// (e.g. "expected type range vector in call to function rate, got instant vector").
+class ParseResult {
+ public:
+  ParseResult(ExprPtr expr) : expr_(std::move(expr)) {}        // NOLINT: implicit by design
+  ParseResult(ParseError error) : error_(std::move(error)) {}  // NOLINT: implicit by design
+  bool ok() const { return expr_ != nullptr; }
+  const Expr& expr() const { return *expr_; }
+  ExprPtr release() { return std::move(expr_); }
+  const ParseError& error() const { return error_; }
+
+ private:
+  ExprPtr expr_;
+  ParseError error_;
+};
+
+ParseResult parse(std::string_view query, const ParseOptions& options = {});
+
+/// Parses a series selector such as `up{job="api"}` into matchers (for `absent`, the
+/// series notation of tests, and the HTTP API).
+Result<std::vector<Matcher>> parseSelector(std::string_view text);
+
+}  // namespace nova::promql

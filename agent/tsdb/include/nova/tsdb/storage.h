@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "nova/core/labels.h"
+#include "nova/core/sample.h"
+#include "nova/core/time.h"
+
+namespace nova::tsdb {
+
+/// Dense handle of a series inside one Storage; stable for the Storage's lifetime.
+using SeriesId = std::uint32_t;
+
+/// Bounds that keep the store's memory fixed however hostile the target is.
+struct Limits {
+  /// Samples older than (newest appended timestamp - retention) are dropped. 0 keeps all
+  /// (for replaying test data).
+  DurationMs retention = 15 * kMinute;
+  /// New series beyond this count are refused; existing ones keep receiving samples.
+  std::size_t maxSeries = 100'000;
+  /// Approximate bytes for labels and samples together; new series are refused beyond it.
+  std::size_t maxBytes = std::size_t{256} << 20;
+};
+
+/// Counters describing the store, for the agent's own /metrics.
+struct Stats {
+  std::size_t series = 0;
+  std::size_t samples = 0;
+  std::size_t bytes = 0;
+  std::uint64_t rejectedSeries = 0;
+  std::uint64_t rejectedSamples = 0;
+};
+
+/// In-memory short-term store: one time-ordered sample buffer per series, with retention.
+/// Not thread-safe; the agent owns it from one thread.
+class Storage {
+ public:
+  explicit Storage(Limits limits = {});
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  /// The id of the series with exactly these labels, creating it if needed. nullopt when a
+  /// limit refuses a new series (counted in Stats::rejectedSeries).
+  std::optional<SeriesId> getOrCreate(const Labels& labels);
+  /// The id of an existing series.
+  std::optional<SeriesId> find(const Labels& labels) const;
+
+  /// Appends a sample. A timestamp older than the series' newest is inserted in order; an
+  /// equal timestamp replaces the value. A stale NaN is stored like any other value.
+  void append(SeriesId id, TimestampMs t, double v);
+
+  const Labels& labels(SeriesId id) const;
+  /// All samples of a series, ascending by timestamp, contiguous.
+  std::span<const Sample> samples(SeriesId id) const;
+  /// Series whose metric name is `name` (an index, so selectors with a name are cheap).
+  std::span<const SeriesId> seriesWithName(std::string_view name) const;
+  /// Calls `fn` for every series.
+  void forEachSeries(const std::function<void(SeriesId, const Labels&)>& fn) const;
+
+  Stats stats() const;
+  const Limits& limits() const;
+  /// Drops every series (promqltest `clear`).
+  void clear();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nova::tsdb
