@@ -5,7 +5,9 @@
 namespace nova {
 namespace {
 
-bool byName(const Label& a, const Label& b) { return a.name < b.name; }
+bool byName(const Label& a, const Label& b) {
+  return a.name < b.name;
+}
 
 std::vector<Label> normalize(std::vector<Label> labels) {
   // Stable sort keeps input order among equal names so that "last wins" below holds.
@@ -134,7 +136,9 @@ LabelsBuilder& LabelsBuilder::set(std::string_view name, std::string_view value)
   return *this;
 }
 
-LabelsBuilder& LabelsBuilder::remove(std::string_view name) { return set(name, {}); }
+LabelsBuilder& LabelsBuilder::remove(std::string_view name) {
+  return set(name, {});
+}
 
 LabelsBuilder& LabelsBuilder::keepOnly(const std::vector<std::string>& names) {
   std::erase_if(labels_, [&](const Label& l) {
@@ -143,7 +147,9 @@ LabelsBuilder& LabelsBuilder::keepOnly(const std::vector<std::string>& names) {
   return *this;
 }
 
-Labels LabelsBuilder::build() const { return Labels::fromUnsorted(labels_); }
+Labels LabelsBuilder::build() const {
+  return Labels::fromUnsorted(labels_);
+}
 
 void appendEscapedLabelValue(std::string& out, std::string_view value) {
   for (char c : value) {

@@ -1,6 +1,7 @@
+#include "nova/core/labels.h"
+
 #include <doctest/doctest.h>
 
-#include "nova/core/labels.h"
 #include "nova/core/sample.h"
 #include "nova/core/suggest.h"
 

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "nova/core/time.h"
+
+#include <doctest/doctest.h>
 
 using nova::DurationMs;
 using nova::parseDuration;

@@ -12,8 +12,12 @@ namespace nova {
 /// told apart from an ordinary NaN by its bits.
 inline constexpr std::uint64_t kStaleNaNBits = 0x7ff0000000000002ULL;
 
-inline double staleNaN() { return std::bit_cast<double>(kStaleNaNBits); }
-inline bool isStaleNaN(double v) { return std::bit_cast<std::uint64_t>(v) == kStaleNaNBits; }
+inline double staleNaN() {
+  return std::bit_cast<double>(kStaleNaNBits);
+}
+inline bool isStaleNaN(double v) {
+  return std::bit_cast<std::uint64_t>(v) == kStaleNaNBits;
+}
 
 /// One float sample of one series.
 struct Sample {

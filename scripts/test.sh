@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test, in two stages:
+#   1. the regular build: unit, conformance, scenario, fuzz-corpus and integration tests;
+#   2. the unit tests again, built with -fsanitize=address,undefined.
+# Installs missing Debian packages first. Usage: scripts/test.sh [--no-sanitize]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+jobs=${NOVA_JOBS:-2}
+sanitize=1
+[ "${1:-}" = "--no-sanitize" ] && sanitize=0
+
+scripts/deps.sh build test
+scripts/check-format.sh
+
+echo "== stage 1: build and run all tests"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs" --timeout 600
+
+if [ "$sanitize" = 1 ]; then
+  echo "== stage 2: unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNOVA_SANITIZE=ON >/dev/null
+  cmake --build build-asan -j"$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs"
+fi
