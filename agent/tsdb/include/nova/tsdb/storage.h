@@ -35,10 +35,24 @@ struct Stats {
   std::size_t bytes = 0;
   std::uint64_t rejectedSeries = 0;
   std::uint64_t rejectedSamples = 0;
+  /// Samples dropped from the front of a series to stay within Limits::maxBytes.
+  std::uint64_t evictedSamples = 0;
 };
 
 /// In-memory short-term store: one time-ordered sample buffer per series, with retention.
 /// Not thread-safe; the agent owns it from one thread.
+///
+/// Retention: the cutoff is (newest timestamp appended to any series - retention). Samples
+/// before it are trimmed from a series when it is appended to, and from idle series by a
+/// sweep a few times per retention period; an append before the cutoff is refused and
+/// counted in Stats::rejectedSamples. A series is never removed (ids stay valid) until
+/// clear(); one whose samples all expired holds only its labels.
+///
+/// Memory: Stats::bytes counts label bytes, index overhead and allocated sample capacity.
+/// New series are refused once maxSeries or maxBytes would be exceeded. While bytes exceed
+/// maxBytes, a series appended to keeps at most its even share (maxBytes / series count) of
+/// samples: its oldest are dropped and counted in Stats::evictedSamples. Allocated capacity
+/// can reach about twice maxBytes in that state (vector growth), never more.
 class Storage {
  public:
   explicit Storage(Limits limits = {});
@@ -66,7 +80,12 @@ class Storage {
 
   Stats stats() const;
   const Limits& limits() const;
-  /// Drops every series (promqltest `clear`).
+  /// Number of series, the bound (exclusive) of valid SeriesIds.
+  std::size_t seriesCount() const;
+  /// The newest timestamp ever appended (the retention reference), nullopt when empty.
+  std::optional<TimestampMs> newestTimestamp() const;
+  /// Drops every series (promqltest `clear`) and invalidates every SeriesId. The counters
+  /// rejectedSeries, rejectedSamples and evictedSamples keep counting.
   void clear();
 
  private:

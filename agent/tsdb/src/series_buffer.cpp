@@ -1,0 +1,75 @@
+#include "series_buffer.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace nova::tsdb::detail {
+
+namespace {
+
+// Below this many dead samples compaction is not worth a memmove.
+constexpr std::size_t kMinDeadToCompact = 32;
+
+bool earlier(const Sample& s, TimestampMs t) {
+  return s.t < t;
+}
+
+}  // namespace
+
+SeriesBuffer::Appended SeriesBuffer::append(TimestampMs t, double v) {
+  // Scrapes arrive in order, so the common case is a plain push_back.
+  if (empty() || samples_.back().t < t) {
+    if (head_ > 0 && samples_.size() == samples_.capacity()) {
+      // Reuse the dead prefix instead of letting the vector double.
+      compactIfWorthIt();
+    }
+    samples_.push_back({t, v});
+    return Appended::kAdded;
+  }
+  auto first = samples_.begin() + static_cast<std::ptrdiff_t>(head_);
+  auto it = std::lower_bound(first, samples_.end(), t, earlier);
+  if (it != samples_.end() && it->t == t) {
+    it->v = v;
+    return Appended::kReplaced;
+  }
+  samples_.insert(it, {t, v});
+  return Appended::kAdded;
+}
+
+std::size_t SeriesBuffer::trimBefore(TimestampMs cutoff) {
+  auto first = samples_.begin() + static_cast<std::ptrdiff_t>(head_);
+  auto it = std::lower_bound(first, samples_.end(), cutoff, earlier);
+  auto dropped = static_cast<std::size_t>(std::distance(first, it));
+  head_ += dropped;
+  compactIfWorthIt();
+  return dropped;
+}
+
+std::size_t SeriesBuffer::dropOldest(std::size_t count) {
+  std::size_t dropped = std::min(count, size());
+  head_ += dropped;
+  compactIfWorthIt();
+  return dropped;
+}
+
+void SeriesBuffer::compactIfWorthIt() {
+  if (head_ == samples_.size()) {
+    // Everything is dead: release the memory of a series that stopped reporting.
+    samples_.clear();
+    samples_.shrink_to_fit();
+    head_ = 0;
+    return;
+  }
+  if (head_ < kMinDeadToCompact || head_ * 2 < samples_.size()) {
+    return;
+  }
+  samples_.erase(samples_.begin(), samples_.begin() + static_cast<std::ptrdiff_t>(head_));
+  head_ = 0;
+  // A buffer that shrank for good (retention or byte pressure) gives memory back; the
+  // copy is paid for by the many trims that led here.
+  if (samples_.capacity() > 4 * samples_.size() && samples_.capacity() > 2 * kMinDeadToCompact) {
+    samples_.shrink_to_fit();
+  }
+}
+
+}  // namespace nova::tsdb::detail

@@ -1,0 +1,242 @@
+#include "nova/tsdb/storage.h"
+
+#include <algorithm>
+#include <cassert>
+#include <deque>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "series_buffer.h"
+
+namespace nova::tsdb {
+
+namespace {
+
+struct SeriesEntry {
+  Labels labels;
+  std::size_t hash = 0;
+  std::size_t fixedBytes = 0;  // labels and index overhead, constant for the series' life
+  detail::SeriesBuffer buffer;
+};
+
+// Approximate heap cost of the index structures per series: a hash-set node (next pointer,
+// cached hash, id) and one slot in the name index.
+constexpr std::size_t kIndexBytesPerSeries = 3 * sizeof(void*) + sizeof(SeriesId);
+// Per distinct metric name: the map node, the key and an empty id vector.
+constexpr std::size_t kNameIndexBytes =
+    sizeof(std::string) + sizeof(std::vector<SeriesId>) + 2 * sizeof(void*);
+
+std::size_t fixedBytesOf(const Labels& labels) {
+  std::size_t bytes = sizeof(SeriesEntry) + kIndexBytesPerSeries;
+  for (const Label& label : labels) {
+    bytes += sizeof(Label) + label.name.size() + label.value.size();
+  }
+  return bytes;
+}
+
+// The by-labels index stores only ids; hashing and comparing go through the series table,
+// so each label set is held once. Transparent, so lookups take a Labels directly.
+struct IdHash {
+  using is_transparent = void;
+  const std::deque<SeriesEntry>* table;
+  std::size_t operator()(SeriesId id) const { return (*table)[id].hash; }
+  std::size_t operator()(const Labels& labels) const { return LabelsHash{}(labels); }
+};
+
+struct IdEqual {
+  using is_transparent = void;
+  const std::deque<SeriesEntry>* table;
+  bool operator()(SeriesId a, SeriesId b) const { return a == b; }
+  bool operator()(const Labels& a, SeriesId b) const { return a == (*table)[b].labels; }
+  bool operator()(SeriesId a, const Labels& b) const { return (*table)[a].labels == b; }
+};
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace
+
+struct Storage::Impl {
+  explicit Impl(Limits l) : limits(l), byLabels(0, IdHash{&series}, IdEqual{&series}) {}
+
+  TimestampMs cutoff() const {
+    if (limits.retention <= 0 || !hasNewest) {
+      return std::numeric_limits<TimestampMs>::min();
+    }
+    return newest - limits.retention;
+  }
+
+  // Applies `op` to one series' buffer and keeps the byte and sample totals exact.
+  template <typename Op>
+  void mutate(SeriesEntry& entry, Op&& op) {
+    bytes -= entry.buffer.allocatedBytes();
+    samples -= entry.buffer.size();
+    op(entry.buffer);
+    bytes += entry.buffer.allocatedBytes();
+    samples += entry.buffer.size();
+  }
+
+  // Under byte pressure a series may keep only its even share of the budget; the oldest
+  // samples go first. Without pressure series grow freely (bounded by retention).
+  void enforceShare(SeriesEntry& entry) {
+    if (bytes <= limits.maxBytes || series.empty()) {
+      return;
+    }
+    std::size_t share = limits.maxBytes / series.size();
+    std::size_t keep = std::max<std::size_t>(1, share / sizeof(Sample));
+    if (entry.buffer.size() > keep) {
+      mutate(entry,
+             [&](detail::SeriesBuffer& b) { evictedSamples += b.dropOldest(b.size() - keep); });
+    }
+  }
+
+  // Series that stopped receiving samples are trimmed here, a few times per retention
+  // period, so their memory is released without a per-append scan.
+  void maybeSweep() {
+    if (limits.retention <= 0 || newest < nextSweep) {
+      return;
+    }
+    TimestampMs limit = cutoff();
+    for (SeriesEntry& entry : series) {
+      if (!entry.buffer.empty() && entry.buffer.live().front().t < limit) {
+        mutate(entry, [&](detail::SeriesBuffer& b) { b.trimBefore(limit); });
+      }
+    }
+    nextSweep = newest + std::max<DurationMs>(limits.retention / 4, kSecond);
+  }
+
+  Limits limits;
+  std::deque<SeriesEntry> series;  // a deque keeps labels() references stable on growth
+  std::unordered_set<SeriesId, IdHash, IdEqual> byLabels;
+  std::unordered_map<std::string, std::vector<SeriesId>, StringHash, std::equal_to<>> byName;
+  bool hasNewest = false;
+  TimestampMs newest = 0;
+  TimestampMs nextSweep = std::numeric_limits<TimestampMs>::min();
+  std::size_t bytes = 0;
+  std::size_t samples = 0;
+  std::uint64_t rejectedSeries = 0;
+  std::uint64_t rejectedSamples = 0;
+  std::uint64_t evictedSamples = 0;
+};
+
+Storage::Storage(Limits limits) : impl_(std::make_unique<Impl>(limits)) {}
+
+Storage::~Storage() = default;
+
+std::optional<SeriesId> Storage::getOrCreate(const Labels& labels) {
+  if (auto it = impl_->byLabels.find(labels); it != impl_->byLabels.end()) {
+    return *it;
+  }
+  std::size_t cost = fixedBytesOf(labels);
+  bool newName = !impl_->byName.contains(labels.metricName());
+  if (newName) {
+    cost += kNameIndexBytes + labels.metricName().size();
+  }
+  if (impl_->series.size() >= impl_->limits.maxSeries ||
+      impl_->series.size() >= std::numeric_limits<SeriesId>::max() ||
+      impl_->bytes + cost > impl_->limits.maxBytes) {
+    ++impl_->rejectedSeries;
+    return std::nullopt;
+  }
+  auto id = static_cast<SeriesId>(impl_->series.size());
+  impl_->series.push_back({labels, LabelsHash{}(labels), cost, {}});
+  impl_->byLabels.insert(id);
+  impl_->byName[std::string(labels.metricName())].push_back(id);
+  impl_->bytes += cost;
+  return id;
+}
+
+std::optional<SeriesId> Storage::find(const Labels& labels) const {
+  if (auto it = impl_->byLabels.find(labels); it != impl_->byLabels.end()) {
+    return *it;
+  }
+  return std::nullopt;
+}
+
+void Storage::append(SeriesId id, TimestampMs t, double v) {
+  assert(id < impl_->series.size());
+  if (!impl_->hasNewest || t > impl_->newest) {
+    impl_->newest = t;
+    impl_->hasNewest = true;
+  }
+  TimestampMs limit = impl_->cutoff();
+  if (t < limit) {
+    // It would be trimmed at once; refusing keeps replays of old data from churning.
+    ++impl_->rejectedSamples;
+    return;
+  }
+  SeriesEntry& entry = impl_->series[id];
+  impl_->mutate(entry, [&](detail::SeriesBuffer& b) {
+    b.append(t, v);
+    b.trimBefore(limit);
+  });
+  impl_->enforceShare(entry);
+  impl_->maybeSweep();
+}
+
+const Labels& Storage::labels(SeriesId id) const {
+  assert(id < impl_->series.size());
+  return impl_->series[id].labels;
+}
+
+std::span<const Sample> Storage::samples(SeriesId id) const {
+  assert(id < impl_->series.size());
+  return impl_->series[id].buffer.live();
+}
+
+std::span<const SeriesId> Storage::seriesWithName(std::string_view name) const {
+  if (auto it = impl_->byName.find(name); it != impl_->byName.end()) {
+    return it->second;
+  }
+  return {};
+}
+
+void Storage::forEachSeries(const std::function<void(SeriesId, const Labels&)>& fn) const {
+  for (std::size_t i = 0; i < impl_->series.size(); ++i) {
+    fn(static_cast<SeriesId>(i), impl_->series[i].labels);
+  }
+}
+
+Stats Storage::stats() const {
+  Stats s;
+  s.series = impl_->series.size();
+  s.samples = impl_->samples;
+  s.bytes = impl_->bytes;
+  s.rejectedSeries = impl_->rejectedSeries;
+  s.rejectedSamples = impl_->rejectedSamples;
+  s.evictedSamples = impl_->evictedSamples;
+  return s;
+}
+
+const Limits& Storage::limits() const {
+  return impl_->limits;
+}
+
+std::size_t Storage::seriesCount() const {
+  return impl_->series.size();
+}
+
+std::optional<TimestampMs> Storage::newestTimestamp() const {
+  if (!impl_->hasNewest) {
+    return std::nullopt;
+  }
+  return impl_->newest;
+}
+
+void Storage::clear() {
+  impl_->byLabels.clear();
+  impl_->byName.clear();
+  impl_->series.clear();
+  impl_->bytes = 0;
+  impl_->samples = 0;
+  impl_->hasNewest = false;
+  impl_->newest = 0;
+  impl_->nextSweep = std::numeric_limits<TimestampMs>::min();
+}
+
+}  // namespace nova::tsdb
