@@ -1,0 +1,51 @@
+// The materializing convenience over the streaming parser, and the small printers.
+
+#include <string>
+
+#include "nova/expo/parser.h"
+
+namespace nova::expo {
+
+std::string_view toString(MetricType type) {
+  switch (type) {
+    case MetricType::kCounter:
+      return "counter";
+    case MetricType::kGauge:
+      return "gauge";
+    case MetricType::kHistogram:
+      return "histogram";
+    case MetricType::kSummary:
+      return "summary";
+    case MetricType::kUntyped:
+      break;
+  }
+  return "untyped";
+}
+
+std::string ParseError::toString() const {
+  return std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+Result<std::vector<ParsedSample>> parseAll(std::string_view body, ParseLimits limits) {
+  Parser parser(body, limits);
+  std::vector<ParsedSample> samples;
+  std::vector<Label> labels;
+  SampleView view;
+  while (parser.next(view)) {
+    labels.clear();
+    labels.reserve(view.labels.size() + 1);
+    labels.push_back({std::string(kMetricNameLabel), std::string(view.name)});
+    for (const LabelView& label : view.labels) {
+      labels.push_back({std::string(label.name), std::string(label.value)});
+    }
+    samples.push_back(
+        {Labels::fromUnsorted(std::move(labels)), view.value, view.timestamp, view.type});
+    labels = {};
+  }
+  if (parser.error()) {
+    return Error{parser.error()->toString()};
+  }
+  return samples;
+}
+
+}  // namespace nova::expo

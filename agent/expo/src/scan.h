@@ -1,0 +1,83 @@
+#pragma once
+
+// Byte classes and small scanners shared by the exposition parser. Lookup tables keep the hot
+// loops to one load and one branch per byte.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace nova::expo::detail {
+
+enum CharClass : std::uint8_t {
+  kNameStart = 1,    // [a-zA-Z_:]  metric name start
+  kNameChar = 2,     // [a-zA-Z0-9_:]
+  kLabelStart = 4,   // [a-zA-Z_]
+  kLabelChar = 8,    // [a-zA-Z0-9_]
+  kPlainValue = 16,  // bytes a quoted string holds as is: not '"', '\\', NUL, >= 0x80
+  kValueChar = 32,   // sample value token: not space, tab, '{', NUL
+  kDigit = 64,
+};
+
+constexpr std::array<std::uint8_t, 256> makeCharClasses() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    const bool digit = c >= '0' && c <= '9';
+    std::uint8_t v = 0;
+    if (alpha || c == '_' || c == ':') {
+      v |= kNameStart | kNameChar;
+    }
+    if (digit) {
+      v |= kNameChar | kLabelChar | kDigit;
+    }
+    if (alpha || c == '_') {
+      v |= kLabelStart | kLabelChar;
+    }
+    if (c != '"' && c != '\\' && c != 0 && c != '\n' && c < 0x80) {
+      v |= kPlainValue;
+    }
+    if (c != ' ' && c != '\t' && c != '{' && c != 0 && c != '\n') {
+      v |= kValueChar;
+    }
+    t[static_cast<std::size_t>(c)] = v;
+  }
+  return t;
+}
+
+inline constexpr std::array<std::uint8_t, 256> kCharClasses = makeCharClasses();
+
+inline bool is(char c, CharClass cls) {
+  return (kCharClasses[static_cast<unsigned char>(c)] & cls) != 0;
+}
+
+inline bool isBlank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+/// Index of the first byte at or after `pos` (before `end`) that is not a space or tab.
+inline std::size_t skipBlanks(std::string_view s, std::size_t pos, std::size_t end) {
+  while (pos < end && isBlank(s[pos])) {
+    ++pos;
+  }
+  return pos;
+}
+
+/// Length of the well-formed UTF-8 sequence starting at s[pos] (a byte >= 0x80), or 0 when it
+/// is malformed, overlong, a surrogate, above U+10FFFF or cut short by `end`.
+std::size_t utf8SequenceLength(std::string_view s, std::size_t pos, std::size_t end);
+
+/// Whether `s` is well-formed UTF-8. Pure ASCII takes a word-at-a-time path.
+bool validUtf8(std::string_view s);
+
+/// Human-readable description of the byte at `pos` for "got ..." messages: 'x', "end of
+/// line", "NUL byte", "byte 0xff".
+std::string describeByte(std::string_view s, std::size_t pos, std::size_t end);
+
+/// Appends `text` (the inside of a quoted string whose escapes were checked to be \\, \" or
+/// \n) to `out` with the escapes resolved.
+void unescapeQuoted(std::string_view text, std::string& out);
+
+}  // namespace nova::expo::detail
