@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "nova/core/result.h"
+#include "nova/core/time.h"
+
+namespace nova::http {
+
+/// Header name/value pairs in wire order; names keep the case they were given or received.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// One HTTP request. Only http and https URLs are accepted.
+struct Request {
+  std::string method = "GET";
+  std::string url{};
+  Headers headers{};
+  /// Sent as the request body when not empty (any method).
+  std::string body{};
+  /// Hard bound on the whole transfer, connect included, in milliseconds.
+  DurationMs timeout = 10 * kSecond;
+  /// Bound on TCP connect plus TLS handshake, in milliseconds.
+  DurationMs connectTimeout = 2 * kSecond;
+  /// The response body (after content decoding) may not exceed this; the transfer is
+  /// aborted as soon as it would.
+  std::size_t maxBodyBytes = std::size_t{16} << 20;
+  bool verifyTls = true;
+  /// PEM bundle of trusted CAs; empty uses the system store.
+  std::string caFile{};
+  /// Redirects to follow; 0 returns the 3xx response itself.
+  int maxRedirects = 0;
+};
+
+/// A completed exchange; any status counts as completed, 4xx and 5xx included.
+struct Response {
+  long status = 0;
+  /// Headers of the final response (after redirects), in wire order.
+  Headers headers{};
+  std::string body{};
+  /// Wall time of the whole transfer in milliseconds.
+  DurationMs elapsed = 0;
+
+  /// The first header named `name` (case-insensitive), or nullptr.
+  const std::string* header(std::string_view name) const;
+};
+
+/// A blocking HTTP/1.1 client. It keeps one connection cache across calls (keep-alive), so
+/// reuse one Client per peer or per thread. Not thread-safe; one call at a time.
+class Client {
+ public:
+  Client();
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  /// Performs the request. Never throws. Errors name the method and URL and give the
+  /// reason: connection refused, timeout, TLS failure, "response body exceeds N bytes", a
+  /// stalled peer (fewer than 1 byte/s over the timeout), and the like.
+  Result<Response> perform(const Request& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nova::http
