@@ -1,0 +1,166 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nova/core/result.h"
+#include "nova/core/severity.h"
+#include "nova/core/time.h"
+#include "nova/policy/config.h"
+#include "nova/policy/incident.h"
+#include "nova/policy/timeline.h"
+
+namespace nova::policy {
+
+/// What the escalator needs to know about a rule; fixed for its lifetime.
+struct RuleSpec {
+  std::string name;
+  Severity severity = Severity::kLow;
+  /// How long the rule must be non-clear without a break before it counts (ms; 0 = at once).
+  DurationMs forDuration = 0;
+};
+
+/// One rule's result at one tick, from the rule evaluator.
+struct RuleObservation {
+  enum class State {
+    kOk,         ///< Evaluated, within its threshold (or its traffic guard says "do not judge").
+    kBreaching,  ///< Evaluated, past its threshold.
+    kUnknown,    ///< No data: the expression returned nothing, or the scrape failed.
+  };
+  std::string rule;
+  State state = State::kOk;
+  /// The value compared with the threshold (the worst sample); NaN when unknown.
+  double value = 0;
+  /// The rendered summary template.
+  std::string summary;
+};
+
+/// "ok", "breaching", "unknown".
+std::string_view toString(RuleObservation::State state);
+
+/// The answer to one tick (or one person's command).
+struct Decision {
+  /// The current incident; on the tick it resolves, its final form (state kResolved).
+  std::optional<Incident> incident;
+  /// The strongest action to take NOW. Edge-triggered: kNone on ticks where nothing new
+  /// must be done, even while an incident is open.
+  Action action = Action::kNone;
+  /// Why `action` (the detail of its event); empty for kNone.
+  std::string reason;
+  /// Everything that happened in this call, in order.
+  std::vector<TimelineEvent> events;
+};
+
+/// Multi-line dump (action, reason, incident, one event per line) for logs and test diffs.
+std::string toString(const Decision& decision);
+
+/// A person's suspension of automatic rollback.
+struct Hold {
+  std::string who;
+  std::string reason;
+  TimestampMs since = 0;
+  /// The hold ends by itself at the first tick at or after this time.
+  TimestampMs until = 0;
+};
+
+/// The seed's escalation tree as a pure state machine driven by rule observations and the
+/// time passed in. No I/O, no clock reads, no globals: the same inputs give the same
+/// decisions, which is what makes snapshots, replicas and `novactl rules test` agree.
+///
+/// Semantics (see PolicyConfig for the numbers):
+/// - A rule is non-clear when breaching, or unknown unless the unknown cost is "ok". After
+///   `forDuration` of non-clear ticks without a clear one it fires (Prometheus `for`).
+///   A rule missing from a tick's observations counts as unknown.
+/// - Firing rules whose severity is not ignored open an incident or join the open one.
+///   When the incident reaches a higher severity, that severity's action is taken (only the
+///   top one when several are passed at once) and investigation windows start for it and
+///   every lower severity not yet reached. An incident pages at most once.
+/// - An incident resolves after no rule fired for `recovery`; a rule firing again sooner is
+///   the same incident (same id, no second page). After a resolve, pages become notifies
+///   for `coolDown`.
+/// - A rollback is decided at most once per escalator. After it, the escalator keeps
+///   recording rule events but takes no more actions and opens no incidents: traffic is on
+///   blue and green's signals no longer speak for users.
+/// - From `trafficSwitchedAt + rollbackWindow` on, a rollback that would be due is paged
+///   instead (event kRollbackSuppressed); kWindowExpired is emitted once when it passes.
+/// - While a hold is active, a due rollback becomes a kRollbackSuppressed event (once per
+///   hold) and no action; at the hold's expiry it is released and a rollback still due is
+///   decided on that tick.
+///
+/// `now` must not go backwards; an earlier `now` is treated as the latest one seen.
+/// Not thread-safe: one owner drives it. Movable, not copyable.
+class Escalator {
+ public:
+  /// `rules` must have unique names and severities other than kNone, and `config` must
+  /// pass validate(); check with validate(config, rules) first when they come from a file.
+  Escalator(PolicyConfig config, std::vector<RuleSpec> rules, TimestampMs trafficSwitchedAt);
+  ~Escalator();
+  Escalator(Escalator&&) noexcept;
+  Escalator& operator=(Escalator&&) noexcept;
+  Escalator(const Escalator&) = delete;
+  Escalator& operator=(const Escalator&) = delete;
+
+  /// Feeds one tick's observations (one per rule; later duplicates win) at time `now` (ms).
+  Decision step(std::span<const RuleObservation> observations, TimestampMs now);
+
+  /// Suspends automatic rollback until `until` (ms, exclusive) and replaces any current
+  /// hold. Errors when `until <= now` or a rollback was already decided.
+  Result<Decision> hold(TimestampMs now, TimestampMs until, std::string who, std::string reason);
+  /// Ends the hold. Errors when there is none. A rollback that is due is decided at the
+  /// next step().
+  Result<Decision> release(TimestampMs now, std::string who);
+  /// A person orders a rollback: decided at once, regardless of hold, window and
+  /// severity. Opens an incident when none is open. Errors when a rollback was already
+  /// decided (it happens at most once).
+  Result<Decision> forceRollback(TimestampMs now, std::string who, std::string reason);
+  /// The shell reports the traffic flip done; the incident becomes kRolledBack. Errors
+  /// when no rollback is in progress.
+  Result<Decision> rollbackCompleted(TimestampMs now, std::string detail);
+
+  /// The current incident (nullopt when none is open), as step() last reported it.
+  std::optional<Incident> incident() const;
+  std::optional<Hold> activeHold() const;
+  bool rollbackDecided() const;
+  TimestampMs trafficSwitchedAt() const;
+  /// trafficSwitchedAt + rollbackWindow.
+  TimestampMs rollbackWindowEndsAt() const;
+  const PolicyConfig& config() const;
+
+  /// The state as compact JSON (schema below), to persist after every step. Config and
+  /// rule specs are not included: they come from the rule file at restore.
+  ///
+  /// {"version":1, "switchedAt":ms, "lastNow":ms|null, "incidents":n, "windowNoted":bool,
+  ///  "lastResolvedAt":ms|null, "rollbackDecided":bool,
+  ///  "rules":[{"name":s, "phase":"ok"|"pending"|"firing", "since":ms, "severity":s,
+  ///            "value":number|null, "summary":s}],
+  ///  "hold":null|{"who":s, "reason":s, "since":ms, "until":ms, "suppressedNoted":bool},
+  ///  "incident":null|{"id":s, "startedAt":ms, "severity":s, "state":s,
+  ///     "clearSince":ms|null, "paged":bool, "windowNoted":bool, "rollbackAt":ms|null,
+  ///     "rolledBack":bool, "members":[s], "levels":[{"severity":s, "engagedAt":ms,
+  ///     "afterDone":bool, "endedNoted":bool}]}}
+  std::string snapshot() const;
+
+  /// Rebuilds an escalator from snapshot(). Rules in the snapshot but not in `rules` are
+  /// dropped; rules new in `rules` start clear. Errors name the offending field
+  /// ("policy snapshot: incident.levels[0].severity: ...") for malformed JSON, a wrong
+  /// version or invalid values.
+  static Result<Escalator> restore(std::string_view json, PolicyConfig config,
+                                   std::vector<RuleSpec> rules);
+
+  /// The state behind the interface; opaque outside the policy module.
+  struct Impl;
+
+ private:
+  explicit Escalator(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Checks `config` (see validate(PolicyConfig)) and `rules`: names non-empty and unique,
+/// severities not kNone, `forDuration` not negative. Reports the first problem.
+Status validate(const PolicyConfig& config, std::span<const RuleSpec> rules);
+
+}  // namespace nova::policy
