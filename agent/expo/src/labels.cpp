@@ -98,7 +98,7 @@ bool Parser::parseLabelBlock(std::size_t& pos, std::size_t lineEnd, SampleView& 
       name = body_.substr(namePos, p - namePos);
     } else if (body_[p] == '"') {
       quoted = true;
-      if (!parseQuoted(p, lineEnd, name, escaped, "label name")) {
+      if (!parseQuoted(p, lineEnd, name, escaped, "name")) {
         return false;
       }
     } else {
