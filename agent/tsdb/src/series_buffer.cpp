@@ -37,6 +37,9 @@ SeriesBuffer::Appended SeriesBuffer::append(TimestampMs t, double v) {
 }
 
 std::size_t SeriesBuffer::trimBefore(TimestampMs cutoff) {
+  if (empty() || samples_[head_].t >= cutoff) {
+    return 0;  // the common case on every append: nothing has expired
+  }
   auto first = samples_.begin() + static_cast<std::ptrdiff_t>(head_);
   auto it = std::lower_bound(first, samples_.end(), cutoff, earlier);
   auto dropped = static_cast<std::size_t>(std::distance(first, it));
