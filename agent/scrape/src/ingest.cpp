@@ -1,0 +1,62 @@
+#include "nova/scrape/ingest.h"
+
+#include <string>
+#include <vector>
+
+namespace nova::scrape {
+namespace {
+
+Labels buildLabels(const expo::SampleView& sample, const Labels& targetLabels) {
+  std::vector<Label> labels;
+  labels.reserve(sample.labels.size() + targetLabels.size() + 1);
+  labels.push_back({std::string(kMetricNameLabel), std::string(sample.name)});
+  for (const expo::LabelView& label : sample.labels) {
+    std::string name(label.name);
+    if (targetLabels.has(name)) {
+      name.insert(0, "exported_");
+    }
+    labels.push_back({std::move(name), std::string(label.value)});
+  }
+  for (const Label& label : targetLabels) {
+    labels.push_back(label);
+  }
+  return Labels::fromUnsorted(std::move(labels));
+}
+
+}  // namespace
+
+Result<std::size_t> ingestExposition(std::string_view body, tsdb::ScrapeAppender& appender,
+                                     TimestampMs t, const Labels& targetLabels,
+                                     const expo::ParseLimits& limits) {
+  expo::Parser parser(body, limits);
+  expo::SampleView sample;
+  std::size_t appended = 0;
+  appender.begin(t);
+  while (parser.next(sample)) {
+    const auto makeLabels = [&] { return buildLabels(sample, targetLabels); };
+    const bool added =
+        sample.timestamp ? appender.add(sample.series, makeLabels, sample.value, *sample.timestamp)
+                         : appender.add(sample.series, makeLabels, sample.value);
+    appended += added ? 1 : 0;
+  }
+  if (const auto& error = parser.error()) {
+    appender.failed(t);
+    return Error{"invalid exposition at " + error->toString()};
+  }
+  appender.commit();
+  return appended;
+}
+
+void appendScrapeSeries(tsdb::ScrapeAppender& appender, TimestampMs t, const Labels& targetLabels,
+                        const ScrapeOutcome& outcome) {
+  const auto write = [&](std::string_view name, double v) {
+    // A refused synthetic series is already counted by the Storage; nothing more to do.
+    (void)appender.appendSynthetic(LabelsBuilder(targetLabels).set(kMetricNameLabel, name).build(),
+                                   t, v);
+  };
+  write("up", outcome.up ? 1 : 0);
+  write("scrape_duration_seconds", static_cast<double>(outcome.duration) / 1000.0);
+  write("scrape_samples_scraped", static_cast<double>(outcome.samples));
+}
+
+}  // namespace nova::scrape
