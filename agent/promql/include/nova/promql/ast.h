@@ -127,6 +127,8 @@ struct Subquery {
   DurationMs range = 0;
   DurationMs step = 0;
   DurationMs offset = 0;
+  /// `@ <timestamp>` in milliseconds, when given (outside the local subset).
+  std::optional<TimestampMs> at;
 };
 
 struct Call {

@@ -48,4 +48,11 @@ ParseResult parse(std::string_view query, const ParseOptions& options = {});
 /// series notation of tests, and the HTTP API).
 Result<std::vector<Matcher>> parseSelector(std::string_view text);
 
+/// Whether the local engine evaluates the function `name` (exact, case-sensitive name).
+/// parse() with allowOutsideSubset == false refuses calls of the others.
+bool isFunctionSupportedLocally(std::string_view name);
+
+/// Whether the local engine evaluates the aggregation `op`.
+bool isAggregationSupportedLocally(AggregateOp op);
+
 }  // namespace nova::promql

@@ -1,0 +1,80 @@
+// The local engine evaluates a subset of PromQL; everything else is refused with a
+// message pointing the rule author at `source: prometheus`.
+#include <type_traits>
+
+#include "functions_table.h"
+#include "lexer_text.h"
+#include "parser_impl.h"
+
+namespace nova::promql::detail {
+namespace {
+
+constexpr std::string_view kUsePrometheus =
+    " is not supported by the local engine; use source: prometheus";
+
+class SubsetChecker {
+ public:
+  std::optional<Failure> failure;
+
+  void visit(const Expr& e) {
+    if (!failure) {
+      std::visit([&](const auto& n) { visitNode(e, n); }, e.node);
+    }
+  }
+
+ private:
+  void refuse(const Expr& e, std::string what) {
+    if (!failure) {
+      failure = Failure{e.pos.start, std::move(what) + std::string(kUsePrometheus)};
+    }
+  }
+
+  void visitNode(const Expr&, const NumberLiteral&) {}
+  void visitNode(const Expr&, const StringLiteral&) {}
+  void visitNode(const Expr&, const Paren& p) { visit(*p.expr); }
+  void visitNode(const Expr& e, const Unary& u) {
+    (void)e;
+    visit(*u.expr);
+  }
+  void visitNode(const Expr& e, const VectorSelector& vs) {
+    if (vs.at) {
+      refuse(e, "@ modifier");
+    }
+  }
+  void visitNode(const Expr& e, const MatrixSelector& m) { visitNode(e, m.selector); }
+  void visitNode(const Expr& e, const Subquery&) { refuse(e, "subquery"); }
+  void visitNode(const Expr& e, const Call& c) {
+    const FunctionInfo* f = findFunction(c.function);
+    if (f == nullptr || !f->supportedLocally) {
+      refuse(e, "function " + quote(c.function));
+      return;
+    }
+    for (const ExprPtr& arg : c.args) {
+      visit(*arg);
+    }
+  }
+  void visitNode(const Expr& e, const Aggregate& a) {
+    if (!isAggregationSupportedLocally(a.op)) {
+      refuse(e, "aggregation " + quote(toString(a.op)));
+      return;
+    }
+    if (a.param) {
+      visit(*a.param);
+    }
+    visit(*a.expr);
+  }
+  void visitNode(const Expr&, const Binary& b) {
+    visit(*b.lhs);
+    visit(*b.rhs);
+  }
+};
+
+}  // namespace
+
+std::optional<Failure> checkSubset(const Expr& expr) {
+  SubsetChecker checker;
+  checker.visit(expr);
+  return checker.failure;
+}
+
+}  // namespace nova::promql::detail
