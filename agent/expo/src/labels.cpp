@@ -2,6 +2,7 @@
 // (unescaping, `le`/`quantile` normalization, duplicate names).
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "nova/expo/parser.h"
@@ -163,6 +164,16 @@ bool Parser::parseQuoted(std::size_t& pos, std::size_t lineEnd, std::string_view
   const std::size_t open = pos;
   std::size_t p = pos + 1;
   while (true) {
+    // Eight plain bytes at a time: no quote, backslash, NUL or non-ASCII byte among them.
+    while (lineEnd - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, body_.data() + p, 8);
+      if ((w & 0x8080808080808080ULL) != 0 || detail::hasZeroByte(w) || detail::hasByte(w, '"') ||
+          detail::hasByte(w, '\\')) {
+        break;
+      }
+      p += 8;
+    }
     while (p < lineEnd && is(body_[p], detail::kPlainValue)) {
       ++p;
     }

@@ -1,5 +1,6 @@
 #include "number.h"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -264,6 +265,13 @@ bool isCanonicalOmFloat(std::string_view t) {
 }  // namespace
 
 bool normalizeOmFloat(std::string_view text, std::string& out) {
+  // Small integers, the commonest bucket bounds ("1", "10", "1000"), only gain ".0".
+  if (!text.empty() && text.size() <= 6 && (text.size() == 1 || text[0] != '0') &&
+      std::all_of(text.begin(), text.end(), [](char c) { return is(c, kDigit); })) {
+    out += text;
+    out += ".0";
+    return true;
+  }
   if (isCanonicalOmFloat(text)) {
     return false;
   }

@@ -136,25 +136,24 @@ bool Parser::parseLine(std::size_t lineEnd, SampleView& out, bool& isSample) {
 }
 
 bool Parser::parseComment(std::size_t pos, std::size_t lineEnd) {
+  // Like Prometheus: "#" blanks "HELP"|"TYPE" blanks starts metadata; anything else, "# EOF"
+  // included, is an ordinary comment.
+  std::size_t p = pos + 1;
+  if (p < lineEnd && isBlank(body_[p])) {
+    p = skipBlanks(body_, p, lineEnd);
+    const std::string_view rest = body_.substr(p, lineEnd - p);
+    const bool help = rest.starts_with("HELP");
+    const bool type = rest.starts_with("TYPE");
+    if ((help || type) && rest.size() > 4 && isBlank(rest[4])) {
+      return parseMeta(skipBlanks(body_, p + 4, lineEnd), lineEnd, type);
+    }
+  }
   const void* nul = std::memchr(body_.data() + pos, 0, lineEnd - pos);
   if (nul != nullptr) {
     return fail(static_cast<std::size_t>(static_cast<const char*>(nul) - body_.data()),
                 "NUL byte in comment");
   }
-  // Like Prometheus: "#" blanks "HELP"|"TYPE" blanks starts metadata; anything else, "# EOF"
-  // included, is an ordinary comment.
-  std::size_t p = pos + 1;
-  if (p >= lineEnd || !isBlank(body_[p])) {
-    return true;
-  }
-  p = skipBlanks(body_, p, lineEnd);
-  const std::string_view rest = body_.substr(p, lineEnd - p);
-  const bool help = rest.starts_with("HELP");
-  const bool type = rest.starts_with("TYPE");
-  if ((!help && !type) || rest.size() == 4 || !isBlank(rest[4])) {
-    return true;
-  }
-  return parseMeta(skipBlanks(body_, p + 4, lineEnd), lineEnd, type);
+  return true;
 }
 
 bool Parser::parseMeta(std::size_t pos, std::size_t lineEnd, bool isType) {
@@ -182,9 +181,14 @@ bool Parser::parseMeta(std::size_t pos, std::size_t lineEnd, bool isType) {
   if (p < lineEnd && !isBlank(body_[p])) {
     return failGot(p, lineEnd, "expected space after metric name in " + std::string(keyword));
   }
+  if (name.empty()) {
+    return fail(pos, "empty metric name in " + std::string(keyword));
+  }
   if (name != familyName_) {
-    familyNameStorage_.assign(name);
-    familyName_ = familyNameStorage_;
+    if (name.data() == scratch_.data()) {
+      name = escapedFamilyNames_.emplace_back(name);
+    }
+    familyName_ = name;
     familyType_ = MetricType::kUntyped;
     familyHelp_ = {};
   }
@@ -192,10 +196,12 @@ bool Parser::parseMeta(std::size_t pos, std::size_t lineEnd, bool isType) {
   const std::size_t textPos = p < lineEnd ? p + 1 : lineEnd;
   const std::string_view text = body_.substr(textPos, lineEnd - textPos);
   if (!isType) {
-    if (!detail::validUtf8(text)) {
-      return fail(textPos, "HELP text is not valid UTF-8");
+    const detail::TextScan scan = detail::scanText(text);
+    if (scan.badPos != std::string_view::npos) {
+      return fail(textPos + scan.badPos,
+                  scan.badIsNul ? "NUL byte in HELP text" : "HELP text is not valid UTF-8");
     }
-    if (text.find('\\') != std::string_view::npos) {
+    if (scan.hasBackslash) {
       unescapeHelp(text, helpStorage_);
       familyHelp_ = helpStorage_;
     } else {

@@ -37,29 +37,39 @@ std::size_t utf8SequenceLength(std::string_view s, std::size_t pos, std::size_t 
   return len;
 }
 
-bool validUtf8(std::string_view s) {
+TextScan scanText(std::string_view s) {
+  TextScan out;
   std::size_t i = 0;
   const std::size_t n = s.size();
   while (i < n) {
     if (n - i >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, s.data() + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if ((w & 0x8080808080808080ULL) == 0 && !hasZeroByte(w)) {
+        out.hasBackslash = out.hasBackslash || hasByte(w, '\\');
         i += 8;
         continue;
       }
     }
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0) {
+      out.badPos = i;
+      out.badIsNul = true;
+      return out;
+    }
+    if (c < 0x80) {
+      out.hasBackslash = out.hasBackslash || c == '\\';
       ++i;
       continue;
     }
     const std::size_t len = utf8SequenceLength(s, i, n);
     if (len == 0) {
-      return false;
+      out.badPos = i;
+      return out;
     }
     i += len;
   }
-  return true;
+  return out;
 }
 
 std::string describeByte(std::string_view s, std::size_t pos, std::size_t end) {

@@ -69,8 +69,27 @@ inline std::size_t skipBlanks(std::string_view s, std::size_t pos, std::size_t e
 /// is malformed, overlong, a surrogate, above U+10FFFF or cut short by `end`.
 std::size_t utf8SequenceLength(std::string_view s, std::size_t pos, std::size_t end);
 
-/// Whether `s` is well-formed UTF-8. Pure ASCII takes a word-at-a-time path.
-bool validUtf8(std::string_view s);
+/// What scanText found in a free text (HELP).
+struct TextScan {
+  /// Offset of the first NUL byte or malformed UTF-8 sequence, or npos.
+  std::size_t badPos = std::string_view::npos;
+  bool badIsNul = false;
+  bool hasBackslash = false;
+};
+
+/// One pass over `s` for NUL bytes, malformed UTF-8 and backslashes; plain ASCII goes eight
+/// bytes at a time.
+TextScan scanText(std::string_view s);
+
+/// Whether any byte of the 8-byte word is zero.
+inline bool hasZeroByte(std::uint64_t w) {
+  return ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL) != 0;
+}
+
+/// Whether any byte of the word equals `c`.
+inline bool hasByte(std::uint64_t w, unsigned char c) {
+  return hasZeroByte(w ^ (0x0101010101010101ULL * c));
+}
 
 /// Human-readable description of the byte at `pos` for "got ..." messages: 'x', "end of
 /// line", "NUL byte", "byte 0xff".

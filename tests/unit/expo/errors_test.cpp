@@ -79,7 +79,7 @@ TEST_CASE("golden: invalid bodies name line, column and what was expected") {
       {"HELP without name", "# HELP \n", "1:8: expected metric name after HELP, got end of line"},
       {"junk after HELP name", "# HELP a{b} x\n",
        "1:9: expected space after metric name in HELP, got '{'"},
-      {"invalid UTF-8 HELP", "# HELP a x\xfe\n", "1:10: HELP text is not valid UTF-8"},
+      {"invalid UTF-8 HELP", "# HELP a x\xfe\n", "1:11: HELP text is not valid UTF-8"},
       {"duplicate label", "a{b=\"1\",c=\"2\",b=\"3\"} 1\n", "1:1: duplicate label name \"b\""},
       {"duplicate quoted label", "a{b=\"1\",\"b\"=\"3\"} 1\n", "1:1: duplicate label name \"b\""},
       {"__name__ as label", "a{__name__=\"b\"} 1\n", "1:1: label __name__ repeats the metric name"},

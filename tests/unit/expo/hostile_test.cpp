@@ -67,7 +67,10 @@ TEST_CASE("NUL bytes are errors wherever they appear") {
   CHECK(errorOf("a 0 1\0"s) ==
         "1:6: invalid timestamp: expected integer milliseconds, got NUL byte");
   CHECK(errorOf("a 1\0\n"s) == "1:4: expected timestamp or end of line after value, got NUL byte");
-  CHECK(errorOf("# HELP m foo\0bar\n"s) == "1:13: NUL byte in comment");
+  CHECK(errorOf("# HELP m foo\0bar\n"s) == "1:13: NUL byte in HELP text");
+  CHECK(errorOf("# TYPE m gauge\0\n"s) ==
+        "1:10: unknown metric type \"gauge\\x00\" (expected counter, gauge, histogram, summary or "
+        "untyped)");
   CHECK(errorOf("# just \0 a comment\n"s) == "1:8: NUL byte in comment");
   CHECK(errorOf("\0"s) == "1:1: expected metric name, '{' or '#' at start of line, got NUL byte");
 }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -125,12 +126,14 @@ class Parser {
   bool done_ = false;
 
   // Current family, from the last TYPE or HELP line.
+  // Views into the body; quoted names with escapes are kept unescaped in
+  // escapedFamilyNames_, whose strings never move.
   std::string_view familyName_;
-  std::string familyNameStorage_;
+  std::deque<std::string> escapedFamilyNames_;
   MetricType familyType_ = MetricType::kUntyped;
   std::string_view familyHelp_;
   std::string helpStorage_;
-  std::unordered_set<std::string> typedFamilies_;
+  std::unordered_set<std::string_view> typedFamilies_;
 
   // Per-sample scratch, reused so the steady state allocates nothing.
   std::vector<LabelView> labels_;
