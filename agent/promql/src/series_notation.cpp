@@ -575,4 +575,16 @@ Result<Labels> parseSeriesLabels(std::string_view text) {
   return labels;
 }
 
+Result<std::string> parseStringLiteral(std::string_view text) {
+  Scanner s(text);
+  if (!isQuote(s.peek())) {
+    return s.error("expected a quoted string");
+  }
+  Result<std::string> value = readString(s);
+  if (value && !s.atEnd()) {
+    return s.error("unexpected text after the string");
+  }
+  return value;
+}
+
 }  // namespace nova::promql

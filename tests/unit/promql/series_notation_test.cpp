@@ -209,3 +209,10 @@ TEST_CASE("parseSeriesLabels takes the series alone") {
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message == "column 4: unexpected text after the series");
 }
+
+TEST_CASE("parseStringLiteral unquotes one whole literal") {
+  CHECK(*nova::promql::parseStringLiteral("\"a\\tb\"") == "a\tb");
+  CHECK(*nova::promql::parseStringLiteral("`a\\tb`") == "a\\tb");
+  CHECK_FALSE(nova::promql::parseStringLiteral("\"a\" b").ok());
+  CHECK_FALSE(nova::promql::parseStringLiteral("a").ok());
+}

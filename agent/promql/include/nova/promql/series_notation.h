@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -45,5 +46,9 @@ Result<SeriesLine> parseSeriesLine(std::string_view line);
 
 /// Parses only the `<series>` part (the whole text must be a series description).
 Result<Labels> parseSeriesLabels(std::string_view text);
+
+/// Parses one whole quoted string literal as the series notation reads label values
+/// ("..." or '...' with Go escapes, or raw `...`), e.g. for `expect string "..."` lines.
+Result<std::string> parseStringLiteral(std::string_view text);
 
 }  // namespace nova::promql

@@ -1,0 +1,243 @@
+#include "runner.h"
+
+#include <re2/re2.h>
+
+#include <array>
+#include <exception>
+#include <map>
+#include <utility>
+
+#include "compare.h"
+#include "nova/promql/parser.h"
+
+namespace nova::conformance {
+namespace {
+
+// The parser's refusal of constructs the local engine leaves to Prometheus.
+constexpr std::string_view kNotSupported = "not supported by the local engine";
+
+// In-subset cases that are deliberately not run, each with the reason. They count as
+// in-subset and not passing, and are printed on every run.
+struct KnownSkip {
+  std::string_view key;  // file:line
+  std::string_view reason;
+};
+constexpr std::array<KnownSkip, 0> kKnownSkips{};
+
+std::optional<std::string_view> knownSkip(const std::string& key) {
+  for (const KnownSkip& skip : kKnownSkips) {
+    if (skip.key == key) {
+      return skip.reason;
+    }
+  }
+  return std::nullopt;
+}
+
+CaseResult with(CaseResult r, Outcome outcome, std::string detail = {}) {
+  r.outcome = outcome;
+  r.detail = std::move(detail);
+  return r;
+}
+
+// An eval that must fail passes when every message check holds for the error text.
+CaseResult checkFailure(const EvalCommand& ev, CaseResult r, const std::string& error) {
+  for (const FailCheck& check : ev.failChecks) {
+    bool ok = false;
+    if (check.regex) {
+      const RE2 re(check.text, RE2::Quiet);
+      ok = re.ok() && RE2::PartialMatch(error, re);
+    } else {
+      ok = error == check.text;
+    }
+    if (!ok) {
+      return with(std::move(r), Outcome::kFail,
+                  std::string("expected an error ") + (check.regex ? "matching " : "equal to ") +
+                      "\"" + check.text + "\", got \"" + error + "\"");
+    }
+  }
+  return with(std::move(r), Outcome::kPass);
+}
+
+Labels nhcbBase(const Labels& labels) {
+  const std::string_view name = labels.metricName();
+  for (std::string_view suffix : {"_bucket", "_count", "_sum"}) {
+    if (name.ends_with(suffix)) {
+      return labels.without({"le"}).with(kMetricNameLabel,
+                                         name.substr(0, name.size() - suffix.size()));
+    }
+  }
+  return {};
+}
+
+bool usesQueryContextFunction(const std::string& expr) {
+  static const RE2 re(R"((start|end|range|step)\(\))");
+  return RE2::PartialMatch(expr, re);
+}
+
+}  // namespace
+
+ScriptRunner::ScriptRunner(std::string file)
+    : file_(std::move(file)), storage_(tsdb::Limits{.retention = 0}), engine_() {}
+
+std::vector<CaseResult> ScriptRunner::run(const std::vector<Command>& commands) {
+  std::vector<CaseResult> results;
+  for (const Command& command : commands) {
+    if (const auto* load = std::get_if<LoadCommand>(&command)) {
+      this->load(*load);
+    } else if (std::holds_alternative<ClearCommand>(command)) {
+      storage_.clear();
+      special_.clear();
+    } else {
+      results.push_back(eval(std::get<EvalCommand>(command)));
+    }
+  }
+  return results;
+}
+
+void ScriptRunner::load(const LoadCommand& cmd) {
+  // A later line for the same series replaces the earlier one within a block.
+  std::map<Labels, const SeriesSpec*> block;
+  for (const SeriesSpec& spec : cmd.series) {
+    block[spec.labels] = &spec;
+  }
+  for (const auto& [labels, spec] : block) {
+    if (cmd.withNhcb && !nhcbBase(labels).empty()) {
+      special_.add(SpecialSeries::Kind::kNativeHistogram, nhcbBase(labels));
+    }
+    if (cmd.defaultStartTimestamps) {
+      special_.add(SpecialSeries::Kind::kStartTimestamps, labels);
+    }
+    if (labels.has("__type__") || labels.has("__unit__")) {
+      special_.add(SpecialSeries::Kind::kTypeUnitLabels, labels);
+    }
+    if (spec->hasHistogram) {
+      special_.add(SpecialSeries::Kind::kNativeHistogram, labels);
+      continue;  // never loaded: every eval that could see it is out of the subset
+    }
+    const std::optional<tsdb::SeriesId> id = storage_.getOrCreate(labels);
+    if (!id) {
+      loadErrors_.push_back(file_ + ":" + std::to_string(spec->line) + ": store refused " +
+                            labels.toString());
+      continue;
+    }
+    for (std::size_t i = 0; i < spec->values.size(); ++i) {
+      if (spec->values[i]) {
+        storage_.append(*id, static_cast<TimestampMs>(i) * cmd.step, *spec->values[i]);
+      }
+    }
+  }
+  for (const Labels& labels : cmd.startTimestampSeries) {
+    special_.add(SpecialSeries::Kind::kStartTimestamps, labels);
+  }
+}
+
+CaseResult ScriptRunner::eval(const EvalCommand& ev) {
+  CaseResult r{file_, ev.line, ev.expr, Outcome::kFail, {}};
+  if (ev.expectsHistogram) {
+    return with(std::move(r), Outcome::kOutOfSubset, "native histogram in the expected result");
+  }
+  promql::ParseResult parsed =
+      promql::parse(ev.expr, promql::ParseOptions{.allowOutsideSubset = false});
+  if (!parsed.ok()) {
+    const promql::ParseError& error = parsed.error();
+    if (error.message.find(kNotSupported) != std::string::npos) {
+      return with(std::move(r), Outcome::kOutOfSubset, "parser: " + error.message);
+    }
+    if (auto why = special_.reachedByText(ev.expr)) {
+      return with(std::move(r), Outcome::kOutOfSubset, *why);
+    }
+    if (ev.fail) {
+      return checkFailure(ev, std::move(r), error.message);
+    }
+    return with(std::move(r), Outcome::kFail, "parse error: " + error.toString());
+  }
+  const promql::Expr& expr = parsed.expr();
+  if (usesAtModifier(expr)) {
+    return with(std::move(r), Outcome::kOutOfSubset, "@ modifier");
+  }
+  if (auto why = special_.reachedBy(expr)) {
+    return with(std::move(r), Outcome::kOutOfSubset, *why);
+  }
+  if (auto reason = knownSkip(r.key())) {
+    return with(std::move(r), Outcome::kSkippedInSubset, std::string(*reason));
+  }
+  try {
+    return ev.isRange ? runRange(ev, expr, std::move(r)) : runInstant(ev, expr, std::move(r));
+  } catch (const std::exception& e) {
+    return with(CaseResult{file_, ev.line, ev.expr, Outcome::kFail, {}}, Outcome::kFail,
+                std::string("exception: ") + e.what());
+  }
+}
+
+CaseResult ScriptRunner::runInstant(const EvalCommand& ev, const promql::Expr& expr,
+                                    CaseResult r) const {
+  const TimestampMs t = ev.evalTime();
+  Result<promql::Value> got = engine_.instant(expr, storage_, t);
+  if (!got) {
+    if (ev.fail) {
+      return checkFailure(ev, std::move(r), got.error().message);
+    }
+    return with(std::move(r), Outcome::kFail, "error: " + got.error().message);
+  }
+  if (ev.fail) {
+    return with(std::move(r), Outcome::kFail, "expected an error, got a result");
+  }
+  const Grid grid = ev.rangeVector ? Grid{ev.start, ev.end, ev.step} : Grid{t, std::nullopt, 0};
+  if (auto diff = compareResult(ev, *got, grid)) {
+    return with(std::move(r), Outcome::kFail, *diff);
+  }
+  if (ev.rangeVector || ev.expectedString || usesQueryContextFunction(ev.expr)) {
+    return with(std::move(r), Outcome::kPass);
+  }
+  // Range mode: the same query over t-1m..t+1m must give the same result at t.
+  Result<promql::Matrix> range = engine_.range(expr, storage_, t - kMinute, t + kMinute, kMinute);
+  if (!range) {
+    return with(std::move(r), Outcome::kFail, "range mode: error: " + range.error().message);
+  }
+  if (ev.ordered) {
+    return with(std::move(r), Outcome::kPass);  // range results are sorted by labels instead
+  }
+  if (auto unsorted = checkSorted(*range)) {
+    return with(std::move(r), Outcome::kFail, "range mode: " + *unsorted);
+  }
+  promql::Vector atT;
+  for (const promql::Series& series : *range) {
+    for (const Sample& p : series.points) {
+      if (p.t == t) {
+        atT.push_back({series.labels, p.t, p.v});
+        break;
+      }
+    }
+  }
+  std::optional<std::string> diff;
+  if (std::holds_alternative<promql::Scalar>(*got)) {
+    diff = atT.empty() ? std::optional<std::string>("no point at t for the scalar")
+                       : compareResult(ev, promql::Scalar{t, atT.front().v}, grid);
+  } else {
+    diff = compareResult(ev, atT, grid);
+  }
+  if (diff) {
+    return with(std::move(r), Outcome::kFail, "range mode: " + *diff);
+  }
+  return with(std::move(r), Outcome::kPass);
+}
+
+CaseResult ScriptRunner::runRange(const EvalCommand& ev, const promql::Expr& expr,
+                                  CaseResult r) const {
+  Result<promql::Matrix> got = engine_.range(expr, storage_, ev.start, ev.end, ev.step);
+  if (!got) {
+    if (ev.fail) {
+      return checkFailure(ev, std::move(r), got.error().message);
+    }
+    return with(std::move(r), Outcome::kFail, "error: " + got.error().message);
+  }
+  if (ev.fail) {
+    return with(std::move(r), Outcome::kFail, "expected an error, got a result");
+  }
+  if (auto diff = compareResult(ev, *got, Grid{ev.start, ev.end, ev.step})) {
+    return with(std::move(r), Outcome::kFail, *diff);
+  }
+  return with(std::move(r), Outcome::kPass);
+}
+
+}  // namespace nova::conformance
