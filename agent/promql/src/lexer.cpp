@@ -219,6 +219,7 @@ Token Lexer::lexStatement() {
     case '[':
       bracketOpen_ = true;
       gotColon_ = false;
+      gotDuration_ = false;
       return make(TokenKind::kLeftBracket);
     case ']':
       return error("unexpected right bracket ']'");
@@ -287,6 +288,7 @@ Token Lexer::lexInsideBrackets() {
   }
   const char c = input_[pos_];
   if (isDigit(c) || (c == '.' && isDigit(peek(1)))) {
+    gotDuration_ = true;
     return lexNumberOrDuration();
   }
   ++pos_;
@@ -295,6 +297,9 @@ Token Lexer::lexInsideBrackets() {
       bracketOpen_ = false;
       return make(TokenKind::kRightBracket);
     case ':':
+      if (!gotDuration_) {
+        return error("unexpected colon before duration in duration expression");
+      }
       if (gotColon_) {
         return error("unexpected repeated colon in duration expression");
       }
@@ -444,21 +449,12 @@ bool Lexer::scanDurationRest() {
 }
 
 Token Lexer::lexNumberOrDuration() {
-  const std::size_t begin = pos_;
   if (scanNumber()) {
     return make(TokenKind::kNumber);
   }
-  // A duration is digits followed by units ("5m", "1h30m"): rescan the digits.
-  pos_ = begin;
-  while (pos_ < input_.size() && isDigit(input_[pos_])) {
-    ++pos_;
-  }
-  if (pos_ > begin && scanDurationRest()) {
+  // Not a number: the units of a duration ("5m", "1h30m") may follow what was scanned.
+  if (scanDurationRest()) {
     return make(TokenKind::kDuration);
-  }
-  // Report the whole malformed word.
-  while (pos_ < input_.size() && (isAlphaNumeric(input_[pos_]) || input_[pos_] == '.')) {
-    ++pos_;
   }
   return error("bad number or duration syntax: \"" +
                std::string(input_.substr(start_, pos_ - start_)) + "\"");

@@ -108,6 +108,7 @@ class Lexer {
   bool braceOpen_ = false;
   bool bracketOpen_ = false;
   bool gotColon_ = false;
+  bool gotDuration_ = false;
   bool done_ = false;
 };
 

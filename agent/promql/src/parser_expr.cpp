@@ -296,8 +296,11 @@ void Parser::parseAt(Expr& expr) {
   // Bounds such that seconds * 1000 fits in an int64.
   constexpr double kLimit = 9.2e15;
   if (!std::isfinite(seconds) || seconds >= kLimit || seconds <= -kLimit) {
-    semanticError(expr.pos.start,
-                  "timestamp out of bounds for @ modifier: " + std::to_string(seconds));
+    // Go's %f spelling of the value.
+    const std::string shown = std::isnan(seconds)   ? "NaN"
+                              : std::isinf(seconds) ? (seconds > 0 ? "+Inf" : "-Inf")
+                                                    : std::to_string(seconds);
+    semanticError(expr.pos.start, "timestamp out of bounds for @ modifier: " + shown);
     return;
   }
   if (target->has_value()) {

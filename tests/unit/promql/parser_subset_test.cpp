@@ -1,0 +1,103 @@
+// The local engine's subset: everything outside it parses (so errors stay precise) but is
+// refused unless the caller allows it.
+#include <doctest/doctest.h>
+
+#include <string_view>
+
+#include "nova/promql/parser.h"
+
+namespace {
+
+using nova::promql::parse;
+using nova::promql::ParseOptions;
+
+struct Refused {
+  std::string_view input;
+  std::string_view error;
+};
+
+constexpr Refused kRefused[] = {
+    {"x[5m:1m]", "1:1: subquery is not supported by the local engine; use source: prometheus"},
+    {"sum(rate(x[5m])) + max_over_time(rate(x[1m])[5m:])",
+     "1:34: subquery is not supported by the local engine; use source: prometheus"},
+    {"x @ 100", "1:1: @ modifier is not supported by the local engine; use source: prometheus"},
+    {"rate(x[5m] @ 100)",
+     "1:6: @ modifier is not supported by the local engine; use source: prometheus"},
+    {"predict_linear(x[5m], 60)",
+     "1:1: function \"predict_linear\" is not supported by the local engine; use source: "
+     "prometheus"},
+    {"sum(label_replace(x, \"a\", \"$1\", \"b\", \"(.*)\"))",
+     "1:5: function \"label_replace\" is not supported by the local engine; use source: "
+     "prometheus"},
+    {"topk(5, x)",
+     "1:1: aggregation \"topk\" is not supported by the local engine; use source: prometheus"},
+    {"quantile(0.9, x)",
+     "1:1: aggregation \"quantile\" is not supported by the local engine; use source: "
+     "prometheus"},
+    {"1 + stddev(x)",
+     "1:5: aggregation \"stddev\" is not supported by the local engine; use source: prometheus"},
+};
+
+constexpr std::string_view kAccepted[] = {
+    "sum by (job) (rate(http_requests_total{status=~\"5..\"}[5m])) / sum by (job) "
+    "(rate(http_requests_total[5m])) > 0.05",
+    "histogram_quantile(0.99, sum by (le) (rate(latency_bucket[5m])))",
+    "irate(x[1m]) + increase(x[1h]) - delta(g[5m]) * idelta(g[5m]) / deriv(g[10m])",
+    "abs(clamp(x, 0, 1)) + clamp_min(x, 0) + clamp_max(x, 1)",
+    "absent(up{job=\"api\"})",
+    "avg(x) + min(x) + max(x) + count(x) + group(x)",
+    "x and y or z unless w",
+    "a atan2 b",
+    "time() - timestamp(x) > bool 60",
+    "ceil(x) + floor(x) + round(x, 5) + sqrt(x) + exp(x) + ln(x) + log2(x) + log10(x) + sgn(x)",
+    "vector(scalar(x))",
+    "absent_over_time(x[5m]) + avg_over_time(x[5m]) + min_over_time(x[5m])",
+    "max_over_time(x[5m]) + sum_over_time(x[5m]) + count_over_time(x[5m])",
+    "last_over_time(x[5m]) + present_over_time(x[5m])",
+    "x offset 5m",
+};
+
+}  // namespace
+
+TEST_CASE("subset: constructs outside the local engine are refused by default") {
+  for (const Refused& r : kRefused) {
+    CAPTURE(r.input);
+    auto local = parse(r.input);
+    REQUIRE_FALSE(local.ok());
+    CHECK(local.error().toString() == r.error);
+    ParseOptions options;
+    options.allowOutsideSubset = true;
+    auto full = parse(r.input, options);
+    CHECK_MESSAGE(full.ok(), full.error().toString());
+  }
+}
+
+TEST_CASE("subset: the supported functions, aggregations and operators parse locally") {
+  for (std::string_view q : kAccepted) {
+    CAPTURE(q);
+    auto result = parse(q);
+    CHECK_MESSAGE(result.ok(), result.error().toString());
+  }
+}
+
+TEST_CASE("subset: syntax and type errors take precedence over the subset") {
+  auto result = parse("predict_linear(x, 60)");
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message ==
+        "expected type range vector in call to function \"predict_linear\", got instant vector");
+}
+
+TEST_CASE("subset: the support queries agree with the parser") {
+  using nova::promql::isAggregationSupportedLocally;
+  using nova::promql::isFunctionSupportedLocally;
+  CHECK(isFunctionSupportedLocally("rate"));
+  CHECK(isFunctionSupportedLocally("histogram_quantile"));
+  CHECK(isFunctionSupportedLocally("last_over_time"));
+  CHECK_FALSE(isFunctionSupportedLocally("predict_linear"));
+  CHECK_FALSE(isFunctionSupportedLocally("label_replace"));
+  CHECK_FALSE(isFunctionSupportedLocally("no_such_function"));
+  CHECK_FALSE(isFunctionSupportedLocally("RATE"));
+  CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kSum));
+  CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kGroup));
+  CHECK_FALSE(isAggregationSupportedLocally(nova::promql::AggregateOp::kTopk));
+}
