@@ -1,0 +1,64 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nova/core/result.h"
+#include "nova/policy/config.h"
+#include "nova/rules/rule.h"
+
+namespace nova::rules {
+
+/// The rules of one file (or several merged) and the escalation policy they run under.
+struct RuleSet {
+  std::vector<Rule> rules;
+  /// The file's `policy:` section over the defaults of policy::PolicyConfig (the seed's tree).
+  policy::PolicyConfig policy;
+  /// True when the file had a `policy:` section.
+  bool hasPolicy = false;
+
+  /// The rule called `name`, or null.
+  const Rule* find(std::string_view name) const;
+};
+
+/// One problem in a rule file, at a 1-based line and column.
+struct Diagnostic {
+  std::string file;
+  int line = 1;
+  int column = 1;
+  std::string message;
+
+  /// "file:line:col: message".
+  std::string toString() const;
+  friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
+};
+
+/// Everything a load found: the rules when there was no problem, and every problem.
+struct LoadReport {
+  std::optional<RuleSet> ruleSet;
+  /// Sorted by line and column; empty exactly when ruleSet is set.
+  std::vector<Diagnostic> diagnostics;
+
+  bool ok() const { return ruleSet.has_value(); }
+};
+
+/// Parses and validates a rule file's text in one pass, reporting every problem: malformed
+/// YAML, unknown keys (with a did-you-mean hint), missing required fields, bad durations,
+/// unknown severities, actions, threshold operators or sources, thresholds that are not
+/// numbers, duplicate rule names, PromQL syntax and type errors (the column mapped into the
+/// file, also inside quoted and block scalars), expressions that do not give an instant
+/// vector or a scalar, and summary templates with unknown variables. `fileName` is only
+/// used in messages. Pure: no I/O; never throws.
+LoadReport loadDetailed(std::string_view yamlText, std::string_view fileName);
+
+/// As loadDetailed; the error's message lists every diagnostic, one "file:line:col: ..."
+/// per line.
+Result<RuleSet> load(std::string_view yamlText, std::string_view fileName);
+
+/// Appends `more`'s rules to `into`. The policy is taken from the first set that has one.
+/// Fails when a rule name appears twice ("duplicate rule name \"x\"").
+Status merge(RuleSet& into, RuleSet more);
+
+}  // namespace nova::rules

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nova/core/severity.h"
+#include "nova/core/time.h"
+#include "nova/promql/ast.h"
+#include "nova/rules/template.h"
+
+namespace nova::rules {
+
+/// How a rule's value is compared with its threshold value.
+enum class ThresholdOp { kGreater, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual };
+
+/// ">", ">=", "<", "<=", "==", "!=".
+std::string_view toString(ThresholdOp op);
+std::optional<ThresholdOp> parseThresholdOp(std::string_view text);
+
+/// A rule breaches when `sample <op> value` holds. NaN never breaches.
+struct Threshold {
+  ThresholdOp op = ThresholdOp::kGreater;
+  double value = 0;
+
+  bool breaches(double sample) const;
+  /// Of two breaching samples, true when `a` is further past the threshold than `b`
+  /// (larger for > and >=, smaller for < and <=).
+  bool worse(double a, double b) const;
+  /// "> 0.05".
+  std::string toString() const;
+};
+
+/// Where a rule's expression is evaluated: over the agent's own scrapes, or by sending the
+/// same expression to a Prometheus server.
+enum class RuleSource { kScrape, kPrometheus };
+std::string_view toString(RuleSource source);
+
+/// A place in a rule file (1-based).
+struct SourcePosition {
+  int line = 0;
+  int column = 0;
+};
+
+/// One validated SLO rule.
+struct Rule {
+  std::string name;
+  /// The PromQL text as written, and its parsed tree (never null in a loaded RuleSet).
+  std::string expr;
+  std::shared_ptr<const promql::Expr> parsedExpr;
+  Threshold threshold;
+  /// How long the threshold must be breached before the rule counts (0 = at once).
+  DurationMs forDuration = 0;
+  Severity severity = Severity::kLow;
+  Template summary;
+  /// An expression that must be true (some sample non-zero) for the rule to judge at all.
+  std::optional<std::string> guard;
+  std::shared_ptr<const promql::Expr> parsedGuard;
+  RuleSource source = RuleSource::kScrape;
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> annotations;
+  std::string runbook;
+  /// Where the rule starts in its file.
+  SourcePosition position;
+};
+
+}  // namespace nova::rules

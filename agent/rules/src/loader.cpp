@@ -1,0 +1,129 @@
+#include "nova/rules/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <map>
+#include <sstream>
+
+#include "context.h"
+#include "fields.h"
+#include "rule_loader.h"
+
+namespace nova::rules {
+namespace {
+
+constexpr std::array<std::string_view, 2> kTopKeys{"rules", "policy"};
+
+void loadRules(const YAML::Node& list, detail::LoadContext& ctx, RuleSet& out) {
+  if (!list.IsSequence()) {
+    ctx.error(list, "rules must be a list of rules");
+    return;
+  }
+  std::map<std::string, int, std::less<>> firstLine;
+  for (const YAML::Node& node : list) {
+    auto rule = detail::loadRule(node, ctx);
+    const YAML::Node name = node.IsMap() ? node["name"] : YAML::Node();
+    if (name && name.IsScalar()) {
+      const auto [it, fresh] = firstLine.emplace(name.Scalar(), name.Mark().line + 1);
+      if (!fresh) {
+        ctx.error(name, "duplicate rule name \"" + name.Scalar() + "\" (first defined at line " +
+                            std::to_string(it->second) + ")");
+        continue;
+      }
+    }
+    if (rule) {
+      out.rules.push_back(std::move(*rule));
+    }
+  }
+}
+
+void loadDocument(const YAML::Node& root, detail::LoadContext& ctx, RuleSet& out) {
+  if (root.IsNull()) {
+    ctx.error(detail::FilePos{1, 1},
+              "empty rule file (expected `rules:` and optionally `policy:`)");
+    return;
+  }
+  if (!detail::checkKeys(root, kTopKeys, "rule file", ctx)) {
+    return;
+  }
+  if (root["rules"]) {
+    loadRules(root["rules"], ctx, out);
+  } else {
+    ctx.error(root, "rule file: missing required field rules");
+  }
+  if (root["policy"]) {
+    out.policy = detail::loadPolicy(root["policy"], ctx);
+    out.hasPolicy = true;
+    if (!ctx.failed()) {
+      if (Status valid = policy::validate(out.policy); !valid) {
+        ctx.error(root["policy"], valid.error().message);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+const Rule* RuleSet::find(std::string_view name) const {
+  for (const Rule& rule : rules) {
+    if (rule.name == name) {
+      return &rule;
+    }
+  }
+  return nullptr;
+}
+
+std::string Diagnostic::toString() const {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+LoadReport loadDetailed(std::string_view yamlText, std::string_view fileName) {
+  detail::LoadContext ctx(yamlText, fileName);
+  RuleSet ruleSet;
+  // yaml-cpp reports malformed YAML and some conversions by exception; they stop here.
+  try {
+    const YAML::Node root = YAML::Load(std::string(yamlText));
+    loadDocument(root, ctx, ruleSet);
+  } catch (const YAML::Exception& e) {
+    ctx.error(e.mark, e.msg);
+  } catch (const std::exception& e) {
+    ctx.error(detail::FilePos{1, 1}, e.what());
+  }
+  LoadReport report;
+  report.diagnostics = ctx.takeDiagnostics();
+  if (report.diagnostics.empty()) {
+    report.ruleSet = std::move(ruleSet);
+  }
+  return report;
+}
+
+Result<RuleSet> load(std::string_view yamlText, std::string_view fileName) {
+  LoadReport report = loadDetailed(yamlText, fileName);
+  if (report.ok()) {
+    return std::move(*report.ruleSet);
+  }
+  std::ostringstream message;
+  for (std::size_t i = 0; i < report.diagnostics.size(); ++i) {
+    message << (i == 0 ? "" : "\n") << report.diagnostics[i].toString();
+  }
+  return Error{message.str()};
+}
+
+Status merge(RuleSet& into, RuleSet more) {
+  for (const Rule& rule : more.rules) {
+    if (into.find(rule.name) != nullptr) {
+      return Error{"duplicate rule name \"" + rule.name + "\""};
+    }
+  }
+  for (Rule& rule : more.rules) {
+    into.rules.push_back(std::move(rule));
+  }
+  if (!into.hasPolicy && more.hasPolicy) {
+    into.policy = more.policy;
+    into.hasPolicy = true;
+  }
+  return {};
+}
+
+}  // namespace nova::rules

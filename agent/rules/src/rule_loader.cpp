@@ -1,0 +1,194 @@
+#include "rule_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+
+#include "fields.h"
+
+namespace nova::rules::detail {
+namespace {
+
+constexpr std::array<std::string_view, 12> kRuleKeys{
+    "name",  "expr",   "threshold", "for",         "severity", "summary",
+    "guard", "source", "labels",    "annotations", "runbook",  "description"};
+constexpr std::array<std::string_view, 2> kThresholdKeys{"op", "value"};
+constexpr std::array<std::string_view, 4> kSeverities{"critical", "high", "medium", "low"};
+constexpr std::array<std::string_view, 2> kSources{"scrape", "prometheus"};
+constexpr std::array<std::string_view, 6> kOps{">", ">=", "<", "<=", "==", "!="};
+
+std::size_t skipBlanks(std::string_view s, std::size_t i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) {
+    ++i;
+  }
+  return i;
+}
+
+// `threshold: "> 0.2"`: an operator, blanks, a number.
+std::optional<Threshold> thresholdFromString(const YAML::Node& node, LoadContext& ctx) {
+  const std::string& text = node.Scalar();
+  std::size_t i = skipBlanks(text, 0);
+  std::size_t opEnd = i;
+  while (opEnd < text.size() && std::string_view("<>=!").find(text[opEnd]) != std::string::npos) {
+    ++opEnd;
+  }
+  const std::string op = text.substr(i, opEnd - i);
+  if (op.empty()) {
+    ctx.error(ctx.positionInScalar(node, i),
+              "threshold needs a comparison, e.g. \"> 0.2\" (quote it: a bare > starts a "
+              "folded block in YAML)");
+    return std::nullopt;
+  }
+  auto parsedOp = parseThresholdOp(op);
+  if (!parsedOp) {
+    ctx.error(ctx.positionInScalar(node, i), unknownNameMessage("threshold operator", op, kOps));
+    return std::nullopt;
+  }
+  const std::size_t numberAt = skipBlanks(text, opEnd);
+  std::string_view number = std::string_view(text).substr(numberAt);
+  while (!number.empty() && (number.back() == ' ' || number.back() == '\t')) {
+    number.remove_suffix(1);
+  }
+  auto value = parseNumber(number);
+  if (!value) {
+    ctx.error(ctx.positionInScalar(node, numberAt),
+              "threshold value must be a number, got \"" + std::string(number) + "\"");
+    return std::nullopt;
+  }
+  return Threshold{*parsedOp, *value};
+}
+
+std::optional<Threshold> readThreshold(const YAML::Node& node, LoadContext& ctx) {
+  if (node.IsScalar()) {
+    return thresholdFromString(node, ctx);
+  }
+  if (!checkKeys(node, kThresholdKeys, "threshold", ctx)) {
+    return std::nullopt;
+  }
+  std::optional<ThresholdOp> op;
+  std::optional<double> value;
+  if (!node["op"]) {
+    ctx.error(node, "threshold: missing required field op");
+  } else if (auto text = readString(node["op"], "threshold.op", ctx)) {
+    op = parseThresholdOp(*text);
+    if (!op) {
+      ctx.error(node["op"], unknownNameMessage("threshold operator", *text, kOps));
+    }
+  }
+  if (!node["value"]) {
+    ctx.error(node, "threshold: missing required field value");
+  } else {
+    value = readNumber(node["value"], "threshold value", ctx);
+  }
+  if (!op || !value) {
+    return std::nullopt;
+  }
+  return Threshold{*op, *value};
+}
+
+std::optional<Template> readTemplate(const YAML::Node& node, LoadContext& ctx) {
+  auto text = readString(node, "summary", ctx);
+  if (!text) {
+    return std::nullopt;
+  }
+  std::vector<Template::ParseProblem> problems;
+  Template parsed = Template::parse(*text, problems);
+  for (const auto& problem : problems) {
+    ctx.error(ctx.positionInScalar(node, problem.offset), "summary: " + problem.message);
+  }
+  if (!problems.empty()) {
+    return std::nullopt;
+  }
+  return parsed;
+}
+
+std::optional<Severity> readSeverity(const YAML::Node& node, LoadContext& ctx) {
+  auto text = readString(node, "severity", ctx);
+  if (!text) {
+    return std::nullopt;
+  }
+  auto severity = parseSeverity(*text);
+  if (!severity) {
+    ctx.error(node, unknownNameMessage("severity", *text, kSeverities));
+  }
+  return severity;
+}
+
+std::optional<RuleSource> readSource(const YAML::Node& node, LoadContext& ctx) {
+  auto text = readString(node, "source", ctx);
+  if (!text) {
+    return std::nullopt;
+  }
+  if (*text == "scrape") {
+    return RuleSource::kScrape;
+  }
+  if (*text == "prometheus") {
+    return RuleSource::kPrometheus;
+  }
+  ctx.error(node, unknownNameMessage("source", *text, kSources));
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Rule> loadRule(const YAML::Node& node, LoadContext& ctx) {
+  if (!checkKeys(node, kRuleKeys, "rule", ctx)) {
+    return std::nullopt;
+  }
+  const std::size_t errorsBefore = ctx.errorCount();
+  Rule rule;
+  rule.position = SourcePosition{node.Mark().line + 1, node.Mark().column + 1};
+  for (std::string_view required : {"name", "expr", "threshold", "severity"}) {
+    if (!node[std::string(required)]) {
+      ctx.error(node, "rule: missing required field " + std::string(required));
+    }
+  }
+  if (node["name"]) {
+    rule.name = readString(node["name"], "name", ctx).value_or("");
+  }
+  if (node["source"]) {
+    rule.source = readSource(node["source"], ctx).value_or(RuleSource::kScrape);
+  }
+  const bool localOnly = rule.source == RuleSource::kScrape;
+  if (node["expr"]) {
+    rule.parsedExpr = readExpr(node["expr"], "expr", localOnly, ctx);
+    rule.expr = node["expr"].IsScalar() ? node["expr"].Scalar() : "";
+  }
+  if (node["guard"]) {
+    rule.parsedGuard = readExpr(node["guard"], "guard", localOnly, ctx);
+    rule.guard = node["guard"].IsScalar() ? node["guard"].Scalar() : "";
+  }
+  if (node["threshold"]) {
+    rule.threshold = readThreshold(node["threshold"], ctx).value_or(Threshold{});
+  }
+  if (node["for"]) {
+    rule.forDuration = readDuration(node["for"], "for", ctx).value_or(0);
+  }
+  if (node["severity"]) {
+    rule.severity = readSeverity(node["severity"], ctx).value_or(Severity::kLow);
+  }
+  std::vector<Template::ParseProblem> none;
+  rule.summary = Template::parse("{{ $value }}", none);
+  if (node["summary"]) {
+    rule.summary = readTemplate(node["summary"], ctx).value_or(rule.summary);
+  }
+  if (node["labels"]) {
+    rule.labels = readStringMap(node["labels"], "labels", ctx);
+  }
+  if (node["annotations"]) {
+    rule.annotations = readStringMap(node["annotations"], "annotations", ctx);
+  }
+  if (node["description"]) {
+    rule.annotations["description"] =
+        readString(node["description"], "description", ctx).value_or("");
+  }
+  if (node["runbook"]) {
+    rule.runbook = readString(node["runbook"], "runbook", ctx).value_or("");
+  }
+  if (ctx.errorCount() != errorsBefore) {
+    return std::nullopt;
+  }
+  return rule;
+}
+
+}  // namespace nova::rules::detail
