@@ -1,0 +1,163 @@
+// sum, avg, min, max, count, group, stddev and stdvar with by/without, using the same
+// float arithmetic as Prometheus (Kahan sums, overflow-aware mean, NaN rules).
+#include <cmath>
+#include <string>
+#include <unordered_map>
+
+#include "eval_context.h"
+#include "eval_labels.h"
+#include "fn_kahan.h"
+
+namespace nova::promql::detail {
+namespace {
+
+struct Group {
+  Labels labels;
+  double value = 0;
+  double kahanC = 0;
+  double mean = 0;
+  double count = 0;
+  bool incrementalMean = false;
+  bool dropName = false;
+};
+
+void start(Group& g, AggregateOp op, double f) {
+  g.value = f;
+  g.mean = f;
+  g.count = 1;
+  if (op == AggregateOp::kStddev || op == AggregateOp::kStdvar) {
+    g.value = 0;
+  } else if (op == AggregateOp::kGroup) {
+    g.value = 1;
+  }
+}
+
+// Sums directly while the sum stays finite, then switches to an incremental mean.
+void addToAverage(Group& g, double f) {
+  g.count++;
+  if (!g.incrementalMean) {
+    double sum = g.value;
+    double c = g.kahanC;
+    kahanInc(f, sum, c);
+    if (!std::isinf(sum)) {
+      g.value = sum;
+      g.kahanC = c;
+      return;
+    }
+    g.incrementalMean = true;
+    g.mean = g.value / (g.count - 1);
+    g.kahanC /= g.count - 1;
+  }
+  const double q = (g.count - 1) / g.count;
+  g.mean = q * g.mean;
+  g.kahanC = q * g.kahanC;
+  kahanInc(f / g.count, g.mean, g.kahanC);
+}
+
+void add(Group& g, AggregateOp op, double f) {
+  switch (op) {
+    case AggregateOp::kSum:
+      kahanInc(f, g.value, g.kahanC);
+      g.count++;
+      break;
+    case AggregateOp::kAvg:
+      addToAverage(g, f);
+      break;
+    case AggregateOp::kMax:
+      if (g.value < f || std::isnan(g.value)) {
+        g.value = f;
+      }
+      break;
+    case AggregateOp::kMin:
+      if (g.value > f || std::isnan(g.value)) {
+        g.value = f;
+      }
+      break;
+    case AggregateOp::kStddev:
+    case AggregateOp::kStdvar: {
+      g.count++;
+      const double delta = f - g.mean;
+      g.mean += delta / g.count;
+      g.value += delta * (f - g.mean);
+      break;
+    }
+    default:  // count and group only count
+      g.count++;
+      break;
+  }
+}
+
+double finish(const Group& g, AggregateOp op) {
+  switch (op) {
+    case AggregateOp::kSum:
+      return g.value + g.kahanC;
+    case AggregateOp::kAvg:
+      if (g.incrementalMean) {
+        return g.mean + g.kahanC;
+      }
+      return g.value / g.count + g.kahanC / g.count;
+    case AggregateOp::kCount:
+      return g.count;
+    case AggregateOp::kStdvar:
+      return g.value / g.count;
+    case AggregateOp::kStddev:
+      return std::sqrt(g.value / g.count);
+    default:
+      return g.value;
+  }
+}
+
+bool supported(AggregateOp op) {
+  switch (op) {
+    case AggregateOp::kSum:
+    case AggregateOp::kAvg:
+    case AggregateOp::kMin:
+    case AggregateOp::kMax:
+    case AggregateOp::kCount:
+    case AggregateOp::kGroup:
+    case AggregateOp::kStddev:
+    case AggregateOp::kStdvar:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Result<EvalValue> Evaluator::evalAggregate(const Aggregate& agg, TimestampMs t) {
+  if (!supported(agg.op)) {
+    return Error{"aggregation " + std::string(toString(agg.op)) +
+                 " is not supported by the local engine"};
+  }
+  auto in = evalVector(*agg.expr, t);
+  if (!in) {
+    return in.error();
+  }
+  std::vector<Group> groups;
+  std::unordered_map<std::string, std::size_t> index;
+  std::string signature;
+  for (auto& sample : *in) {
+    groupingSignature(sample.labels, agg.grouping, agg.without, signature);
+    auto [it, inserted] = index.emplace(signature, groups.size());
+    if (inserted) {
+      Group g;
+      g.labels = agg.without ? removeLabels(sample.labels, agg.grouping, true)
+                             : keepOnlyLabels(sample.labels, agg.grouping);
+      start(g, agg.op, sample.v);
+      groups.push_back(std::move(g));
+    } else {
+      add(groups[it->second], agg.op, sample.v);
+    }
+    // A name kept by `by (__name__)` is still dropped if any member would drop it.
+    groups[it->second].dropName = groups[it->second].dropName || sample.dropName;
+  }
+  EvalVector out;
+  out.reserve(groups.size());
+  for (auto& g : groups) {
+    out.push_back(EvalSample{std::move(g.labels), finish(g, agg.op), g.dropName});
+  }
+  return EvalValue{std::move(out)};
+}
+
+}  // namespace nova::promql::detail

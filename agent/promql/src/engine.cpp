@@ -1,0 +1,137 @@
+// Engine entry points: instant and range queries, and the final removal of metric names.
+#include "nova/promql/engine.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "eval_context.h"
+#include "eval_labels.h"
+
+namespace nova::promql {
+namespace {
+
+using detail::EvalSample;
+using detail::Evaluator;
+using detail::EvalValue;
+using detail::EvalVector;
+
+constexpr const char* kDuplicateLabelset = "vector cannot contain metrics with the same labelset";
+
+void applyDelayedNameRemoval(EvalVector& vec) {
+  for (auto& s : vec) {
+    if (s.dropName) {
+      s.labels = detail::dropMetricName(s.labels);
+      s.dropName = false;
+    }
+  }
+}
+
+Status checkUniqueLabels(const EvalVector& vec) {
+  if (vec.size() < 2) {
+    return {};
+  }
+  std::unordered_set<Labels, LabelsHash> seen;
+  seen.reserve(vec.size());
+  for (const auto& s : vec) {
+    if (!seen.insert(s.labels).second) {
+      return Error{kDuplicateLabelset};
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Engine::Engine(EngineOptions options) : options_(options) {}
+
+Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t) const {
+  Evaluator evaluator(options_, storage);
+  auto result = evaluator.evalAt(expr, t);
+  if (!result) {
+    return result.error();
+  }
+  if (auto* s = std::get_if<Scalar>(&*result)) {
+    return Value{Scalar{t, s->v}};
+  }
+  if (auto* str = std::get_if<String>(&*result)) {
+    return Value{String{t, std::move(str->v)}};
+  }
+  if (auto* m = std::get_if<detail::EvalMatrix>(&*result)) {
+    Matrix out;
+    out.reserve(m->size());
+    for (auto& series : *m) {
+      Labels labels = series.dropName ? detail::dropMetricName(series.labels) : series.labels;
+      out.push_back(Series{std::move(labels), std::move(series.points)});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const Series& a, const Series& b) { return a.labels < b.labels; });
+    return Value{std::move(out)};
+  }
+  auto& vec = std::get<EvalVector>(*result);
+  applyDelayedNameRemoval(vec);
+  if (auto st = checkUniqueLabels(vec); !st) {
+    return st.error();
+  }
+  Vector out;
+  out.reserve(vec.size());
+  for (auto& s : vec) {
+    out.push_back(VectorSample{std::move(s.labels), t, s.v});
+  }
+  return Value{std::move(out)};
+}
+
+Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, TimestampMs start,
+                             TimestampMs end, DurationMs step) const {
+  if (step <= 0) {
+    return Error{"zero or negative query resolution step widths are not accepted"};
+  }
+  if (end < start) {
+    return Error{"end timestamp must not be before start time"};
+  }
+  const ValueType type = expr.type();
+  if (type != ValueType::kScalar && type != ValueType::kVector) {
+    return Error{"invalid expression type \"" + std::string(toString(type)) +
+                 "\" for range query, must be Scalar or instant Vector"};
+  }
+  Evaluator evaluator(options_, storage);
+  Matrix out;
+  std::unordered_map<Labels, std::size_t, LabelsHash> index;
+  std::size_t points = 0;
+  for (TimestampMs t = start; t <= end; t += step) {
+    auto result = evaluator.evalAt(expr, t);
+    if (!result) {
+      return result.error();
+    }
+    EvalVector vec;
+    if (auto* s = std::get_if<Scalar>(&*result)) {
+      vec.push_back(EvalSample{Labels{}, s->v, false});
+    } else if (auto* v = std::get_if<EvalVector>(&*result)) {
+      vec = std::move(*v);
+    } else {
+      return Error{"range query expression must be a scalar or an instant vector"};
+    }
+    applyDelayedNameRemoval(vec);
+    for (auto& s : vec) {
+      auto [it, inserted] = index.try_emplace(s.labels, out.size());
+      if (inserted) {
+        out.push_back(Series{std::move(s.labels), {}});
+      }
+      auto& series = out[it->second].points;
+      // Two elements with one label set at one step: names were dropped into a clash.
+      if (!series.empty() && series.back().t == t) {
+        return Error{kDuplicateLabelset};
+      }
+      series.push_back(Sample{t, s.v});
+    }
+    points += vec.size();
+    if (points > options_.maxSamples) {
+      return Error{"query processing would load too many samples into memory in query execution"};
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Series& a, const Series& b) { return a.labels < b.labels; });
+  return out;
+}
+
+}  // namespace nova::promql

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "nova/core/labels.h"
+#include "nova/core/result.h"
+#include "nova/core/sample.h"
+#include "nova/core/time.h"
+#include "nova/promql/ast.h"
+#include "nova/promql/engine.h"
+#include "nova/promql/value.h"
+#include "nova/tsdb/storage.h"
+
+namespace nova::promql::detail {
+
+/// One element of an instant vector while a query is evaluated. `dropName` carries
+/// Prometheus's delayed name removal: the name stays for grouping and matching and is
+/// removed only from the final result.
+struct EvalSample {
+  Labels labels;
+  double v = 0;
+  bool dropName = false;
+};
+using EvalVector = std::vector<EvalSample>;
+
+struct EvalSeries {
+  Labels labels;
+  std::vector<Sample> points;
+  bool dropName = false;
+};
+using EvalMatrix = std::vector<EvalSeries>;
+
+using EvalValue = std::variant<Scalar, EvalVector, EvalMatrix, String>;
+
+/// Evaluates one expression tree at one or more timestamps over one Storage. Caches the
+/// series each selector matched, so a range query matches regular expressions once.
+class Evaluator {
+ public:
+  Evaluator(const EngineOptions& options, const tsdb::Storage& storage)
+      : options_(options), storage_(storage) {}
+
+  /// Evaluates `expr` at `t`; the sample budget starts afresh.
+  Result<EvalValue> evalAt(const Expr& expr, TimestampMs t);
+
+  Result<EvalValue> eval(const Expr& expr, TimestampMs t);
+  /// Evaluates an expression that must give a scalar (function parameters).
+  Result<double> evalScalar(const Expr& expr, TimestampMs t);
+  /// Evaluates an expression that must give an instant vector.
+  Result<EvalVector> evalVector(const Expr& expr, TimestampMs t);
+
+  /// The series a selector matches (cached per selector node).
+  const std::vector<tsdb::SeriesId>& matchingSeries(const VectorSelector& selector);
+  /// The newest non-stale sample in the lookback window, by series; appends to `out`.
+  /// `sampleTimes`, when given, receives each sample's own timestamp.
+  Status selectInstant(const VectorSelector& selector, TimestampMs t, EvalVector& out,
+                       std::vector<TimestampMs>* sampleTimes = nullptr);
+  /// The samples of one series in (t - range, t] without stale markers, into `out`.
+  void rangePoints(tsdb::SeriesId id, TimestampMs from, TimestampMs to,
+                   std::vector<Sample>& out) const;
+  /// Counts samples against EngineOptions::maxSamples.
+  Status charge(std::size_t samples);
+
+  const tsdb::Storage& storage() const { return storage_; }
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  Result<EvalValue> evalCall(const Call& call, const Expr& expr, TimestampMs t);
+  Result<EvalValue> evalAggregate(const Aggregate& agg, TimestampMs t);
+  Result<EvalValue> evalBinary(const Binary& bin, TimestampMs t);
+  Result<EvalValue> evalUnary(const Unary& unary, TimestampMs t);
+  Result<EvalValue> evalMatrixSelector(const MatrixSelector& sel, TimestampMs t);
+
+  const EngineOptions& options_;
+  const tsdb::Storage& storage_;
+  std::unordered_map<const VectorSelector*, std::vector<tsdb::SeriesId>> seriesCache_;
+  std::size_t samplesInUse_ = 0;
+};
+
+/// The time a selector reads at: its `@` if any, minus its offset.
+TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t);
+
+/// `expr` with any parentheses around it removed.
+const Expr& unwrapParens(const Expr& expr);
+
+}  // namespace nova::promql::detail

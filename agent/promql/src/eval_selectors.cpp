@@ -1,0 +1,145 @@
+// Vector and range selectors over the store: matching series, the lookback window and
+// staleness.
+#include <algorithm>
+#include <string>
+
+#include "eval_context.h"
+
+namespace nova::promql::detail {
+namespace {
+
+bool matchesAll(const Labels& labels, const std::vector<Matcher>& matchers) {
+  for (const auto& m : matchers) {
+    if (!m.matches(labels.get(m.name()))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The metric name a selector pins down exactly, if any, for the store's name index.
+std::string_view exactName(const VectorSelector& selector) {
+  if (!selector.name.empty()) {
+    return selector.name;
+  }
+  for (const auto& m : selector.matchers) {
+    if (m.name() == kMetricNameLabel && m.op() == MatchOp::kEqual && !m.value().empty()) {
+      return m.value();
+    }
+  }
+  return {};
+}
+
+// First sample with timestamp > t.
+const Sample* firstAfter(std::span<const Sample> samples, TimestampMs t) {
+  return std::upper_bound(samples.data(), samples.data() + samples.size(), t,
+                          [](TimestampMs value, const Sample& s) { return value < s.t; });
+}
+
+}  // namespace
+
+TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t) {
+  const TimestampMs base = selector.at ? *selector.at : t;
+  return base - selector.offset;
+}
+
+const Expr& unwrapParens(const Expr& expr) {
+  const Expr* e = &expr;
+  while (const auto* paren = std::get_if<Paren>(&e->node)) {
+    e = paren->expr.get();
+  }
+  return *e;
+}
+
+const std::vector<tsdb::SeriesId>& Evaluator::matchingSeries(const VectorSelector& selector) {
+  auto it = seriesCache_.find(&selector);
+  if (it != seriesCache_.end()) {
+    return it->second;
+  }
+  std::vector<tsdb::SeriesId> ids;
+  const std::string_view name = exactName(selector);
+  if (!name.empty()) {
+    for (tsdb::SeriesId id : storage_.seriesWithName(name)) {
+      if (matchesAll(storage_.labels(id), selector.matchers)) {
+        ids.push_back(id);
+      }
+    }
+  } else {
+    storage_.forEachSeries([&](tsdb::SeriesId id, const Labels& labels) {
+      if (matchesAll(labels, selector.matchers)) {
+        ids.push_back(id);
+      }
+    });
+  }
+  // Label order, as Prometheus's querier returns series.
+  std::sort(ids.begin(), ids.end(), [&](tsdb::SeriesId a, tsdb::SeriesId b) {
+    return storage_.labels(a) < storage_.labels(b);
+  });
+  return seriesCache_.emplace(&selector, std::move(ids)).first->second;
+}
+
+Status Evaluator::charge(std::size_t samples) {
+  samplesInUse_ += samples;
+  if (samplesInUse_ > options_.maxSamples) {
+    return Error{"query processing would load too many samples into memory in query execution"};
+  }
+  return {};
+}
+
+Status Evaluator::selectInstant(const VectorSelector& selector, TimestampMs t, EvalVector& out,
+                                std::vector<TimestampMs>* sampleTimes) {
+  const TimestampMs at = selectorTime(selector, t);
+  const TimestampMs oldest = at - options_.lookbackDelta;  // excluded
+  std::size_t added = 0;
+  for (tsdb::SeriesId id : matchingSeries(selector)) {
+    const auto samples = storage_.samples(id);
+    const Sample* after = firstAfter(samples, at);
+    if (after == samples.data()) {
+      continue;
+    }
+    const Sample& newest = *(after - 1);
+    // A stale marker as the newest sample means the series has ended.
+    if (newest.t <= oldest || isStaleNaN(newest.v)) {
+      continue;
+    }
+    out.push_back(EvalSample{storage_.labels(id), newest.v, false});
+    if (sampleTimes != nullptr) {
+      sampleTimes->push_back(newest.t);
+    }
+    ++added;
+  }
+  return charge(added);
+}
+
+void Evaluator::rangePoints(tsdb::SeriesId id, TimestampMs from, TimestampMs to,
+                            std::vector<Sample>& out) const {
+  out.clear();
+  const auto samples = storage_.samples(id);
+  const Sample* begin = firstAfter(samples, from);
+  const Sample* end = firstAfter(samples, to);
+  for (const Sample* s = begin; s < end; ++s) {
+    if (!isStaleNaN(s->v)) {
+      out.push_back(*s);
+    }
+  }
+}
+
+Result<EvalValue> Evaluator::evalMatrixSelector(const MatrixSelector& sel, TimestampMs t) {
+  const TimestampMs to = selectorTime(sel.selector, t);
+  const TimestampMs from = to - sel.range;
+  EvalMatrix out;
+  std::vector<Sample> points;
+  for (tsdb::SeriesId id : matchingSeries(sel.selector)) {
+    rangePoints(id, from, to, points);
+    if (points.empty()) {
+      continue;
+    }
+    if (auto st = charge(points.size()); !st) {
+      return st.error();
+    }
+    out.push_back(EvalSeries{storage_.labels(id), points, false});
+  }
+  return EvalValue{std::move(out)};
+}
+
+}  // namespace nova::promql::detail

@@ -1,0 +1,205 @@
+// The *_over_time family, changes and resets, and the table of range-vector functions.
+#include <array>
+#include <cmath>
+
+#include "fn_kahan.h"
+#include "fn_range.h"
+
+namespace nova::promql::detail {
+
+std::optional<double> fnAvgOverTime(const RangeWindow& w) {
+  const auto& pts = w.points;
+  if (pts.empty()) {
+    return std::nullopt;
+  }
+  // A direct Kahan-compensated mean is the most accurate; only when the running sum would
+  // overflow does the mean continue incrementally, as Prometheus does.
+  double sum = pts.front().v;
+  double c = 0;
+  double mean = 0;
+  double count = 1;
+  bool incremental = false;
+  for (std::size_t i = 1; i < pts.size(); ++i) {
+    const double f = pts[i].v;
+    count = static_cast<double>(i + 1);
+    if (!incremental) {
+      double newSum = sum;
+      double newC = c;
+      kahanInc(f, newSum, newC);
+      if (!std::isinf(newSum)) {
+        sum = newSum;
+        c = newC;
+        continue;
+      }
+      incremental = true;
+      mean = sum / (count - 1);
+      c /= (count - 1);
+    }
+    const double q = (count - 1) / count;
+    mean = q * mean;
+    c = q * c;
+    kahanInc(f / count, mean, c);
+  }
+  if (incremental) {
+    return mean + c;
+  }
+  return sum / count + c / count;
+}
+
+std::optional<double> fnSumOverTime(const RangeWindow& w) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  KahanSum k;
+  for (const auto& p : w.points) {
+    k.add(p.v);
+  }
+  if (std::isinf(k.sum)) {
+    return k.sum;
+  }
+  return k.sum + k.c;
+}
+
+namespace {
+
+// NaN loses against any number, but an all-NaN window stays NaN.
+template <typename Better>
+std::optional<double> extremeOverTime(const RangeWindow& w, Better better) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  double best = w.points.front().v;
+  for (const auto& p : w.points) {
+    if (better(p.v, best) || std::isnan(best)) {
+      best = p.v;
+    }
+  }
+  return best;
+}
+
+std::optional<double> varianceOverTime(const RangeWindow& w) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  double count = 0;
+  double mean = 0;
+  double cMean = 0;
+  double aux = 0;
+  double cAux = 0;
+  for (const auto& p : w.points) {
+    count++;
+    const double delta = p.v - (mean + cMean);
+    kahanInc(delta / count, mean, cMean);
+    kahanInc(delta * (p.v - (mean + cMean)), aux, cAux);
+  }
+  return (aux + cAux) / count;
+}
+
+}  // namespace
+
+std::optional<double> fnMinOverTime(const RangeWindow& w) {
+  return extremeOverTime(w, [](double a, double b) { return a < b; });
+}
+
+std::optional<double> fnMaxOverTime(const RangeWindow& w) {
+  return extremeOverTime(w, [](double a, double b) { return a > b; });
+}
+
+std::optional<double> fnCountOverTime(const RangeWindow& w) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  return static_cast<double>(w.points.size());
+}
+
+std::optional<double> fnLastOverTime(const RangeWindow& w) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  return w.points.back().v;
+}
+
+std::optional<double> fnFirstOverTime(const RangeWindow& w) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  return w.points.front().v;
+}
+
+std::optional<double> fnPresentOverTime(const RangeWindow& w) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  return 1.0;
+}
+
+std::optional<double> fnStdvarOverTime(const RangeWindow& w) {
+  return varianceOverTime(w);
+}
+
+std::optional<double> fnStddevOverTime(const RangeWindow& w) {
+  auto v = varianceOverTime(w);
+  if (!v) {
+    return std::nullopt;
+  }
+  return std::sqrt(*v);
+}
+
+std::optional<double> fnChanges(const RangeWindow& w) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  double changes = 0;
+  for (std::size_t i = 1; i < w.points.size(); ++i) {
+    const double prev = w.points[i - 1].v;
+    const double cur = w.points[i].v;
+    if (cur != prev && !(std::isnan(cur) && std::isnan(prev))) {
+      changes++;
+    }
+  }
+  return changes;
+}
+
+std::optional<double> fnResets(const RangeWindow& w) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  double resets = 0;
+  for (std::size_t i = 1; i < w.points.size(); ++i) {
+    if (w.points[i].v < w.points[i - 1].v) {
+      resets++;
+    }
+  }
+  return resets;
+}
+
+const RangeFunctionInfo* findRangeFunction(std::string_view name) {
+  static constexpr std::array<RangeFunctionInfo, 18> kTable{{
+      {"rate", fnRate, false},
+      {"increase", fnIncrease, false},
+      {"delta", fnDelta, false},
+      {"irate", fnIrate, false},
+      {"idelta", fnIdelta, false},
+      {"deriv", fnDeriv, false},
+      {"avg_over_time", fnAvgOverTime, false},
+      {"sum_over_time", fnSumOverTime, false},
+      {"min_over_time", fnMinOverTime, false},
+      {"max_over_time", fnMaxOverTime, false},
+      {"count_over_time", fnCountOverTime, false},
+      {"last_over_time", fnLastOverTime, true},
+      {"first_over_time", fnFirstOverTime, true},
+      {"present_over_time", fnPresentOverTime, false},
+      {"stddev_over_time", fnStddevOverTime, false},
+      {"stdvar_over_time", fnStdvarOverTime, false},
+      {"changes", fnChanges, false},
+      {"resets", fnResets, false},
+  }};
+  for (const auto& info : kTable) {
+    if (info.fn != nullptr && info.name == name) {
+      return &info;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace nova::promql::detail

@@ -1,0 +1,212 @@
+// Evaluator tests for selectors, staleness, operators, matching, aggregation, name removal
+// and range queries.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <initializer_list>
+#include <string_view>
+
+#include "nova/promql/engine.h"
+#include "nova/promql/parser.h"
+#include "nova/promql/series_notation.h"
+#include "nova/tsdb/storage.h"
+
+namespace nova::promql {
+namespace {
+
+struct Fixture {
+  tsdb::Storage storage{tsdb::Limits{.retention = 0}};
+  Engine engine;
+
+  void load(DurationMs step, std::initializer_list<std::string_view> lines) {
+    for (std::string_view line : lines) {
+      auto parsed = parseSeriesLine(line);
+      REQUIRE_MESSAGE(parsed.ok(), line);
+      auto id = storage.getOrCreate(parsed->labels);
+      REQUIRE(id.has_value());
+      for (std::size_t i = 0; i < parsed->values.size(); ++i) {
+        if (parsed->values[i]) {
+          storage.append(*id, static_cast<TimestampMs>(i) * step, *parsed->values[i]);
+        }
+      }
+    }
+  }
+
+  const Expr& parsed(std::string_view text) {
+    auto result = parse(text, ParseOptions{.allowOutsideSubset = true});
+    if (!result.ok()) {
+      FAIL(result.error().toString());
+    }
+    exprs.push_back(result.release());
+    return *exprs.back();
+  }
+
+  Result<Value> query(std::string_view text, TimestampMs t) {
+    return engine.instant(parsed(text), storage, t);
+  }
+
+  Vector vector(std::string_view text, TimestampMs t) {
+    auto result = query(text, t);
+    if (!result.ok()) {
+      FAIL(result.error().message);
+    }
+    REQUIRE(std::holds_alternative<Vector>(*result));
+    return std::get<Vector>(*result);
+  }
+
+  // "labels=value" per element, in result order, for compact comparisons.
+  std::vector<std::string> dump(std::string_view text, TimestampMs t) {
+    std::vector<std::string> out;
+    for (const auto& s : vector(text, t)) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%g", s.v);
+      out.push_back(s.labels.toString() + "=" + (std::isnan(s.v) ? "nan" : buf));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::vector<ExprPtr> exprs;
+};
+
+using Strings = std::vector<std::string>;
+constexpr TimestampMs kMin = kMinute;
+
+TEST_CASE("instant selector: lookback excludes exactly t-5m, stale markers hide series") {
+  Fixture f;
+  f.load(10 * kSecond, {"metric 0 1 stale 2"});
+  CHECK(f.dump("metric", 10 * kSecond) == Strings{"metric=1"});
+  CHECK(f.dump("metric", 20 * kSecond).empty());
+  CHECK(f.dump("metric", 30 * kSecond) == Strings{"metric=2"});
+  CHECK(f.dump("metric", 30 * kSecond + 5 * kMin - 1) == Strings{"metric=2"});
+  CHECK(f.dump("metric", 30 * kSecond + 5 * kMin).empty());
+  CHECK(f.dump("metric offset 30s", 40 * kSecond) == Strings{"metric=1"});
+  CHECK(f.dump("metric offset -10s", 0) == Strings{"metric=1"});
+}
+
+TEST_CASE("matchers select series; regular expressions are anchored") {
+  Fixture f;
+  f.load(kMin, {R"(x{job="api-server", g="canary"} 1)", R"(x{job="db", g="production"} 2)"});
+  CHECK(f.dump(R"(x{job=~"api.*"})", 0) == Strings{R"(x{g="canary", job="api-server"}=1)"});
+  CHECK(f.dump(R"(x{job=~"api"})", 0).empty());
+  CHECK(f.dump(R"(x{g!="canary"})", 0) == Strings{R"(x{g="production", job="db"}=2)"});
+  CHECK(f.dump(R"({__name__=~"x", job!~"api.+"})", 0) ==
+        Strings{R"(x{g="production", job="db"}=2)"});
+}
+
+TEST_CASE("a bare range selector returns raw samples without stale markers") {
+  Fixture f;
+  f.load(10 * kSecond, {"m 1 stale 3"});
+  auto r = f.query("m[30s]", 20 * kSecond);
+  REQUIRE(r.ok());
+  const auto& m = std::get<Matrix>(*r);
+  REQUIRE(m.size() == 1);
+  REQUIRE(m[0].points.size() == 2);
+  CHECK(m[0].points[0].t == 0);
+  CHECK(m[0].points[1].v == 3);
+}
+
+TEST_CASE("arithmetic and comparisons between vectors and scalars") {
+  Fixture f;
+  f.load(kMin, {R"(a{i="1"} 10)", R"(a{i="2"} NaN)"});
+  CHECK(f.dump("a * 2", 0) == Strings{R"({i="1"}=20)", R"({i="2"}=nan)"});
+  CHECK(f.dump("a > 5", 0) == Strings{R"(a{i="1"}=10)"});
+  CHECK(f.dump("5 < a", 0) == Strings{R"(a{i="1"}=10)"});
+  // NaN compares false, also with bool.
+  CHECK(f.dump("a > bool 5", 0) == Strings{R"({i="1"}=1)", R"({i="2"}=0)"});
+  CHECK(f.dump("a == NaN", 0).empty());
+  CHECK(f.dump("-a", 0) == Strings{R"({i="1"}=-10)", R"({i="2"}=nan)"});
+  auto s = f.query("2 ^ 10 % 7", 0);
+  REQUIRE(s.ok());
+  CHECK(std::get<Scalar>(*s).v == 1024 % 7);
+  auto c = f.query("1 < bool 2", 0);
+  REQUIRE(c.ok());
+  CHECK(std::get<Scalar>(*c).v == 1);
+}
+
+TEST_CASE("vector matching: one-to-one, on, ignoring, group_left") {
+  Fixture f;
+  f.load(kMin,
+         {R"(req{job="a", inst="1", code="200"} 10)", R"(req{job="a", inst="1", code="500"} 2)",
+          R"(lim{job="a", inst="1"} 4)", R"(lim{job="b", inst="1"} 5)"});
+  CHECK(f.dump(R"(req{code="500"} / ignoring(code) lim)", 0) ==
+        Strings{R"({inst="1", job="a"}=0.5)"});
+  CHECK(f.dump(R"(req{code="500"} / on(job) lim)", 0) == Strings{R"({job="a"}=0.5)"});
+  CHECK(
+      f.dump("req / ignoring(code) group_left lim", 0) ==
+      Strings{R"({code="200", inst="1", job="a"}=2.5)", R"({code="500", inst="1", job="a"}=0.5)"});
+  auto many = f.query("req / ignoring(code) lim", 0);
+  REQUIRE_FALSE(many.ok());
+  CHECK(many.error().message.find("many-to-one matching must be explicit") != std::string::npos);
+  auto dup = f.query("lim / on(inst) req", 0);
+  REQUIRE_FALSE(dup.ok());
+  CHECK(dup.error().message.find("found duplicate series for the match group {inst=\"1\"} on "
+                                 "the right hand-side") == 0);
+  CHECK(f.dump("req > bool on(job, inst) group_left lim", 0) ==
+        Strings{R"({code="200", inst="1", job="a"}=1)", R"({code="500", inst="1", job="a"}=0)"});
+}
+
+TEST_CASE("set operators") {
+  Fixture f;
+  f.load(kMin, {R"(x{i="1"} 1)", R"(x{i="2"} 2)", R"(y{i="2"} 20)", R"(y{i="3"} 30)"});
+  CHECK(f.dump("x and y", 0) == Strings{R"(x{i="2"}=2)"});
+  CHECK(f.dump("x unless y", 0) == Strings{R"(x{i="1"}=1)"});
+  CHECK(f.dump("x or y", 0) == Strings{R"(x{i="1"}=1)", R"(x{i="2"}=2)", R"(y{i="3"}=30)"});
+  CHECK(f.dump("x and on() y", 0) == Strings{R"(x{i="1"}=1)", R"(x{i="2"}=2)"});
+}
+
+TEST_CASE("aggregations with by and without, NaN and Inf rules") {
+  Fixture f;
+  f.load(kMin, {R"(m{job="a", i="1"} 1)", R"(m{job="a", i="2"} 3)", R"(m{job="b", i="1"} NaN)",
+                R"(m{job="b", i="2"} 5)"});
+  CHECK(f.dump("sum by (job) (m)", 0) == Strings{R"({job="a"}=4)", R"({job="b"}=nan)"});
+  CHECK(f.dump("avg without (i) (m)", 0) == Strings{R"({job="a"}=2)", R"({job="b"}=nan)"});
+  CHECK(f.dump("max by (job) (m)", 0) == Strings{R"({job="a"}=3)", R"({job="b"}=5)"});
+  CHECK(f.dump("min by (job) (m)", 0) == Strings{R"({job="a"}=1)", R"({job="b"}=5)"});
+  CHECK(f.dump("count(m)", 0) == Strings{"{}=4"});
+  CHECK(f.dump("group by (i) (m)", 0) == Strings{R"({i="1"}=1)", R"({i="2"}=1)"});
+  f.load(kMin, {R"(big{k="1"} 1e308)", R"(big{k="2"} 1e308)", R"(infs{k="1"} Inf)",
+                R"(infs{k="2"} -Inf)"});
+  CHECK(f.dump("avg(big)", 0) == Strings{"{}=1e+308"});  // no overflow to Inf
+  CHECK(f.dump("sum(infs)", 0) == Strings{"{}=nan"});
+}
+
+TEST_CASE("delayed name removal") {
+  Fixture f;
+  f.load(kMin, {R"(a_total{env="1"} 0+1x10)", R"(b_total{env="1"} 0+2x10)"});
+  CHECK(f.dump(R"(sum by (__name__) (a_total))", 10 * kMin) == Strings{"a_total=10"});
+  CHECK(f.dump(R"(sum by (env) (rate({env="1"}[5m])))", 10 * kMin) == Strings{R"({env="1"}=0.05)"});
+  auto clash = f.query(R"(sum by (__name__) (rate({env="1"}[5m])))", 10 * kMin);
+  REQUIRE_FALSE(clash.ok());
+  CHECK(clash.error().message == "vector cannot contain metrics with the same labelset");
+  REQUIRE_FALSE(f.query(R"(-{env="1"})", 0).ok());
+}
+
+TEST_CASE("range queries evaluate each step and merge series after name removal") {
+  Fixture f;
+  f.load(10 * kMin, {"metric_a 1 _", "metric_b 3 4"});
+  auto r = f.engine.range(f.parsed("-metric_a or -metric_b"), f.storage, 0, 20 * kMin, 10 * kMin);
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 1);
+  CHECK((*r)[0].labels.empty());
+  REQUIRE((*r)[0].points.size() == 2);
+  CHECK((*r)[0].points[0].v == -1);
+  CHECK((*r)[0].points[1].v == -4);
+  auto scalar = f.engine.range(f.parsed("time()"), f.storage, 0, 2 * kMin, kMin);
+  REQUIRE(scalar.ok());
+  REQUIRE(scalar->size() == 1);
+  CHECK((*scalar)[0].points.size() == 3);
+  CHECK((*scalar)[0].points[2].v == 120);
+}
+
+TEST_CASE("maxSamples guard") {
+  Fixture f;
+  f.load(kSecond, {"m 0+1x100"});
+  Engine small(EngineOptions{.maxSamples = 10});
+  auto r = small.instant(f.parsed("sum_over_time(m[1m])"), f.storage, 100 * kSecond);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("too many samples") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace nova::promql
