@@ -148,7 +148,7 @@ run_all() {
     run_one "$label" "$build/bench/parse/nova_parse_bench" labels "$file" "$min_seconds"
     run_one "$label" "$build/bench-anchors/textparse" "$file" "$min_seconds"
     run_one "$label" "$build/bench-anchors/expfmt" "$file" "$min_seconds"
-    run_one "$label" "$python" -s "$repo/bench/anchors/python/parse_bench.py" "$file" \
+    run_one "$label" "$python" -E -s "$repo/bench/anchors/python/parse_bench.py" "$file" \
       "$min_seconds"
   done
 }
