@@ -143,6 +143,10 @@ CaseResult ScriptRunner::eval(const EvalCommand& ev) {
     if (error.message.find(kNotSupported) != std::string::npos) {
       return with(std::move(r), Outcome::kOutOfSubset, "parser: " + error.message);
     }
+    if (mentionsAtModifier(ev.expr)) {
+      return with(std::move(r), Outcome::kOutOfSubset,
+                  "@ modifier (parser: " + error.message + ")");
+    }
     if (auto why = special_.reachedByText(ev.expr)) {
       return with(std::move(r), Outcome::kOutOfSubset, *why);
     }

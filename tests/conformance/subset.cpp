@@ -77,6 +77,23 @@ bool usesAtModifier(const promql::Expr& expr) {
   return found;
 }
 
+bool mentionsAtModifier(std::string_view expr) {
+  for (std::size_t i = 0; i < expr.size(); ++i) {
+    const char c = expr[i];
+    if (c == '@') {
+      return true;
+    }
+    if (c == '"' || c == '\'' || c == '`') {
+      for (++i; i < expr.size() && expr[i] != c; ++i) {
+        if (expr[i] == '\\' && c != '`') {
+          ++i;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 std::string_view toString(SpecialSeries::Kind kind) {
   switch (kind) {
     case SpecialSeries::Kind::kNativeHistogram:
