@@ -1,0 +1,47 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nova/core/labels.h"
+#include "nova/core/time.h"
+#include "nova/policy/escalator.h"
+#include "nova/promql/engine.h"
+#include "nova/rules/loader.h"
+#include "nova/tsdb/storage.h"
+
+namespace nova::rules {
+
+/// One rule's result at one instant, with what the escalator does not need but people do.
+struct RuleEvaluation {
+  /// What the escalator consumes: state, worst value, rendered summary.
+  policy::RuleObservation observation;
+  /// Labels of the worst sample (empty for a scalar expression or no data).
+  Labels labels;
+  /// Number of samples the expression returned.
+  std::size_t samples = 0;
+  /// Why the rule is unknown or was not judged ("no data", "guard false: not enough
+  /// traffic to judge", "remote source not configured", an evaluation error); empty when
+  /// it was judged.
+  std::string reason;
+};
+
+/// Evaluates every rule of `ruleSet` at `now` (ms) over `storage`:
+/// - `source: prometheus` rules are unknown with reason "remote source not configured";
+/// - a guard with no data (or failing) makes the rule unknown; a guard whose samples are
+///   all zero (or NaN) makes it ok without evaluating the expression;
+/// - an expression that fails, returns nothing or only NaN makes the rule unknown;
+/// - otherwise the rule breaches when any sample breaches the threshold. Its value is the
+///   worst breaching sample, or the sample closest to breaching when none does, and the
+///   summary is rendered with that sample's value and labels.
+/// Results are in the order of `ruleSet.rules`. Pure; never throws.
+std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::Engine& engine,
+                                          const tsdb::Storage& storage, TimestampMs now);
+
+/// The escalator's view of the results.
+std::vector<policy::RuleObservation> observations(const std::vector<RuleEvaluation>& results);
+
+/// The escalator's view of the rules.
+std::vector<policy::RuleSpec> ruleSpecs(const RuleSet& ruleSet);
+
+}  // namespace nova::rules

@@ -1,0 +1,158 @@
+#include "nova/rules/evaluator.h"
+
+#include <cmath>
+#include <limits>
+#include <variant>
+
+namespace nova::rules {
+namespace {
+
+using State = policy::RuleObservation::State;
+
+// The samples of an instant-query result with their labels; a scalar is one sample without.
+struct Samples {
+  std::vector<Labels> labels;
+  std::vector<double> values;
+};
+
+Result<Samples> evaluate(const promql::Expr& expr, const promql::Engine& engine,
+                         const tsdb::Storage& storage, TimestampMs now) {
+  Result<promql::Value> value = engine.instant(expr, storage, now);
+  if (!value.ok()) {
+    return value.error();
+  }
+  Samples out;
+  if (const auto* scalar = std::get_if<promql::Scalar>(&*value)) {
+    out.labels.emplace_back();
+    out.values.push_back(scalar->v);
+  } else if (const auto* vector = std::get_if<promql::Vector>(&*value)) {
+    for (const promql::VectorSample& s : *vector) {
+      out.labels.push_back(s.labels);
+      out.values.push_back(s.v);
+    }
+  } else {
+    return Error{"expression gives neither an instant vector nor a scalar"};
+  }
+  return out;
+}
+
+bool allNaN(const std::vector<double>& values) {
+  for (double v : values) {
+    if (!std::isnan(v)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+RuleEvaluation unknown(const Rule& rule, std::string reason) {
+  RuleEvaluation result;
+  result.observation.rule = rule.name;
+  result.observation.state = State::kUnknown;
+  result.observation.value = std::numeric_limits<double>::quiet_NaN();
+  result.observation.summary = "unknown: " + reason;
+  result.reason = std::move(reason);
+  return result;
+}
+
+// The guard decides whether the rule judges: nullopt to go on, or the result to report.
+std::optional<RuleEvaluation> checkGuard(const Rule& rule, const promql::Engine& engine,
+                                         const tsdb::Storage& storage, TimestampMs now) {
+  if (!rule.parsedGuard) {
+    return std::nullopt;
+  }
+  Result<Samples> guard = evaluate(*rule.parsedGuard, engine, storage, now);
+  if (!guard.ok()) {
+    return unknown(rule, "guard failed: " + guard.error().message);
+  }
+  if (guard->values.empty()) {
+    return unknown(rule, "guard has no data");
+  }
+  for (double v : guard->values) {
+    if (v != 0 && !std::isnan(v)) {
+      return std::nullopt;
+    }
+  }
+  RuleEvaluation ok;
+  ok.observation.rule = rule.name;
+  ok.observation.state = State::kOk;
+  ok.observation.value = std::numeric_limits<double>::quiet_NaN();
+  ok.reason = "guard false: not enough traffic to judge";
+  ok.observation.summary = ok.reason;
+  return ok;
+}
+
+RuleEvaluation evaluateRule(const Rule& rule, const promql::Engine& engine,
+                            const tsdb::Storage& storage, TimestampMs now) {
+  if (rule.source == RuleSource::kPrometheus) {
+    return unknown(rule, "remote source not configured");
+  }
+  if (auto guarded = checkGuard(rule, engine, storage, now)) {
+    return *guarded;
+  }
+  Result<Samples> samples = evaluate(*rule.parsedExpr, engine, storage, now);
+  if (!samples.ok()) {
+    return unknown(rule, "evaluation failed: " + samples.error().message);
+  }
+  if (samples->values.empty()) {
+    return unknown(rule, "no data");
+  }
+  if (allNaN(samples->values)) {
+    return unknown(rule, "no data (value is NaN)");
+  }
+  // The worst breaching sample, else the sample closest to breaching.
+  std::optional<std::size_t> worst;
+  bool breaching = false;
+  for (std::size_t i = 0; i < samples->values.size(); ++i) {
+    const double v = samples->values[i];
+    if (std::isnan(v)) {
+      continue;
+    }
+    const bool breaches = rule.threshold.breaches(v);
+    if (!worst || (breaches && !breaching) ||
+        (breaches == breaching && rule.threshold.worse(v, samples->values[*worst]))) {
+      worst = i;
+      breaching = breaching || breaches;
+    }
+  }
+  RuleEvaluation result;
+  result.samples = samples->values.size();
+  result.labels = samples->labels[*worst];
+  result.observation.rule = rule.name;
+  result.observation.state = breaching ? State::kBreaching : State::kOk;
+  result.observation.value = samples->values[*worst];
+  result.observation.summary = rule.summary.render(result.observation.value, result.labels);
+  return result;
+}
+
+}  // namespace
+
+std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::Engine& engine,
+                                          const tsdb::Storage& storage, TimestampMs now) {
+  std::vector<RuleEvaluation> results;
+  results.reserve(ruleSet.rules.size());
+  for (const Rule& rule : ruleSet.rules) {
+    results.push_back(evaluateRule(rule, engine, storage, now));
+  }
+  return results;
+}
+
+std::vector<policy::RuleObservation> observations(const std::vector<RuleEvaluation>& results) {
+  std::vector<policy::RuleObservation> out;
+  out.reserve(results.size());
+  for (const RuleEvaluation& result : results) {
+    out.push_back(result.observation);
+  }
+  return out;
+}
+
+std::vector<policy::RuleSpec> ruleSpecs(const RuleSet& ruleSet) {
+  std::vector<policy::RuleSpec> specs;
+  specs.reserve(ruleSet.rules.size());
+  for (const Rule& rule : ruleSet.rules) {
+    specs.push_back(policy::RuleSpec{rule.name, rule.severity, rule.forDuration});
+  }
+  return specs;
+}
+
+}  // namespace nova::rules

@@ -1,0 +1,139 @@
+#include "nova/rules/evaluator.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "test_util.h"
+
+namespace nova::rules {
+namespace {
+
+using State = policy::RuleObservation::State;
+
+// A small store: requests and errors per route, sampled every 10s for 2 minutes.
+struct Fixture {
+  tsdb::Storage storage{tsdb::Limits{0, 1000, std::size_t{1} << 20}};
+  promql::Engine engine;
+
+  void counter(const Labels& labels, double perSecond) {
+    const auto id = storage.getOrCreate(labels);
+    REQUIRE(id.has_value());
+    for (int i = 0; i <= 12; ++i) {
+      storage.append(*id, i * 10 * kSecond, perSecond * 10 * i);
+    }
+  }
+
+  RuleSet rules(const std::string& body) {
+    auto loaded = load("rules:\n" + body, "t.yaml");
+    if (!loaded.ok()) {
+      FAIL(loaded.error().message);
+    }
+    return std::move(loaded).value();
+  }
+};
+
+constexpr TimestampMs kNow = 120 * kSecond;
+
+TEST_CASE("the worst sample breaches and fills value and summary") {
+  Fixture f;
+  f.counter(Labels{{"__name__", "req_total"}, {"route", "/a"}}, 2);
+  f.counter(Labels{{"__name__", "req_total"}, {"route", "/b"}}, 5);
+  f.counter(Labels{{"__name__", "req_total"}, {"route", "/c"}}, 1);
+  const RuleSet set = f.rules(
+      "  - name: busy\n"
+      "    expr: rate(req_total[1m])\n"
+      "    threshold: \"> 1.5\"\n"
+      "    severity: low\n"
+      "    summary: \"{{ $labels.route }} at {{ $value }}/s\"\n");
+  const auto results = evaluateRules(set, f.engine, f.storage, kNow);
+  REQUIRE(results.size() == 1);
+  CHECK((results[0].observation.state == State::kBreaching));
+  CHECK(results[0].observation.value == doctest::Approx(5));
+  CHECK(results[0].observation.summary == "/b at 5/s");
+  CHECK(results[0].labels.get("route") == "/b");
+  CHECK(results[0].samples == 3);
+  CHECK(results[0].reason.empty());
+}
+
+TEST_CASE("below threshold is ok, with the sample closest to breaching") {
+  Fixture f;
+  f.counter(Labels{{"__name__", "req_total"}, {"route", "/a"}}, 2);
+  f.counter(Labels{{"__name__", "req_total"}, {"route", "/b"}}, 5);
+  const RuleSet set = f.rules(
+      "  - {name: slow, expr: \"rate(req_total[1m])\", threshold: \"< 1\", severity: low}\n");
+  const auto results = evaluateRules(set, f.engine, f.storage, kNow);
+  CHECK((results[0].observation.state == State::kOk));
+  CHECK(results[0].observation.value == doctest::Approx(2));
+}
+
+TEST_CASE("guards: false is ok, no data is unknown, true lets the rule judge") {
+  Fixture f;
+  f.counter(Labels{{"__name__", "req_total"}}, 0.1);
+  f.counter(Labels{{"__name__", "err_total"}}, 0.05);
+  const std::string rule =
+      "  - name: ratio\n"
+      "    expr: sum(rate(err_total[1m])) / sum(rate(req_total[1m]))\n"
+      "    threshold: \"> 0.05\"\n"
+      "    severity: high\n";
+  auto guarded = [&](const std::string& guard) {
+    return evaluateRules(f.rules(rule + "    guard: " + guard + "\n"), f.engine, f.storage,
+                         kNow)[0];
+  };
+  const RuleEvaluation quiet = guarded("sum(rate(req_total[1m])) >= bool 0.5");
+  CHECK((quiet.observation.state == State::kOk));
+  CHECK(quiet.reason == "guard false: not enough traffic to judge");
+  CHECK(std::isnan(quiet.observation.value));
+
+  const RuleEvaluation missing = guarded("sum(rate(absent_total[1m])) >= bool 0.5");
+  CHECK((missing.observation.state == State::kUnknown));
+  CHECK(missing.reason == "guard has no data");
+
+  const RuleEvaluation busy = guarded("sum(rate(req_total[1m])) >= bool 0.05");
+  CHECK((busy.observation.state == State::kBreaching));
+  CHECK(busy.observation.value == doctest::Approx(0.5));
+}
+
+TEST_CASE("no data, NaN and remote rules are unknown") {
+  Fixture f;
+  f.counter(Labels{{"__name__", "zero_total"}}, 0);
+  const RuleSet set = f.rules(
+      "  - {name: gone, expr: \"rate(nothing_total[1m])\", threshold: \"> 0\", severity: low}\n"
+      "  - {name: nan, expr: \"rate(zero_total[1m]) / rate(zero_total[1m])\", threshold: \"> 0\","
+      " severity: low}\n"
+      "  - {name: remote, expr: up, threshold: \"< 1\", severity: low, source: prometheus}\n"
+      "  - {name: scalar, expr: 1 + 1, threshold: \">= 2\", severity: low}\n");
+  const auto results = evaluateRules(set, f.engine, f.storage, kNow);
+  REQUIRE(results.size() == 4);
+  CHECK((results[0].observation.state == State::kUnknown));
+  CHECK(results[0].reason == "no data");
+  CHECK(results[0].observation.summary == "unknown: no data");
+  CHECK((results[1].observation.state == State::kUnknown));
+  CHECK(results[1].reason == "no data (value is NaN)");
+  CHECK((results[2].observation.state == State::kUnknown));
+  CHECK(results[2].reason == "remote source not configured");
+  CHECK((results[3].observation.state == State::kBreaching));
+  CHECK(results[3].observation.value == 2);
+
+  const auto obs = observations(results);
+  REQUIRE(obs.size() == 4);
+  CHECK(obs[2].rule == "remote");
+  const auto specs = ruleSpecs(set);
+  CHECK(specs[3].name == "scalar");
+}
+
+TEST_CASE("threshold operators") {
+  const Threshold gt{ThresholdOp::kGreater, 1};
+  CHECK(gt.breaches(1.5));
+  CHECK_FALSE(gt.breaches(1));
+  CHECK_FALSE(gt.breaches(std::nan("")));
+  CHECK(gt.worse(3, 2));
+  const Threshold le{ThresholdOp::kLessEqual, 1};
+  CHECK(le.breaches(1));
+  CHECK(le.worse(0, 0.5));
+  CHECK(Threshold{ThresholdOp::kNotEqual, 0}.breaches(-1));
+  CHECK_FALSE(Threshold{ThresholdOp::kEqual, 0}.breaches(-1));
+}
+
+}  // namespace
+}  // namespace nova::rules
