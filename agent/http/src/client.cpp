@@ -1,12 +1,12 @@
 #include "nova/http/client.h"
 
 #include <curl/curl.h>
-#include <strings.h>
 
 #include <exception>
 #include <mutex>
 
 #include "easy_transfer.h"
+#include "header_lookup.h"
 
 namespace nova::http {
 
@@ -22,12 +22,7 @@ void initCurlOnce() {
 }  // namespace
 
 const std::string* Response::header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), key.size()) == 0) {
-      return &value;
-    }
-  }
-  return nullptr;
+  return detail::findHeader(headers, name);
 }
 
 struct Client::Impl {
