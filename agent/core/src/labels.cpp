@@ -9,7 +9,20 @@ bool byName(const Label& a, const Label& b) {
   return a.name < b.name;
 }
 
+bool alreadyNormal(const std::vector<Label>& labels) {
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i].value.empty() || (i > 0 && !(labels[i - 1].name < labels[i].name))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::vector<Label> normalize(std::vector<Label> labels) {
+  // Scraped series usually arrive sorted already (__name__ sorts before lower-case names).
+  if (alreadyNormal(labels)) {
+    return labels;
+  }
   // Stable sort keeps input order among equal names so that "last wins" below holds.
   std::stable_sort(labels.begin(), labels.end(), byName);
   std::vector<Label> out;
