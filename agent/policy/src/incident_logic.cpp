@@ -23,8 +23,9 @@ void Escalator::Impl::openIncident(detail::Tick& tick, Severity current) {
   opened.id = std::to_string(switchedAt) + "-" + std::to_string(incidents);
   opened.startedAt = tick.now;
   incident = std::move(opened);
+  const std::string rulesBehind = firingList(Severity::kLow);
   emit(tick, EventKind::kIncidentOpened, "",
-       incident->id + " at " + name(current) + ": " + firingList(Severity::kLow));
+       incident->id + " at " + name(current) + (rulesBehind.empty() ? "" : ": " + rulesBehind));
 }
 
 void Escalator::Impl::updateIncident(detail::Tick& tick) {
