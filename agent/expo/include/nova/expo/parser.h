@@ -81,11 +81,16 @@ struct ParseError {
 };
 
 /// A streaming parser of the Prometheus text exposition format 0.0.4 over a whole body, as
-/// Prometheus's own parser reads it, plus the Prometheus 3 quoted UTF-8 names. Stricter than
-/// Prometheus on purpose: NUL bytes, unknown escapes in label values (`\q`), raw carriage
-/// returns, duplicate label names and a second TYPE for one family are errors. Any error ends
-/// the parse; a caller that wants Prometheus's all-or-nothing scrape semantics discards the
-/// samples it already got. No heap allocation per sample in the common case.
+/// Prometheus's own parser (promparse) reads it, plus the Prometheus 3 quoted UTF-8 names:
+/// blanks around tokens and inside braces, a trailing comma or none between labels, a missing
+/// final newline, and `# EOF` as a plain comment are all accepted. Stricter than Prometheus
+/// on purpose: NUL bytes anywhere, unknown escapes in label values (`\q`), a raw newline
+/// inside quotes, a carriage return before the newline, no blank between the series and its
+/// value (`a{}1`), duplicate label names and a second TYPE for one family are errors. Any
+/// error ends the parse; a caller that wants Prometheus's all-or-nothing scrape semantics
+/// discards the samples it already got. No heap allocation per sample in the common case
+/// (only label sets with escapes or `le`/`quantile` to normalize use the scratch buffer, whose
+/// capacity is reused).
 class Parser {
  public:
   /// `body` must outlive the parser and the views it hands out.
