@@ -50,6 +50,10 @@ std::optional<EventKind> parseEventKind(std::string_view text) {
   return std::nullopt;
 }
 
+std::span<const std::string_view> eventKindNames() {
+  return kEventNames;
+}
+
 std::string toString(const TimelineEvent& event) {
   std::string out = detail::formatTime(event.at);
   out += ' ';
@@ -78,6 +82,19 @@ std::string_view toString(RuleObservation::State state) {
 std::string_view toString(IncidentState state) {
   const auto index = static_cast<std::size_t>(state);
   return index < kStateNames.size() ? kStateNames[index] : "open";
+}
+
+std::optional<IncidentState> parseIncidentState(std::string_view text) {
+  for (std::size_t i = 0; i < kStateNames.size(); ++i) {
+    if (text == kStateNames[i]) {
+      return static_cast<IncidentState>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+std::span<const std::string_view> incidentStateNames() {
+  return kStateNames;
 }
 
 namespace detail {

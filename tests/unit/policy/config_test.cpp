@@ -4,6 +4,9 @@
 
 #include <string>
 
+#include "nova/policy/incident.h"
+#include "nova/policy/timeline.h"
+
 using namespace nova;
 using namespace nova::policy;
 
@@ -88,4 +91,22 @@ TEST_CASE("validate names the bad field") {
   config = {};
   config.unknown = {UnknownCost::Kind::kFixedSeverity, Severity::kNone};
   CHECK(messageOf(config).starts_with("policy.unknown: "));
+}
+
+TEST_CASE("event kinds and incident states print and parse by name") {
+  REQUIRE(eventKindNames().size() == 16);
+  for (std::size_t i = 0; i < eventKindNames().size(); ++i) {
+    const auto kind = static_cast<EventKind>(i);
+    CHECK(std::string(toString(kind)) == std::string(eventKindNames()[i]));
+    CHECK((parseEventKind(toString(kind)) == kind));
+  }
+  CHECK(std::string(toString(EventKind::kWindowExpired)) == "window_expired");
+  CHECK_FALSE(parseEventKind("rollback").has_value());
+  REQUIRE(incidentStateNames().size() == 6);
+  for (std::size_t i = 0; i < incidentStateNames().size(); ++i) {
+    const auto state = static_cast<IncidentState>(i);
+    CHECK((parseIncidentState(toString(state)) == state));
+  }
+  CHECK(std::string(toString(IncidentState::kRollingBack)) == "rolling_back");
+  CHECK_FALSE(parseIncidentState("closed").has_value());
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,10 @@ enum class IncidentState {
 
 /// "open", "investigating", "recovering", "rolling_back", "rolled_back", "resolved".
 std::string_view toString(IncidentState state);
+/// Parses the names above; nullopt for anything else.
+std::optional<IncidentState> parseIncidentState(std::string_view text);
+/// The accepted names, in enum order, for "did you mean ...?" hints.
+std::span<const std::string_view> incidentStateNames();
 
 /// One rule behind an incident: every rule that fired while the incident was open.
 struct IncidentRule {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,8 @@ enum class EventKind {
 /// Snake-case names: "rule_pending", "rule_firing", ..., "window_expired".
 std::string_view toString(EventKind kind);
 std::optional<EventKind> parseEventKind(std::string_view text);
+/// The accepted names, in enum order, for "did you mean ...?" hints.
+std::span<const std::string_view> eventKindNames();
 
 struct TimelineEvent {
   TimestampMs at = 0;
