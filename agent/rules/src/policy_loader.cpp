@@ -58,8 +58,9 @@ void readSeverityPolicy(const YAML::Node& node, const std::string& field,
 
 }  // namespace
 
-policy::PolicyConfig loadPolicy(const YAML::Node& node, LoadContext& ctx) {
-  policy::PolicyConfig config;
+policy::PolicyConfig loadPolicy(const YAML::Node& node, LoadContext& ctx,
+                                policy::PolicyConfig base) {
+  policy::PolicyConfig config = std::move(base);
   if (!checkKeys(node, kPolicyKeys, "policy", ctx)) {
     return config;
   }

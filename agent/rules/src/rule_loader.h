@@ -12,7 +12,8 @@ namespace nova::rules::detail {
 /// only when it had no problem.
 std::optional<Rule> loadRule(const YAML::Node& node, LoadContext& ctx);
 
-/// Reads the `policy:` section over the defaults.
-policy::PolicyConfig loadPolicy(const YAML::Node& node, LoadContext& ctx);
+/// Reads a `policy:` section over `base` (fields not given keep base's values).
+policy::PolicyConfig loadPolicy(const YAML::Node& node, LoadContext& ctx,
+                                policy::PolicyConfig base = {});
 
 }  // namespace nova::rules::detail

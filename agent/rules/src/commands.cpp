@@ -1,0 +1,149 @@
+#include "nova/rules/commands.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "nova/rules/loader.h"
+#include "nova/rules/scenario.h"
+
+namespace nova::rules {
+namespace {
+
+std::optional<std::string> readFile(const std::string& path, std::ostream& err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    err << path << ": cannot read file\n";
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// "page, then rollback after 5m" for the table.
+std::string actionText(const policy::SeverityPolicy& p) {
+  std::string text(policy::toString(p.action));
+  if (p.afterInvestigation != policy::Action::kNone) {
+    text += ", " + std::string(policy::toString(p.afterInvestigation)) + " after " +
+            formatDuration(p.investigate);
+  }
+  return text;
+}
+
+void printTable(const RuleSet& set, std::ostream& out) {
+  char line[512];
+  std::snprintf(line, sizeof line, "%-28s %-9s %-6s %-10s %s\n", "NAME", "SEVERITY", "FOR",
+                "THRESHOLD", "ACTION");
+  out << line;
+  for (const Rule& rule : set.rules) {
+    const std::string source = rule.source == RuleSource::kPrometheus ? " (prometheus)" : "";
+    std::snprintf(line, sizeof line, "%-28s %-9s %-6s %-10s %s%s\n", rule.name.c_str(),
+                  std::string(toString(rule.severity)).c_str(),
+                  formatDuration(rule.forDuration).c_str(), rule.threshold.toString().c_str(),
+                  actionText(set.policy.forSeverity(rule.severity)).c_str(), source.c_str());
+    out << line;
+  }
+}
+
+std::optional<RuleSet> loadRuleFiles(const std::vector<std::string>& paths, std::ostream& err) {
+  RuleSet merged;
+  bool ok = true;
+  for (const std::string& path : paths) {
+    auto text = readFile(path, err);
+    if (!text) {
+      ok = false;
+      continue;
+    }
+    LoadReport report = loadDetailed(*text, path);
+    for (const Diagnostic& d : report.diagnostics) {
+      err << d.toString() << "\n";
+    }
+    if (!report.ok()) {
+      ok = false;
+      continue;
+    }
+    if (Status mergedOk = merge(merged, std::move(*report.ruleSet)); !mergedOk) {
+      err << path << ": " << mergedOk.error().message << "\n";
+      ok = false;
+    }
+  }
+  if (!ok) {
+    return std::nullopt;
+  }
+  return merged;
+}
+
+}  // namespace
+
+int runRulesCheck(std::span<const std::string> files, std::ostream& out, std::ostream& err) {
+  if (files.empty()) {
+    err << "rules check: no rule files given\n";
+    return 1;
+  }
+  int status = 0;
+  for (const std::string& path : files) {
+    auto text = readFile(path, err);
+    if (!text) {
+      status = 1;
+      continue;
+    }
+    const LoadReport report = loadDetailed(*text, path);
+    if (!report.ok()) {
+      for (const Diagnostic& d : report.diagnostics) {
+        err << d.toString() << "\n";
+      }
+      err << path << ": " << report.diagnostics.size() << " problem"
+          << (report.diagnostics.size() == 1 ? "" : "s") << "\n";
+      status = 1;
+      continue;
+    }
+    out << path << ": " << report.ruleSet->rules.size() << " rules OK\n";
+    printTable(*report.ruleSet, out);
+  }
+  return status;
+}
+
+int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostream& err) {
+  auto text = readFile(scenarioFile, err);
+  if (!text) {
+    return 1;
+  }
+  ScenarioLoad load = parseScenario(*text, scenarioFile);
+  for (const Diagnostic& d : load.diagnostics) {
+    err << d.toString() << "\n";
+  }
+  if (!load.scenario) {
+    return 1;
+  }
+  const Scenario& scenario = *load.scenario;
+  const std::filesystem::path folder = std::filesystem::path(scenarioFile).parent_path();
+  std::vector<std::string> paths;
+  for (const std::string& file : scenario.ruleFiles) {
+    paths.push_back((folder / file).lexically_normal().string());
+  }
+  auto ruleSet = loadRuleFiles(paths, err);
+  if (!ruleSet) {
+    return 1;
+  }
+  out << scenarioFile << ": " << scenario.description << "\n";
+  out << "  " << ruleSet->rules.size() << " rules, " << scenario.series.size()
+      << " series, interval " << formatDuration(scenario.interval) << ", traffic switch at "
+      << formatDuration(scenario.trafficSwitch) << ", until " << formatDuration(scenario.end)
+      << "\n";
+  const ScenarioReport report = runScenario(scenario, *ruleSet);
+  out << formatTimeline(report);
+  if (report.passed()) {
+    out << "PASS " << scenarioFile << ": " << report.checked << " expectations hold\n";
+    return 0;
+  }
+  err << "FAIL " << scenarioFile << ":\n";
+  for (const std::string& failure : report.failures) {
+    err << failure << "\n";
+  }
+  return 1;
+}
+
+}  // namespace nova::rules

@@ -1,0 +1,328 @@
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "context.h"
+#include "fields.h"
+#include "nova/rules/scenario.h"
+#include "rule_loader.h"
+
+namespace nova::rules {
+namespace {
+
+using detail::LoadContext;
+
+constexpr std::array<std::string_view, 10> kScenarioKeys{
+    "description", "rule_files", "interval", "traffic_switch", "duration",
+    "series",      "policy",     "actions",  "expect",         "expect_actions"};
+constexpr std::array<std::string_view, 7> kExpectKeys{"at",     "severity", "action", "state",
+                                                      "events", "incident", "firing"};
+constexpr std::array<std::string_view, 4> kCommandKeys{"at", "hold", "release", "rollback"};
+constexpr std::array<std::string_view, 3> kCommandFields{"for", "who", "reason"};
+constexpr std::array<std::string_view, 5> kSeverityNames{"none", "low", "medium", "high",
+                                                         "critical"};
+constexpr std::array<std::string_view, 6> kStateNames{"open",         "investigating", "recovering",
+                                                      "rolling_back", "rolled_back",   "resolved"};
+
+// "column 12: message" from parseSeriesLine, placed inside the scalar.
+void seriesError(const YAML::Node& node, const std::string& message, LoadContext& ctx) {
+  int column = 0;
+  std::string_view rest = message;
+  if (rest.starts_with("column ")) {
+    rest.remove_prefix(7);
+    const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), column);
+    if (ec == std::errc() && std::string_view(end).starts_with(": ")) {
+      ctx.error(ctx.positionInScalar(node, static_cast<std::size_t>(column - 1)),
+                "series: " + std::string(end + 2));
+      return;
+    }
+  }
+  ctx.error(node, "series: " + message);
+}
+
+void readSeries(const YAML::Node& list, LoadContext& ctx, Scenario& out) {
+  if (!list.IsSequence()) {
+    ctx.error(list, "series must be a list of `metric{label=\"v\"} 0+1x10` lines");
+    return;
+  }
+  for (const YAML::Node& node : list) {
+    auto text = detail::readString(node, "series", ctx);
+    if (!text) {
+      continue;
+    }
+    auto line = promql::parseSeriesLine(*text);
+    if (!line.ok()) {
+      seriesError(node, line.error().message, ctx);
+    } else if (line->hasHistogram) {
+      ctx.error(node, "series: native histograms are not supported in scenarios");
+    } else {
+      out.series.push_back(std::move(*line));
+    }
+  }
+}
+
+std::optional<TimestampMs> readAt(const YAML::Node& entry, LoadContext& ctx) {
+  if (!entry["at"]) {
+    ctx.error(entry, "missing required field at");
+    return std::nullopt;
+  }
+  return detail::readDuration(entry["at"], "at", ctx);
+}
+
+template <typename T, typename Parse>
+std::optional<T> readName(const YAML::Node& node, std::string_view what, Parse parse,
+                          std::span<const std::string_view> names, LoadContext& ctx) {
+  auto text = detail::readString(node, what, ctx);
+  if (!text) {
+    return std::nullopt;
+  }
+  std::optional<T> value = parse(*text);
+  if (!value) {
+    ctx.error(node, detail::unknownNameMessage(what, *text, names));
+  }
+  return value;
+}
+
+std::optional<Severity> parseSeverityOrNone(std::string_view text) {
+  return text == "none" ? std::optional<Severity>(Severity::kNone) : parseSeverity(text);
+}
+
+std::optional<policy::IncidentState> parseState(std::string_view text) {
+  for (auto state : {policy::IncidentState::kOpen, policy::IncidentState::kInvestigating,
+                     policy::IncidentState::kRecovering, policy::IncidentState::kRollingBack,
+                     policy::IncidentState::kRolledBack, policy::IncidentState::kResolved}) {
+    if (policy::toString(state) == text) {
+      return state;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> eventNames() {
+  std::vector<std::string_view> names;
+  for (int i = 0; i <= static_cast<int>(policy::EventKind::kWindowExpired); ++i) {
+    names.push_back(policy::toString(static_cast<policy::EventKind>(i)));
+  }
+  return names;
+}
+
+std::vector<std::string> readNameList(const YAML::Node& node, std::string_view what,
+                                      LoadContext& ctx) {
+  std::vector<std::string> out;
+  if (node.IsScalar()) {
+    out.push_back(node.Scalar());
+  } else if (node.IsSequence()) {
+    for (const YAML::Node& item : node) {
+      if (auto text = detail::readString(item, what, ctx)) {
+        out.push_back(*text);
+      }
+    }
+  } else {
+    ctx.error(node, std::string(what) + " must be a name or a list of names");
+  }
+  return out;
+}
+
+void readExpectation(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
+  if (!detail::checkKeys(entry, kExpectKeys, "expect entry", ctx)) {
+    return;
+  }
+  Expectation e;
+  e.line = entry.Mark().line + 1;
+  e.at = readAt(entry, ctx).value_or(0);
+  if (entry["severity"]) {
+    e.severity =
+        readName<Severity>(entry["severity"], "severity", parseSeverityOrNone, kSeverityNames, ctx);
+  }
+  if (entry["action"]) {
+    e.action = readName<policy::Action>(entry["action"], "action", policy::parseAction,
+                                        policy::actionNames(), ctx);
+  }
+  if (entry["state"]) {
+    e.state =
+        readName<policy::IncidentState>(entry["state"], "state", parseState, kStateNames, ctx);
+  }
+  if (entry["events"]) {
+    const auto names = eventNames();
+    for (const std::string& name : readNameList(entry["events"], "event", ctx)) {
+      if (auto kind = policy::parseEventKind(name)) {
+        e.events.push_back(*kind);
+      } else {
+        ctx.error(entry["events"], detail::unknownNameMessage("event", name, names));
+      }
+    }
+  }
+  if (entry["incident"]) {
+    e.incident = detail::readString(entry["incident"], "incident", ctx);
+  }
+  if (entry["firing"]) {
+    e.firing = readNameList(entry["firing"], "firing", ctx);
+  }
+  out.expectations.push_back(std::move(e));
+}
+
+// "1m30s page"
+void readExpectedActions(const YAML::Node& list, LoadContext& ctx, Scenario& out) {
+  out.expectedActions.emplace();
+  if (!list.IsSequence()) {
+    ctx.error(list, "expect_actions must be a list of \"<time> <action>\" entries");
+    return;
+  }
+  for (const YAML::Node& node : list) {
+    auto text = detail::readString(node, "expect_actions entry", ctx);
+    if (!text) {
+      continue;
+    }
+    const std::size_t space = text->find(' ');
+    auto at = parseDuration(text->substr(0, space));
+    auto action =
+        space == std::string::npos ? std::nullopt : policy::parseAction(text->substr(space + 1));
+    if (!at.ok() || !action) {
+      ctx.error(node, "expect_actions entry must be \"<time> <action>\", e.g. \"1m30s page\"");
+      continue;
+    }
+    out.expectedActions->push_back(ExpectedAction{*at, *action});
+  }
+}
+
+void readCommand(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
+  if (!detail::checkKeys(entry, kCommandKeys, "action", ctx)) {
+    return;
+  }
+  ScenarioCommand command;
+  command.line = entry.Mark().line + 1;
+  command.at = readAt(entry, ctx).value_or(0);
+  int kinds = 0;
+  YAML::Node body;
+  for (const auto& [key, kind] : {std::pair{"hold", ScenarioCommand::Kind::kHold},
+                                  std::pair{"release", ScenarioCommand::Kind::kRelease},
+                                  std::pair{"rollback", ScenarioCommand::Kind::kRollback}}) {
+    if (entry[key]) {
+      ++kinds;
+      command.kind = kind;
+      body = entry[key];
+    }
+  }
+  if (kinds != 1) {
+    ctx.error(entry, "an action needs exactly one of hold, release, rollback");
+    return;
+  }
+  if (!detail::checkKeys(body, kCommandFields, "action", ctx)) {
+    return;
+  }
+  command.who = body["who"] ? detail::readString(body["who"], "who", ctx).value_or("") : "";
+  command.reason =
+      body["reason"] ? detail::readString(body["reason"], "reason", ctx).value_or("") : "";
+  if (command.kind == ScenarioCommand::Kind::kHold) {
+    if (!body["for"]) {
+      ctx.error(body, "hold: missing required field for");
+    } else {
+      command.holdFor = detail::readDuration(body["for"], "for", ctx).value_or(0);
+    }
+  }
+  out.commands.push_back(std::move(command));
+}
+
+template <typename Fn>
+void forEachEntry(const YAML::Node& list, std::string_view field, LoadContext& ctx, Fn fn) {
+  if (!list.IsSequence()) {
+    ctx.error(list, std::string(field) + " must be a list");
+    return;
+  }
+  for (const YAML::Node& entry : list) {
+    fn(entry);
+  }
+}
+
+void readScenario(const YAML::Node& root, LoadContext& ctx, Scenario& out) {
+  if (!detail::checkKeys(root, kScenarioKeys, "scenario", ctx)) {
+    return;
+  }
+  if (root["description"]) {
+    out.description = detail::readString(root["description"], "description", ctx).value_or("");
+  }
+  if (root["rule_files"]) {
+    out.ruleFiles = readNameList(root["rule_files"], "rule_files", ctx);
+  } else {
+    out.ruleFiles = {"../../rules/default.yaml"};
+  }
+  if (root["interval"]) {
+    out.interval = detail::readDuration(root["interval"], "interval", ctx).value_or(out.interval);
+    if (out.interval <= 0) {
+      ctx.error(root["interval"], "interval must be positive");
+    }
+  }
+  if (root["traffic_switch"]) {
+    out.trafficSwitch =
+        detail::readDuration(root["traffic_switch"], "traffic_switch", ctx).value_or(0);
+  }
+  if (root["series"]) {
+    readSeries(root["series"], ctx, out);
+  } else {
+    ctx.error(root, "scenario: missing required field series");
+  }
+  std::size_t longest = 0;
+  for (const auto& line : out.series) {
+    longest = std::max(longest, line.values.size());
+  }
+  out.end = longest == 0 ? 0 : static_cast<TimestampMs>(longest - 1) * out.interval;
+  if (root["duration"]) {
+    out.end = detail::readDuration(root["duration"], "duration", ctx).value_or(out.end);
+  }
+  if (root["policy"]) {
+    // Checked now against the defaults; applied later over the rule files' policy.
+    (void)detail::loadPolicy(root["policy"], ctx);
+    out.policyOverrides = YAML::Dump(root["policy"]);
+  }
+  if (root["actions"]) {
+    forEachEntry(root["actions"], "actions", ctx,
+                 [&](const YAML::Node& e) { readCommand(e, ctx, out); });
+  }
+  if (root["expect"]) {
+    forEachEntry(root["expect"], "expect", ctx,
+                 [&](const YAML::Node& e) { readExpectation(e, ctx, out); });
+  }
+  if (root["expect_actions"]) {
+    readExpectedActions(root["expect_actions"], ctx, out);
+  }
+}
+
+}  // namespace
+
+ScenarioLoad parseScenario(std::string_view yamlText, std::string_view fileName) {
+  LoadContext ctx(yamlText, fileName);
+  Scenario scenario;
+  // yaml-cpp reports malformed YAML by exception; it stops here.
+  try {
+    const YAML::Node root = YAML::Load(std::string(yamlText));
+    readScenario(root, ctx, scenario);
+  } catch (const YAML::Exception& e) {
+    ctx.error(e.mark, e.msg);
+  } catch (const std::exception& e) {
+    ctx.error(detail::FilePos{1, 1}, e.what());
+  }
+  ScenarioLoad load;
+  load.diagnostics = ctx.takeDiagnostics();
+  if (load.diagnostics.empty()) {
+    load.scenario = std::move(scenario);
+  }
+  return load;
+}
+
+Status applyPolicyOverrides(policy::PolicyConfig& config, std::string_view policyYaml) {
+  LoadContext ctx(policyYaml, "policy");
+  try {
+    config = detail::loadPolicy(YAML::Load(std::string(policyYaml)), ctx, config);
+  } catch (const std::exception& e) {
+    return Error{e.what()};
+  }
+  auto problems = ctx.takeDiagnostics();
+  if (!problems.empty()) {
+    return Error{problems.front().toString()};
+  }
+  return policy::validate(config);
+}
+
+}  // namespace nova::rules
