@@ -29,9 +29,9 @@ Result<EvalValue> evalRangeFunction(Evaluator& ev, const RangeFunctionInfo& info
   const TimestampMs to = selectorTime(ms->selector, t);
   const TimestampMs from = to - ms->range;
   EvalVector out;
-  std::vector<Sample> points;
+  std::vector<Sample> buffer;
   for (tsdb::SeriesId id : ev.matchingSeries(ms->selector)) {
-    ev.rangePoints(id, from, to, points);
+    const auto points = ev.rangePoints(id, from, to, buffer);
     if (points.empty()) {
       continue;
     }
@@ -77,10 +77,9 @@ Result<EvalValue> evalAbsentOverTime(Evaluator& ev, const Call& call, TimestampM
     return unsupported(call.function);
   }
   const TimestampMs to = selectorTime(ms->selector, t);
-  std::vector<Sample> points;
+  std::vector<Sample> buffer;
   for (tsdb::SeriesId id : ev.matchingSeries(ms->selector)) {
-    ev.rangePoints(id, to - ms->range, to, points);
-    if (!points.empty()) {
+    if (!ev.rangePoints(id, to - ms->range, to, buffer).empty()) {
       return EvalValue{EvalVector{}};
     }
   }

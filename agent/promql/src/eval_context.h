@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -58,9 +59,10 @@ class Evaluator {
   /// `sampleTimes`, when given, receives each sample's own timestamp.
   Status selectInstant(const VectorSelector& selector, TimestampMs t, EvalVector& out,
                        std::vector<TimestampMs>* sampleTimes = nullptr);
-  /// The samples of one series in (t - range, t] without stale markers, into `out`.
-  void rangePoints(tsdb::SeriesId id, TimestampMs from, TimestampMs to,
-                   std::vector<Sample>& out) const;
+  /// The samples of one series in (from, to] without stale markers: a view into the store,
+  /// or into `buffer` when stale markers had to be removed.
+  std::span<const Sample> rangePoints(tsdb::SeriesId id, TimestampMs from, TimestampMs to,
+                                      std::vector<Sample>& buffer) const;
   /// Counts samples against EngineOptions::maxSamples.
   Status charge(std::size_t samples);
 

@@ -71,10 +71,6 @@ const std::vector<tsdb::SeriesId>& Evaluator::matchingSeries(const VectorSelecto
       }
     });
   }
-  // Label order, as Prometheus's querier returns series.
-  std::sort(ids.begin(), ids.end(), [&](tsdb::SeriesId a, tsdb::SeriesId b) {
-    return storage_.labels(a) < storage_.labels(b);
-  });
   return seriesCache_.emplace(&selector, std::move(ids)).first->second;
 }
 
@@ -111,33 +107,39 @@ Status Evaluator::selectInstant(const VectorSelector& selector, TimestampMs t, E
   return charge(added);
 }
 
-void Evaluator::rangePoints(tsdb::SeriesId id, TimestampMs from, TimestampMs to,
-                            std::vector<Sample>& out) const {
-  out.clear();
+std::span<const Sample> Evaluator::rangePoints(tsdb::SeriesId id, TimestampMs from, TimestampMs to,
+                                               std::vector<Sample>& buffer) const {
   const auto samples = storage_.samples(id);
   const Sample* begin = firstAfter(samples, from);
   const Sample* end = firstAfter(samples, to);
-  for (const Sample* s = begin; s < end; ++s) {
+  const Sample* stale = std::find_if(begin, end, [](const Sample& s) { return isStaleNaN(s.v); });
+  if (stale == end) {
+    return {begin, end};
+  }
+  // Rare: copy the window without its stale markers.
+  buffer.assign(begin, stale);
+  for (const Sample* s = stale; s < end; ++s) {
     if (!isStaleNaN(s->v)) {
-      out.push_back(*s);
+      buffer.push_back(*s);
     }
   }
+  return buffer;
 }
 
 Result<EvalValue> Evaluator::evalMatrixSelector(const MatrixSelector& sel, TimestampMs t) {
   const TimestampMs to = selectorTime(sel.selector, t);
   const TimestampMs from = to - sel.range;
   EvalMatrix out;
-  std::vector<Sample> points;
+  std::vector<Sample> buffer;
   for (tsdb::SeriesId id : matchingSeries(sel.selector)) {
-    rangePoints(id, from, to, points);
+    const auto points = rangePoints(id, from, to, buffer);
     if (points.empty()) {
       continue;
     }
     if (auto st = charge(points.size()); !st) {
       return st.error();
     }
-    out.push_back(EvalSeries{storage_.labels(id), points, false});
+    out.push_back(EvalSeries{storage_.labels(id), {points.begin(), points.end()}, false});
   }
   return EvalValue{std::move(out)};
 }
