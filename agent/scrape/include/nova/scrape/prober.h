@@ -1,0 +1,109 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nova/core/labels.h"
+#include "nova/core/time.h"
+#include "nova/tsdb/scrape_appender.h"
+#include "nova/tsdb/storage.h"
+
+namespace nova::scrape {
+
+/// The one target the agent watches (green): where to probe and scrape it, and how.
+struct TargetConfig {
+  /// GET; passes only on 200 with a JSON object whose `status` equals expectedStatus.
+  /// Empty disables health probing.
+  std::string healthUrl;
+  /// GET; a Prometheus text exposition. Empty disables scraping.
+  std::string metricsUrl;
+  std::string expectedStatus = "healthy";
+  DurationMs healthInterval = 500;
+  DurationMs metricsInterval = kSecond;
+  /// Whole-transfer bounds (ms), connect and TLS handshake included.
+  DurationMs healthTimeout = 2 * kSecond;
+  DurationMs metricsTimeout = 5 * kSecond;
+  DurationMs connectTimeout = kSecond;
+  /// Larger responses fail the probe or scrape as soon as they exceed it.
+  std::size_t maxBodyBytes = std::size_t{16} << 20;
+  bool verifyTls = true;
+  /// PEM bundle of CAs to trust instead of the system store; empty uses the system store.
+  std::string caFile;
+  /// Added to every scraped and synthetic series (job, instance, ...).
+  Labels labels;
+};
+
+/// One finished health probe or scrape.
+struct ProbeEvent {
+  enum class Kind { kHealth, kScrape };
+  Kind kind = Kind::kHealth;
+  bool ok = false;
+  /// When it started (the timestamp of its samples), ms since the epoch.
+  TimestampMs at = 0;
+  DurationMs duration = 0;
+  /// HTTP status, 0 when no response arrived.
+  long httpStatus = 0;
+  /// Samples ingested (scrapes only).
+  std::size_t samples = 0;
+  /// Why it failed; empty when ok.
+  std::string error;
+};
+
+/// "health", "scrape".
+std::string_view toString(ProbeEvent::Kind kind);
+
+struct ProberCounters {
+  std::uint64_t healthOk = 0;
+  std::uint64_t healthFailed = 0;
+  std::uint64_t scrapesOk = 0;
+  std::uint64_t scrapesFailed = 0;
+  /// Due probes or scrapes not started because the previous one was still running.
+  std::uint64_t skipped = 0;
+};
+
+/// Probes the health of ONE target and scrapes its metrics, without blocking, through one
+/// non-blocking HTTP client. Everything it learns goes into `storage`:
+/// - a scrape's body is ingested with ingestExposition() at the scrape's start time; a
+///   failed transfer, a non-200 status or an invalid body calls ScrapeAppender::failed (the
+///   previous series go stale); after every scrape `up`, `scrape_duration_seconds` and
+///   `scrape_samples_scraped` are written;
+/// - after every health probe `nova_agent_health_up` is written (1 pass, 0 fail), with the
+///   target labels.
+/// No data is not good news: a timeout, refusal, 5xx, garbage or oversized body all fail.
+///
+/// Probes and scrapes run on their own schedules and never wait for each other; at most one
+/// of each kind is in flight (a due one is skipped and counted while the last still runs).
+/// Not thread-safe: the agent's loop thread owns it, the storage and the clock reads.
+class Prober {
+ public:
+  /// `storage` and `clock` must outlive the Prober. The first probe and scrape are due at
+  /// once.
+  Prober(TargetConfig config, tsdb::Storage& storage, const Clock& clock);
+  ~Prober();
+  Prober(const Prober&) = delete;
+  Prober& operator=(const Prober&) = delete;
+
+  /// Starts what is due, then drives transfers for at most `maxWait` ms (less when
+  /// something falls due sooner) and returns what completed meanwhile, in completion order.
+  std::vector<ProbeEvent> poll(DurationMs maxWait);
+
+  /// When the next probe or scrape is due to start (ms since the epoch).
+  TimestampMs nextDue() const;
+
+  ProberCounters counters() const;
+  tsdb::ScrapeStats scrapeStats() const;
+  const TargetConfig& config() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Whether a health response passes: HTTP 200 and a JSON object whose string field
+/// `status` equals `expected`. Returns "" on pass, else the reason. Pure.
+std::string checkHealthResponse(long httpStatus, std::string_view body, std::string_view expected);
+
+}  // namespace nova::scrape

@@ -1,0 +1,60 @@
+#include <array>
+
+#include "nova/core/suggest.h"
+#include "nova/traffic/dry_run_switch.h"
+#include "nova/traffic/switch.h"
+
+namespace nova::traffic {
+namespace {
+
+constexpr std::array<std::string_view, 1> kTypes{"dry-run"};
+
+}  // namespace
+
+std::string_view toString(TrafficState::Backend backend) {
+  switch (backend) {
+    case TrafficState::Backend::kGreen:
+      return "green";
+    case TrafficState::Backend::kBlue:
+      return "blue";
+    case TrafficState::Backend::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+std::string_view toString(SwitchOutcome::Kind kind) {
+  switch (kind) {
+    case SwitchOutcome::Kind::kFlipped:
+      return "flipped";
+    case SwitchOutcome::Kind::kAlreadyBlue:
+      return "already_blue";
+    case SwitchOutcome::Kind::kImpossible:
+      break;
+  }
+  return "impossible";
+}
+
+std::span<const std::string_view> switchTypes() {
+  return kTypes;
+}
+
+Result<SwitchPtr> makeSwitch(const SwitchConfig& config) {
+  if (config.type == "dry-run") {
+    std::string target = "traffic";
+    for (const auto& [key, value] : config.settings) {
+      if (key != "target") {
+        return Error{"switch: dry-run has no setting \"" + key + "\" (known: target)"};
+      }
+      target = value;
+    }
+    return SwitchPtr(std::make_unique<DryRunSwitch>(std::move(target)));
+  }
+  std::string message = "switch: unknown type \"" + config.type + "\"";
+  if (auto hint = closestMatch(config.type, kTypes)) {
+    message += "; did you mean \"" + *hint + "\"?";
+  }
+  return Error{message + " (known: dry-run)"};
+}
+
+}  // namespace nova::traffic
