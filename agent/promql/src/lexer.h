@@ -87,6 +87,9 @@ class Lexer {
   /// The next token; kEof forever after the end, and kEof after a kError.
   Token next();
 
+  /// Whether the last token returned left a `[` open.
+  bool inBrackets() const { return bracketOpen_; }
+
  private:
   Token lexStatement();
   Token lexInsideBraces();

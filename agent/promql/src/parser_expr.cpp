@@ -181,13 +181,44 @@ ExprPtr Parser::parsePostfix(ExprPtr expr) {
   }
 }
 
+bool Parser::atDurationLiteral(std::size_t ahead) {
+  const TokenKind kind = peek(ahead).kind;
+  if (kind == TokenKind::kAdd || kind == TokenKind::kSub) {
+    const TokenKind next = peek(ahead + 1).kind;
+    return next == TokenKind::kNumber || next == TokenKind::kDuration;
+  }
+  return kind == TokenKind::kNumber || kind == TokenKind::kDuration;
+}
+
+DurationMs Parser::parseDurationLiteral(bool positive) {
+  const int start = peek().pos;
+  double sign = 1;
+  if (peek().kind == TokenKind::kAdd || peek().kind == TokenKind::kSub) {
+    sign = take().kind == TokenKind::kSub ? -1 : 1;
+  }
+  const double seconds = sign * parseSecondsToken(take());
+  // Prometheus keeps durations as int64 nanoseconds.
+  constexpr double kMaxSeconds = 9223372036.854775807;
+  if (!(seconds <= kMaxSeconds && seconds >= -kMaxSeconds)) {
+    semanticError(start, "duration out of range");
+    return 0;
+  }
+  if (positive && seconds <= 0) {
+    semanticError(start, "duration must be greater than 0");
+    return 0;
+  }
+  if (binaryOpOf(peek().kind) && inBrackets()) {
+    syntaxError(start, "experimental duration expression is not enabled");
+  }
+  return static_cast<DurationMs>(std::llround(seconds * 1000.0));
+}
+
 ExprPtr Parser::parseRangeOrSubquery(ExprPtr expr) {
   const Token open = take();
-  const TokenKind first = peek().kind;
-  if (first != TokenKind::kDuration && first != TokenKind::kNumber) {
-    unexpected(peek(), "subquery selector", "duration");
+  if (!atDurationLiteral()) {
+    unexpected(peek(), "subquery or range selector", "number, duration, step(), or range()");
   }
-  const DurationMs range = parseDurationToken(take());
+  const DurationMs range = parseDurationLiteral(true);
   if (peek().kind == TokenKind::kRightBracket) {
     const Token close = take();
     auto* selector = std::get_if<VectorSelector>(&expr->node);
@@ -211,14 +242,13 @@ ExprPtr Parser::parseRangeOrSubquery(ExprPtr expr) {
   take();
   Subquery subquery;
   subquery.range = range;
-  const TokenKind step = peek().kind;
-  if (step == TokenKind::kDuration || step == TokenKind::kNumber) {
-    subquery.step = parseDurationToken(take());
+  if (atDurationLiteral()) {
+    subquery.step = parseDurationLiteral(true);
     if (peek().kind != TokenKind::kRightBracket) {
       unexpected(peek(), "subquery selector", "\"]\"");
     }
-  } else if (step != TokenKind::kRightBracket) {
-    unexpected(peek(), "subquery selector", "duration or \"]\"");
+  } else if (peek().kind != TokenKind::kRightBracket) {
+    unexpected(peek(), "subquery selector", "number, duration, step(), range(), or \"]\"");
   }
   const Token close = take();
   const int start = expr->pos.start;
@@ -228,19 +258,10 @@ ExprPtr Parser::parseRangeOrSubquery(ExprPtr expr) {
 
 void Parser::parseOffset(Expr& expr) {
   take();
-  bool negative = false;
-  if (peek().kind == TokenKind::kSub) {
-    take();
-    negative = true;
+  if (!atDurationLiteral()) {
+    unexpected(peek(), "offset", "number, duration, step(), or range()");
   }
-  const TokenKind kind = peek().kind;
-  if (kind != TokenKind::kDuration && kind != TokenKind::kNumber) {
-    unexpected(peek(), "offset", "duration");
-  }
-  DurationMs offset = parseDurationToken(take());
-  if (negative) {
-    offset = -offset;
-  }
+  const DurationMs offset = parseDurationLiteral(false);
   DurationMs* target = nullptr;
   if (auto* vs = std::get_if<VectorSelector>(&expr.node)) {
     target = &vs->offset;
@@ -276,10 +297,10 @@ void Parser::parseAt(Expr& expr) {
   if (kind == TokenKind::kAdd || kind == TokenKind::kSub) {
     sign = take().kind == TokenKind::kSub ? -1 : 1;
   }
-  if (peek().kind != TokenKind::kNumber) {
+  if (peek().kind != TokenKind::kNumber && peek().kind != TokenKind::kDuration) {
     unexpected(peek(), "@", "timestamp");
   }
-  const double seconds = sign * parseNumberToken(take());
+  const double seconds = sign * parseSecondsToken(take());
   std::optional<TimestampMs>* target = nullptr;
   if (auto* vs = std::get_if<VectorSelector>(&expr.node)) {
     target = &vs->at;
@@ -314,9 +335,11 @@ void Parser::parseAt(Expr& expr) {
 ExprPtr Parser::parsePrimary() {
   const Token& t = peek();
   switch (t.kind) {
-    case TokenKind::kNumber: {
+    case TokenKind::kNumber:
+    case TokenKind::kDuration: {
+      // A duration in expression position is its number of seconds ("5m" is 300).
       const Token token = take();
-      return makeExpr(NumberLiteral{parseNumberToken(token)}, token.pos, token.end);
+      return makeExpr(NumberLiteral{parseSecondsToken(token)}, token.pos, token.end);
     }
     case TokenKind::kString: {
       const Token token = take();

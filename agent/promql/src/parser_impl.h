@@ -58,6 +58,9 @@ class Parser {
   void parseBinaryModifiers(Binary& binary);
   std::vector<ExprPtr> parseCallArgs();
   ExprPtr parseRangeOrSubquery(ExprPtr expr);
+  bool atDurationLiteral(std::size_t ahead = 0);
+  DurationMs parseDurationLiteral(bool positive);
+  bool inBrackets() const { return lexer_.inBrackets(); }
   void parseOffset(Expr& expr);
   void parseAt(Expr& expr);
 
@@ -65,7 +68,8 @@ class Parser {
   ExprPtr parseVectorSelector();
   std::vector<Matcher> parseMatchers(int& closeEnd);
   std::vector<std::string> parseGroupingLabels();
-  DurationMs parseDurationToken(const Token& token);
+  /// A NUMBER token's value, or a DURATION token's length in seconds.
+  double parseSecondsToken(const Token& token);
   double parseNumberToken(const Token& token);
   std::string parseStringToken(const Token& token);
 

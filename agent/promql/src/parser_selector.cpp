@@ -132,22 +132,16 @@ std::string Parser::parseStringToken(const Token& token) {
   return value;
 }
 
-DurationMs Parser::parseDurationToken(const Token& token) {
+double Parser::parseSecondsToken(const Token& token) {
   if (token.kind == TokenKind::kNumber) {
-    // A bare number in a duration position means seconds.
-    const double seconds = parseNumberToken(token);
-    if (!std::isfinite(seconds) || seconds > 9.2e15 || seconds < -9.2e15) {
-      semanticError(token.pos, "duration out of range");
-      return 0;
-    }
-    return static_cast<DurationMs>(std::llround(seconds * 1000.0));
+    return parseNumberToken(token);
   }
   Result<DurationMs> d = nova::parseDuration(token.text);
   if (!d.ok()) {
     semanticError(token.pos, "not a valid duration string: " + quote(token.text));
     return 0;
   }
-  return *d;
+  return static_cast<double>(*d) / 1000.0;
 }
 
 ExprPtr Parser::parseVectorSelector() {

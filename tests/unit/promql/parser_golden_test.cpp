@@ -78,6 +78,11 @@ constexpr Golden kGolden[] = {
     {"foo @ 1.5 offset 1m", "foo @ 1.500 offset 1m"},
     {"foo offset 1m @ -2", "foo @ -2.000 offset 1m"},
     {"foo[5m] @ 100", "foo[5m] @ 100.000"},
+    {"foo @ 5m", "foo @ 300.000"},
+    {"foo offset +5m", "foo offset 5m"},
+    {"foo offset -2^2", "foo offset -2s ^ 2"},
+    {"time() - 5m", "time() - 300"},
+    {"foo[0.5]", "foo[500ms]"},
     // Subqueries.
     {"foo[5m:1m]", "foo[5m:1m]"},
     {"foo[5m:]", "foo[5m:]"},
