@@ -41,6 +41,21 @@ std::string_view nodeKind(const YAML::Node& node) {
   }
 }
 
+// Where a PromQL error at (line, column) of `text` is in the file. An error at the end of
+// the input ("unclosed left parenthesis") points just after the last character written,
+// not at the line break or indentation that follow it.
+FilePos errorPosition(const YAML::Node& node, const std::string& text, int line, int column,
+                      const LoadContext& ctx) {
+  const std::size_t offset = offsetOf(text, line, column);
+  const std::size_t last = text.find_last_not_of(" \t\r\n");
+  if (last != std::string::npos && offset > last) {
+    FilePos pos = ctx.positionInScalar(node, last);
+    pos.column += 1;
+    return pos;
+  }
+  return ctx.positionInScalar(node, offset);
+}
+
 }  // namespace
 
 std::string unknownNameMessage(std::string_view what, std::string_view value,
@@ -153,8 +168,8 @@ std::shared_ptr<const promql::Expr> readExpr(const YAML::Node& node, std::string
   promql::ParseResult parsed = promql::parse(*text, options);
   if (!parsed.ok()) {
     const promql::ParseError& e = parsed.error();
-    const std::size_t offset = offsetOf(*text, e.line, e.column);
-    ctx.error(ctx.positionInScalar(node, offset), std::string(field) + ": " + e.message);
+    ctx.error(errorPosition(node, *text, e.line, e.column, ctx),
+              std::string(field) + ": " + e.message);
     return nullptr;
   }
   const promql::ValueType type = parsed.expr().type();
