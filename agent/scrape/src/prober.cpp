@@ -1,0 +1,180 @@
+#include "nova/scrape/prober.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "nova/http/multi_client.h"
+#include "nova/scrape/ingest.h"
+
+namespace nova::scrape {
+namespace {
+
+constexpr std::string_view kHealthUpName = "nova_agent_health_up";
+
+// One kind of periodic request (health or scrape): its schedule and whether one runs.
+struct Schedule {
+  DurationMs interval = kSecond;
+  TimestampMs due = 0;
+  bool inFlight = false;
+  bool enabled = false;
+
+  // The next slot after `now`; a late start does not cause a burst of catch-up requests.
+  void advance(TimestampMs now) {
+    due += interval;
+    if (due <= now) {
+      due = now + interval;
+    }
+  }
+};
+
+}  // namespace
+
+struct Prober::Impl {
+  Impl(TargetConfig c, tsdb::Storage& s, const Clock& k)
+      : config(std::move(c)), storage(s), clock(k), appender(s) {
+    health.interval = std::max<DurationMs>(1, config.healthInterval);
+    health.enabled = !config.healthUrl.empty();
+    scrape.interval = std::max<DurationMs>(1, config.metricsInterval);
+    scrape.enabled = !config.metricsUrl.empty();
+    health.due = scrape.due = clock.now();
+    healthLabels = config.labels.with(kMetricNameLabel, kHealthUpName);
+  }
+
+  http::Request request(const std::string& url, DurationMs timeout) const {
+    http::Request r;
+    r.url = url;
+    r.timeout = timeout;
+    r.connectTimeout = std::min(config.connectTimeout, timeout);
+    r.maxBodyBytes = config.maxBodyBytes;
+    r.verifyTls = config.verifyTls;
+    r.caFile = config.caFile;
+    r.headers = {{"Accept", "text/plain;version=0.0.4;q=0.9,*/*;q=0.1"}};
+    return r;
+  }
+
+  void startDue(TimestampMs now);
+  void startHealth(TimestampMs now);
+  void startScrape(TimestampMs now);
+  void finishHealth(TimestampMs started, Result<http::Response> result);
+  void finishScrape(TimestampMs started, Result<http::Response> result);
+
+  TargetConfig config;
+  tsdb::Storage& storage;
+  const Clock& clock;
+  tsdb::ScrapeAppender appender;
+  http::MultiClient client;
+  Schedule health;
+  Schedule scrape;
+  Labels healthLabels;
+  ProberCounters counters;
+  std::vector<ProbeEvent> completed;
+};
+
+void Prober::Impl::startDue(TimestampMs now) {
+  for (auto* schedule : {&health, &scrape}) {
+    if (!schedule->enabled || now < schedule->due) {
+      continue;
+    }
+    if (schedule->inFlight) {
+      ++counters.skipped;
+    } else if (schedule == &health) {
+      startHealth(now);
+    } else {
+      startScrape(now);
+    }
+    schedule->advance(now);
+  }
+}
+
+void Prober::Impl::startHealth(TimestampMs now) {
+  health.inFlight = true;
+  client.start(request(config.healthUrl, config.healthTimeout),
+               [this, now](Result<http::Response> r) { finishHealth(now, std::move(r)); });
+}
+
+void Prober::Impl::startScrape(TimestampMs now) {
+  scrape.inFlight = true;
+  client.start(request(config.metricsUrl, config.metricsTimeout),
+               [this, now](Result<http::Response> r) { finishScrape(now, std::move(r)); });
+}
+
+void Prober::Impl::finishHealth(TimestampMs started, Result<http::Response> result) {
+  health.inFlight = false;
+  ProbeEvent event{ProbeEvent::Kind::kHealth, false, started, clock.now() - started, 0, 0, {}};
+  if (!result.ok()) {
+    event.error = result.error().message;
+  } else {
+    event.httpStatus = result->status;
+    event.error = checkHealthResponse(result->status, result->body, config.expectedStatus);
+  }
+  event.ok = event.error.empty();
+  ++(event.ok ? counters.healthOk : counters.healthFailed);
+  appender.appendSynthetic(healthLabels, started, event.ok ? 1.0 : 0.0);
+  completed.push_back(std::move(event));
+}
+
+void Prober::Impl::finishScrape(TimestampMs started, Result<http::Response> result) {
+  scrape.inFlight = false;
+  ProbeEvent event{ProbeEvent::Kind::kScrape, false, started, clock.now() - started, 0, 0, {}};
+  if (!result.ok()) {
+    event.error = result.error().message;
+  } else if (event.httpStatus = result->status; result->status != 200) {
+    event.error = "scrape: HTTP status " + std::to_string(result->status) + ", want 200";
+  } else {
+    appender.begin(started);
+    auto ingested = ingestExposition(result->body, appender, started, config.labels);
+    if (ingested.ok()) {
+      appender.commit();
+      event.samples = *ingested;
+    } else {
+      event.error = "scrape: " + ingested.error().message;
+    }
+  }
+  event.ok = event.error.empty();
+  if (!event.ok) {
+    appender.failed(started);
+  }
+  ++(event.ok ? counters.scrapesOk : counters.scrapesFailed);
+  appendScrapeSeries(appender, started, config.labels,
+                     ScrapeOutcome{event.ok, event.samples, event.duration});
+  completed.push_back(std::move(event));
+}
+
+Prober::Prober(TargetConfig config, tsdb::Storage& storage, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(config), storage, clock)) {}
+Prober::~Prober() = default;
+
+std::vector<ProbeEvent> Prober::poll(DurationMs maxWait) {
+  Impl& s = *impl_;
+  const TimestampMs now = s.clock.now();
+  s.startDue(now);
+  const DurationMs untilDue = std::max<DurationMs>(0, nextDue() - now);
+  s.client.poll(std::min(maxWait, untilDue));
+  std::vector<ProbeEvent> out;
+  out.swap(s.completed);
+  return out;
+}
+
+TimestampMs Prober::nextDue() const {
+  TimestampMs due = impl_->clock.now() + kHour;
+  for (const auto* schedule : {&impl_->health, &impl_->scrape}) {
+    if (schedule->enabled) {
+      due = std::min(due, schedule->due);
+    }
+  }
+  return due;
+}
+
+ProberCounters Prober::counters() const {
+  return impl_->counters;
+}
+
+tsdb::ScrapeStats Prober::scrapeStats() const {
+  return impl_->appender.stats();
+}
+
+const TargetConfig& Prober::config() const {
+  return impl_->config;
+}
+
+}  // namespace nova::scrape

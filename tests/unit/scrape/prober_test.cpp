@@ -1,0 +1,185 @@
+#include "nova/scrape/prober.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+
+#include "nova/http/server.h"
+
+namespace nova::scrape {
+namespace {
+
+// A target whose answers the test changes between polls.
+struct FakeTarget {
+  std::mutex mutex;
+  http::ServerResponse health{200, "application/json", {}, R"({"status":"healthy"})"};
+  http::ServerResponse metrics{200, "text/plain", {}, "requests_total{code=\"200\"} 7\n"};
+  std::unique_ptr<http::Server> server;
+
+  FakeTarget() {
+    auto started = http::Server::start({}, [this](const http::ServerRequest& request) {
+      std::lock_guard lock(mutex);
+      return request.path == "/health" ? health : metrics;
+    });
+    REQUIRE(started.ok());
+    server = std::move(started).value();
+  }
+  std::string url(std::string_view path) const {
+    return "http://127.0.0.1:" + std::to_string(server->port()) + std::string(path);
+  }
+  TargetConfig config() const {
+    TargetConfig c;
+    c.healthUrl = url("/health");
+    c.metricsUrl = url("/metrics");
+    c.labels = Labels{{"job", "green"}};
+    return c;
+  }
+};
+
+// Polls until one event of each enabled kind completed (or 5 s passed).
+std::vector<ProbeEvent> pollRound(Prober& prober, std::size_t want) {
+  std::vector<ProbeEvent> events;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (events.size() < want && std::chrono::steady_clock::now() < deadline) {
+    for (auto& e : prober.poll(50)) {
+      events.push_back(std::move(e));
+    }
+  }
+  return events;
+}
+
+const ProbeEvent* find(const std::vector<ProbeEvent>& events, ProbeEvent::Kind kind) {
+  for (const auto& e : events) {
+    if (e.kind == kind) {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+double latest(const tsdb::Storage& storage, const Labels& labels) {
+  auto id = storage.find(labels);
+  REQUIRE(id.has_value());
+  auto samples = storage.samples(*id);
+  REQUIRE_FALSE(samples.empty());
+  return samples.back().v;
+}
+
+}  // namespace
+
+TEST_CASE("a healthy target: health 1, scraped series and up/duration/samples written") {
+  FakeTarget target;
+  tsdb::Storage storage;
+  SystemClock clock;
+  Prober prober(target.config(), storage, clock);
+  auto events = pollRound(prober, 2);
+  const auto* health = find(events, ProbeEvent::Kind::kHealth);
+  const auto* scrape = find(events, ProbeEvent::Kind::kScrape);
+  REQUIRE(health != nullptr);
+  REQUIRE(scrape != nullptr);
+  CHECK(health->ok);
+  CHECK(health->error.empty());
+  CHECK(scrape->ok);
+  CHECK(scrape->samples == 1);
+  CHECK(scrape->httpStatus == 200);
+  CHECK(latest(storage, {{"__name__", "nova_agent_health_up"}, {"job", "green"}}) == 1.0);
+  CHECK(latest(storage, {{"__name__", "up"}, {"job", "green"}}) == 1.0);
+  CHECK(latest(storage, {{"__name__", "scrape_samples_scraped"}, {"job", "green"}}) == 1.0);
+  CHECK(latest(storage, {{"__name__", "requests_total"}, {"code", "200"}, {"job", "green"}}) ==
+        7.0);
+  CHECK(prober.counters().healthOk == 1);
+  CHECK(prober.counters().scrapesOk == 1);
+  CHECK(prober.nextDue() > scrape->at);
+}
+
+TEST_CASE("every unhealthy answer fails: 5xx, wrong status, garbage, bad exposition") {
+  FakeTarget target;
+  tsdb::Storage storage;
+  SystemClock clock;
+  auto config = target.config();
+  config.healthInterval = 10;
+  config.metricsInterval = 10;
+  Prober prober(config, storage, clock);
+  REQUIRE(pollRound(prober, 2).size() >= 2);
+
+  {
+    std::lock_guard lock(target.mutex);
+    target.health = {200, "application/json", {}, R"({"status":"degraded"})"};
+    target.metrics = {200, "text/plain", {}, "requests_total{code=\"200\" 7\n"};
+  }
+  auto events = pollRound(prober, 6);
+  const ProbeEvent* health = nullptr;
+  const ProbeEvent* scrape = nullptr;
+  for (const auto& e : events) {
+    (e.kind == ProbeEvent::Kind::kHealth ? health : scrape) = &e;
+  }
+  REQUIRE(health != nullptr);
+  REQUIRE(scrape != nullptr);
+  CHECK_FALSE(health->ok);
+  CHECK(health->error.find("degraded") != std::string::npos);
+  CHECK_FALSE(scrape->ok);
+  CHECK(scrape->error.find("1:") != std::string::npos);
+  CHECK(latest(storage, {{"__name__", "nova_agent_health_up"}, {"job", "green"}}) == 0.0);
+  CHECK(latest(storage, {{"__name__", "up"}, {"job", "green"}}) == 0.0);
+  // The series of the last good scrape went stale when the scrape failed.
+  CHECK(isStaleNaN(
+      latest(storage, {{"__name__", "requests_total"}, {"code", "200"}, {"job", "green"}})));
+
+  {
+    std::lock_guard lock(target.mutex);
+    target.health = {503, "application/json", {}, R"({"status":"healthy"})"};
+    target.metrics = {500, "text/plain", {}, ""};
+  }
+  events = pollRound(prober, 6);
+  REQUIRE_FALSE(events.empty());
+  CHECK_FALSE(events.back().ok);
+  CHECK(prober.counters().healthFailed >= 1);
+  CHECK(prober.counters().scrapesFailed >= 1);
+}
+
+TEST_CASE("an unreachable target fails both kinds; an oversized body fails the scrape") {
+  TargetConfig config;
+  {
+    FakeTarget target;
+    config = target.config();
+  }  // the server is gone: connection refused
+  tsdb::Storage storage;
+  SystemClock clock;
+  Prober prober(config, storage, clock);
+  auto events = pollRound(prober, 2);
+  REQUIRE(events.size() == 2);
+  CHECK_FALSE(events[0].ok);
+  CHECK_FALSE(events[1].ok);
+  CHECK(events[0].httpStatus == 0);
+
+  FakeTarget big;
+  {
+    std::lock_guard lock(big.mutex);
+    big.metrics.body = std::string(4096, '#');
+  }
+  auto bigConfig = big.config();
+  bigConfig.maxBodyBytes = 1024;
+  bigConfig.healthUrl.clear();
+  tsdb::Storage bigStorage;
+  Prober bigProber(bigConfig, bigStorage, clock);
+  auto bigEvents = pollRound(bigProber, 1);
+  REQUIRE(bigEvents.size() == 1);
+  CHECK(toString(bigEvents[0].kind) == std::string_view("scrape"));
+  CHECK(bigEvents[0].error.find("exceeds 1024 bytes") != std::string::npos);
+}
+
+TEST_CASE("checkHealthResponse accepts only 200 with the expected status string") {
+  CHECK(checkHealthResponse(200, R"({"status":"healthy","v":1})", "healthy").empty());
+  CHECK(checkHealthResponse(200, R"({"status":"ok"})", "ok").empty());
+  CHECK_FALSE(checkHealthResponse(200, R"({"status":"ok"})", "healthy").empty());
+  CHECK_FALSE(checkHealthResponse(204, R"({"status":"healthy"})", "healthy").empty());
+  CHECK_FALSE(checkHealthResponse(200, "healthy", "healthy").empty());
+  CHECK_FALSE(checkHealthResponse(200, R"(["healthy"])", "healthy").empty());
+  CHECK_FALSE(checkHealthResponse(200, R"({"status":true})", "healthy").empty());
+  CHECK_FALSE(checkHealthResponse(200, "", "healthy").empty());
+}
+
+}  // namespace nova::scrape
