@@ -189,13 +189,10 @@ bool Parser::parseQuoted(std::size_t& pos, std::size_t lineEnd, std::string_view
       if (p + 1 >= lineEnd) {
         return fail(open, "unterminated quoted " + std::string(what));
       }
-      if (e != '\\' && e != '"' && e != 'n') {
-        return fail(p, "invalid escape in " + std::string(what) + ": '\\' followed by " +
-                           detail::describeByte(body_, p + 1, lineEnd) +
-                           " (only \\\\, \\\" and \\n are allowed)");
-      }
       escaped = true;
-      p += 2;
+      // Prometheus keeps an unknown escape such as `\q` as written (a Windows path in a label
+      // must not fail the scrape); the byte after it is then read as an ordinary byte.
+      p += (e == '\\' || e == '"' || e == 'n') ? 2 : 1;
       continue;
     }
     if (c == 0) {

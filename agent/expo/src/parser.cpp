@@ -216,9 +216,8 @@ bool Parser::parseMeta(std::size_t pos, std::size_t lineEnd, bool isType) {
                 "unknown metric type " + quoteForMessage(word) +
                     " (expected counter, gauge, histogram, summary or untyped)");
   }
-  if (!typedFamilies_.emplace(familyName_).second) {
-    return fail(pos, "second TYPE line for metric family " + quoteForMessage(familyName_));
-  }
+  // A repeated TYPE for one family is accepted and the last one wins, as in Prometheus:
+  // refusing it would fail the whole scrape over metadata.
   familyType_ = *type;
   return true;
 }

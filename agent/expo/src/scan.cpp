@@ -97,7 +97,15 @@ void unescapeQuoted(std::string_view text, std::string& out) {
     }
     out.append(text, i, slash - i);
     const char c = text[slash + 1];
-    out += c == 'n' ? '\n' : c;
+    if (c == 'n') {
+      out += '\n';
+    } else if (c == '\\' || c == '"') {
+      out += c;
+    } else {
+      out += '\\';  // unknown escapes stay as written, as in Prometheus
+      i = slash + 1;
+      continue;
+    }
     i = slash + 2;
   }
 }

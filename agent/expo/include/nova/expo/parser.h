@@ -84,9 +84,10 @@ struct ParseError {
 /// Prometheus's own parser (promparse) reads it, plus the Prometheus 3 quoted UTF-8 names:
 /// blanks around tokens and inside braces, a trailing comma or none between labels, a missing
 /// final newline, and `# EOF` as a plain comment are all accepted. Stricter than Prometheus
-/// on purpose: NUL bytes anywhere, unknown escapes in label values (`\q`), a raw newline
+/// on purpose: NUL bytes anywhere, a raw newline
 /// inside quotes, a carriage return before the newline, no blank between the series and its
-/// value (`a{}1`), duplicate label names and a second TYPE for one family are errors. Any
+/// value (`a{}1`) and duplicate label names are errors; unknown escapes (`\q`) stay as written and
+/// a repeated TYPE replaces the earlier one, as in Prometheus. Any
 /// error ends the parse; a caller that wants Prometheus's all-or-nothing scrape semantics
 /// discards the samples it already got. No heap allocation per sample in the common case
 /// (only label sets with escapes or `le`/`quantile` to normalize use the scratch buffer, whose
@@ -138,7 +139,6 @@ class Parser {
   MetricType familyType_ = MetricType::kUntyped;
   std::string_view familyHelp_;
   std::string helpStorage_;
-  std::unordered_set<std::string_view> typedFamilies_;
 
   // Per-sample scratch, reused so the steady state allocates nothing.
   std::vector<LabelView> labels_;
