@@ -31,13 +31,13 @@ struct FaultSet {
 
 /// A partial update: absent fields leave the current value unchanged.
 struct FaultPatch {
-  std::optional<double> errorRatio;
-  std::optional<std::int64_t> addedLatencyMs;
-  std::optional<bool> healthDown;
-  std::optional<double> wsDropRatio;
-  std::optional<bool> metricsDown;
-  std::optional<bool> dataLoss;
-  std::optional<std::int64_t> dbLatencyMs;
+  std::optional<double> errorRatio{};
+  std::optional<std::int64_t> addedLatencyMs{};
+  std::optional<bool> healthDown{};
+  std::optional<double> wsDropRatio{};
+  std::optional<bool> metricsDown{};
+  std::optional<bool> dataLoss{};
+  std::optional<std::int64_t> dbLatencyMs{};
 };
 
 /// Parses `{"error_ratio":0.1,"added_latency_ms":300,...}`. Unknown fields, wrong types,

@@ -177,7 +177,8 @@ RouteResponse handleStreamsApi(App& app, const RouteRequest& request) {
   } else {
     const char* query = nullptr;
     response = dispatch(app, request, request.path.substr(kPrefix.size()), query);
-    if (query != nullptr) {
+    // A refused body never reached the database.
+    if (query != nullptr && response.status != 400) {
       response.delay += simulateQuery(app, query);
     }
   }
