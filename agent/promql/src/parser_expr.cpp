@@ -445,7 +445,7 @@ ExprPtr Parser::parseAggregate() {
   };
   modifier();
   if (peek().kind != TokenKind::kLeftParen) {
-    unexpected(peek(), "aggregation", "\"(\"");
+    unexpected(peek(), "aggregation", "");
   }
   std::vector<ExprPtr> args = parseCallArgs();
   const int end = lastEnd_;

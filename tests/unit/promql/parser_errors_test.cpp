@@ -71,6 +71,8 @@ constexpr BadQuery kBad[] = {
     {"x[5m:0s]", "1:6: duration must be greater than 0"},
     {"x[5m+1m]", "1:3: experimental duration expression is not enabled"},
     {"a * group_left b", "1:5: unexpected <group_left>"},
+    {"count by (a)", "1:13: unexpected end of input in aggregation"},
+    {"sum by (a) x", "1:12: unexpected identifier \"x\" in aggregation"},
     // Errors found while parsing.
     {"ratee(x[5m])", "1:1: unknown function ratee; did you mean rate?"},
     {"sum(rate(x[5m])) + ratee(x[5m])", "1:20: unknown function ratee; did you mean rate?"},
@@ -157,4 +159,27 @@ TEST_CASE("errors: line and column are 1-based and count bytes") {
   CHECK(result.error().line == 3);
   CHECK(result.error().column == 9);
   CHECK(result.error().message == "unclosed left parenthesis");
+}
+
+TEST_CASE("errors: absurdly deep nesting fails cleanly instead of exhausting the stack") {
+  const std::string parens = std::string(5000, '(') + "x" + std::string(5000, ')');
+  auto deep = parse(parens);
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.error().message == "expression nested too deeply");
+
+  std::string chain = "x";
+  for (int i = 0; i < 5000; ++i) {
+    chain += " + x";
+  }
+  CHECK(parse(chain).error().message == "expression nested too deeply");
+  CHECK(parse(std::string(5000, '-') + "x").error().message == "expression nested too deeply");
+
+  // Realistic depths are fine.
+  const std::string ok = std::string(200, '(') + "x" + std::string(200, ')');
+  CHECK(parse(ok).ok());
+  std::string sum = "x";
+  for (int i = 0; i < 300; ++i) {
+    sum += " or x";
+  }
+  CHECK(parse(sum).ok());
 }
