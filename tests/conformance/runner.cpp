@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <array>
 #include <exception>
 #include <map>
@@ -113,6 +114,10 @@ void ScriptRunner::load(const LoadCommand& cmd) {
     if (spec->hasHistogram) {
       special_.add(SpecialSeries::Kind::kNativeHistogram, labels);
       continue;  // never loaded: every eval that could see it is out of the subset
+    }
+    if (std::none_of(spec->values.begin(), spec->values.end(),
+                     [](const std::optional<double>& v) { return v.has_value(); })) {
+      continue;  // upstream creates no series without samples
     }
     const std::optional<tsdb::SeriesId> id = storage_.getOrCreate(labels);
     if (!id) {
