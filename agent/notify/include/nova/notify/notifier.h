@@ -1,5 +1,6 @@
 #pragma once
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <span>
@@ -35,6 +36,8 @@ struct NotifiedRule {
   std::string name;
   double value = 0;
   std::string summary;
+  /// The value the rule compares against, NaN when the rule has no single threshold.
+  double threshold = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// One message to people. Receivers deduplicate and group by `incidentId`.
@@ -70,7 +73,7 @@ using NotifierPtr = std::unique_ptr<Notifier>;
 
 /// One entry of the `notifiers:` list of the agent configuration.
 struct NotifierConfig {
-  /// "log" (the only type so far).
+  /// "log", "slack", "pagerduty", "alertmanager" or "webhook" (see notifierTypes()).
   std::string type = "log";
   /// Type-specific settings, as strings; each implementation validates its own.
   std::map<std::string, std::string> settings;
