@@ -3,11 +3,17 @@
 #include "nova/core/suggest.h"
 #include "nova/notify/log_notifier.h"
 #include "nova/notify/notifier.h"
+#include "nova/notify/receiver.h"
+#include "receiver_builders.h"
+#include "settings.h"
+#include "sync_receiver.h"
 
 namespace nova::notify {
 namespace {
 
-constexpr std::array<std::string_view, 1> kTypes{"log"};
+constexpr std::array<std::string_view, 5> kTypes{"log", "slack", "pagerduty", "alertmanager",
+                                                 "webhook"};
+constexpr std::array<std::string_view, 3> kLogKeys{"name", "severities", "kinds"};
 
 }  // namespace
 
@@ -39,19 +45,46 @@ std::span<const std::string_view> notifierTypes() {
   return kTypes;
 }
 
-Result<NotifierPtr> makeNotifier(const NotifierConfig& config) {
+Result<ReceiverPtr> makeReceiver(const NotifierConfig& config, const NotifyDeps& deps) {
+  const std::string where = "notifier " + config.type + ": ";
+  Result<ReceiverPtr> made = Error{""};
   if (config.type == "log") {
-    if (!config.settings.empty()) {
-      return Error{"notifier log: has no settings (got \"" + config.settings.begin()->first +
-                   "\")"};
+    if (auto known = detail::checkKnownKeys(config.settings, kLogKeys); !known.ok()) {
+      return Error{where + known.error().message};
     }
-    return NotifierPtr(std::make_unique<LogNotifier>());
+    auto route = Route::fromSettings("log", config.settings);
+    if (!route.ok()) {
+      return Error{where + route.error().message};
+    }
+    made = ReceiverPtr(std::make_unique<detail::SyncReceiver>(detail::receiverName(config), *route,
+                                                              std::make_unique<LogNotifier>()));
+  } else if (config.type == "slack") {
+    made = detail::buildSlack(config, deps);
+  } else if (config.type == "pagerduty") {
+    made = detail::buildPagerDuty(config, deps);
+  } else if (config.type == "alertmanager") {
+    made = detail::buildAlertmanager(config, deps);
+  } else if (config.type == "webhook") {
+    made = detail::buildWebhook(config, deps);
+  } else {
+    std::string message = "notifier: unknown type \"" + config.type + "\"";
+    if (auto hint = closestMatch(config.type, kTypes)) {
+      message += "; did you mean \"" + *hint + "\"?";
+    }
+    return Error{message + " (known: log, slack, pagerduty, alertmanager, webhook)"};
   }
-  std::string message = "notifier: unknown type \"" + config.type + "\"";
-  if (auto hint = closestMatch(config.type, kTypes)) {
-    message += "; did you mean \"" + *hint + "\"?";
+  if (!made.ok() && made.error().message.rfind("notifier ", 0) != 0) {
+    return Error{where + made.error().message};
   }
-  return Error{message + " (known: log)"};
+  return made;
+}
+
+Result<NotifierPtr> makeNotifier(const NotifierConfig& config) {
+  auto made = makeReceiver(config);
+  if (!made.ok()) {
+    return made.error();
+  }
+  return NotifierPtr(std::move(*made));
 }
 
 }  // namespace nova::notify

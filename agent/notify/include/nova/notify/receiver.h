@@ -48,7 +48,7 @@ struct NotifyDeps {
 };
 
 /// Builds the receiver for `config`: the type's payload, the shared queue and retries, the
-/// route from `severities`/`kinds`. Settings per type are listed in notifier_settings.h.
+/// route from `severities`/`kinds`. Settings per type: agent/notify/README.md.
 /// Errors name the type and the setting (unknown ones with a did-you-mean hint), never a
 /// secret's value. makeNotifier() is this function with default deps.
 Result<ReceiverPtr> makeReceiver(const NotifierConfig& config, const NotifyDeps& deps = {});

@@ -1,0 +1,82 @@
+#include "nova/notify/router.h"
+
+#include <chrono>
+#include <set>
+
+namespace nova::notify {
+
+Result<std::unique_ptr<Router>> Router::fromConfigs(std::span<const NotifierConfig> configs,
+                                                    const NotifyDeps& deps) {
+  auto router = std::make_unique<Router>();
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    auto made = makeReceiver(configs[i], deps);
+    const std::string where = "notifiers." + std::to_string(i) + ": ";
+    if (!made.ok()) {
+      return Error{where + made.error().message};
+    }
+    if (!names.insert((*made)->name()).second) {
+      return Error{where + "a second receiver named \"" + (*made)->name() +
+                   "\"; give one a distinct `name`"};
+    }
+    router->add(std::move(*made));
+  }
+  return router;
+}
+
+void Router::add(ReceiverPtr receiver) {
+  receivers_.push_back(std::move(receiver));
+}
+
+std::vector<std::string> Router::route(const Notification& notification) const {
+  std::vector<std::string> names;
+  for (const auto& r : receivers_) {
+    if (r->accepts(notification)) {
+      names.push_back(r->name());
+    }
+  }
+  return names;
+}
+
+Status Router::send(const Notification& notification) {
+  std::string errors;
+  for (const auto& r : receivers_) {
+    if (!r->accepts(notification)) {
+      continue;
+    }
+    if (auto sent = r->send(notification); !sent.ok()) {
+      errors += (errors.empty() ? "" : "; ") + sent.error().message;
+    }
+  }
+  if (!errors.empty()) {
+    return Error{errors};
+  }
+  return {};
+}
+
+void Router::tick(TimestampMs now) {
+  for (const auto& r : receivers_) {
+    r->tick(now);
+  }
+}
+
+bool Router::flush(DurationMs timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout);
+  bool idle = true;
+  for (const auto& r : receivers_) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    idle = r->flush(std::max<DurationMs>(left.count(), 0)) && idle;
+  }
+  return idle;
+}
+
+std::vector<std::pair<std::string, DeliveryStats>> Router::stats() const {
+  std::vector<std::pair<std::string, DeliveryStats>> out;
+  for (const auto& r : receivers_) {
+    out.emplace_back(r->name(), r->stats());
+  }
+  return out;
+}
+
+}  // namespace nova::notify
