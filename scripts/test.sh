@@ -7,6 +7,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=${NOVA_JOBS:-2}
+# One compiler cache for every checkout of the project: paths are made relative to the
+# checkout, so a fresh clone (as CI makes) hits the cache of the last build.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 sanitize=1
 [ "${1:-}" = "--no-sanitize" ] && sanitize=0
 
@@ -21,7 +24,10 @@ ctest --test-dir build --output-on-failure -j"$jobs" --timeout 600
 if [ "$sanitize" = 1 ]; then
   echo "== stage 2: unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNOVA_SANITIZE=ON >/dev/null
-  cmake --build build-asan -j"$jobs"
+  # Only what the unit label runs: the per-module suites and the fuzz corpus replays.
+  mapfile -t unit_targets < <(ninja -C build-asan -t targets all |
+    sed -n 's/^\([a-z0-9_]*_\(test\|fuzz_replay\)\): .*/\1/p')
+  cmake --build build-asan -j"$jobs" --target "${unit_targets[@]}"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs"
 fi
