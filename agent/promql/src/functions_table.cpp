@@ -130,7 +130,8 @@ std::vector<FunctionInfo> buildTable() {
                                 "hour", "minute", "month", "year"}) {
     t.push_back(fn(name, {kV}, kV, 1));
   }
-  for (std::string_view name : {"pi", "time"}) {
+  // start(), end(), step() and range() are experimental in Prometheus.
+  for (std::string_view name : {"end", "pi", "range", "start", "step", "time"}) {
     t.push_back(fn(name, {}, kS));
   }
   t.push_back(fn("clamp", {kV, kS, kS}));
@@ -139,9 +140,12 @@ std::vector<FunctionInfo> buildTable() {
   t.push_back(fn("double_exponential_smoothing", {kM, kS, kS}));
   t.push_back(fn("histogram_fraction", {kS, kS, kV}));
   t.push_back(fn("histogram_quantile", {kS, kV}));
+  t.push_back(fn("histogram_quantiles", {kV, kStr, kS, kS}, kV, 9));
   t.push_back(fn("info", {kV, kV}, kV, 1));
   t.push_back(fn("label_join", {kV, kStr, kStr, kStr}, kV, -1));
   t.push_back(fn("label_replace", {kV, kStr, kStr, kStr, kStr}));
+  t.push_back(fn("max_of", {kS, kS}, kS));  // experimental
+  t.push_back(fn("min_of", {kS, kS}, kS));  // experimental
   t.push_back(fn("predict_linear", {kM, kS}));
   t.push_back(fn("quantile_over_time", {kS, kM}));
   t.push_back(fn("round", {kV, kS}, kV, 1));

@@ -69,6 +69,9 @@ class Checker {
       }
       return;
     }
+    if (&vs == infoSelector_) {
+      return;  // info()'s label selector may match everything
+    }
     for (const Matcher& m : vs.matchers) {
       if (!m.matches("")) {
         return;
@@ -134,6 +137,9 @@ class Checker {
       fail(e.pos.start, "expected at most " + std::to_string(nargs - 1 + f->variadic) +
                             " argument(s) in call to " + name + ", got " + std::to_string(given));
     }
+    if (c.function == "info" && given > 1) {
+      checkInfoSelector(e, *c.args[1]);
+    }
     for (int i = 0; i < given; ++i) {
       int k = i;
       if (k >= nargs) {
@@ -144,6 +150,22 @@ class Checker {
       }
       expectType(*c.args[static_cast<std::size_t>(i)], f->argTypes[static_cast<std::size_t>(k)],
                  "call to function " + name);
+    }
+  }
+
+  // info(v, {labels...}): the second argument selects info metrics by label only.
+  void checkInfoSelector(const Expr& call, const Expr& arg) {
+    if (arg.type() != ValueType::kVector) {
+      fail(call.pos.start, "expected type instant vector in call to function \"info\", got " +
+                               std::string(documentedType(arg.type())));
+    }
+    const auto* vs = std::get_if<VectorSelector>(&arg.node);
+    if (vs != nullptr && !vs->name.empty()) {
+      fail(arg.pos.start, "expected label selectors only, got vector selector instead");
+    } else if (vs != nullptr) {
+      infoSelector_ = vs;
+    } else {
+      fail(arg.pos.start, "expected label selectors only");
     }
   }
 
@@ -202,6 +224,7 @@ class Checker {
   }
 
   std::string_view input_;
+  const VectorSelector* infoSelector_ = nullptr;
 };
 
 }  // namespace

@@ -228,7 +228,7 @@ ExprPtr Parser::parseRangeOrSubquery(ExprPtr expr) {
     }
     if (selector->offset != 0) {
       semanticError(open.pos, "no offset modifiers allowed before range");
-    } else if (selector->at) {
+    } else if (selector->at || selector->atAnchor != AtAnchor::kNone) {
       semanticError(open.pos, "no @ modifiers allowed before range");
     }
     MatrixSelector matrix;
@@ -285,50 +285,60 @@ void Parser::parseOffset(Expr& expr) {
 
 void Parser::parseAt(Expr& expr) {
   take();
+  AtAnchor anchor = AtAnchor::kNone;
+  double seconds = 0;
   const TokenKind kind = peek().kind;
   if (kind == TokenKind::kStart || kind == TokenKind::kEnd) {
     take();
     expect(TokenKind::kLeftParen, "@", "\"(\"");
     expect(TokenKind::kRightParen, "@", "\")\"");
-    semanticError(expr.pos.start, "@ start() and @ end() are not supported");
-    return;
+    anchor = kind == TokenKind::kStart ? AtAnchor::kStart : AtAnchor::kEnd;
+  } else {
+    double sign = 1;
+    if (kind == TokenKind::kAdd || kind == TokenKind::kSub) {
+      sign = take().kind == TokenKind::kSub ? -1 : 1;
+    }
+    if (peek().kind != TokenKind::kNumber && peek().kind != TokenKind::kDuration) {
+      unexpected(peek(), "@", "timestamp");
+    }
+    seconds = sign * parseSecondsToken(take());
+    // Bounds such that seconds * 1000 fits in an int64.
+    constexpr double kLimit = 9.2e15;
+    if (!(seconds < kLimit && seconds > -kLimit)) {
+      // Go's %f spelling of the value.
+      const std::string shown = std::isnan(seconds)   ? "NaN"
+                                : std::isinf(seconds) ? (seconds > 0 ? "+Inf" : "-Inf")
+                                                      : std::to_string(seconds);
+      semanticError(expr.pos.start, "timestamp out of bounds for @ modifier: " + shown);
+      return;
+    }
   }
-  double sign = 1;
-  if (kind == TokenKind::kAdd || kind == TokenKind::kSub) {
-    sign = take().kind == TokenKind::kSub ? -1 : 1;
-  }
-  if (peek().kind != TokenKind::kNumber && peek().kind != TokenKind::kDuration) {
-    unexpected(peek(), "@", "timestamp");
-  }
-  const double seconds = sign * parseSecondsToken(take());
-  std::optional<TimestampMs>* target = nullptr;
+  std::optional<TimestampMs>* at = nullptr;
+  AtAnchor* atAnchor = nullptr;
   if (auto* vs = std::get_if<VectorSelector>(&expr.node)) {
-    target = &vs->at;
+    at = &vs->at;
+    atAnchor = &vs->atAnchor;
   } else if (auto* ms = std::get_if<MatrixSelector>(&expr.node)) {
-    target = &ms->selector.at;
+    at = &ms->selector.at;
+    atAnchor = &ms->selector.atAnchor;
   } else if (auto* sq = std::get_if<Subquery>(&expr.node)) {
-    target = &sq->at;
+    at = &sq->at;
+    atAnchor = &sq->atAnchor;
   } else {
     semanticError(expr.pos.start,
                   "@ modifier must be preceded by an instant vector selector or range vector "
                   "selector or a subquery");
     return;
   }
-  // Bounds such that seconds * 1000 fits in an int64.
-  constexpr double kLimit = 9.2e15;
-  if (!std::isfinite(seconds) || seconds >= kLimit || seconds <= -kLimit) {
-    // Go's %f spelling of the value.
-    const std::string shown = std::isnan(seconds)   ? "NaN"
-                              : std::isinf(seconds) ? (seconds > 0 ? "+Inf" : "-Inf")
-                                                    : std::to_string(seconds);
-    semanticError(expr.pos.start, "timestamp out of bounds for @ modifier: " + shown);
-    return;
-  }
-  if (target->has_value()) {
+  if (at->has_value() || *atAnchor != AtAnchor::kNone) {
     semanticError(expr.pos.start, "@ <timestamp> may not be set multiple times");
     return;
   }
-  *target = static_cast<TimestampMs>(std::llround(seconds * 1000.0));
+  if (anchor != AtAnchor::kNone) {
+    *atAnchor = anchor;
+  } else {
+    *at = static_cast<TimestampMs>(std::llround(seconds * 1000.0));
+  }
   expr.pos.end = lastEnd_;
 }
 
@@ -370,6 +380,12 @@ ExprPtr Parser::parsePrimary() {
       }
       return parseVectorSelector();
     }
+    case TokenKind::kStart:
+    case TokenKind::kEnd:
+      if (peek(1).kind == TokenKind::kLeftParen) {
+        return parseCall();  // the start() and end() functions
+      }
+      return parseVectorSelector();
     default:
       if (isMetricNameKeyword(t.kind)) {
         return parseVectorSelector();

@@ -37,7 +37,7 @@ class SubsetChecker {
     visit(*u.expr);
   }
   void visitNode(const Expr& e, const VectorSelector& vs) {
-    if (vs.at) {
+    if (vs.at || vs.atAnchor != AtAnchor::kNone) {
       refuse(e, "@ modifier");
     }
   }

@@ -59,8 +59,11 @@ std::string_view matchOp(MatchOp op) {
   return "=";
 }
 
-std::string modifiers(const std::optional<TimestampMs>& at, DurationMs offset) {
+std::string modifiers(const std::optional<TimestampMs>& at, AtAnchor anchor, DurationMs offset) {
   std::string out;
+  if (anchor != AtAnchor::kNone) {
+    out += anchor == AtAnchor::kStart ? " @ start()" : " @ end()";
+  }
   if (at) {
     const TimestampMs t = *at;
     const std::int64_t abs = t < 0 ? -t : t;
@@ -133,18 +136,18 @@ struct Printer {
   std::string operator()(const NumberLiteral& n) const { return formatNumber(n.value); }
   std::string operator()(const StringLiteral& s) const { return detail::quote(s.value); }
   std::string operator()(const VectorSelector& vs) const {
-    return selectorBody(vs) + modifiers(vs.at, vs.offset);
+    return selectorBody(vs) + modifiers(vs.at, vs.atAnchor, vs.offset);
   }
   std::string operator()(const MatrixSelector& m) const {
     return selectorBody(m.selector) + "[" + formatDuration(m.range) + "]" +
-           modifiers(m.selector.at, m.selector.offset);
+           modifiers(m.selector.at, m.selector.atAnchor, m.selector.offset);
   }
   std::string operator()(const Subquery& s) const {
     std::string out = toString(*s.expr) + "[" + formatDuration(s.range) + ":";
     if (s.step != 0) {
       out += formatDuration(s.step);
     }
-    return out + "]" + modifiers(s.at, s.offset);
+    return out + "]" + modifiers(s.at, s.atAnchor, s.offset);
   }
   std::string operator()(const Call& c) const {
     std::string out = c.function + "(";

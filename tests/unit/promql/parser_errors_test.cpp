@@ -97,6 +97,10 @@ constexpr BadQuery kBad[] = {
      "1:1: @ modifier must be preceded by an instant vector selector or range vector selector "
      "or a subquery"},
     {"x @ 5 @ 6", "1:1: @ <timestamp> may not be set multiple times"},
+    {"x @ start() @ 5", "1:1: @ <timestamp> may not be set multiple times"},
+    {"x @ end() [5m]", "1:11: no @ modifiers allowed before range"},
+    {"info(up, target_info)", "1:10: expected label selectors only, got vector selector instead"},
+    {"info(up, 1)", "1:1: expected type instant vector in call to function \"info\", got scalar"},
     {"x @ Inf", "1:1: timestamp out of bounds for @ modifier: +Inf"},
     {"foo{a=~\"(\"}", "1:5: error parsing regexp: missing ): (?:()"},
     {"x smoothed", "1:1: smoothed modifier is experimental and not enabled"},

@@ -21,6 +21,7 @@ constexpr Refused kRefused[] = {
     {"sum(rate(x[5m])) + max_over_time(rate(x[1m])[5m:])",
      "1:34: subquery is not supported by the local engine; use source: prometheus"},
     {"x @ 100", "1:1: @ modifier is not supported by the local engine; use source: prometheus"},
+    {"x @ end()", "1:1: @ modifier is not supported by the local engine; use source: prometheus"},
     {"rate(x[5m] @ 100)",
      "1:6: @ modifier is not supported by the local engine; use source: prometheus"},
     {"predict_linear(x[5m], 60)",

@@ -108,6 +108,10 @@ struct StringLiteral {
   std::string value;
 };
 
+/// `@ start()` / `@ end()`: pins evaluation to the range query's start or end (instant
+/// queries: the evaluation time). Outside the local subset.
+enum class AtAnchor { kNone, kStart, kEnd };
+
 struct VectorSelector {
   /// The metric name if written outside braces (also present as a __name__ matcher).
   std::string name;
@@ -115,6 +119,8 @@ struct VectorSelector {
   DurationMs offset = 0;
   /// `@ <timestamp>` in milliseconds, when given.
   std::optional<TimestampMs> at;
+  /// `@ start()` / `@ end()`, when given (then `at` is empty).
+  AtAnchor atAnchor = AtAnchor::kNone;
 };
 
 struct MatrixSelector {
@@ -129,6 +135,8 @@ struct Subquery {
   DurationMs offset = 0;
   /// `@ <timestamp>` in milliseconds, when given (outside the local subset).
   std::optional<TimestampMs> at;
+  /// `@ start()` / `@ end()`, when given (then `at` is empty).
+  AtAnchor atAnchor = AtAnchor::kNone;
 };
 
 struct Call {
