@@ -21,7 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   }
   if (!first.ok()) {
-    (void)first.error().toString();
+    const nova::promql::ParseError& e = first.error();
+    if (e.line < 1 || e.column < 1 || e.message.empty()) {
+      std::fprintf(stderr, "malformed error %s\n", e.toString().c_str());
+      std::abort();
+    }
     return 0;
   }
   const std::string printed = nova::promql::toString(first.expr());

@@ -15,8 +15,8 @@ Result<Matcher> Matcher::create(MatchOp op, std::string name, std::string value)
     RE2::Options options;
     options.set_log_errors(false);
     options.set_dot_nl(true);
-    // Anchoring is done by FullMatch; the group keeps alternations inside it.
-    auto re = std::make_shared<const RE2>("(?:" + m.value_ + ")", options);
+    // FullMatch anchors the whole program, so `a|b` means ^(?:a|b)$ as in Prometheus.
+    auto re = std::make_shared<const RE2>(m.value_, options);
     if (!re->ok()) {
       return Error{"error parsing regexp: " + re->error()};
     }

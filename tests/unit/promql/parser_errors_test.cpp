@@ -102,7 +102,7 @@ constexpr BadQuery kBad[] = {
     {"info(up, target_info)", "1:10: expected label selectors only, got vector selector instead"},
     {"info(up, 1)", "1:1: expected type instant vector in call to function \"info\", got scalar"},
     {"x @ Inf", "1:1: timestamp out of bounds for @ modifier: +Inf"},
-    {"foo{a=~\"(\"}", "1:5: error parsing regexp: missing ): (?:()"},
+    {"foo{a=~\"(\"}", "1:5: error parsing regexp: missing ): ("},
     {"x smoothed", "1:1: smoothed modifier is experimental and not enabled"},
     // Type checks.
     {"rate(x)", "1:6: expected type range vector in call to function \"rate\", got instant vector"},

@@ -41,6 +41,10 @@ TEST_CASE("matcher: regular expressions are fully anchored") {
   CHECK(prefix.matches("ap"));
   CHECK(prefix.matches("apple"));
   CHECK_FALSE(prefix.matches("map"));
+  // Alternation stays inside the anchors.
+  CHECK_FALSE(make(MatchOp::kRegexMatch, "a|b").matches("ab"));
+  CHECK_FALSE(make(MatchOp::kRegexMatch, "x|y.*").matches("xz"));
+  CHECK(make(MatchOp::kRegexMatch, "x|y.*").matches("yz"));
   // Explicit anchors inside the pattern are harmless.
   CHECK(make(MatchOp::kRegexMatch, "^api$").matches("api"));
 }
