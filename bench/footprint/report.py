@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Prints bench/footprint.sh's table and, last, its one-line summary."""
+import argparse
+import sys
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--ticks-per-second", type=int, required=True)
+    p.add_argument("--samples", type=int, required=True)
+    p.add_argument("--window", type=int, required=True)
+    p.add_argument("--agent", nargs=3, type=int, metavar=("HWM_KIB", "CPU_TICKS", "SCRAPES"))
+    p.add_argument("--prometheus", nargs=3, type=int, metavar=("HWM_KIB", "CPU_TICKS", "SCRAPES"))
+    p.add_argument("--agent-series", type=int, default=0)
+    a = p.parse_args()
+
+    rows = []
+    for name, (hwm_kib, ticks, scrapes) in (("nova-agent", a.agent), ("prometheus", a.prometheus)):
+        if scrapes <= 0:
+            print(f"footprint.sh: {name} took no scrapes in the window", file=sys.stderr)
+            return 1
+        cpu_ms = ticks * 1000.0 / a.ticks_per_second
+        rows.append((name, hwm_kib / 1024.0, cpu_ms, scrapes, cpu_ms / scrapes))
+
+    print(f"target: nova-demo-service, {a.samples} samples per scrape, 1s interval, "
+          f"{a.window}s window; nova-agent kept {a.agent_series} series")
+    print(f"{'process':<12} {'peak_rss_mb':>12} {'cpu_ms':>10} {'scrapes':>8} {'cpu_ms/scrape':>14}")
+    for name, rss, cpu, scrapes, per in rows:
+        print(f"{name:<12} {rss:>12.1f} {cpu:>10.0f} {scrapes:>8d} {per:>14.2f}")
+    (_, a_rss, _, _, a_per), (_, p_rss, _, _, p_per) = rows
+    rss_ratio = a_rss / p_rss
+    cpu_ratio = a_per / p_per if p_per > 0 else float("inf")
+    print(f"targets: rss_ratio <= 0.1 ({'met' if rss_ratio <= 0.1 else 'MISSED'}), "
+          f"cpu_ratio <= 0.25 ({'met' if cpu_ratio <= 0.25 else 'MISSED'})")
+    print(f"footprint-10k: agent_rss_mb={a_rss:.1f} prometheus_rss_mb={p_rss:.1f} "
+          f"rss_ratio={rss_ratio:.3f} agent_cpu_ms_per_scrape={a_per:.2f} "
+          f"prometheus_cpu_ms_per_scrape={p_per:.2f} cpu_ratio={cpu_ratio:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
