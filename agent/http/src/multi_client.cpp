@@ -130,13 +130,13 @@ std::uint64_t MultiClient::start(const Request& request, Completion done) {
 }
 
 std::size_t MultiClient::poll(DurationMs maxWait) {
-  if (impl_->running.empty()) {
+  if (!impl_->refused.empty() || impl_->multi == nullptr) {
     return impl_->collect();
   }
   int stillRunning = 0;
   curl_multi_perform(impl_->multi, &stillRunning);
   std::size_t completed = impl_->collect();
-  if (completed > 0 || impl_->running.empty()) {
+  if (completed > 0) {
     return completed;
   }
   // curl's own timeout hint keeps its timers (connect, transfer timeouts) on time.
@@ -151,6 +151,12 @@ std::size_t MultiClient::poll(DurationMs maxWait) {
   }
   curl_multi_perform(impl_->multi, &stillRunning);
   return impl_->collect();
+}
+
+void MultiClient::wakeup() {
+  if (impl_->multi != nullptr) {
+    curl_multi_wakeup(impl_->multi);
+  }
 }
 
 void MultiClient::cancel(std::uint64_t id) {

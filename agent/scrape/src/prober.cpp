@@ -155,6 +155,10 @@ std::vector<ProbeEvent> Prober::poll(DurationMs maxWait) {
   return out;
 }
 
+void Prober::wakeup() {
+  impl_->client.wakeup();
+}
+
 TimestampMs Prober::nextDue() const {
   TimestampMs due = impl_->clock.now() + kHour;
   for (const auto* schedule : {&impl_->health, &impl_->scrape}) {

@@ -33,9 +33,14 @@ class MultiClient {
   std::uint64_t start(const Request& request, Completion done);
 
   /// Drives every transfer: waits up to `maxWait` ms for socket activity (returning early
-  /// as soon as a transfer completes or curl has work), then runs the completions of the
-  /// finished ones. Returns how many completed. With nothing in flight it returns at once.
+  /// when curl has work, a transfer completes or wakeup() is called), then runs the
+  /// completions of the finished ones. Returns how many completed. With nothing in flight
+  /// it still waits, so a loop around it does not spin.
   std::size_t poll(DurationMs maxWait);
+
+  /// Makes a poll() in progress (or the next one) return early. The one method that is
+  /// safe to call from another thread.
+  void wakeup();
 
   /// Aborts a transfer without running its completion. Unknown ids are ignored.
   void cancel(std::uint64_t id);

@@ -90,6 +90,9 @@ class Prober {
   /// something falls due sooner) and returns what completed meanwhile, in completion order.
   std::vector<ProbeEvent> poll(DurationMs maxWait);
 
+  /// Makes a poll() in progress return early; safe to call from any thread.
+  void wakeup();
+
   /// When the next probe or scrape is due to start (ms since the epoch).
   TimestampMs nextDue() const;
 
