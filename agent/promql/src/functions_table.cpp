@@ -16,43 +16,25 @@ constexpr ValueType kStr = ValueType::kString;
 // What the local engine evaluates. Everything else parses and type-checks, then is
 // refused with "use source: prometheus" unless ParseOptions::allowOutsideSubset is set.
 // Edit this list (and the evaluator) together.
-constexpr std::string_view kLocalFunctions[] = {"rate",
-                                                "irate",
-                                                "increase",
-                                                "delta",
-                                                "idelta",
-                                                "deriv",
-                                                "histogram_quantile",
-                                                "abs",
-                                                "clamp",
-                                                "clamp_min",
-                                                "clamp_max",
-                                                "absent",
-                                                "time",
-                                                "vector",
-                                                "scalar",
-                                                "timestamp",
-                                                "ceil",
-                                                "floor",
-                                                "round",
-                                                "sqrt",
-                                                "exp",
-                                                "ln",
-                                                "log2",
-                                                "log10",
-                                                "sgn",
-                                                "absent_over_time",
-                                                "avg_over_time",
-                                                "min_over_time",
-                                                "max_over_time",
-                                                "sum_over_time",
-                                                "count_over_time",
-                                                "last_over_time",
-                                                "present_over_time"};
+// clang-format off
+constexpr std::string_view kLocalFunctions[] = {
+    // Counters and gauges over a range.
+    "rate", "irate", "increase", "delta", "idelta", "deriv", "changes", "resets",
+    // *_over_time.
+    "absent_over_time", "avg_over_time", "min_over_time", "max_over_time", "sum_over_time",
+    "count_over_time", "last_over_time", "present_over_time", "stddev_over_time",
+    "stdvar_over_time",
+    // Instant vector maths.
+    "abs", "ceil", "floor", "round", "sqrt", "exp", "ln", "log2", "log10", "sgn", "clamp",
+    "clamp_min", "clamp_max", "deg", "rad", "acos", "acosh", "asin", "asinh", "atan", "atanh",
+    "cos", "cosh", "sin", "sinh", "tan", "tanh",
+    // Others.
+    "histogram_quantile", "absent", "time", "vector", "scalar", "timestamp", "pi"};
+// clang-format on
 
-constexpr std::array<AggregateOp, 6> kLocalAggregations = {
-    AggregateOp::kSum, AggregateOp::kAvg,   AggregateOp::kMin,
-    AggregateOp::kMax, AggregateOp::kCount, AggregateOp::kGroup};
+constexpr std::array<AggregateOp, 8> kLocalAggregations = {
+    AggregateOp::kSum,   AggregateOp::kAvg,   AggregateOp::kMin,    AggregateOp::kMax,
+    AggregateOp::kCount, AggregateOp::kGroup, AggregateOp::kStddev, AggregateOp::kStdvar};
 
 bool isLocal(std::string_view name) {
   return std::find(std::begin(kLocalFunctions), std::end(kLocalFunctions), name) !=

@@ -35,8 +35,8 @@ constexpr Refused kRefused[] = {
     {"quantile(0.9, x)",
      "1:1: aggregation \"quantile\" is not supported by the local engine; use source: "
      "prometheus"},
-    {"1 + stddev(x)",
-     "1:5: aggregation \"stddev\" is not supported by the local engine; use source: prometheus"},
+    {"1 + bottomk(1, x)",
+     "1:5: aggregation \"bottomk\" is not supported by the local engine; use source: prometheus"},
 };
 
 constexpr std::string_view kAccepted[] = {
@@ -56,6 +56,10 @@ constexpr std::string_view kAccepted[] = {
     "max_over_time(x[5m]) + sum_over_time(x[5m]) + count_over_time(x[5m])",
     "last_over_time(x[5m]) + present_over_time(x[5m])",
     "x offset 5m",
+    "stddev(x) + stdvar(x) + stddev_over_time(x[5m]) + stdvar_over_time(x[5m])",
+    "changes(x[5m]) + resets(x[5m])",
+    "sin(x) + cos(x) + tan(x) + asin(x) + acos(x) + atan(x) + deg(x) + rad(x) * pi()",
+    "sinh(x) + cosh(x) + tanh(x) + asinh(x) + acosh(x) + atanh(x)",
 };
 
 }  // namespace
