@@ -26,7 +26,8 @@ void start(Group& g, AggregateOp op, double f) {
   g.mean = f;
   g.count = 1;
   if (op == AggregateOp::kStddev || op == AggregateOp::kStdvar) {
-    g.value = 0;
+    // A lone NaN or infinity has no defined spread.
+    g.value = std::isfinite(f) ? 0 : std::nan("");
   } else if (op == AggregateOp::kGroup) {
     g.value = 1;
   }

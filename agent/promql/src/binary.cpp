@@ -108,7 +108,7 @@ Result<EvalValue> Evaluator::evalBinary(const Binary& bin, TimestampMs t) {
   auto* lv = std::get_if<EvalVector>(&*lhs);
   auto* rv = std::get_if<EvalVector>(&*rhs);
   if (ls != nullptr && rs != nullptr) {
-    return EvalValue{Scalar{t, scalarBinary(bin.op, ls->v, rs->v)}};
+    return scalarResult(t, scalarBinary(bin.op, ls->v, rs->v));
   }
   if (lv != nullptr && rs != nullptr) {
     return EvalValue{vectorScalar(bin.op, std::move(*lv), rs->v, false, bin.returnBool)};

@@ -41,6 +41,11 @@ Status checkUniqueLabels(const EvalVector& vec) {
   return {};
 }
 
+// Out of line for the same GCC 12 -Wmaybe-uninitialized false positive as scalarResult.
+[[gnu::noinline]] Result<Value> valueResult(Value value) {
+  return value;
+}
+
 }  // namespace
 
 Engine::Engine(EngineOptions options) : options_(options) {}
@@ -52,10 +57,10 @@ Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, Ti
     return result.error();
   }
   if (auto* s = std::get_if<Scalar>(&*result)) {
-    return Value{Scalar{t, s->v}};
+    return valueResult(Scalar{t, s->v});
   }
   if (auto* str = std::get_if<String>(&*result)) {
-    return Value{String{t, std::move(str->v)}};
+    return valueResult(String{t, std::move(str->v)});
   }
   if (auto* m = std::get_if<detail::EvalMatrix>(&*result)) {
     Matrix out;

@@ -5,6 +5,22 @@
 
 namespace nova::promql::detail {
 
+namespace {
+
+[[gnu::noinline]] Result<EvalValue> wrap(EvalValue value) {
+  return value;
+}
+
+}  // namespace
+
+Result<EvalValue> scalarResult(TimestampMs t, double v) {
+  return wrap(Scalar{t, v});
+}
+
+Result<EvalValue> stringResult(TimestampMs t, std::string v) {
+  return wrap(String{t, std::move(v)});
+}
+
 Result<EvalValue> Evaluator::evalAt(const Expr& expr, TimestampMs t) {
   samplesInUse_ = 0;
   return eval(expr, t);
@@ -15,9 +31,9 @@ Result<EvalValue> Evaluator::eval(const Expr& expr, TimestampMs t) {
       [&](const auto& node) -> Result<EvalValue> {
         using T = std::decay_t<decltype(node)>;
         if constexpr (std::is_same_v<T, NumberLiteral>) {
-          return EvalValue{Scalar{t, node.value}};
+          return scalarResult(t, node.value);
         } else if constexpr (std::is_same_v<T, StringLiteral>) {
-          return EvalValue{String{t, node.value}};
+          return stringResult(t, node.value);
         } else if constexpr (std::is_same_v<T, VectorSelector>) {
           EvalVector out;
           if (auto st = selectInstant(node, t, out); !st) {

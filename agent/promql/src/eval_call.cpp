@@ -155,7 +155,7 @@ Result<EvalValue> evalScalarFunction(Evaluator& ev, const Call& call, TimestampM
     return in.error();
   }
   const double v = in->size() == 1 ? in->front().v : std::numeric_limits<double>::quiet_NaN();
-  return EvalValue{Scalar{t, v}};
+  return scalarResult(t, v);
 }
 
 }  // namespace
@@ -204,10 +204,10 @@ Result<EvalValue> Evaluator::evalCall(const Call& call, const Expr& /*expr*/, Ti
     return evalAbsentOverTime(*this, call, t);
   }
   if (name == "time") {
-    return EvalValue{Scalar{t, static_cast<double>(t) / 1000}};
+    return scalarResult(t, static_cast<double>(t) / 1000);
   }
   if (name == "pi") {
-    return EvalValue{Scalar{t, std::numbers::pi}};
+    return scalarResult(t, std::numbers::pi);
   }
   if (name == "vector") {
     auto v = evalScalar(*call.args[0], t);

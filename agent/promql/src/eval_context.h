@@ -82,6 +82,11 @@ class Evaluator {
   std::size_t samplesInUse_ = 0;
 };
 
+/// Results holding a scalar or a string. Out of line on purpose: inlined, GCC 12 reports a
+/// spurious -Wmaybe-uninitialized for the variant's inactive vector alternatives.
+Result<EvalValue> scalarResult(TimestampMs t, double v);
+Result<EvalValue> stringResult(TimestampMs t, std::string v);
+
 /// The time a selector reads at: its `@` if any, minus its offset.
 TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t);
 
