@@ -70,6 +70,9 @@ struct Token {
   AggregateOp aggregate = AggregateOp::kSum;
 };
 
+/// The keyword token for `word` (case-insensitive; "inf" and "nan" are numbers).
+bool lookupKeyword(std::string_view word, TokenKind& kind, AggregateOp& aggregate);
+
 /// The binary operator a token stands for, if any.
 std::optional<BinaryOp> binaryOpOf(TokenKind kind);
 

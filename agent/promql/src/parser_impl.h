@@ -84,6 +84,15 @@ class Parser {
   std::optional<Failure> failure_;
 };
 
+/// A new node covering bytes [start, end).
+template <typename Node>
+ExprPtr makeExpr(Node node, int start, int end) {
+  auto e = std::make_unique<Expr>();
+  e->node = std::move(node);
+  e->pos = PositionRange{start, end};
+  return e;
+}
+
 /// Prometheus's type checks over a parsed tree; also settles VectorMatching (dropped
 /// unless both sides are vectors, many-to-many for set operators).
 std::optional<Failure> checkTypes(Expr& expr, std::string_view input);
