@@ -77,6 +77,31 @@ Result<std::optional<Secret>> readSecret(const std::map<std::string, std::string
   return std::optional<Secret>{Secret(std::move(value))};
 }
 
+std::vector<Secret> urlSecrets(const Secret& url) {
+  constexpr std::size_t kMinPiece = 8;
+  const std::string& text = url.reveal();
+  std::vector<Secret> out{url};
+  const auto scheme = text.find("://");
+  const auto pathStart = text.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (pathStart == std::string::npos) {
+    return out;
+  }
+  out.emplace_back(text.substr(pathStart));
+  std::string piece;
+  for (std::size_t i = pathStart + 1; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : '/';
+    if (c == '/' || c == '?' || c == '&' || c == '=' || c == '#') {
+      if (piece.size() >= kMinPiece) {
+        out.emplace_back(piece);
+      }
+      piece.clear();
+    } else {
+      piece += c;
+    }
+  }
+  return out;
+}
+
 std::string redact(std::string text, const std::vector<Secret>& secrets) {
   for (const auto& secret : secrets) {
     const std::string& value = secret.reveal();

@@ -4,7 +4,9 @@ namespace nova::notify {
 
 SlackNotifier::SlackNotifier(Parts parts, Secret webhookUrl)
     : RetryingNotifier([&] {
-        parts.secrets.push_back(webhookUrl);
+        for (auto& piece : urlSecrets(webhookUrl)) {
+          parts.secrets.push_back(std::move(piece));
+        }
         return std::move(parts);
       }()),
       webhookUrl_(std::move(webhookUrl)) {

@@ -28,7 +28,9 @@ std::string webhookSignature(const Secret& key, std::string_view body) {
 WebhookNotifier::WebhookNotifier(Parts parts, Secret url, std::optional<Secret> hmacKey,
                                  std::string signatureHeader)
     : RetryingNotifier([&] {
-        parts.secrets.push_back(url);
+        for (auto& piece : urlSecrets(url)) {
+          parts.secrets.push_back(std::move(piece));
+        }
         if (hmacKey) {
           parts.secrets.push_back(*hmacKey);
         }

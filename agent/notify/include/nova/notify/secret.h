@@ -48,6 +48,11 @@ struct SecretSources {
 Result<std::optional<Secret>> readSecret(const std::map<std::string, std::string>& settings,
                                          std::string_view key, const SecretSources& sources);
 
+/// The pieces of a secret URL worth redacting on their own, because peers and libraries
+/// echo parts of it: the URL, its path with the query, and each path segment or query value
+/// of 8 or more characters (the token of a Slack webhook is its last segment).
+std::vector<Secret> urlSecrets(const Secret& url);
+
 /// `text` with every occurrence of each secret's value replaced by "<redacted>". Secrets
 /// shorter than 4 characters are left alone (they would redact ordinary words).
 std::string redact(std::string text, const std::vector<Secret>& secrets);

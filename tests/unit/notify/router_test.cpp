@@ -1,0 +1,95 @@
+#include "nova/notify/router.h"
+
+#include <doctest/doctest.h>
+
+#include "capture_receiver.h"
+#include "doubles.h"
+#include "notify_test_support.h"
+#include "nova/traffic/dry_run_switch.h"
+
+namespace nova::notify {
+namespace {
+
+using test::incident;
+using test::ms;
+using testing::CaptureReceiver;
+
+constexpr const char* kRoutingKey = "R0UT1NG0KEY0FAKE0123456789abcdef";
+
+std::vector<NotifierConfig> fourReceivers(const std::string& base) {
+  return {{"pagerduty", {{"routing_key", kRoutingKey}, {"url", base + "/pd"}}},
+          {"alertmanager", {{"url", base}}},
+          {"slack", {{"webhook_url", base + "/slack"}, {"min_interval", "0s"}}},
+          {"webhook", {{"url", base + "/hook"}, {"severities", "critical"}}}};
+}
+
+}  // namespace
+
+TEST_CASE("Router: critical and high page and post to Slack, medium and low post only") {
+  auto sink = CaptureReceiver::start(testing::jsonOkDouble());
+  auto router = Router::fromConfigs(fourReceivers(sink->url("")));
+  REQUIRE(router.ok());
+  using V = std::vector<std::string>;
+  CHECK((*router)->route(incident(NotificationKind::kIncidentOpened, Severity::kCritical)) ==
+        V{"pagerduty", "alertmanager", "slack", "webhook"});
+  CHECK((*router)->route(incident(NotificationKind::kIncidentOpened, Severity::kHigh)) ==
+        V{"pagerduty", "alertmanager", "slack"});
+  CHECK((*router)->route(incident(NotificationKind::kIncidentOpened, Severity::kMedium)) ==
+        V{"slack"});
+  CHECK((*router)->route(incident(NotificationKind::kRollbackDone, Severity::kLow)) == V{"slack"});
+  Notification hold;
+  hold.kind = NotificationKind::kHold;
+  CHECK((*router)->route(hold) == V{"slack"});
+  // A resolution reaches the pagers whatever its severity; they send it only if they paged.
+  CHECK((*router)->route(incident(NotificationKind::kIncidentResolved, Severity::kLow)) ==
+        V{"pagerduty", "alertmanager", "slack"});
+}
+
+TEST_CASE("Router: one send fans out and the counters are readable per receiver") {
+  auto sink = CaptureReceiver::start(testing::jsonOkDouble());
+  auto router = Router::fromConfigs(fourReceivers(sink->url("")));
+  REQUIRE(router.ok());
+  REQUIRE((*router)->send(incident(NotificationKind::kIncidentOpened, Severity::kCritical)).ok());
+  REQUIRE((*router)->flush(5000));
+  // The PagerDuty double here is a plain 200, not the 202 PagerDuty answers: refused.
+  const auto stats = (*router)->stats();
+  REQUIRE(stats.size() == 4);
+  CHECK(stats[0].first == "pagerduty");
+  CHECK(stats[0].second.dropped == 1);
+  CHECK(stats[1].second.sent == 1);
+  CHECK(stats[2].second.sent == 1);
+  CHECK(stats[3].second.sent == 1);
+  CHECK(sink->count() == 4);
+}
+
+TEST_CASE("Router: two receivers of one type need distinct names") {
+  auto twice = Router::fromConfigs(std::vector<NotifierConfig>{
+      {"slack", {{"webhook_url", "https://a/1"}}}, {"slack", {{"webhook_url", "https://a/2"}}}});
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error().message.find("notifiers.1: a second receiver named \"slack\"") == 0);
+  auto bad = Router::fromConfigs(std::vector<NotifierConfig>{{"log", {}}, {"slak", {}}});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("notifiers.1: notifier: unknown type \"slak\"") == 0);
+}
+
+TEST_CASE("a receiver that never answers does not delay a rollback (dry-run switch)") {
+  testing::BlackHole hole;
+  auto router = Router::fromConfigs(std::vector<NotifierConfig>{
+      {"pagerduty", {{"routing_key", kRoutingKey}, {"url", hole.url("/pd")}, {"timeout", "1s"}}},
+      {"slack", {{"webhook_url", hole.url("/slack")}, {"timeout", "1s"}}}});
+  REQUIRE(router.ok());
+  traffic::DryRunSwitch flip("ingress production/user-service");
+  const auto start = std::chrono::steady_clock::now();
+  REQUIRE((*router)->send(incident(NotificationKind::kIncidentOpened, Severity::kCritical)).ok());
+  auto outcome = flip.rollback({"1790000000000-1", "api down", "agent", test::kT0});
+  REQUIRE(outcome.ok());
+  REQUIRE((*router)->send(incident(NotificationKind::kRollbackStarted, Severity::kCritical)).ok());
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  MESSAGE("notify + rollback + notify took "
+          << std::chrono::duration<double, std::milli>(elapsed).count() << " ms");
+  CHECK(toString(outcome->kind) == std::string("flipped"));
+  CHECK(elapsed < ms(50));
+  CHECK(flip.requests().size() == 1);
+}
+
+}  // namespace nova::notify
