@@ -27,7 +27,7 @@ struct ParseOptions {
 };
 
 /// The parsed query or where and why it is wrong. Type-checks as Prometheus does
-/// (e.g. "expected type range vector in call to function rate, got instant vector").
+/// (e.g. `expected type range vector in call to function "rate", got instant vector`).
 class ParseResult {
  public:
   ParseResult(ExprPtr expr) : expr_(std::move(expr)) {}        // NOLINT: implicit by design
