@@ -30,9 +30,41 @@ std::string_view exactName(const VectorSelector& selector) {
   return {};
 }
 
-// First sample with timestamp > t.
+// First sample with timestamp > t. Scrapes are nearly evenly spaced, so the position is
+// first guessed from the average spacing and corrected by a short walk; irregular data falls
+// back to binary search. Queries mostly look at the newest samples, which this finds in a
+// probe or two instead of a dozen cache misses.
 const Sample* firstAfter(std::span<const Sample> samples, TimestampMs t) {
-  return std::upper_bound(samples.data(), samples.data() + samples.size(), t,
+  const Sample* begin = samples.data();
+  const Sample* end = begin + samples.size();
+  if (samples.empty() || samples.back().t <= t) {
+    return end;
+  }
+  if (samples.front().t > t) {
+    return begin;
+  }
+  // Here front().t <= t < back().t, so size >= 2 and the span is positive.
+  const auto n = static_cast<std::ptrdiff_t>(samples.size());
+  const double spacing =
+      static_cast<double>(samples.back().t - samples.front().t) / static_cast<double>(n - 1);
+  auto guess = static_cast<std::ptrdiff_t>(static_cast<double>(t - samples.front().t) / spacing);
+  guess = std::clamp<std::ptrdiff_t>(guess, 0, n - 1);
+  constexpr int kMaxWalk = 4;
+  const Sample* p = begin + guess;
+  for (int step = 0; step < kMaxWalk; ++step) {
+    if (p->t > t) {
+      if ((p - 1)->t <= t) {
+        return p;
+      }
+      --p;
+    } else {
+      if ((p + 1)->t > t) {
+        return p + 1;
+      }
+      ++p;
+    }
+  }
+  return std::upper_bound(begin, end, t,
                           [](TimestampMs value, const Sample& s) { return value < s.t; });
 }
 

@@ -84,6 +84,34 @@ TEST_CASE("instant selector: lookback excludes exactly t-5m, stale markers hide 
   CHECK(f.dump("metric offset -10s", 0) == Strings{"metric=1"});
 }
 
+TEST_CASE("lookups find the right samples in irregularly spaced data") {
+  Fixture f;
+  auto id = f.storage.getOrCreate(Labels{{"__name__", "irr"}});
+  REQUIRE(id.has_value());
+  const std::vector<TimestampMs> times{0, 1000, 2000, 3000, 100'000, 101'000, 250'000, 500'000};
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    f.storage.append(*id, times[i], static_cast<double>(i));
+  }
+  // Every instant between and on the samples sees the newest sample at or before it.
+  for (TimestampMs t = 0; t <= 600'000; t += 500) {
+    std::size_t expected = 0;
+    while (expected + 1 < times.size() && times[expected + 1] <= t) {
+      ++expected;
+    }
+    const Vector v = f.vector("irr", t);
+    if (t - times[expected] >= 5 * kMin) {
+      CHECK(v.empty());
+      continue;
+    }
+    REQUIRE(v.size() == 1);
+    CHECK(v[0].v == static_cast<double>(expected));
+  }
+  // Windows are left-open: (t - range, t].
+  CHECK(f.dump("count_over_time(irr[100s])", 101'000) == Strings{"{}=4"});
+  CHECK(f.dump("count_over_time(irr[101s])", 101'000) == Strings{"{}=5"});
+  CHECK(f.dump("count_over_time(irr[1ms])", 250'000) == Strings{"{}=1"});
+}
+
 TEST_CASE("matchers select series; regular expressions are anchored") {
   Fixture f;
   f.load(kMin, {R"(x{job="api-server", g="canary"} 1)", R"(x{job="db", g="production"} 2)"});
@@ -168,6 +196,8 @@ TEST_CASE("aggregations with by and without, NaN and Inf rules") {
   f.load(kMin, {R"(big{k="1"} 1e308)", R"(big{k="2"} 1e308)", R"(infs{k="1"} Inf)",
                 R"(infs{k="2"} -Inf)"});
   CHECK(f.dump("avg(big)", 0) == Strings{"{}=1e+308"});  // no overflow to Inf
+  CHECK(f.dump("stddev(m)", 0) == Strings{"{}=nan"});
+  CHECK(f.dump(R"(stdvar(m{job="a"}))", 0) == Strings{"{}=1"});
   CHECK(f.dump("sum(infs)", 0) == Strings{"{}=nan"});
 }
 
@@ -197,6 +227,14 @@ TEST_CASE("range queries evaluate each step and merge series after name removal"
   REQUIRE(scalar->size() == 1);
   CHECK((*scalar)[0].points.size() == 3);
   CHECK((*scalar)[0].points[2].v == 120);
+}
+
+TEST_CASE("a range query fails when names are dropped into a clash at one step") {
+  Fixture f;
+  f.load(kMin, {R"(x{job="api"} 1 1)", R"(y{job="api"} 2 _)"});
+  auto r = f.engine.range(f.parsed(R"(-{job="api"})"), f.storage, 0, kMin, kMin);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "vector cannot contain metrics with the same labelset");
 }
 
 TEST_CASE("maxSamples guard") {
