@@ -9,8 +9,10 @@ namespace nova::agent::detail {
 
 void ConfigContext::error(const YAML::Node& node, const std::string& path,
                           const std::string& message) {
+  // An error at or under an override, or about a section an override changed, is the
+  // override's: its value has no place in the file.
   for (const auto& o : overridden_) {
-    if (path == o || path.starts_with(o + ".") || path.starts_with(o + "[")) {
+    if (!path.empty() && (path == o || path.starts_with(o + ".") || o.starts_with(path + "."))) {
       errors_.push_back("--set " + o + ": " + message);
       return;
     }
