@@ -206,3 +206,21 @@ TEST_CASE("summary templates are checked where they are written") {
 
 }  // namespace
 }  // namespace nova::rules
+
+namespace nova::rules {
+namespace {
+
+TEST_CASE("the example rule files load") {
+  for (const char* name : {"per-route-errors.yaml", "prometheus-source.yaml"}) {
+    CAPTURE(name);
+    const std::string path = std::string(NOVA_SOURCE_DIR "/rules/examples/") + name;
+    const LoadReport report = loadDetailed(readFile(path), path);
+    for (const Diagnostic& d : report.diagnostics) {
+      FAIL_CHECK(d.toString());
+    }
+    CHECK(report.ok());
+  }
+}
+
+}  // namespace
+}  // namespace nova::rules
