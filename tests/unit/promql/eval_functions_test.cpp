@@ -177,6 +177,21 @@ TEST_CASE("absent takes labels from single equality matchers") {
   CHECK(f.single(R"(absent_over_time(missing{job="a"}[5m]))", 0, R"({job="a"})") == 1);
 }
 
+TEST_CASE("label_replace and label_join rewrite labels; writing __name__ keeps it") {
+  Fixture f;
+  f.load(kMin, {R"(m_total{src="a-b"} 0+60x10)"});
+  CHECK(f.single(R"q(label_replace(m_total, "dst", "x-$1-${2}", "src", "(.)-(.)"))q", 0,
+                 R"(m_total{dst="x-a-b", src="a-b"})") == 0);
+  // No match leaves the element as it is.
+  CHECK(f.single(R"(label_replace(m_total, "dst", "$1", "src", "zzz"))", 0,
+                 R"(m_total{src="a-b"})") == 0);
+  CHECK(f.single(R"q(label_replace(rate(m_total[5m]), "__name__", "r_$1", "__name__", "(.+)"))q",
+                 10 * kMin, R"(r_m_total{src="a-b"})") == doctest::Approx(1));
+  CHECK(f.single(R"(label_join(m_total, "j", "/", "src", "__name__"))", 0,
+                 R"(m_total{j="a-b/m_total", src="a-b"})") == 0);
+  REQUIRE_FALSE(f.query(R"q(label_replace(m_total, "dst", "", "src", "("))q", 0).ok());
+}
+
 TEST_CASE("time, vector, scalar and timestamp") {
   Fixture f;
   f.load(kMin, {"m 5 _ _"});
