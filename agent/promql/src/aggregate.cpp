@@ -4,6 +4,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "aggregate_param.h"
 #include "eval_context.h"
 #include "eval_labels.h"
 #include "fn_kahan.h"
@@ -127,6 +128,25 @@ bool supported(AggregateOp op) {
 }  // namespace
 
 Result<EvalValue> Evaluator::evalAggregate(const Aggregate& agg, TimestampMs t) {
+  if (agg.op == AggregateOp::kTopk || agg.op == AggregateOp::kBottomk ||
+      agg.op == AggregateOp::kQuantile) {
+    if (!agg.param) {
+      return Error{"aggregation " + std::string(toString(agg.op)) + " needs a parameter"};
+    }
+    auto param = evalScalar(*agg.param, t);
+    if (!param) {
+      return param.error();
+    }
+    auto in = evalVector(*agg.expr, t);
+    if (!in) {
+      return in.error();
+    }
+    auto out = aggregateWithParam(agg, *param, std::move(*in));
+    if (!out) {
+      return out.error();
+    }
+    return EvalValue{std::move(*out)};
+  }
   if (!supported(agg.op)) {
     return Error{"aggregation " + std::string(toString(agg.op)) +
                  " is not supported by the local engine"};

@@ -201,6 +201,22 @@ TEST_CASE("aggregations with by and without, NaN and Inf rules") {
   CHECK(f.dump("sum(infs)", 0) == Strings{"{}=nan"});
 }
 
+TEST_CASE("topk, bottomk and quantile") {
+  Fixture f;
+  f.load(kMin, {R"(m{g="a", i="1"} 1)", R"(m{g="a", i="2"} NaN)", R"(m{g="a", i="3"} 3)",
+                R"(m{g="b", i="1"} 10)"});
+  const Vector top = f.vector("topk by (g) (1, m)", 0);
+  REQUIRE(top.size() == 2);
+  CHECK(top[0].labels.toString() == R"(m{g="a", i="3"})");
+  CHECK(top[1].labels.toString() == R"(m{g="b", i="1"})");
+  CHECK(f.dump("bottomk(2, m)", 0) == Strings{R"(m{g="a", i="1"}=1)", R"(m{g="a", i="3"}=3)"});
+  CHECK(f.dump("topk(0, m)", 0).empty());
+  REQUIRE_FALSE(f.query("topk(NaN, m)", 0).ok());
+  CHECK(f.dump(R"(quantile(0.5, m{i!="2"}))", 0) == Strings{"{}=3"});
+  CHECK(f.dump(R"(quantile by (g) (0.25, m{i!="2"}))", 0) ==
+        Strings{R"({g="a"}=1.5)", R"({g="b"}=10)"});
+}
+
 TEST_CASE("delayed name removal") {
   Fixture f;
   f.load(kMin, {R"(a_total{env="1"} 0+1x10)", R"(b_total{env="1"} 0+2x10)"});
