@@ -22,13 +22,26 @@ const MatrixSelector* matrixArgument(const Expr& arg) {
 
 Result<EvalValue> evalRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const Call& call,
                                     TimestampMs t) {
-  const MatrixSelector* ms = call.args.empty() ? nullptr : matrixArgument(*call.args[0]);
+  const auto matrixIndex = static_cast<std::size_t>(info.matrixArg);
+  const MatrixSelector* ms =
+      call.args.size() <= matrixIndex ? nullptr : matrixArgument(*call.args[matrixIndex]);
   if (ms == nullptr) {
     return Error{"function " + call.function +
                  " over a subquery is not supported by the local engine"};
   }
+  double param = 0;
+  for (std::size_t i = 0; i < call.args.size(); ++i) {
+    if (i != matrixIndex) {
+      auto v = ev.evalScalar(*call.args[i], t);
+      if (!v) {
+        return v.error();
+      }
+      param = *v;
+    }
+  }
   const TimestampMs to = selectorTime(ms->selector, t);
   const TimestampMs from = to - ms->range;
+  const TimestampMs evalTime = ms->selector.at ? *ms->selector.at : t;
   EvalVector out;
   std::vector<Sample> buffer;
   for (tsdb::SeriesId id : ev.matchingSeries(ms->selector)) {
@@ -39,7 +52,7 @@ Result<EvalValue> evalRangeFunction(Evaluator& ev, const RangeFunctionInfo& info
     if (auto st = ev.charge(points.size()); !st) {
       return st.error();
     }
-    const RangeWindow window{points, from, to, ms->range};
+    const RangeWindow window{points, from, to, ms->range, evalTime, param};
     if (auto value = info.fn(window)) {
       out.push_back(EvalSample{ev.storage().labels(id), *value, !info.keepsName});
     }

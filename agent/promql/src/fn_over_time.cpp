@@ -1,7 +1,10 @@
 // The *_over_time family, changes and resets, and the table of range-vector functions.
 #include <array>
 #include <cmath>
+#include <limits>
+#include <vector>
 
+#include "aggregate_param.h"
 #include "fn_kahan.h"
 #include "fn_range.h"
 
@@ -173,8 +176,40 @@ std::optional<double> fnResets(const RangeWindow& w) {
   return resets;
 }
 
+std::optional<double> fnQuantileOverTime(const RangeWindow& w) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  std::vector<double> values;
+  values.reserve(w.points.size());
+  for (const auto& p : w.points) {
+    values.push_back(p.v);
+  }
+  return quantileOf(w.param, std::move(values));
+}
+
+std::optional<double> fnMadOverTime(const RangeWindow& w) {
+  if (w.points.empty()) {
+    return std::nullopt;
+  }
+  std::vector<double> values;
+  values.reserve(w.points.size());
+  for (const auto& p : w.points) {
+    // A NaN sample makes the deviation undefined rather than being ranked away.
+    if (std::isnan(p.v)) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    values.push_back(p.v);
+  }
+  const double median = quantileOf(0.5, values);
+  for (double& v : values) {
+    v = std::fabs(v - median);
+  }
+  return quantileOf(0.5, std::move(values));
+}
+
 const RangeFunctionInfo* findRangeFunction(std::string_view name) {
-  static constexpr std::array<RangeFunctionInfo, 18> kTable{{
+  static constexpr std::array<RangeFunctionInfo, 21> kTable{{
       {"rate", fnRate, false},
       {"increase", fnIncrease, false},
       {"delta", fnDelta, false},
@@ -193,6 +228,9 @@ const RangeFunctionInfo* findRangeFunction(std::string_view name) {
       {"stdvar_over_time", fnStdvarOverTime, false},
       {"changes", fnChanges, false},
       {"resets", fnResets, false},
+      {"predict_linear", fnPredictLinear, false, 0},
+      {"quantile_over_time", fnQuantileOverTime, false, 1},
+      {"mad_over_time", fnMadOverTime, false},
   }};
   for (const auto& info : kTable) {
     if (info.fn != nullptr && info.name == name) {

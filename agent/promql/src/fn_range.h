@@ -16,6 +16,10 @@ struct RangeWindow {
   TimestampMs rangeStart = 0;
   TimestampMs rangeEnd = 0;
   DurationMs range = 0;
+  /// The query's evaluation time (predict_linear extrapolates from it).
+  TimestampMs evalTime = 0;
+  /// The scalar argument of quantile_over_time and predict_linear.
+  double param = 0;
 };
 
 /// A function of a range vector computing one value per series; nullopt drops the series.
@@ -31,6 +35,10 @@ std::optional<double> fnIrate(const RangeWindow& w);
 std::optional<double> fnIdelta(const RangeWindow& w);
 /// deriv: the least-squares slope per second.
 std::optional<double> fnDeriv(const RangeWindow& w);
+/// predict_linear: the regression line's value `param` seconds after the evaluation time.
+std::optional<double> fnPredictLinear(const RangeWindow& w);
+std::optional<double> fnQuantileOverTime(const RangeWindow& w);
+std::optional<double> fnMadOverTime(const RangeWindow& w);
 
 std::optional<double> fnAvgOverTime(const RangeWindow& w);
 std::optional<double> fnSumOverTime(const RangeWindow& w);
@@ -50,6 +58,8 @@ struct RangeFunctionInfo {
   RangeFunction fn;
   /// last_over_time and first_over_time return the sample itself, so the name stays.
   bool keepsName;
+  /// Position of the range-vector argument; any other argument is a scalar parameter.
+  int matrixArg = 0;
 };
 
 /// The range-vector function called `name`, or nullptr.

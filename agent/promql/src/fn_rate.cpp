@@ -104,13 +104,15 @@ std::optional<double> fnIdelta(const RangeWindow& w) {
   return instantValue(w, false);
 }
 
-std::optional<double> fnDeriv(const RangeWindow& w) {
-  const auto& pts = w.points;
-  if (pts.size() < 2) {
-    return std::nullopt;
-  }
-  // Times are taken relative to the first sample to keep the sums small and exact.
-  const TimestampMs origin = pts.front().t;
+namespace {
+
+struct Regression {
+  double slope = 0;
+  double intercept = 0;
+};
+
+// Least squares with Kahan-compensated sums over x = seconds since `interceptTime`.
+Regression linearRegression(std::span<const Sample> pts, TimestampMs interceptTime) {
   double n = 0;
   KahanSum sumX;
   KahanSum sumY;
@@ -123,7 +125,7 @@ std::optional<double> fnDeriv(const RangeWindow& w) {
       constY = false;
     }
     n += 1.0;
-    const double x = static_cast<double>(pts[i].t - origin) / 1e3;
+    const double x = static_cast<double>(pts[i].t - interceptTime) / 1e3;
     sumX.add(x);
     sumY.add(pts[i].v);
     sumXY.add(x * pts[i].v);
@@ -131,9 +133,10 @@ std::optional<double> fnDeriv(const RangeWindow& w) {
   }
   if (constY) {
     if (std::isinf(initY)) {
-      return std::numeric_limits<double>::quiet_NaN();
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      return {nan, nan};
     }
-    return 0.0;
+    return {0, initY};
   }
   const double sx = sumX.sum + sumX.c;
   const double sy = sumY.sum + sumY.c;
@@ -141,7 +144,26 @@ std::optional<double> fnDeriv(const RangeWindow& w) {
   const double sx2 = sumX2.sum + sumX2.c;
   const double covXY = sxy - sx * sy / n;
   const double varX = sx2 - sx * sx / n;
-  return covXY / varX;
+  const double slope = covXY / varX;
+  return {slope, sy / n - slope * sx / n};
+}
+
+}  // namespace
+
+std::optional<double> fnDeriv(const RangeWindow& w) {
+  if (w.points.size() < 2) {
+    return std::nullopt;
+  }
+  // Times relative to the first sample keep the sums small.
+  return linearRegression(w.points, w.points.front().t).slope;
+}
+
+std::optional<double> fnPredictLinear(const RangeWindow& w) {
+  if (w.points.size() < 2) {
+    return std::nullopt;
+  }
+  const Regression r = linearRegression(w.points, w.evalTime);
+  return r.slope * w.param + r.intercept;
 }
 
 }  // namespace nova::promql::detail

@@ -109,6 +109,15 @@ TEST_CASE("delta and deriv on a gauge") {
   CHECK(f.single("deriv(flat[5m])", 2 * kMin, "{}") == 0.0);
 }
 
+TEST_CASE("predict_linear and quantile_over_time take a scalar parameter") {
+  Fixture f;
+  f.load(kMin, {"g 0 60 120 180 240"});
+  // Slope 1/s; an hour past the evaluation time at 4m.
+  CHECK(f.single("predict_linear(g[10m], 3600)", 4 * kMin, "{}") == doctest::Approx(3840));
+  CHECK(f.single("quantile_over_time(0.5, g[10m])", 4 * kMin, "{}") == 120);
+  CHECK(f.single("quantile_over_time(0.25, g[10m])", 4 * kMin, "{}") == 60);
+}
+
 TEST_CASE("over_time functions skip stale markers and keep the name only for last") {
   Fixture f;
   f.load(10 * kSecond, {"m 1 4 stale 7"});
