@@ -128,6 +128,15 @@ TEST_CASE("makeReceiver validates each type's settings, naming the type and the 
         std::string::npos);
 }
 
+TEST_CASE("secret settings are recognisable for redaction in config dumps") {
+  CHECK(isSecretSetting("slack", "webhook_url"));
+  CHECK(isSecretSetting("pagerduty", "routing_key"));
+  CHECK(isSecretSetting("webhook", "url"));
+  CHECK(isSecretSetting("webhook", "hmac_secret"));
+  CHECK_FALSE(isSecretSetting("alertmanager", "url"));
+  CHECK_FALSE(isSecretSetting("slack", "webhook_url_env"));
+}
+
 TEST_CASE("a setting error never shows the secret's value") {
   const std::string secret = "https://hooks.example/services/T1/B2/SECRETPART";
   auto bad = makeReceiver({"slack", {{"webhook_url", secret}, {"timeout", "soon"}}});

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "nova/core/result.h"
 #include "nova/core/time.h"
@@ -46,6 +47,11 @@ struct NotifyDeps {
   /// `state_file` is not set; empty keeps ledgers in memory only.
   std::string stateDir;
 };
+
+/// True when `key` of a notifier of `type` holds a secret's value (slack `webhook_url`,
+/// pagerduty `routing_key`, webhook `url` and `hmac_secret`), so a config dump for /status
+/// must print "<redacted>" for it. The `_file`/`_env` forms only name where it lives.
+bool isSecretSetting(std::string_view type, std::string_view key);
 
 /// Builds the receiver for `config`: the type's payload, the shared queue and retries, the
 /// route from `severities`/`kinds`. Settings per type: agent/notify/README.md.
