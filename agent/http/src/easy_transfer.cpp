@@ -89,6 +89,30 @@ void setMethodAndBody(Options& o, const Request& request, Transfer& transfer) {
   }
 }
 
+// PEM text goes to curl as blobs (copied by curl), so no secret touches the disk.
+void setBlob(Options& o, CURLoption option, const std::string& pem) {
+  curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+  o.set(option, &blob);
+}
+
+void setTlsIdentity(Options& o, const Request& request) {
+  if (!request.caPem.empty()) {
+    setBlob(o, CURLOPT_CAINFO_BLOB, request.caPem);
+  }
+  if (!request.clientCertPem.empty()) {
+    setBlob(o, CURLOPT_SSLCERT_BLOB, request.clientCertPem);
+    o.set(CURLOPT_SSLCERTTYPE, "PEM");
+  } else if (!request.clientCertFile.empty()) {
+    o.set(CURLOPT_SSLCERT, request.clientCertFile.c_str());
+  }
+  if (!request.clientKeyPem.empty()) {
+    setBlob(o, CURLOPT_SSLKEY_BLOB, request.clientKeyPem);
+    o.set(CURLOPT_SSLKEYTYPE, "PEM");
+  } else if (!request.clientKeyFile.empty()) {
+    o.set(CURLOPT_SSLKEY, request.clientKeyFile.c_str());
+  }
+}
+
 }  // namespace
 
 Transfer::~Transfer() {
@@ -152,6 +176,7 @@ Status configureEasy(CURL* easy, const Request& request, Transfer& transfer) {
   if (!request.caFile.empty()) {
     o.set(CURLOPT_CAINFO, request.caFile.c_str());
   }
+  setTlsIdentity(o, request);
   setMethodAndBody(o, request, transfer);
   if (o.code() != CURLE_OK) {
     return Error{request.method + " " + transfer.url + ": " + curl_easy_strerror(o.code())};

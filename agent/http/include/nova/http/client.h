@@ -32,6 +32,14 @@ struct Request {
   bool verifyTls = true;
   /// PEM bundle of trusted CAs; empty uses the system store.
   std::string caFile{};
+  /// PEM text of trusted CAs (kubeconfig `certificate-authority-data`); wins over caFile.
+  std::string caPem{};
+  /// Client certificate and private key for mutual TLS, as PEM files...
+  std::string clientCertFile{};
+  std::string clientKeyFile{};
+  /// ... or as PEM text (kubeconfig `client-*-data`), which wins over the files.
+  std::string clientCertPem{};
+  std::string clientKeyPem{};
   /// Redirects to follow; 0 returns the 3xx response itself.
   int maxRedirects = 0;
 };

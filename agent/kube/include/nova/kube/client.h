@@ -1,0 +1,83 @@
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "nova/core/time.h"
+#include "nova/kube/api_error.h"
+#include "nova/kube/config.h"
+#include "nova/kube/object_ref.h"
+
+namespace nova::kube {
+
+/// When and how often a failed call is tried again. 429, 500, 503, 504 and transport
+/// failures (timeouts, resets, refused connections) are retried; a 429 or 503 with
+/// Retry-After waits that long (capped by maxRetryAfter), otherwise the wait is capped
+/// exponential backoff with jitter: half of min(maxBackoff, initialBackoff * 2^(n-1)) plus
+/// a random share of the other half. 401 is retried once, and only when the token file now
+/// holds a different token; 403, 404, 409 and 422 are never retried.
+struct RetryPolicy {
+  int attempts = 5;
+  DurationMs initialBackoff = 100;
+  DurationMs maxBackoff = 2 * kSecond;
+  DurationMs maxRetryAfter = 10 * kSecond;
+};
+
+struct ClientOptions {
+  /// Bound on one HTTP exchange, in ms.
+  DurationMs timeout = 5 * kSecond;
+  DurationMs connectTimeout = 2 * kSecond;
+  RetryPolicy retry;
+  /// Waits between attempts; tests record instead of sleeping. Default: real sleep.
+  std::function<void(DurationMs)> sleep;
+  /// Uniform in [0, 1) for the jitter. Default: a seeded engine.
+  std::function<double()> random;
+  /// Times token reloads; must outlive the Client. nullptr: the system clock.
+  const Clock* clock = nullptr;
+  /// How often the token file is re-read even without a 401, in ms.
+  DurationMs tokenReload = kMinute;
+  std::string userAgent = "nova-agent";
+};
+
+/// A blocking Kubernetes REST client for the few calls the traffic switches make. Every
+/// call returns the object the server answered with, or an ApiError whose summary names the
+/// verb and object. Retries, waits and their log lines (spdlog, "kube: ...") happen inside.
+/// Not thread-safe: one call at a time; use one Client per thread.
+class Client {
+ public:
+  explicit Client(ClusterConfig config, ClientOptions options = {});
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+
+  /// GET the object.
+  ApiResult<boost::json::value> get(const ObjectRef& ref);
+  /// PATCH with application/json-patch+json (RFC 6902). The server applies all operations
+  /// or none; a failed `test` comes back as 422 Invalid.
+  ApiResult<boost::json::value> jsonPatch(const ObjectRef& ref, const boost::json::array& ops);
+  /// PATCH with application/merge-patch+json (RFC 7386): arrays are replaced whole.
+  ApiResult<boost::json::value> mergePatch(const ObjectRef& ref, const boost::json::value& patch);
+  /// PUT the whole object (optimistic locking by metadata.resourceVersion; 409 if stale).
+  ApiResult<boost::json::value> put(const ObjectRef& ref, const boost::json::value& object);
+
+  /// spec.replicas of a Deployment's scale subresource (absent means 0).
+  ApiResult<std::int64_t> getScale(const std::string& ns, const std::string& deployment);
+  /// Sets spec.replicas through the scale subresource (a merge patch); returns the Scale.
+  ApiResult<boost::json::value> setScale(const std::string& ns, const std::string& deployment,
+                                         std::int64_t replicas);
+
+  const ClusterConfig& config() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The client-go style JSON Pointer token: "~" -> "~0", "/" -> "~1" (RFC 6901).
+std::string escapePointerToken(std::string_view token);
+
+}  // namespace nova::kube
