@@ -4,6 +4,7 @@
 
 #include "nova/core/time.h"
 #include "nova/rollout/eval_command.h"
+#include "nova/rules/commands.h"
 
 namespace {
 
@@ -44,6 +45,28 @@ void addEval(CLI::App& app, nova::rollout::EvalOptions& options, std::string& in
       "`scrape_samples_scraped` are added like Prometheus does.");
 }
 
+struct RulesArgs {
+  std::vector<std::string> checkFiles;
+  std::string scenario;
+};
+
+CLI::App* addRules(CLI::App& app, RulesArgs& args) {
+  auto* rules =
+      app.add_subcommand("rules", "Validate rule files and replay scenarios through them");
+  rules->require_subcommand(1);
+  auto* check = rules->add_subcommand(
+      "check", "Validate rule files; print each rule's severity, for and action, or every error");
+  check->add_option("files", args.checkFiles, "rule files (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* test = rules->add_subcommand(
+      "test", "Replay a scenario's series through the rules and the policy on a simulated clock");
+  test->add_option("scenario", args.scenario, "scenario file (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  return rules;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -54,6 +77,8 @@ int main(int argc, char** argv) {
   std::string interval = "1s";
   std::string timeout = "10s";
   addEval(app, evalOptions, interval, timeout);
+  RulesArgs rulesArgs;
+  CLI::App* rules = addRules(app, rulesArgs);
 
   try {
     app.parse(argc, argv);
@@ -61,6 +86,12 @@ int main(int argc, char** argv) {
       evalOptions.interval = parseDurationFlag(interval, "--interval");
       evalOptions.timeout = parseDurationFlag(timeout, "--timeout");
       return nova::rollout::runEval(evalOptions, std::cout, std::cerr);
+    }
+    if (rules->got_subcommand("check")) {
+      return nova::rules::runRulesCheck(rulesArgs.checkFiles, std::cout, std::cerr);
+    }
+    if (rules->got_subcommand("test")) {
+      return nova::rules::runRulesTest(rulesArgs.scenario, std::cout, std::cerr);
     }
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
