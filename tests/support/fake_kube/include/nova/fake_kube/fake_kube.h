@@ -1,0 +1,113 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nova/core/result.h"
+#include "nova/core/time.h"
+
+namespace nova::fake_kube {
+
+/// A failure the server produces instead of (or before) its normal answer.
+struct Fault {
+  enum class Kind {
+    kTooManyRequests,     ///< 429 TooManyRequests with Retry-After.
+    kInternalError,       ///< 500 InternalError.
+    kServiceUnavailable,  ///< 503 ServiceUnavailable with Retry-After.
+    kGatewayTimeout,      ///< 504 Timeout.
+    kSlow,                ///< Waits `delay` ms, then answers normally.
+    kReset,               ///< Closes the connection with a TCP reset, no response.
+  };
+  Kind kind = Kind::kInternalError;
+  /// Only requests with this method ("" = any) whose path contains this text ("" = any).
+  std::string method;
+  std::string pathContains;
+  /// How many matching requests it hits before it is used up.
+  int times = 1;
+  /// Retry-After (and details.retryAfterSeconds) for 429 and 503, in seconds; 0 = none.
+  int retryAfterSeconds = 1;
+  DurationMs delay = 0;
+};
+
+/// One request as the server saw it, with the status it answered (0 for a reset).
+struct RecordedRequest {
+  std::string method;
+  std::string path;
+  std::string query;
+  std::string contentType;
+  std::string body;
+  int status = 0;
+};
+
+struct Options {
+  std::string address = "127.0.0.1";
+  /// 0 picks a free port.
+  std::uint16_t port = 0;
+  /// Bearer tokens accepted; empty accepts any request, authenticated or not.
+  std::vector<std::string> tokens;
+  /// The user named in 403 messages.
+  std::string user = "system:serviceaccount:production:nova-agent";
+  /// How long after a replica change the simulated controller makes status follow, in ms.
+  DurationMs readyDelay = 0;
+  /// PEM certificate chain and key: when both are set the server speaks HTTPS only (kubectl
+  /// sends bearer tokens over TLS only).
+  std::string tlsCertFile;
+  std::string tlsKeyFile;
+};
+
+/// A Kubernetes API server double, faithful to specs/kubernetes.md for what it serves:
+/// GET/PATCH ingresses (networking.k8s.io/v1) and httproutes (gateway.networking.k8s.io/v1),
+/// GET deployments and GET/PATCH/PUT deployments/{name}/scale (apps/v1), lists of those,
+/// discovery (/api, /apis, /api/v1, /apis/<group>/<version>, /version) for kubectl. Every
+/// write bumps metadata.resourceVersion; JSON patch is RFC 6902 with `test` (any failure:
+/// 422 Invalid, "the server rejected our request due to an error in our request"); merge
+/// patch is RFC 7386 (strategic merge is served as merge for built-in kinds and refused
+/// with 415 for httproutes). Each connection gets its own thread, so a slow answer delays
+/// only its own client. All methods are thread-safe.
+class FakeKube {
+ public:
+  static Result<std::unique_ptr<FakeKube>> start(Options options = {});
+  ~FakeKube();
+  FakeKube(const FakeKube&) = delete;
+  FakeKube& operator=(const FakeKube&) = delete;
+
+  std::uint16_t port() const;
+  /// "http://127.0.0.1:<port>" (https with TLS).
+  std::string url() const;
+
+  /// Adds or replaces objects: one JSON object, a JSON `List`, or YAML documents separated
+  /// by `---`. Kinds: Ingress, HTTPRoute, Deployment (others are stored under their
+  /// lower-case plural in the core group). Errors name the document.
+  Status seed(std::string_view text);
+  /// A copy of the stored object; `resource` is the plural ("ingresses").
+  std::optional<boost::json::value> object(std::string_view resource, std::string_view ns,
+                                           std::string_view name) const;
+
+  void setTokens(std::vector<std::string> tokens);
+  /// Refuses `verb` (get, list, patch, update) on `resource` ("ingresses",
+  /// "deployments/scale") with 403 and the RBAC message the real server writes.
+  void forbid(std::string verb, std::string resource);
+  void inject(Fault fault);
+  void clearFaults();
+  void setReadyDelay(DurationMs delay);
+
+  std::vector<RecordedRequest> requests() const;
+  void clearRequests();
+  /// Successful writes (PATCH/PUT answered 2xx) to objects whose path contains `pathPart`.
+  int writes(std::string_view pathPart) const;
+
+  /// Closes the listener and every connection and joins their threads. Idempotent.
+  void stop();
+
+ private:
+  struct Impl;
+  explicit FakeKube(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nova::fake_kube

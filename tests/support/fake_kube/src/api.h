@@ -1,0 +1,124 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nova/fake_kube/fake_kube.h"
+
+namespace nova::fake_kube::detail {
+
+/// A request as the API layer needs it.
+struct ApiRequest {
+  std::string method;
+  std::string path;
+  std::string query;
+  std::string authorization;
+  std::string contentType;
+  std::string body;
+};
+
+/// What the connection layer must do: answer, or wait first, or reset.
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  DurationMs delay = 0;
+  bool reset = false;
+};
+
+/// A served resource type.
+struct ResourceType {
+  std::string group;
+  std::string version;
+  std::string resource;  // plural
+  std::string kind;
+  bool namespaced = true;
+  std::vector<std::string> verbs;
+  std::vector<std::string> shortNames;
+};
+
+/// Every type the fake serves, for routing and discovery.
+const std::vector<ResourceType>& resourceTypes();
+const ResourceType* typeByResource(std::string_view group, std::string_view resource);
+const ResourceType* typeByKind(std::string_view apiVersion, std::string_view kind);
+
+/// A Status object body as the API server writes it.
+std::string statusBody(int code, const std::string& reason, const std::string& message,
+                       const boost::json::value& details = nullptr);
+ApiResponse statusResponse(int code, const std::string& reason, const std::string& message,
+                           const boost::json::value& details = nullptr);
+
+/// Discovery documents (/api, /apis, /api/v1, /apis/<g>/<v>, /version); nullopt if `path`
+/// is none of them.
+std::optional<ApiResponse> discovery(const std::string& path, const std::string& hostPort);
+
+/// The objects and rules of the fake; every public method locks.
+class Api {
+ public:
+  explicit Api(Options options) : options_(std::move(options)) {}
+
+  ApiResponse handle(const ApiRequest& request, const std::string& hostPort);
+
+  Status seed(std::string_view text);
+  std::optional<boost::json::value> object(std::string_view resource, std::string_view ns,
+                                           std::string_view name);
+  void setTokens(std::vector<std::string> tokens);
+  void forbid(std::string verb, std::string resource);
+  void inject(Fault fault);
+  void clearFaults();
+  void setReadyDelay(DurationMs delay);
+
+  const std::string& tlsCertFile() const { return options_.tlsCertFile; }
+  const std::string& tlsKeyFile() const { return options_.tlsKeyFile; }
+  std::vector<RecordedRequest> requests() const;
+  void clearRequests();
+  int writes(std::string_view pathPart) const;
+
+ private:
+  struct Stored {
+    boost::json::value object;
+    std::chrono::steady_clock::time_point changedAt{};
+    bool settling = false;  // replicas changed; status follows after readyDelay
+  };
+  struct Target {
+    const ResourceType* type = nullptr;
+    std::string ns;
+    std::string name;  // "" for a list
+    std::string subresource;
+  };
+
+  ApiResponse serve(const ApiRequest& request, const std::string& hostPort);
+  std::optional<ApiResponse> takeFault(const ApiRequest& request);
+  std::optional<ApiResponse> checkAuth(const ApiRequest& request) const;
+  std::optional<ApiResponse> checkRbac(const std::string& verb, const Target& target) const;
+  std::optional<Target> parseTarget(const std::string& path) const;
+  ApiResponse serveObject(const ApiRequest& request, const Target& target);
+  ApiResponse serveList(const Target& target);
+  ApiResponse serveScale(const ApiRequest& request, const Target& target, Stored& stored);
+  ApiResponse applyPatch(const ApiRequest& request, const Target& target, boost::json::value& doc);
+  ApiResponse notFound(const Target& target) const;
+  void store(boost::json::value object);
+  /// Writes `next` over `stored`: keeps identity fields, bumps generation on a spec change
+  /// and resourceVersion on any change; a Deployment replica change starts settling.
+  void commit(Stored& stored, boost::json::value next);
+  void settle();
+  std::string bumpVersion();
+  static std::string key(std::string_view resource, std::string_view ns, std::string_view name);
+
+  mutable std::mutex mutex_;
+  Options options_;
+  std::map<std::string, Stored> objects_;
+  std::uint64_t version_ = 1000;
+  std::vector<std::pair<std::string, std::string>> forbidden_;
+  std::deque<Fault> faults_;
+  std::vector<RecordedRequest> requests_;
+};
+
+}  // namespace nova::fake_kube::detail

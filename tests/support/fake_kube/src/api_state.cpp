@@ -1,0 +1,178 @@
+#include <yaml-cpp/yaml.h>
+
+#include <boost/json/parse.hpp>
+#include <exception>
+
+#include "api.h"
+
+namespace nova::fake_kube::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+// Plain YAML scalars are typed like YAML 1.2 core; quoted ones stay strings.
+json::value scalarToJson(const YAML::Node& node) {
+  const std::string& text = node.Scalar();
+  if (node.Tag() == "!") {
+    return json::string(text);
+  }
+  if (text == "true" || text == "false") {
+    return text == "true";
+  }
+  if (text == "null" || text == "~" || text.empty()) {
+    return nullptr;
+  }
+  json::error_code ec;
+  json::value number = json::parse(text, ec);
+  if (!ec && number.is_number()) {
+    return number;
+  }
+  return json::string(text);
+}
+
+json::value yamlToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      json::object out;
+      for (const auto& entry : node) {
+        out[entry.first.as<std::string>()] = yamlToJson(entry.second);
+      }
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      json::array out;
+      for (const auto& item : node) {
+        out.push_back(yamlToJson(item));
+      }
+      return out;
+    }
+    case YAML::NodeType::Scalar:
+      return scalarToJson(node);
+    default:
+      return nullptr;
+  }
+}
+
+std::string stringField(const json::object& object, const char* key) {
+  const auto* v = object.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : "";
+}
+
+}  // namespace
+
+void Api::store(json::value object) {
+  auto& top = object.as_object();
+  const ResourceType* type = typeByKind(stringField(top, "apiVersion"), stringField(top, "kind"));
+  auto& metaValue = top["metadata"];
+  if (!metaValue.is_object()) {
+    metaValue = json::object();
+  }
+  auto& meta = metaValue.as_object();
+  const std::string resource = type != nullptr ? type->resource : stringField(top, "kind") + "s";
+  if (stringField(meta, "namespace").empty() && (type == nullptr || type->namespaced)) {
+    meta["namespace"] = "default";
+  }
+  const std::string name = stringField(meta, "name");
+  meta["uid"] = "00000000-0000-4000-8000-" + std::to_string(100000000000 + version_);
+  meta["creationTimestamp"] = "2026-01-01T00:00:00Z";
+  meta["generation"] = 1;
+  meta["resourceVersion"] = bumpVersion();
+  objects_[key(resource, stringField(meta, "namespace"), name)] = Stored{std::move(object)};
+}
+
+Status Api::seed(std::string_view text) {
+  std::vector<json::value> documents;
+  std::size_t first = text.find_first_not_of(" \t\r\n");
+  try {
+    if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
+      documents.push_back(json::parse(text));
+    } else {
+      for (const auto& doc : YAML::LoadAll(std::string(text))) {
+        if (doc.IsMap()) {
+          documents.push_back(yamlToJson(doc));
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    return Error{std::string("seed: ") + e.what()};
+  }
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    auto* object = documents[i].if_object();
+    if (object == nullptr) {
+      return Error{"seed: document " + std::to_string(i + 1) + " is not an object"};
+    }
+    if (auto* items = object->if_contains("items"); items != nullptr && items->is_array()) {
+      for (auto& item : items->get_array()) {
+        documents.push_back(item);
+      }
+      continue;
+    }
+    if (stringField(*object, "kind").empty() || !object->contains("metadata")) {
+      return Error{"seed: document " + std::to_string(i + 1) + " has no kind or metadata"};
+    }
+    store(documents[i]);
+  }
+  return {};
+}
+
+std::optional<json::value> Api::object(std::string_view resource, std::string_view ns,
+                                       std::string_view name) {
+  std::lock_guard lock(mutex_);
+  settle();
+  auto it = objects_.find(key(resource, ns, name));
+  if (it == objects_.end()) {
+    return std::nullopt;
+  }
+  return it->second.object;
+}
+
+void Api::setTokens(std::vector<std::string> tokens) {
+  std::lock_guard lock(mutex_);
+  options_.tokens = std::move(tokens);
+}
+
+void Api::forbid(std::string verb, std::string resource) {
+  std::lock_guard lock(mutex_);
+  forbidden_.emplace_back(std::move(verb), std::move(resource));
+}
+
+void Api::inject(Fault fault) {
+  std::lock_guard lock(mutex_);
+  faults_.push_back(std::move(fault));
+}
+
+void Api::clearFaults() {
+  std::lock_guard lock(mutex_);
+  faults_.clear();
+}
+
+void Api::setReadyDelay(DurationMs delay) {
+  std::lock_guard lock(mutex_);
+  options_.readyDelay = delay;
+}
+
+std::vector<RecordedRequest> Api::requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+void Api::clearRequests() {
+  std::lock_guard lock(mutex_);
+  requests_.clear();
+}
+
+int Api::writes(std::string_view pathPart) const {
+  std::lock_guard lock(mutex_);
+  int count = 0;
+  for (const auto& r : requests_) {
+    if ((r.method == "PATCH" || r.method == "PUT") && r.status >= 200 && r.status < 300 &&
+        r.path.find(pathPart) != std::string::npos) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+}  // namespace nova::fake_kube::detail

@@ -1,0 +1,29 @@
+#include <boost/json/serialize.hpp>
+
+#include "api.h"
+
+namespace nova::fake_kube::detail {
+
+namespace json = boost::json;
+
+std::string statusBody(int code, const std::string& reason, const std::string& message,
+                       const json::value& details) {
+  json::object status{{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object()},
+                      {"status", "Failure"}, {"message", message}, {"reason", reason}};
+  // Absent details are omitted; an empty object is sent as {} (the 422 of a failed patch).
+  if (!details.is_null()) {
+    status["details"] = details;
+  }
+  status["code"] = code;
+  return json::serialize(status);
+}
+
+ApiResponse statusResponse(int code, const std::string& reason, const std::string& message,
+                           const json::value& details) {
+  ApiResponse response;
+  response.status = code;
+  response.body = statusBody(code, reason, message, details);
+  return response;
+}
+
+}  // namespace nova::fake_kube::detail
