@@ -2,12 +2,13 @@
 
 #include "nova/core/suggest.h"
 #include "nova/traffic/dry_run_switch.h"
+#include "nova/traffic/nginx_switch.h"
 #include "nova/traffic/switch.h"
 
 namespace nova::traffic {
 namespace {
 
-constexpr std::array<std::string_view, 1> kTypes{"dry-run"};
+constexpr std::array<std::string_view, 2> kTypes{"dry-run", "nginx"};
 
 }  // namespace
 
@@ -50,11 +51,22 @@ Result<SwitchPtr> makeSwitch(const SwitchConfig& config) {
     }
     return SwitchPtr(std::make_unique<DryRunSwitch>(std::move(target)));
   }
+  if (config.type == "nginx") {
+    auto options = parseNginxSettings(config.settings);
+    if (!options.ok()) {
+      return options.error();
+    }
+    return SwitchPtr(std::make_unique<NginxSwitch>(std::move(options).value()));
+  }
   std::string message = "switch: unknown type \"" + config.type + "\"";
   if (auto hint = closestMatch(config.type, kTypes)) {
     message += "; did you mean \"" + *hint + "\"?";
   }
-  return Error{message + " (known: dry-run)"};
+  std::string known;
+  for (auto type : kTypes) {
+    known += (known.empty() ? "" : ", ") + std::string(type);
+  }
+  return Error{message + " (known: " + known + ")"};
 }
 
 }  // namespace nova::traffic

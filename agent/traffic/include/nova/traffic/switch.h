@@ -70,7 +70,7 @@ using SwitchPtr = std::unique_ptr<Switch>;
 
 /// The `switch:` section of the agent configuration.
 struct SwitchConfig {
-  /// "dry-run" (the only type so far).
+  /// One of switchTypes(): "dry-run", "nginx", ...
   std::string type = "dry-run";
   /// Type-specific settings, as strings; each implementation validates its own.
   std::map<std::string, std::string> settings;

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nova/core/result.h"
+#include "nova/core/time.h"
+#include "nova/traffic/switch.h"
+
+namespace nova::traffic {
+
+/// The settings of `switch: {type: nginx, ...}`. nginx proxies to an upstream block whose
+/// servers come from an include file the switch owns:
+///
+///   upstream nova_user_service { include /run/nova/upstream.conf; keepalive 32; }
+///
+/// The include holds one `server HOST:PORT;` line: green's address while green serves,
+/// blue's after a rollback.
+struct NginxSwitchOptions {
+  /// The upstream include file (`upstream_file`), rewritten whole on every flip.
+  std::string upstreamFile;
+  /// Blue's and green's addresses as nginx names them (`blue`, `green`: "127.0.0.1:8081").
+  std::string blue;
+  std::string green;
+  /// How nginx is told to reload: SIGHUP to the master whose pid is in `pid_file`, or the
+  /// command in `reload_command` (split on spaces, no shell: "nginx -p /srv/x -c
+  /// /srv/x/nginx.conf -s reload"). Exactly one of the two is set.
+  std::string pidFile;
+  std::vector<std::string> reloadCommand;
+  /// A URL through nginx (`verify_url`); after a reload the switch requests it on fresh
+  /// connections until the answer carries `verifyHeader: verifyValue` (`verify_header`,
+  /// default X-Nova-Color; `verify_value`, default blue).
+  std::string verifyUrl;
+  std::string verifyHeader = "X-Nova-Color";
+  std::string verifyValue = "blue";
+  /// Blue's own health endpoint (`blue_health_url`, default http://<blue>/health); it must
+  /// answer 200 with a JSON object whose "status" is "healthy" before traffic moves.
+  std::string blueHealthUrl;
+  /// Bounds in ms: the wait for blue through nginx after the reload (`verify_timeout`,
+  /// default 5s), the blue health check (`health_timeout`, 2s), the reload command
+  /// (`reload_timeout`, 5s).
+  DurationMs verifyTimeout = 5 * kSecond;
+  DurationMs healthTimeout = 2 * kSecond;
+  DurationMs reloadTimeout = 5 * kSecond;
+};
+
+/// Validates the `switch:` settings of type nginx. Errors name the setting ("switch:
+/// nginx setting \"verify_timeout\": ...") or list the known ones for an unknown key.
+Result<NginxSwitchOptions> parseNginxSettings(const std::map<std::string, std::string>& settings);
+
+/// Moves traffic back to blue behind a local nginx: writes the upstream include atomically
+/// (temporary file in the same folder, fsync, rename), reloads nginx and waits until
+/// responses through nginx come from blue. nginx's graceful reload lets old workers finish
+/// what they serve, so clients see no failed request. Not thread-safe: the agent calls it
+/// from its action worker only.
+class NginxSwitch final : public Switch {
+ public:
+  /// Does no I/O; the options come from parseNginxSettings.
+  explicit NginxSwitch(NginxSwitchOptions options);
+  ~NginxSwitch() override;
+  NginxSwitch(const NginxSwitch&) = delete;
+  NginxSwitch& operator=(const NginxSwitch&) = delete;
+
+  /// kAlreadyBlue when the include names blue and nginx already answers from blue (an
+  /// include that names blue while nginx still serves green, after a failed reload, is
+  /// reloaded again). kImpossible when blue's own /health is not healthy ("blue unhealthy:
+  /// ..."), when the reload fails, or when blue does not answer through nginx within
+  /// verifyTimeout. kFlipped says how long the flip took, write to first blue answer.
+  /// Errors: the include cannot be read or written (worth a retry).
+  Result<SwitchOutcome> rollback(const RollbackRequest& request) override;
+
+  /// Reads the include file: blue or green by the server address it names, unknown for
+  /// anything else.
+  Result<TrafficState> current() override;
+
+ private:
+  Result<SwitchOutcome> flip(const std::string& previous, const std::string& from,
+                             const RollbackRequest& request);
+
+  NginxSwitchOptions options_;
+};
+
+}  // namespace nova::traffic

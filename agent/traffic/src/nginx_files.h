@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nova/core/result.h"
+
+namespace nova::traffic::detail {
+
+/// The include text for an upstream served by `server` ("HOST:PORT"): a comment line
+/// (`note`, newlines removed) and one `server HOST:PORT;` line.
+std::string renderUpstream(std::string_view server, std::string_view note);
+
+/// The addresses of the `server` directives in an include, in order; comments and other
+/// directives are skipped ("server 10.0.0.1:80 max_fails=3;" gives "10.0.0.1:80").
+std::vector<std::string> upstreamServers(std::string_view text);
+
+/// The whole file; errors name the path and the reason.
+Result<std::string> readWholeFile(const std::string& path);
+
+/// Replaces `path` with `content` so that readers (nginx) see the old file or the new one,
+/// never a torn one: writes a temporary file in the same folder, fsyncs it, renames it over
+/// `path` and fsyncs the folder. Keeps the old file's permission bits. Errors name the
+/// step, the path and errno's text; the temporary file is removed on failure.
+Status writeFileAtomically(const std::string& path, std::string_view content);
+
+}  // namespace nova::traffic::detail
