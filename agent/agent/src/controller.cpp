@@ -47,8 +47,8 @@ void Controller::observe(const scrape::ProbeEvent& event) {
   }
 }
 
-policy::Decision Controller::tick() {
-  const TimestampMs now = clock_.now();
+policy::Decision Controller::tickAt(TimestampMs at) {
+  const TimestampMs now = std::max(at, lastTick_.value_or(at));
   if (rollback_ && rollback_->retryAt && now >= *rollback_->retryAt) {
     rollback_->retryAt.reset();
     ++rollback_->attempts;

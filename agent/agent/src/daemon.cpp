@@ -17,6 +17,9 @@ namespace {
 
 // Bounds of a graceful stop: the worker gets this long to drain after the server stopped.
 constexpr DurationMs kDrainBound = 1200;
+// After a scrape's tick, the interval-driven tick waits this much longer, so a scrape due
+// at the same moment (and a little late) keeps the ticks on the scrape grid.
+constexpr DurationMs kEvalGrace = 250;
 
 std::optional<std::string> readStateFile(const std::string& path) {
   if (path.empty()) {
@@ -186,10 +189,12 @@ void Daemon::iteration(TimestampMs& nextEval) {
   published_.heartbeat = detail::steadyMs();
   const TimestampMs now = clock_.now();
   const TimestampMs until = std::min(prober_.nextDue(), nextEval);
-  bool scraped = false;
+  std::optional<TimestampMs> scrapedAt;
   for (const auto& event : prober_.poll(std::clamp<DurationMs>(until - now, 0, kSecond))) {
     controller_->observe(event);
-    scraped = scraped || event.kind == scrape::ProbeEvent::Kind::kScrape;
+    if (event.kind == scrape::ProbeEvent::Kind::kScrape) {
+      scrapedAt = event.at;
+    }
     if (!event.ok) {
       spdlog::debug("{} failed: {}", scrape::toString(event.kind), event.error);
     }
@@ -208,7 +213,13 @@ void Daemon::iteration(TimestampMs& nextEval) {
     reload();
     changed = true;
   }
-  if (scraped || clock_.now() >= nextEval) {
+  // Evaluate after every scrape, at its timestamp; without scrapes (a hung or slow
+  // target) at least every eval interval, so health probes are still judged.
+  if (scrapedAt) {
+    controller_->tickAt(*scrapedAt);
+    nextEval = clock_.now() + config_.evalInterval + kEvalGrace;
+    changed = true;
+  } else if (clock_.now() >= nextEval) {
     controller_->tick();
     nextEval = clock_.now() + config_.evalInterval;
     changed = true;

@@ -75,12 +75,15 @@ void Prober::Impl::startDue(TimestampMs now) {
     if (!schedule->enabled || now < schedule->due) {
       continue;
     }
+    // Samples are stamped with the scheduled time while the loop keeps up, so a target's
+    // series sit on an even grid and `for` durations end exactly on a tick.
+    const TimestampMs at = now - schedule->due < schedule->interval ? schedule->due : now;
     if (schedule->inFlight) {
       ++counters.skipped;
     } else if (schedule == &health) {
-      startHealth(now);
+      startHealth(at);
     } else {
-      startScrape(now);
+      startScrape(at);
     }
     schedule->advance(now);
   }

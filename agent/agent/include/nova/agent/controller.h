@@ -64,8 +64,12 @@ class Controller {
   /// Records a finished probe or scrape (for /status, readiness and metrics).
   void observe(const scrape::ProbeEvent& event);
 
-  /// Evaluates, steps, acts. Also retries a failed rollback when its time has come.
-  policy::Decision tick();
+  /// Evaluates, steps, acts at the clock's now. Also retries a failed rollback when its
+  /// time has come.
+  policy::Decision tick() { return tickAt(clock_.now()); }
+  /// As tick(), evaluating at `at` (ms): the daemon passes a scrape's timestamp so ticks
+  /// sit on the scrape grid. An `at` before the last one counts as the last one.
+  policy::Decision tickAt(TimestampMs at);
 
   CommandReply command(const Command& command);
 

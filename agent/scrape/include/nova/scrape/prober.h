@@ -41,7 +41,8 @@ struct ProbeEvent {
   enum class Kind { kHealth, kScrape };
   Kind kind = Kind::kHealth;
   bool ok = false;
-  /// When it started (the timestamp of its samples), ms since the epoch.
+  /// When it was due to start (the timestamp of its samples; the actual start when the
+  /// loop fell behind by an interval or more), ms since the epoch.
   TimestampMs at = 0;
   DurationMs duration = 0;
   /// HTTP status, 0 when no response arrived.
