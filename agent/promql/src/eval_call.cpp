@@ -44,7 +44,10 @@ Result<EvalValue> evalRangeFunction(Evaluator& ev, const RangeFunctionInfo& info
   const TimestampMs evalTime = ms->selector.at ? *ms->selector.at : t;
   EvalVector out;
   std::vector<Sample> buffer;
-  for (tsdb::SeriesId id : ev.matchingSeries(ms->selector)) {
+  const auto& ids = ev.matchingSeries(ms->selector);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    ev.prefetchSeries(ids, i + kPrefetchDistance);
+    const tsdb::SeriesId id = ids[i];
     const auto points = ev.rangePoints(id, from, to, buffer);
     if (points.empty()) {
       continue;

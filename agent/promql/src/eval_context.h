@@ -63,6 +63,9 @@ class Evaluator {
   /// or into `buffer` when stale markers had to be removed.
   std::span<const Sample> rangePoints(tsdb::SeriesId id, TimestampMs from, TimestampMs to,
                                       std::vector<Sample>& buffer) const;
+  /// Asks the CPU to fetch the ends of the sample buffer of `ids[index]` (if any) so that
+  /// the lookups a few series later do not stall on memory.
+  void prefetchSeries(const std::vector<tsdb::SeriesId>& ids, std::size_t index) const;
   /// Counts samples against EngineOptions::maxSamples.
   Status charge(std::size_t samples);
 
@@ -86,6 +89,9 @@ class Evaluator {
 /// spurious -Wmaybe-uninitialized for the variant's inactive vector alternatives.
 Result<EvalValue> scalarResult(TimestampMs t, double v);
 Result<EvalValue> stringResult(TimestampMs t, std::string v);
+
+/// How many series ahead of the current one sample buffers are prefetched.
+inline constexpr std::size_t kPrefetchDistance = 4;
 
 /// The time a selector reads at: its `@` if any, minus its offset.
 TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t);
