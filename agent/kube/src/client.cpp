@@ -151,7 +151,12 @@ ApiResult<json::value> Client::Impl::call(const std::string& verb, const std::st
       if (n > 1) {
         error.summary += " (after " + std::to_string(n) + " attempts)";
       }
-      spdlog::error("kube: {}", error.summary);
+      if (error.code == 409 || error.code == 422) {
+        // Conflicts are answers the caller judges (a failed test means "someone was first").
+        spdlog::info("kube: {}", error.summary);
+      } else {
+        spdlog::error("kube: {}", error.summary);
+      }
       return error;
     }
     const DurationMs wait = waitBefore(error, n);

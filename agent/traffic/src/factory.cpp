@@ -1,5 +1,6 @@
 #include <array>
 
+#include "kube_factory.h"
 #include "nova/core/suggest.h"
 #include "nova/traffic/dry_run_switch.h"
 #include "nova/traffic/nginx_switch.h"
@@ -8,7 +9,8 @@
 namespace nova::traffic {
 namespace {
 
-constexpr std::array<std::string_view, 2> kTypes{"dry-run", "nginx"};
+constexpr std::array<std::string_view, 5> kTypes{"dry-run", "nginx", "kubernetes-ingress",
+                                                "gateway-httproute", "ingress-nginx-canary"};
 
 }  // namespace
 
@@ -57,6 +59,11 @@ Result<SwitchPtr> makeSwitch(const SwitchConfig& config) {
       return options.error();
     }
     return SwitchPtr(std::make_unique<NginxSwitch>(std::move(options).value()));
+  }
+  for (std::string_view kube : detail::kubeSwitchTypes()) {
+    if (config.type == kube) {
+      return detail::makeKubeSwitch(config);
+    }
   }
   std::string message = "switch: unknown type \"" + config.type + "\"";
   if (auto hint = closestMatch(config.type, kTypes)) {

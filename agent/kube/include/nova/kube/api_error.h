@@ -53,6 +53,7 @@ class [[nodiscard]] ApiResult {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
   const ApiError& error() const {
     assert(!ok());
     return std::get<ApiError>(state_);

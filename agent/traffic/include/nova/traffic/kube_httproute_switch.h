@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "nova/traffic/kube_object_switch.h"
+
+namespace nova::traffic {
+
+/// Type "gateway-httproute": Gateway API weights.
+struct HttpRouteSwitchSettings {
+  std::string greenService;
+  std::string blueService;
+  /// Which rule of spec.rules holds both backendRefs.
+  int rule = 0;
+  /// The weights after the rollback; 100/0 moves everything, 75/25 is a staged rollback.
+  std::int64_t blueWeight = 100;
+  std::int64_t greenWeight = 0;
+};
+
+/// Sets the blue and green backendRef weights of one HTTPRoute rule. The patch tests the
+/// whole backendRefs list as read (names, order and weights; an absent weight means 1), so
+/// any concurrent change makes it fail and be judged again. Traffic counts as on blue when
+/// green's weight is 0 or the weights equal the configured target.
+class KubeHttpRouteSwitch final : public KubeObjectSwitch {
+ public:
+  KubeHttpRouteSwitch(std::unique_ptr<kube::Client> client, KubeTarget target,
+                      HttpRouteSwitchSettings settings);
+
+ protected:
+  Result<TrafficState> classify(const boost::json::value& object) const override;
+  boost::json::array flipOps(const boost::json::value& object) const override;
+
+ private:
+  HttpRouteSwitchSettings settings_;
+};
+
+}  // namespace nova::traffic

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "nova/traffic/switch.h"
+
+namespace nova::traffic::detail {
+
+/// "kubernetes-ingress", "gateway-httproute", "ingress-nginx-canary".
+std::span<const std::string_view> kubeSwitchTypes();
+
+/// Builds one of the Kubernetes switches from its settings (see kube_factory.cpp for the
+/// keys), wrapped in a GuardedSwitch when `blue_deployment` is set. Errors name the type and
+/// the missing, unknown or malformed setting, or the cluster configuration that failed.
+Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config);
+
+}  // namespace nova::traffic::detail
