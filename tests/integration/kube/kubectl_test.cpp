@@ -1,0 +1,192 @@
+// The real kubectl against the fake API server: the runbook's own commands, over TLS with a
+// bearer token (kubectl sends tokens over TLS only), plus the RBAC and failed-test answers
+// as kubectl prints them. Exits 77 (skipped) when kubectl or openssl is missing.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/json/parse.hpp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "nova/fake_kube/fake_kube.h"
+
+namespace nova::fake_kube {
+
+namespace json = boost::json;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string output;  // stdout and stderr
+};
+
+Run run(const std::string& command) {
+  Run result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) {
+    result.output.append(buffer.data(), n);
+  }
+  int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A scratch HOME (kubectl caches discovery there) and a self-signed certificate for 127.0.0.1.
+struct Scratch {
+  Scratch() {
+    char pattern[] = "/tmp/nova-kubectl-XXXXXX";
+    dir = mkdtemp(pattern);
+    cert = dir + "/server.crt";
+    key = dir + "/server.key";
+    auto made =
+        run("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+            "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+            key + " -out " + cert);
+    REQUIRE_MESSAGE(made.status == 0, made.output);
+  }
+  ~Scratch() { std::filesystem::remove_all(dir); }
+  std::string dir, cert, key;
+};
+
+bool have(const char* tool) {
+  return run(std::string("command -v ") + tool).status == 0;
+}
+
+struct Kubectl {
+  std::string prefix;
+  Run operator()(const std::string& args) const { return run(prefix + " " + args); }
+};
+
+Kubectl kubectlFor(const Scratch& scratch, const FakeKube& server, const std::string& token) {
+  return {"HOME=" + scratch.dir + " kubectl --server " + server.url() + " --token " + token +
+          " --certificate-authority " + scratch.cert + " --request-timeout 10s"};
+}
+
+std::string seed() {
+  return readText(std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml");
+}
+
+}  // namespace
+
+TEST_CASE("kubectl runs the runbook's rollback commands against the fake") {
+  if (!have("kubectl") || !have("openssl")) {
+    MESSAGE("kubectl or openssl missing: skipped");
+    std::exit(77);
+  }
+  Scratch scratch;
+  Options options;
+  options.tokens = {"secret-token"};
+  options.tlsCertFile = scratch.cert;
+  options.tlsKeyFile = scratch.key;
+  options.readyDelay = 100;
+  auto started = FakeKube::start(options);
+  REQUIRE(started.ok());
+  auto& server = *started;
+  REQUIRE(server->seed(seed()).ok());
+  auto kubectl = kubectlFor(scratch, *server, "secret-token");
+
+  // Option 1 of the runbook, verbatim.
+  auto patched = kubectl(
+      "patch ingress api-ingress -n production --type json -p '[{\"op\": \"replace\", \"path\": "
+      "\"/spec/rules/0/http/paths/0/backend/service/name\", \"value\": \"user-service-blue\"}]'");
+  CHECK_MESSAGE(patched.status == 0, patched.output);
+  CHECK(patched.output.find("ingress.networking.k8s.io/api-ingress patched") != std::string::npos);
+
+  auto got = kubectl("get ingress api-ingress -n production -o json");
+  REQUIRE_MESSAGE(got.status == 0, got.output);
+  auto ingress = json::parse(got.output);
+  CHECK(ingress.at_pointer("/spec/rules/0/http/paths/0/backend/service/name") ==
+        "user-service-blue");
+  CHECK(ingress.at_pointer("/metadata/generation") == 2);
+
+  auto scaled = kubectl("scale deployment user-service-blue -n production --replicas=3");
+  CHECK_MESSAGE(scaled.status == 0, scaled.output);
+  CHECK(scaled.output.find("deployment.apps/user-service-blue scaled") != std::string::npos);
+  auto blue = server->object("deployments", "production", "user-service-blue");
+  CHECK(blue->at_pointer("/spec/replicas") == 3);
+
+  auto waited = kubectl("rollout status deployment/user-service-blue -n production --timeout=10s");
+  CHECK_MESSAGE(waited.status == 0, waited.output);
+
+  // The same patch again with a test that no longer holds: kubectl shows the 422 as the real
+  // API server's answer reads.
+  auto failedTest = kubectl(
+      "patch ingress api-ingress -n production --type json -p '[{\"op\": \"test\", \"path\": "
+      "\"/spec/rules/0/http/paths/0/backend/service/name\", \"value\": \"user-service-green\"}]'");
+  CHECK(failedTest.status != 0);
+  CHECK(failedTest.output.find("the server rejected our request due to an error in our request") !=
+        std::string::npos);
+
+  server->forbid("patch", "ingresses");
+  auto forbidden = kubectl("patch ingress api-ingress -n production --type merge -p '{}'");
+  CHECK(forbidden.status != 0);
+  CHECK(forbidden.output.find(
+            "Error from server (Forbidden): ingresses.networking.k8s.io \"api-ingress\" is "
+            "forbidden: User \"system:serviceaccount:production:nova-agent\" cannot patch "
+            "resource \"ingresses\" in API group \"networking.k8s.io\" in the namespace "
+            "\"production\"") != std::string::npos);
+
+  auto denied = kubectlFor(scratch, *server, "stale")("get ingress api-ingress -n production");
+  CHECK(denied.status != 0);
+  CHECK(denied.output.find("Unauthorized") != std::string::npos);
+}
+
+TEST_CASE("the fake-kube-apiserver binary serves kubectl from a seed file") {
+  if (!have("kubectl") || !have("openssl")) {
+    std::exit(77);
+  }
+  Scratch scratch;
+  const std::string out = scratch.dir + "/server.out";
+  const std::string seedFile =
+      std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml";
+  std::fflush(stdout);  // or the child's freopen flushes our buffered output a second time
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    FILE* log = freopen(out.c_str(), "w", stdout);
+    (void)log;
+    execl(NOVA_FAKE_KUBE_BIN, NOVA_FAKE_KUBE_BIN, "--token", "T", "--tls-cert",
+          scratch.cert.c_str(), "--tls-key", scratch.key.c_str(), "--seed", seedFile.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string url;
+  for (int i = 0; i < 100 && url.empty(); ++i) {
+    usleep(50'000);
+    std::string text = readText(out);
+    if (auto at = text.find("listening on ");
+        at != std::string::npos && text.find('\n', at) != std::string::npos) {
+      url = text.substr(at + 13, text.find('\n', at) - at - 13);
+    }
+  }
+  REQUIRE_FALSE(url.empty());
+  auto got = run("HOME=" + scratch.dir + " kubectl --server " + url +
+                 " --token T --insecure-skip-tls-verify get httproute api-route -n production -o "
+                 "jsonpath='{.spec.rules[0].backendRefs[1].weight}'");
+  CHECK_MESSAGE(got.status == 0, got.output);
+  CHECK(got.output == "100");
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+}  // namespace nova::fake_kube
