@@ -223,8 +223,19 @@ Token Lexer::lexInsideBrackets() {
     gotDuration_ = true;
     return lexNumberOrDuration();
   }
+  if (isAlpha(c)) {
+    // step(), range(), min_of(...), max_of(...) of duration expressions. No ':' here, so
+    // a subquery step stays separate, and no keywords: the parser compares the text.
+    while (pos_ < input_.size() && isAlphaNumeric(input_[pos_])) {
+      ++pos_;
+    }
+    gotDuration_ = true;
+    return make(TokenKind::kIdentifier);
+  }
   ++pos_;
   switch (c) {
+    case ',':
+      return make(TokenKind::kComma);
     case ']':
       bracketOpen_ = false;
       return make(TokenKind::kRightBracket);

@@ -135,7 +135,12 @@ ParseResult parse(std::string_view query, const ParseOptions& options) {
     failure = detail::checkTypes(*expr, query);
   }
   if (!failure && !options.allowOutsideSubset) {
+    // The refusal names whichever unsupported construct comes first in the text.
     failure = detail::checkSubset(*expr);
+    const std::optional<detail::Failure>& noted = parser.outsideSubset();
+    if (noted && (!failure || noted->pos < failure->pos)) {
+      failure = noted;
+    }
   }
   if (failure) {
     return detail::toParseError(query, *failure);

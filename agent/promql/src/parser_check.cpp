@@ -1,5 +1,6 @@
 // Prometheus's type checks, run once the whole query parsed. The first failure in
 // Prometheus's traversal order wins.
+#include <algorithm>
 #include <type_traits>
 
 #include "functions_table.h"
@@ -137,6 +138,9 @@ class Checker {
       fail(e.pos.start, "expected at most " + std::to_string(nargs - 1 + f->variadic) +
                             " argument(s) in call to " + name + ", got " + std::to_string(given));
     }
+    for (const ExprPtr& arg : c.args) {
+      checkRangeModifier(e, c.function, *arg);
+    }
     if (c.function == "info" && given > 1) {
       checkInfoSelector(e, *c.args[1]);
     }
@@ -151,6 +155,29 @@ class Checker {
       expectType(*c.args[static_cast<std::size_t>(i)], f->argTypes[static_cast<std::size_t>(k)],
                  "call to function " + name);
     }
+  }
+
+  // Prometheus defines `anchored` and `smoothed` ranges only for these functions.
+  void checkRangeModifier(const Expr& call, const std::string& function, const Expr& arg) {
+    const auto* ms = std::get_if<MatrixSelector>(&arg.node);
+    if (ms == nullptr || ms->selector.rangeModifier == RangeModifier::kNone) {
+      return;
+    }
+    const bool anchored = ms->selector.rangeModifier == RangeModifier::kAnchored;
+    const std::vector<std::string_view> allowed =
+        anchored ? std::vector<std::string_view>{"changes", "delta", "increase", "rate", "resets"}
+                 : std::vector<std::string_view>{"delta", "increase", "rate"};
+    if (std::find(allowed.begin(), allowed.end(), function) != allowed.end()) {
+      return;
+    }
+    std::string list;
+    for (std::string_view name : allowed) {
+      list += list.empty() ? "" : ", ";
+      list += name;
+    }
+    fail(call.pos.start, std::string(toString(ms->selector.rangeModifier)) +
+                             " modifier can only be used with: " + list + " - not with " +
+                             function);
   }
 
   // info(v, {labels...}): the second argument selects info metrics by label only.

@@ -124,6 +124,42 @@ void Parser::parseBinaryModifiers(Binary& binary) {
   }
   // Settled by the type check once the operand types are known.
   binary.matching = std::move(matching);
+  parseFillModifiers(binary);
+}
+
+// `fill(v)`, `fill_left(v)`, `fill_right(v)` after the matching part. They are plain
+// identifiers elsewhere: `a + fill` adds the metric `fill`.
+void Parser::parseFillModifiers(Binary& binary) {
+  for (;;) {
+    const Token& t = peek();
+    if (t.kind != TokenKind::kIdentifier || peek(1).kind != TokenKind::kLeftParen ||
+        (t.text != "fill" && t.text != "fill_left" && t.text != "fill_right")) {
+      return;
+    }
+    const Token name = take();
+    take();  // "("
+    double sign = 1;
+    if (peek().kind == TokenKind::kAdd || peek().kind == TokenKind::kSub) {
+      sign = take().kind == TokenKind::kSub ? -1 : 1;
+    }
+    if (peek().kind != TokenKind::kNumber) {
+      unexpected(peek(), "fill modifier", "number");
+    }
+    const double value = sign * parseNumberToken(take());
+    expect(TokenKind::kRightParen, "fill modifier", "\")\"");
+    const bool left = name.text != "fill_right";
+    const bool right = name.text != "fill_left";
+    if ((left && binary.fillLeft) || (right && binary.fillRight)) {
+      semanticError(name.pos, "fill modifier may not be set multiple times");
+    }
+    if (left) {
+      binary.fillLeft = value;
+    }
+    if (right) {
+      binary.fillRight = value;
+    }
+    noteOutsideSubset(name.pos, "fill modifier");
+  }
 }
 
 ExprPtr Parser::parseUnary() {

@@ -34,6 +34,9 @@ class Parser {
   std::optional<std::vector<Matcher>> parseSeriesSelector();
 
   const std::optional<Failure>& failure() const { return failure_; }
+  /// The first construct met while parsing that only Prometheus evaluates (duration
+  /// expressions, `anchored`/`smoothed`, `fill`), as a "not supported" refusal.
+  const std::optional<Failure>& outsideSubset() const { return outsideSubset_; }
 
  private:
   struct SyntaxError {};  // unwinds to the entry point; never escapes the parser
@@ -56,13 +59,28 @@ class Parser {
   ExprPtr parseCall();
   ExprPtr parseAggregate();
   void parseBinaryModifiers(Binary& binary);
+  void parseFillModifiers(Binary& binary);
   std::vector<ExprPtr> parseCallArgs();
   ExprPtr parseRangeOrSubquery(ExprPtr expr);
   bool atDurationLiteral(std::size_t ahead = 0);
   DurationMs parseDurationLiteral(bool positive);
-  bool inBrackets() const { return lexer_.inBrackets(); }
   void parseOffset(Expr& expr);
   void parseAt(Expr& expr);
+  void parseRangeModifier(Expr& expr);
+
+  // Durations in `[...]` and after `offset` (parser_duration.cpp).
+  /// A plain literal's value, or the source text of a duration expression.
+  struct DurationArg {
+    DurationMs value = 0;
+    std::string expr;
+  };
+  bool atDurationStart(std::size_t ahead = 0);
+  DurationArg parseBracketDuration(bool positive);
+  DurationArg parseOffsetDuration();
+  DurationArg finishDurationExpr(int start);
+  void parseDurationExpr(int minPrecedence);
+  void parseDurationPrimary();
+  void noteOutsideSubset(int pos, std::string_view what);
 
   // Selectors and literals (parser_selector.cpp).
   ExprPtr parseVectorSelector();
@@ -82,6 +100,7 @@ class Parser {
   int lastEnd_ = 0;
   int depth_ = 0;
   std::optional<Failure> failure_;
+  std::optional<Failure> outsideSubset_;
 };
 
 /// A new node covering bytes [start, end).
@@ -96,6 +115,10 @@ ExprPtr makeExpr(Node node, int start, int end) {
 /// Prometheus's type checks over a parsed tree; also settles VectorMatching (dropped
 /// unless both sides are vectors, many-to-many for set operators).
 std::optional<Failure> checkTypes(Expr& expr, std::string_view input);
+
+/// " is not supported by the local engine; use source: prometheus"
+inline constexpr std::string_view kNotSupportedLocally =
+    " is not supported by the local engine; use source: prometheus";
 
 /// The first construct outside the local engine's subset, if any.
 std::optional<Failure> checkSubset(const Expr& expr);

@@ -20,11 +20,9 @@ ExprPtr Parser::parsePostfix(ExprPtr expr) {
         parseAt(*expr);
         break;
       case TokenKind::kAnchored:
-      case TokenKind::kSmoothed: {
-        const Token t = take();
-        semanticError(expr->pos.start, t.text + " modifier is experimental and not enabled");
+      case TokenKind::kSmoothed:
+        parseRangeModifier(*expr);
         break;
-      }
       default:
         return expr;
     }
@@ -57,18 +55,15 @@ DurationMs Parser::parseDurationLiteral(bool positive) {
     semanticError(start, "duration must be greater than 0");
     return 0;
   }
-  if (binaryOpOf(peek().kind) && inBrackets()) {
-    syntaxError(start, "experimental duration expression is not enabled");
-  }
   return static_cast<DurationMs>(std::llround(seconds * 1000.0));
 }
 
 ExprPtr Parser::parseRangeOrSubquery(ExprPtr expr) {
   const Token open = take();
-  if (!atDurationLiteral()) {
+  if (!atDurationStart()) {
     unexpected(peek(), "subquery or range selector", "number, duration, step(), or range()");
   }
-  const DurationMs range = parseDurationLiteral(true);
+  DurationArg range = parseBracketDuration(true);
   if (peek().kind == TokenKind::kRightBracket) {
     const Token close = take();
     auto* selector = std::get_if<VectorSelector>(&expr->node);
@@ -83,7 +78,8 @@ ExprPtr Parser::parseRangeOrSubquery(ExprPtr expr) {
     }
     MatrixSelector matrix;
     matrix.selector = std::move(*selector);
-    matrix.range = range;
+    matrix.range = range.value;
+    matrix.rangeExpr = std::move(range.expr);
     return makeExpr(std::move(matrix), expr->pos.start, close.end);
   }
   if (peek().kind != TokenKind::kColon) {
@@ -91,9 +87,12 @@ ExprPtr Parser::parseRangeOrSubquery(ExprPtr expr) {
   }
   take();
   Subquery subquery;
-  subquery.range = range;
-  if (atDurationLiteral()) {
-    subquery.step = parseDurationLiteral(true);
+  subquery.range = range.value;
+  subquery.rangeExpr = std::move(range.expr);
+  if (atDurationStart()) {
+    DurationArg step = parseBracketDuration(true);
+    subquery.step = step.value;
+    subquery.stepExpr = std::move(step.expr);
     if (peek().kind != TokenKind::kRightBracket) {
       unexpected(peek(), "subquery selector", "\"]\"");
     }
@@ -108,28 +107,57 @@ ExprPtr Parser::parseRangeOrSubquery(ExprPtr expr) {
 
 void Parser::parseOffset(Expr& expr) {
   take();
-  if (!atDurationLiteral()) {
+  if (!atDurationStart()) {
     unexpected(peek(), "offset", "number, duration, step(), or range()");
   }
-  const DurationMs offset = parseDurationLiteral(false);
+  DurationArg offset = parseOffsetDuration();
   DurationMs* target = nullptr;
+  std::string* targetExpr = nullptr;
   if (auto* vs = std::get_if<VectorSelector>(&expr.node)) {
     target = &vs->offset;
+    targetExpr = &vs->offsetExpr;
   } else if (auto* ms = std::get_if<MatrixSelector>(&expr.node)) {
     target = &ms->selector.offset;
+    targetExpr = &ms->selector.offsetExpr;
   } else if (auto* sq = std::get_if<Subquery>(&expr.node)) {
     target = &sq->offset;
+    targetExpr = &sq->offsetExpr;
   } else {
     semanticError(expr.pos.start,
                   "offset modifier must be preceded by an instant vector selector or range "
                   "vector selector or a subquery");
     return;
   }
-  if (*target != 0) {
+  if (*target != 0 || !targetExpr->empty()) {
     semanticError(expr.pos.start, "offset may not be set multiple times");
     return;
   }
-  *target = offset;
+  *target = offset.value;
+  *targetExpr = std::move(offset.expr);
+  expr.pos.end = lastEnd_;
+}
+
+void Parser::parseRangeModifier(Expr& expr) {
+  const Token t = take();
+  const RangeModifier modifier =
+      t.kind == TokenKind::kAnchored ? RangeModifier::kAnchored : RangeModifier::kSmoothed;
+  const std::string name(toString(modifier));
+  VectorSelector* target = std::get_if<VectorSelector>(&expr.node);
+  if (auto* ms = std::get_if<MatrixSelector>(&expr.node)) {
+    target = &ms->selector;
+  }
+  if (target == nullptr) {
+    semanticError(t.pos, name +
+                             " modifier must be preceded by an instant vector selector or range "
+                             "vector selector");
+    return;
+  }
+  if (target->rangeModifier != RangeModifier::kNone) {
+    semanticError(t.pos, "anchored or smoothed modifier may not be set multiple times");
+    return;
+  }
+  target->rangeModifier = modifier;
+  noteOutsideSubset(t.pos, "`" + name + "` modifier");
   expr.pos.end = lastEnd_;
 }
 

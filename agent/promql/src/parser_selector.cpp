@@ -155,7 +155,8 @@ ExprPtr Parser::parseVectorSelector() {
                           first.kind == TokenKind::kWithout || first.kind == TokenKind::kLand ||
                           first.kind == TokenKind::kLor || first.kind == TokenKind::kLunless ||
                           first.kind == TokenKind::kOffset || first.kind == TokenKind::kStart ||
-                          first.kind == TokenKind::kEnd;
+                          first.kind == TokenKind::kEnd || first.kind == TokenKind::kAnchored ||
+                          first.kind == TokenKind::kSmoothed;
     if (!nameLike) {
       unexpected(first, "", "");
     }

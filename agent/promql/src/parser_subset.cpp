@@ -7,10 +7,8 @@
 #include "parser_impl.h"
 
 namespace nova::promql::detail {
-namespace {
 
-constexpr std::string_view kUsePrometheus =
-    " is not supported by the local engine; use source: prometheus";
+namespace {
 
 class SubsetChecker {
  public:
@@ -25,7 +23,7 @@ class SubsetChecker {
  private:
   void refuse(const Expr& e, std::string what) {
     if (!failure) {
-      failure = Failure{e.pos.start, std::move(what) + std::string(kUsePrometheus)};
+      failure = Failure{e.pos.start, std::move(what) + std::string(kNotSupportedLocally)};
     }
   }
 

@@ -59,7 +59,8 @@ std::string_view matchOp(MatchOp op) {
   return "=";
 }
 
-std::string modifiers(const std::optional<TimestampMs>& at, AtAnchor anchor, DurationMs offset) {
+std::string modifiers(const std::optional<TimestampMs>& at, AtAnchor anchor, DurationMs offset,
+                      const std::string& offsetExpr = {}) {
   std::string out;
   if (anchor != AtAnchor::kNone) {
     out += anchor == AtAnchor::kStart ? " @ start()" : " @ end()";
@@ -72,8 +73,33 @@ std::string modifiers(const std::optional<TimestampMs>& at, AtAnchor anchor, Dur
                   abs % 1000);
     out += buf;
   }
-  if (offset != 0) {
+  if (!offsetExpr.empty()) {
+    out += " offset " + offsetExpr;
+  } else if (offset != 0) {
     out += " offset " + formatDuration(offset);
+  }
+  return out;
+}
+
+std::string selectorModifiers(const VectorSelector& vs) {
+  std::string out = modifiers(vs.at, vs.atAnchor, vs.offset, vs.offsetExpr);
+  if (vs.rangeModifier != RangeModifier::kNone) {
+    out += " ";
+    out += toString(vs.rangeModifier);
+  }
+  return out;
+}
+
+std::string fill(const Binary& b) {
+  if (b.fillLeft && b.fillRight && formatNumber(*b.fillLeft) == formatNumber(*b.fillRight)) {
+    return " fill(" + formatNumber(*b.fillLeft) + ")";
+  }
+  std::string out;
+  if (b.fillLeft) {
+    out += " fill_left(" + formatNumber(*b.fillLeft) + ")";
+  }
+  if (b.fillRight) {
+    out += " fill_right(" + formatNumber(*b.fillRight) + ")";
   }
   return out;
 }
@@ -136,18 +162,21 @@ struct Printer {
   std::string operator()(const NumberLiteral& n) const { return formatNumber(n.value); }
   std::string operator()(const StringLiteral& s) const { return detail::quote(s.value); }
   std::string operator()(const VectorSelector& vs) const {
-    return selectorBody(vs) + modifiers(vs.at, vs.atAnchor, vs.offset);
+    return selectorBody(vs) + selectorModifiers(vs);
   }
   std::string operator()(const MatrixSelector& m) const {
-    return selectorBody(m.selector) + "[" + formatDuration(m.range) + "]" +
-           modifiers(m.selector.at, m.selector.atAnchor, m.selector.offset);
+    const std::string range = m.rangeExpr.empty() ? formatDuration(m.range) : m.rangeExpr;
+    return selectorBody(m.selector) + "[" + range + "]" + selectorModifiers(m.selector);
   }
   std::string operator()(const Subquery& s) const {
-    std::string out = toString(*s.expr) + "[" + formatDuration(s.range) + ":";
-    if (s.step != 0) {
+    std::string out = toString(*s.expr) + "[" +
+                      (s.rangeExpr.empty() ? formatDuration(s.range) : s.rangeExpr) + ":";
+    if (!s.stepExpr.empty()) {
+      out += s.stepExpr;
+    } else if (s.step != 0) {
       out += formatDuration(s.step);
     }
-    return out + "]" + modifiers(s.at, s.atAnchor, s.offset);
+    return out + "]" + modifiers(s.at, s.atAnchor, s.offset, s.offsetExpr);
   }
   std::string operator()(const Call& c) const {
     std::string out = c.function + "(";
@@ -177,7 +206,7 @@ struct Printer {
     if (b.returnBool) {
       out += " bool";
     }
-    return out + matching(b) + " " + toString(*b.rhs);
+    return out + matching(b) + fill(b) + " " + toString(*b.rhs);
   }
   std::string operator()(const Unary& u) const {
     return (u.negate ? "-" : "+") + toString(*u.expr);
@@ -186,6 +215,18 @@ struct Printer {
 };
 
 }  // namespace
+
+std::string_view toString(RangeModifier modifier) {
+  switch (modifier) {
+    case RangeModifier::kAnchored:
+      return "anchored";
+    case RangeModifier::kSmoothed:
+      return "smoothed";
+    case RangeModifier::kNone:
+      break;
+  }
+  return "";
+}
 
 std::string toString(const Expr& expr) {
   return std::visit(Printer{}, expr.node);

@@ -69,7 +69,20 @@ constexpr BadQuery kBad[] = {
     {"x[0s]", "1:3: duration must be greater than 0"},
     {"x[-5m]", "1:3: duration must be greater than 0"},
     {"x[5m:0s]", "1:6: duration must be greater than 0"},
-    {"x[5m+1m]", "1:3: experimental duration expression is not enabled"},
+    {"x[5m+]",
+     "1:6: unexpected \"]\" in duration expression, expected number, duration, step(), or "
+     "range()"},
+    {"x[step]",
+     "1:3: unexpected identifier \"step\" in subquery or range selector, expected number, "
+     "duration, step(), or range()"},
+    {"x[min_of(1m)]", "1:12: unexpected \")\" in duration expression, expected \",\""},
+    {"x[(1m]", "1:6: unexpected \"]\" in duration expression, expected \")\""},
+    {"x offset foo()",
+     "1:10: unexpected identifier \"foo\" in offset, expected number, duration, step(), or "
+     "range()"},
+    {"a + fill(x) b", "1:10: unexpected identifier \"x\" in fill modifier, expected number"},
+    {"a + fill(1 b", "1:12: unexpected identifier \"b\" in fill modifier, expected \")\""},
+    {"a + fill(1) fill_left(2) b", "1:13: fill modifier may not be set multiple times"},
     {"a * group_left b", "1:5: unexpected <group_left>"},
     {"count by (a)", "1:13: unexpected end of input in aggregation"},
     {"sum by (a) x", "1:12: unexpected identifier \"x\" in aggregation"},
@@ -103,7 +116,16 @@ constexpr BadQuery kBad[] = {
     {"info(up, 1)", "1:1: expected type instant vector in call to function \"info\", got scalar"},
     {"x @ Inf", "1:1: timestamp out of bounds for @ modifier: +Inf"},
     {"foo{a=~\"(\"}", "1:5: error parsing regexp: missing ): ("},
-    {"x smoothed", "1:1: smoothed modifier is experimental and not enabled"},
+    {"deriv(foo[3m] smoothed)",
+     "1:1: smoothed modifier can only be used with: delta, increase, rate - not with deriv"},
+    {"max_over_time(foo[3m] anchored)",
+     "1:1: anchored modifier can only be used with: changes, delta, increase, rate, resets - "
+     "not with max_over_time"},
+    {"rate(x[5m]) anchored",
+     "1:13: anchored modifier must be preceded by an instant vector selector or range vector "
+     "selector"},
+    {"x[5m] anchored smoothed",
+     "1:16: anchored or smoothed modifier may not be set multiple times"},
     // Type checks.
     {"rate(x)", "1:6: expected type range vector in call to function \"rate\", got instant vector"},
     {"abs(x[5m])",

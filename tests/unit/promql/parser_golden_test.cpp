@@ -153,6 +153,18 @@ constexpr Golden kGolden[] = {
     {"+foo", "+foo"},
     {"- - foo", "--foo"},
     {"1 - -1", "1 - -1"},
+    // Prometheus's experimental syntax, printed back for Prometheus to evaluate.
+    {"increase(x[1m]   anchored)", "increase(x[1m] anchored)"},
+    {"x @ 100 smoothed", "x @ 100.000 smoothed"},
+    {"x offset -100 smoothed + 0", "x offset -1m40s smoothed + 0"},
+    {"a + fill(0) b", "a + fill(0) b"},
+    {"a + on(i) group_left fill_left(5) fill_right(NaN) b",
+     "a + on (i) group_left () fill_left(5) fill_right(NaN) b"},
+    {"a + fill_left(1) fill_right(1) b", "a + fill(1) b"},
+    {"x[2m*(10+5)]", "x[2m*(10+5)]"},
+    {"x[29s+1s:20*500ms] offset -(20*8000ms)", "x[29s+1s:20*500ms] offset -(20*8000ms)"},
+    {"x offset min_of(step(), 1s)+8000", "x offset min_of(step(), 1s) + 8000"},
+    {"x[5m]", "x[5m]"},
 };
 
 }  // namespace

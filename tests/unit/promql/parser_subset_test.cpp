@@ -37,6 +37,32 @@ constexpr Refused kRefused[] = {
      "prometheus"},
     {"1 + bottomk(1, x)",
      "1:5: aggregation \"bottomk\" is not supported by the local engine; use source: prometheus"},
+    // Prometheus's experimental syntax: recognised, then left to Prometheus.
+    {"increase(x[1m] anchored)",
+     "1:16: `anchored` modifier is not supported by the local engine; use source: prometheus"},
+    {"rate(x[10s] smoothed)",
+     "1:13: `smoothed` modifier is not supported by the local engine; use source: prometheus"},
+    {"x offset -100 smoothed + 0",
+     "1:15: `smoothed` modifier is not supported by the local engine; use source: prometheus"},
+    {"a + fill(0) b",
+     "1:5: fill modifier is not supported by the local engine; use source: prometheus"},
+    {"a * on(i) group_right fill_left(1) b",
+     "1:23: fill modifier is not supported by the local engine; use source: prometheus"},
+    {"a != bool fill_left(5) fill_right(-Inf) b",
+     "1:11: fill modifier is not supported by the local engine; use source: prometheus"},
+    {"changes(x[26m+4m])",
+     "1:11: duration expression is not supported by the local engine; use source: prometheus"},
+    {"count_over_time(x[max_of(min_of(step()+1,1h),1ms)])",
+     "1:19: duration expression is not supported by the local engine; use source: prometheus"},
+    {"x offset -min_of(step(), 1s)^0",
+     "1:10: duration expression is not supported by the local engine; use source: prometheus"},
+    {"sum_over_time(x[1m] offset (20 * 8000ms))",
+     "1:28: duration expression is not supported by the local engine; use source: prometheus"},
+    // The first unsupported construct in the text is named.
+    {"topk(1, x) + rate(x[1m] anchored)",
+     "1:1: aggregation \"topk\" is not supported by the local engine; use source: prometheus"},
+    {"rate(x[1m] anchored) + topk(1, x)",
+     "1:12: `anchored` modifier is not supported by the local engine; use source: prometheus"},
 };
 
 constexpr std::string_view kAccepted[] = {
@@ -58,6 +84,10 @@ constexpr std::string_view kAccepted[] = {
     "x offset 5m",
     "stddev(x) + stdvar(x) + stddev_over_time(x[5m]) + stdvar_over_time(x[5m])",
     "changes(x[5m]) + resets(x[5m])",
+    "x + fill",
+    "fill + fill_left",
+    "rate(x[90]) + rate(x[1m30s])",
+    "anchored + smoothed",
     "sin(x) + cos(x) + tan(x) + asin(x) + acos(x) + atan(x) + deg(x) + rad(x) * pi()",
     "sinh(x) + cosh(x) + tanh(x) + asinh(x) + acosh(x) + atanh(x)",
 };

@@ -112,6 +112,12 @@ struct StringLiteral {
 /// queries: the evaluation time). Outside the local subset.
 enum class AtAnchor { kNone, kStart, kEnd };
 
+/// `anchored` / `smoothed` after a selector: Prometheus's experimental extended range
+/// selectors. Outside the local subset.
+enum class RangeModifier { kNone, kAnchored, kSmoothed };
+
+std::string_view toString(RangeModifier modifier);
+
 struct VectorSelector {
   /// The metric name if written outside braces (also present as a __name__ matcher).
   std::string name;
@@ -121,11 +127,19 @@ struct VectorSelector {
   std::optional<TimestampMs> at;
   /// `@ start()` / `@ end()`, when given (then `at` is empty).
   AtAnchor atAnchor = AtAnchor::kNone;
+  /// `anchored` / `smoothed`, on an instant selector or (for a range) after the brackets.
+  RangeModifier rangeModifier = RangeModifier::kNone;
+  /// An offset written as a duration expression (`offset step()`, `offset (1h / 2)`): its
+  /// source text, and `offset` stays 0. Outside the local subset.
+  std::string offsetExpr;
 };
 
 struct MatrixSelector {
   VectorSelector selector;
   DurationMs range = 0;
+  /// A range written as a duration expression (`[5m + step()]`): its source text, and
+  /// `range` stays 0. Outside the local subset.
+  std::string rangeExpr;
 };
 
 struct Subquery {
@@ -137,6 +151,11 @@ struct Subquery {
   std::optional<TimestampMs> at;
   /// `@ start()` / `@ end()`, when given (then `at` is empty).
   AtAnchor atAnchor = AtAnchor::kNone;
+  /// Range, step and offset written as duration expressions: their source text (the
+  /// matching duration stays 0). Outside the local subset.
+  std::string rangeExpr;
+  std::string stepExpr;
+  std::string offsetExpr;
 };
 
 struct Call {
@@ -161,6 +180,10 @@ struct Binary {
   bool returnBool = false;
   /// Set when both sides are vectors.
   std::optional<VectorMatching> matching;
+  /// `fill(v)`, `fill_left(v)`, `fill_right(v)`: the value standing in for a missing
+  /// left / right operand. Experimental upstream; outside the local subset.
+  std::optional<double> fillLeft;
+  std::optional<double> fillRight;
 };
 
 struct Unary {
