@@ -21,7 +21,8 @@ struct ParseError {
 /// Options for what the parser accepts.
 struct ParseOptions {
   /// When false, constructs outside the local engine's subset (subqueries, @, unknown or
-  /// unsupported functions and aggregations) are refused with
+  /// unsupported functions and aggregations, and Prometheus's experimental duration
+  /// expressions, `anchored`/`smoothed` and `fill` modifiers) are refused with
   /// "... is not supported by the local engine; use source: prometheus".
   bool allowOutsideSubset = false;
 };
