@@ -8,6 +8,7 @@
 # scrapes, 500 ms health probes) and /usr/bin/prometheus (loopback, temporary storage, the
 # same target at 1 s), lets both warm up, then measures for FOOTPRINT_SECONDS:
 #   peak RSS     VmHWM of /proc/PID/status at the end (the whole life of the process)
+#   anon RSS     the largest RssAnon sampled each second in the window (no file pages)
 #   CPU          utime+stime of /proc/PID/stat over the window
 #   scrapes      over the window, from each one's own metrics: the agent's
 #                nova_agent_probes_total{kind="scrape"}, Prometheus's
@@ -17,6 +18,7 @@
 #   NOVA_BENCH_BUILD_DIR    CMake build dir (default <repo>/build-bench)
 #   FOOTPRINT_SECONDS       measuring window (default 60)
 #   FOOTPRINT_EXTRA_SERIES  synthetic series of the demo service (default 10000, ~10.1k samples)
+#   FOOTPRINT_NO_BUILD      set: use the binaries already in the build dir
 #   FOOTPRINT_WARMUP        seconds between steady scraping and the window (default 3)
 #
 # The last line is: footprint-10k: agent_rss_mb=A prometheus_rss_mb=P rss_ratio=A/P
@@ -64,10 +66,18 @@ ensure_prometheus() {
 }
 
 build_targets() {
+  if [[ -n ${FOOTPRINT_NO_BUILD:-} ]]; then
+    return
+  fi
+  local out
   if [[ ! -f $build/CMakeCache.txt ]]; then
     cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
-  cmake --build "$build" --target nova-agent nova-demo-service -j2 >/dev/null
+  if ! out=$(cmake --build "$build" --target nova-agent nova-demo-service -j2 2>&1); then
+    log "build failed:"
+    tail -n 30 <<<"$out" >&2
+    exit 1
+  fi
 }
 
 start_demo() {
@@ -136,7 +146,15 @@ prometheus_cpu0=$(cpu_ticks "$prometheus_pid")
 agent_scrapes0=$(agent_scrapes)
 prometheus_scrapes0=$(prometheus_scrapes)
 log "measuring for ${window}s"
-sleep "$window"
+# Anonymous memory (heap, stacks) is sampled each second beside the kernel's VmHWM, which also
+# counts the pages of the binary and shared libraries the process touched.
+agent_anon=0
+prometheus_anon=0
+for ((i = 0; i < window; i++)); do
+  sleep 1
+  agent_anon=$(max "$agent_anon" "$(anon_rss_kib "$agent_pid")")
+  prometheus_anon=$(max "$prometheus_anon" "$(anon_rss_kib "$prometheus_pid")")
+done
 agent_cpu1=$(cpu_ticks "$agent_pid")
 prometheus_cpu1=$(cpu_ticks "$prometheus_pid")
 agent_scrapes1=$(agent_scrapes)
@@ -149,4 +167,5 @@ python3 "$repo/bench/footprint/report.py" \
   --ticks-per-second "$(getconf CLK_TCK)" --samples "$demo_samples" --window "$window" \
   --agent "$agent_hwm" "$((agent_cpu1 - agent_cpu0))" "$((agent_scrapes1 - agent_scrapes0))" \
   --prometheus "$prometheus_hwm" "$((prometheus_cpu1 - prometheus_cpu0))" \
-  "$((prometheus_scrapes1 - prometheus_scrapes0))" --agent-series "$agent_series"
+  "$((prometheus_scrapes1 - prometheus_scrapes0))" --agent-series "$agent_series" \
+  --anon "$agent_anon" "$prometheus_anon"

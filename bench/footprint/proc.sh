@@ -6,6 +6,15 @@ peak_rss_kib() {
   awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
 }
 
+# Resident anonymous memory (RssAnon) of PID in KiB: heap and stacks, no file pages.
+anon_rss_kib() {
+  awk '/^RssAnon:/ { print $2 }' "/proc/$1/status"
+}
+
+max() {
+  echo $(($1 > $2 ? $1 : $2))
+}
+
 # User plus system CPU time of PID in clock ticks (fields 14 and 15 of /proc/PID/stat,
 # counted after the parenthesised command name, which may hold spaces).
 cpu_ticks() {

@@ -80,8 +80,8 @@ AgentProcess::AgentProcess(const std::string& healthUrl, const std::string& metr
   dir_ = mkdtemp(pattern);
   port_ = freeLoopbackPort();
   const std::string config = writeConfig(dir_, healthUrl, metricsUrl, port_);
-  child_ =
-      std::make_unique<ChildProcess>(std::vector<std::string>{NOVA_AGENT_BIN, "--config", config});
+  child_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{NOVA_AGENT_BIN, "--config", config}, false);
 }
 
 AgentProcess::~AgentProcess() {

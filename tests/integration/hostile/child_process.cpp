@@ -21,7 +21,7 @@ int elapsedMs(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool captureStdout) {
   int in[2];
   int out[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
@@ -33,7 +33,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
   }
   if (pid_ == 0) {
     dup2(in[0], STDIN_FILENO);
-    dup2(out[1], STDOUT_FILENO);
+    dup2(captureStdout ? out[1] : STDERR_FILENO, STDOUT_FILENO);
     std::vector<char*> args;
     for (const auto& a : argv) {
       args.push_back(const_cast<char*>(a.c_str()));

@@ -7,11 +7,14 @@
 
 namespace nova::hostile::test {
 
-/// A child process with a pipe to its stdin and one from its stdout; stderr is inherited.
+/// A child process with a pipe to its stdin and, unless told otherwise, one from its stdout;
+/// stderr is inherited.
 class ChildProcess {
  public:
-  /// Starts `argv[0]` with `argv`. Throws std::runtime_error when fork or exec fails.
-  explicit ChildProcess(const std::vector<std::string>& argv);
+  /// Starts `argv[0]` with `argv`. Without `captureStdout` the child writes to this process's
+  /// stderr instead, so a chatty child can never block on a pipe nobody reads. Throws
+  /// std::runtime_error when fork or exec fails.
+  explicit ChildProcess(const std::vector<std::string>& argv, bool captureStdout = true);
   /// Kills the child (SIGKILL) if it still runs, and reaps it.
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
