@@ -179,7 +179,8 @@ int Daemon::run() {
 }
 
 void Daemon::loop() {
-  TimestampMs nextEval = clock_.now();
+  // The first tick waits for the first scrape (due at once), so ticks start on its grid.
+  TimestampMs nextEval = clock_.now() + config_.evalInterval + kEvalGrace;
   while (!stopping_) {
     iteration(nextEval);
   }
@@ -291,6 +292,8 @@ Result<std::string> checkConfig(const AgentConfig& config) {
 }
 
 int runDaemon(const AgentConfig& config, std::string_view version) {
+  // Before anything can start a thread (notifiers may): only the watcher gets signals.
+  detail::blockWatchedSignals();
   SystemClock clock;
   auto parts = buildParts(config, clock.now());
   if (!parts.ok()) {

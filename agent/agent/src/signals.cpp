@@ -1,15 +1,29 @@
 #include "signals.h"
 
 namespace nova::agent::detail {
+namespace {
+
+sigset_t watchedSet() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  // SIGUSR2 only ends the watcher from the destructor.
+  sigaddset(&set, SIGUSR2);
+  return set;
+}
+
+}  // namespace
+
+void blockWatchedSignals() {
+  const sigset_t set = watchedSet();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
 
 SignalWatcher::SignalWatcher(std::function<void()> onStop, std::function<void()> onReload)
     : onStop_(std::move(onStop)), onReload_(std::move(onReload)) {
-  sigemptyset(&set_);
-  sigaddset(&set_, SIGTERM);
-  sigaddset(&set_, SIGINT);
-  sigaddset(&set_, SIGHUP);
-  // SIGUSR2 only ends the watcher from the destructor.
-  sigaddset(&set_, SIGUSR2);
+  set_ = watchedSet();
   pthread_sigmask(SIG_BLOCK, &set_, nullptr);
   thread_ = std::thread([this] { run(); });
 }

@@ -8,6 +8,10 @@
 
 namespace nova::agent::detail {
 
+/// Blocks SIGTERM, SIGINT, SIGHUP (and SIGUSR2) in the calling thread, so threads started
+/// afterwards inherit the mask and only the watcher receives them. Call before any thread.
+void blockWatchedSignals();
+
 /// Receives SIGTERM, SIGINT and SIGHUP on a thread of its own with sigwait, so no work
 /// happens in an async signal handler. Block the signals in every thread first: construct
 /// it before starting any other thread.
