@@ -1,0 +1,69 @@
+// nova-demo: the timing half of scripts/demo.sh. `nova-demo free-port` prints a free
+// loopback port (for nginx, which cannot pick its own); `nova-demo run ...` drives the
+// load, injects the fault and prints the timeline.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "run.h"
+
+namespace {
+
+int freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+nova::DurationMs parsed(const std::string& text) {
+  auto d = nova::parseDuration(text);
+  if (!d.ok()) {
+    throw CLI::ValidationError(d.error().message);
+  }
+  return *d;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"nova-demo: load, fault and timeline for scripts/demo.sh"};
+  app.require_subcommand(1);
+  auto* port = app.add_subcommand("free-port", "print a free 127.0.0.1 port");
+  auto* run = app.add_subcommand("run", "load through nginx, fault on green, timeline");
+  nova::demo::DemoOptions o;
+  std::string warmup = "5s";
+  std::string timeout = "20s";
+  run->add_option("--nginx", o.nginxUrl, "nginx base URL")->required();
+  run->add_option("--fault-url", o.faultUrl, "green's POST /admin/faults URL")->required();
+  run->add_option("--agent-log", o.agentLog, "nova-agent's log file")->required();
+  run->add_option("--fault", o.fault, "fault JSON");
+  run->add_option("--path", o.path, "path the clients GET");
+  run->add_option("--threads", o.threads, "client threads")->check(CLI::Range(1, 64));
+  run->add_option("--rate", o.rate, "requests/s over all clients")->check(CLI::Range(1, 5000));
+  run->add_option("--warmup", warmup, "traffic on green before the fault");
+  run->add_option("--timeout", timeout, "longest wait for blue");
+  CLI11_PARSE(app, argc, argv);
+  if (port->parsed()) {
+    std::cout << freePort() << "\n";
+    return 0;
+  }
+  try {
+    o.warmup = parsed(warmup);
+    o.timeout = parsed(timeout);
+  } catch (const CLI::Error& e) {
+    return app.exit(e);
+  }
+  return nova::demo::runDemo(o);
+}
