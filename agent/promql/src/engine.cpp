@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "eval_cache.h"
 #include "eval_context.h"
 #include "eval_labels.h"
 
@@ -46,13 +47,8 @@ Status checkUniqueLabels(const EvalVector& vec) {
   return value;
 }
 
-}  // namespace
-
-Engine::Engine(EngineOptions options) : options_(options) {}
-
-Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t) const {
-  Evaluator evaluator(options_, storage);
-  auto result = evaluator.evalAt(expr, t);
+// The public Value of an instant query's result, with the delayed name removal applied.
+Result<Value> finishInstant(Result<EvalValue> result, TimestampMs t) {
   if (!result) {
     return result.error();
   }
@@ -84,6 +80,22 @@ Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, Ti
     out.push_back(VectorSample{std::move(s.labels), t, s.v});
   }
   return Value{std::move(out)};
+}
+
+}  // namespace
+
+Engine::Engine(EngineOptions options) : options_(options) {}
+
+Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t) const {
+  Evaluator evaluator(options_, storage);
+  return finishInstant(evaluator.evalAt(expr, t), t);
+}
+
+Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
+                              EvalCache& cache) const {
+  cache.impl_->bind(storage, options_);
+  Evaluator evaluator(options_, storage, cache.impl_.get());
+  return finishInstant(evaluator.evalAt(expr, t), t);
 }
 
 Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, TimestampMs start,

@@ -1,6 +1,7 @@
 // Dispatch over the expression tree.
 #include <type_traits>
 
+#include "eval_cache.h"
 #include "eval_context.h"
 
 namespace nova::promql::detail {
@@ -27,6 +28,21 @@ Result<EvalValue> Evaluator::evalAt(const Expr& expr, TimestampMs t) {
 }
 
 Result<EvalValue> Evaluator::eval(const Expr& expr, TimestampMs t) {
+  if (cache_ == nullptr || !EvalCacheImpl::memoizable(expr)) {
+    return evalNode(expr, t);
+  }
+  const std::size_t key = cache_->keyOf(expr);
+  if (const EvalValue* hit = cache_->find(key, t)) {
+    return wrap(*hit);
+  }
+  auto result = evalNode(expr, t);
+  if (result) {
+    cache_->store(key, t, *result);
+  }
+  return result;
+}
+
+Result<EvalValue> Evaluator::evalNode(const Expr& expr, TimestampMs t) {
   return std::visit(
       [&](const auto& node) -> Result<EvalValue> {
         using T = std::decay_t<decltype(node)>;

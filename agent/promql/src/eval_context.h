@@ -39,10 +39,14 @@ using EvalValue = std::variant<Scalar, EvalVector, EvalMatrix, String>;
 
 /// Evaluates one expression tree at one or more timestamps over one Storage. Caches the
 /// series each selector matched, so a range query matches regular expressions once.
+class EvalCacheImpl;
+
 class Evaluator {
  public:
-  Evaluator(const EngineOptions& options, const tsdb::Storage& storage)
-      : options_(options), storage_(storage) {}
+  /// `cache`, when given, supplies and keeps subexpression results (see EvalCache).
+  Evaluator(const EngineOptions& options, const tsdb::Storage& storage,
+            EvalCacheImpl* cache = nullptr)
+      : options_(options), storage_(storage), cache_(cache) {}
 
   /// Evaluates `expr` at `t`; the sample budget starts afresh.
   Result<EvalValue> evalAt(const Expr& expr, TimestampMs t);
@@ -73,6 +77,7 @@ class Evaluator {
   const EngineOptions& options() const { return options_; }
 
  private:
+  Result<EvalValue> evalNode(const Expr& expr, TimestampMs t);
   Result<EvalValue> evalCall(const Call& call, const Expr& expr, TimestampMs t);
   Result<EvalValue> evalAggregate(const Aggregate& agg, TimestampMs t);
   Result<EvalValue> evalBinary(const Binary& bin, TimestampMs t);
@@ -81,6 +86,7 @@ class Evaluator {
 
   const EngineOptions& options_;
   const tsdb::Storage& storage_;
+  EvalCacheImpl* cache_ = nullptr;
   std::unordered_map<const VectorSelector*, std::vector<tsdb::SeriesId>> seriesCache_;
   std::size_t samplesInUse_ = 0;
 };

@@ -16,8 +16,8 @@ struct Samples {
 };
 
 Result<Samples> evaluate(const promql::Expr& expr, const promql::Engine& engine,
-                         const tsdb::Storage& storage, TimestampMs now) {
-  Result<promql::Value> value = engine.instant(expr, storage, now);
+                         const tsdb::Storage& storage, TimestampMs now, promql::EvalCache& cache) {
+  Result<promql::Value> value = engine.instant(expr, storage, now, cache);
   if (!value.ok()) {
     return value.error();
   }
@@ -57,11 +57,12 @@ RuleEvaluation unknown(const Rule& rule, std::string reason) {
 
 // The guard decides whether the rule judges: nullopt to go on, or the result to report.
 std::optional<RuleEvaluation> checkGuard(const Rule& rule, const promql::Engine& engine,
-                                         const tsdb::Storage& storage, TimestampMs now) {
+                                         const tsdb::Storage& storage, TimestampMs now,
+                                         promql::EvalCache& cache) {
   if (!rule.parsedGuard) {
     return std::nullopt;
   }
-  Result<Samples> guard = evaluate(*rule.parsedGuard, engine, storage, now);
+  Result<Samples> guard = evaluate(*rule.parsedGuard, engine, storage, now, cache);
   if (!guard.ok()) {
     return unknown(rule, "guard failed: " + guard.error().message);
   }
@@ -83,14 +84,15 @@ std::optional<RuleEvaluation> checkGuard(const Rule& rule, const promql::Engine&
 }
 
 RuleEvaluation evaluateRule(const Rule& rule, const promql::Engine& engine,
-                            const tsdb::Storage& storage, TimestampMs now) {
+                            const tsdb::Storage& storage, TimestampMs now,
+                            promql::EvalCache& cache) {
   if (rule.source == RuleSource::kPrometheus) {
     return unknown(rule, "remote source not configured");
   }
-  if (auto guarded = checkGuard(rule, engine, storage, now)) {
+  if (auto guarded = checkGuard(rule, engine, storage, now, cache)) {
     return *guarded;
   }
-  Result<Samples> samples = evaluate(*rule.parsedExpr, engine, storage, now);
+  Result<Samples> samples = evaluate(*rule.parsedExpr, engine, storage, now, cache);
   if (!samples.ok()) {
     return unknown(rule, "evaluation failed: " + samples.error().message);
   }
@@ -131,8 +133,11 @@ std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::
                                           const tsdb::Storage& storage, TimestampMs now) {
   std::vector<RuleEvaluation> results;
   results.reserve(ruleSet.rules.size());
+  // Rules and guards share subexpressions (the request rate of every error-rate rule);
+  // the store is not written during the round, so each is evaluated once.
+  promql::EvalCache cache;
   for (const Rule& rule : ruleSet.rules) {
-    results.push_back(evaluateRule(rule, engine, storage, now));
+    results.push_back(evaluateRule(rule, engine, storage, now, cache));
   }
   return results;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 
 #include "nova/core/result.h"
 #include "nova/core/time.h"
@@ -20,6 +21,37 @@ struct EngineOptions {
 /// Evaluates parsed expressions over a Storage with Prometheus's semantics. Stateless
 /// apart from its options; const methods are safe to call from several threads as long as
 /// the Storage is not written meanwhile.
+namespace detail {
+class EvalCacheImpl;
+}
+
+/// Results of subexpressions shared by the queries of one evaluation round, e.g. the same
+/// `sum(rate(x[1m]))` in several rules and their guards. A result is reused only for the
+/// same printed subexpression at the same evaluation time over the same Storage and engine
+/// options. It is valid only while the Storage is not written: use one cache per round
+/// and drop it (or clear()) before the next append. Expressions evaluated with a cache
+/// must outlive its use, since nodes are recognised by address. Not thread-safe.
+class EvalCache {
+ public:
+  EvalCache();
+  ~EvalCache();
+  EvalCache(EvalCache&&) noexcept;
+  EvalCache& operator=(EvalCache&&) noexcept;
+  EvalCache(const EvalCache&) = delete;
+  EvalCache& operator=(const EvalCache&) = delete;
+
+  /// Forgets every result and every remembered expression node.
+  void clear();
+  /// How many subexpression evaluations a remembered result replaced.
+  std::size_t hits() const;
+  /// How many results are remembered.
+  std::size_t entries() const;
+
+ private:
+  friend class Engine;
+  std::unique_ptr<detail::EvalCacheImpl> impl_;
+};
+
 class Engine {
  public:
   explicit Engine(EngineOptions options = {});
@@ -27,6 +59,12 @@ class Engine {
   /// Instant query at `t`. Returns a Scalar, Vector, Matrix (for a bare range selector) or
   /// String. The metric name is dropped where Prometheus drops it.
   Result<Value> instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t) const;
+
+  /// The same instant query, reusing and adding to the subexpression results in `cache`.
+  /// The result equals the uncached one. A remembered result is not counted again
+  /// against EngineOptions::maxSamples.
+  Result<Value> instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
+                        EvalCache& cache) const;
 
   /// Range query at start, start+step, ..., end. Series sorted by labels; a scalar
   /// expression gives one series with no labels.

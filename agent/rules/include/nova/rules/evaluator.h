@@ -34,6 +34,8 @@ struct RuleEvaluation {
 /// - otherwise the rule breaches when any sample breaches the threshold. Its value is the
 ///   worst breaching sample, or the sample closest to breaching when none does, and the
 ///   summary is rendered with that sample's value and labels.
+/// Subexpressions shared by rules and guards are evaluated once per call (promql::EvalCache);
+/// the storage must not be written during the call.
 /// Results are in the order of `ruleSet.rules`. Pure; never throws.
 std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::Engine& engine,
                                           const tsdb::Storage& storage, TimestampMs now);
