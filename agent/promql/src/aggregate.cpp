@@ -8,6 +8,7 @@
 #include "eval_context.h"
 #include "eval_labels.h"
 #include "fn_kahan.h"
+#include "fn_range.h"
 
 namespace nova::promql::detail {
 namespace {
@@ -125,6 +126,44 @@ bool supported(AggregateOp op) {
   }
 }
 
+// The groups of one aggregation, filled one input sample at a time.
+class Aggregator {
+ public:
+  explicit Aggregator(const Aggregate& agg) : agg_(agg) {}
+
+  void add(const Labels& labels, double v, bool dropName) {
+    groupingSignature(labels, agg_.grouping, agg_.without, signature_);
+    auto [it, inserted] = index_.emplace(signature_, groups_.size());
+    if (inserted) {
+      Group g;
+      g.labels = agg_.without ? removeLabels(labels, agg_.grouping, true)
+                              : keepOnlyLabels(labels, agg_.grouping);
+      start(g, agg_.op, v);
+      groups_.push_back(std::move(g));
+    } else {
+      ::nova::promql::detail::add(groups_[it->second], agg_.op, v);
+    }
+    // A name kept by `by (__name__)` is still dropped if any member would drop it.
+    groups_[it->second].dropName = groups_[it->second].dropName || dropName;
+  }
+
+  EvalVector finish() {
+    EvalVector out;
+    out.reserve(groups_.size());
+    for (auto& g : groups_) {
+      out.push_back(
+          EvalSample{std::move(g.labels), ::nova::promql::detail::finish(g, agg_.op), g.dropName});
+    }
+    return out;
+  }
+
+ private:
+  const Aggregate& agg_;
+  std::vector<Group> groups_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::string signature_;
+};
+
 }  // namespace
 
 Result<EvalValue> Evaluator::evalAggregate(const Aggregate& agg, TimestampMs t) {
@@ -151,34 +190,39 @@ Result<EvalValue> Evaluator::evalAggregate(const Aggregate& agg, TimestampMs t) 
     return Error{"aggregation " + std::string(toString(agg.op)) +
                  " is not supported by the local engine"};
   }
+  Aggregator aggregator(agg);
+  // sum(rate(x[1m])) and the like: feed the aggregation from the store's labels directly,
+  // without a copy of every series' labels in between.
+  const Expr& arg = unwrapParens(*agg.expr);
+  if (const auto* selector = std::get_if<VectorSelector>(&arg.node)) {
+    auto st = streamInstant(*selector, t, [&](const Labels& labels, const Sample& newest) {
+      aggregator.add(labels, newest.v, false);
+    });
+    if (!st) {
+      return st.error();
+    }
+    return EvalValue{aggregator.finish()};
+  }
+  if (const auto* call = std::get_if<Call>(&arg.node)) {
+    if (const RangeFunctionInfo* info = findRangeFunction(call->function)) {
+      auto st = streamRangeFunction(*this, *info, *call, t,
+                                    [&](const Labels& labels, double v, bool dropName) {
+                                      aggregator.add(labels, v, dropName);
+                                    });
+      if (!st) {
+        return st.error();
+      }
+      return EvalValue{aggregator.finish()};
+    }
+  }
   auto in = evalVector(*agg.expr, t);
   if (!in) {
     return in.error();
   }
-  std::vector<Group> groups;
-  std::unordered_map<std::string, std::size_t> index;
-  std::string signature;
-  for (auto& sample : *in) {
-    groupingSignature(sample.labels, agg.grouping, agg.without, signature);
-    auto [it, inserted] = index.emplace(signature, groups.size());
-    if (inserted) {
-      Group g;
-      g.labels = agg.without ? removeLabels(sample.labels, agg.grouping, true)
-                             : keepOnlyLabels(sample.labels, agg.grouping);
-      start(g, agg.op, sample.v);
-      groups.push_back(std::move(g));
-    } else {
-      add(groups[it->second], agg.op, sample.v);
-    }
-    // A name kept by `by (__name__)` is still dropped if any member would drop it.
-    groups[it->second].dropName = groups[it->second].dropName || sample.dropName;
+  for (const auto& sample : *in) {
+    aggregator.add(sample.labels, sample.v, sample.dropName);
   }
-  EvalVector out;
-  out.reserve(groups.size());
-  for (auto& g : groups) {
-    out.push_back(EvalSample{std::move(g.labels), finish(g, agg.op), g.dropName});
-  }
-  return EvalValue{std::move(out)};
+  return EvalValue{aggregator.finish()};
 }
 
 }  // namespace nova::promql::detail

@@ -20,8 +20,10 @@ const MatrixSelector* matrixArgument(const Expr& arg) {
   return std::get_if<MatrixSelector>(&unwrapParens(arg).node);
 }
 
-Result<EvalValue> evalRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const Call& call,
-                                    TimestampMs t) {
+}  // namespace
+
+Status streamRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const Call& call,
+                           TimestampMs t, const RangeSink& sink) {
   const auto matrixIndex = static_cast<std::size_t>(info.matrixArg);
   const MatrixSelector* ms =
       call.args.size() <= matrixIndex ? nullptr : matrixArgument(*call.args[matrixIndex]);
@@ -42,7 +44,6 @@ Result<EvalValue> evalRangeFunction(Evaluator& ev, const RangeFunctionInfo& info
   const TimestampMs to = selectorTime(ms->selector, t);
   const TimestampMs from = to - ms->range;
   const TimestampMs evalTime = ms->selector.at ? *ms->selector.at : t;
-  EvalVector out;
   std::vector<Sample> buffer;
   const auto& ids = ev.matchingSeries(ms->selector);
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -57,8 +58,22 @@ Result<EvalValue> evalRangeFunction(Evaluator& ev, const RangeFunctionInfo& info
     }
     const RangeWindow window{points, from, to, ms->range, evalTime, param};
     if (auto value = info.fn(window)) {
-      out.push_back(EvalSample{ev.storage().labels(id), *value, !info.keepsName});
+      sink(ev.storage().labels(id), *value, !info.keepsName);
     }
+  }
+  return {};
+}
+
+namespace {
+
+Result<EvalValue> evalRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const Call& call,
+                                    TimestampMs t) {
+  EvalVector out;
+  auto st = streamRangeFunction(ev, info, call, t, [&](const Labels& labels, double v, bool drop) {
+    out.push_back(EvalSample{labels, v, drop});
+  });
+  if (!st) {
+    return st.error();
   }
   return EvalValue{std::move(out)};
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -63,6 +64,10 @@ class Evaluator {
   /// `sampleTimes`, when given, receives each sample's own timestamp.
   Status selectInstant(const VectorSelector& selector, TimestampMs t, EvalVector& out,
                        std::vector<TimestampMs>* sampleTimes = nullptr);
+  /// Receives the newest sample of each selected series with the store's own labels.
+  using InstantSink = std::function<void(const Labels& labels, const Sample& newest)>;
+  /// What selectInstant selects, handed to `sink` in series order instead of copied.
+  Status streamInstant(const VectorSelector& selector, TimestampMs t, const InstantSink& sink);
   /// The samples of one series in (from, to] without stale markers: a view into the store,
   /// or into `buffer` when stale markers had to be removed.
   std::span<const Sample> rangePoints(tsdb::SeriesId id, TimestampMs from, TimestampMs to,
@@ -90,6 +95,17 @@ class Evaluator {
   std::unordered_map<const VectorSelector*, std::vector<tsdb::SeriesId>> seriesCache_;
   std::size_t samplesInUse_ = 0;
 };
+
+struct RangeFunctionInfo;
+
+/// Receives the output samples of a range-vector function one by one; `labels` are the
+/// store's own, valid during the call.
+using RangeSink = std::function<void(const Labels& labels, double v, bool dropName)>;
+
+/// Evaluates the range-vector function call `call` (described by `info`) at `t`, handing
+/// each output sample to `sink` in series order instead of building a vector.
+Status streamRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const Call& call,
+                           TimestampMs t, const RangeSink& sink);
 
 /// Results holding a scalar or a string. Out of line on purpose: inlined, GCC 12 reports a
 /// spurious -Wmaybe-uninitialized for the variant's inactive vector alternatives.

@@ -126,8 +126,8 @@ Status Evaluator::charge(std::size_t samples) {
   return {};
 }
 
-Status Evaluator::selectInstant(const VectorSelector& selector, TimestampMs t, EvalVector& out,
-                                std::vector<TimestampMs>* sampleTimes) {
+Status Evaluator::streamInstant(const VectorSelector& selector, TimestampMs t,
+                                const InstantSink& sink) {
   const TimestampMs at = selectorTime(selector, t);
   const TimestampMs oldest = at - options_.lookbackDelta;  // excluded
   std::size_t added = 0;
@@ -145,13 +145,20 @@ Status Evaluator::selectInstant(const VectorSelector& selector, TimestampMs t, E
     if (newest.t <= oldest || isStaleNaN(newest.v)) {
       continue;
     }
-    out.push_back(EvalSample{storage_.labels(id), newest.v, false});
-    if (sampleTimes != nullptr) {
-      sampleTimes->push_back(newest.t);
-    }
+    sink(storage_.labels(id), newest);
     ++added;
   }
   return charge(added);
+}
+
+Status Evaluator::selectInstant(const VectorSelector& selector, TimestampMs t, EvalVector& out,
+                                std::vector<TimestampMs>* sampleTimes) {
+  return streamInstant(selector, t, [&](const Labels& labels, const Sample& newest) {
+    out.push_back(EvalSample{labels, newest.v, false});
+    if (sampleTimes != nullptr) {
+      sampleTimes->push_back(newest.t);
+    }
+  });
 }
 
 std::span<const Sample> Evaluator::rangePoints(tsdb::SeriesId id, TimestampMs from, TimestampMs to,
@@ -159,10 +166,15 @@ std::span<const Sample> Evaluator::rangePoints(tsdb::SeriesId id, TimestampMs fr
   const auto samples = storage_.samples(id);
   const Sample* begin = firstAfter(samples, from);
   const Sample* end = firstAfter(samples, to);
-  const Sample* stale = std::find_if(begin, end, [](const Sample& s) { return isStaleNaN(s.v); });
-  if (stale == end) {
+  // Stale markers are rare and windows long: a branch-free scan first.
+  unsigned anyStale = 0;
+  for (const Sample* s = begin; s < end; ++s) {
+    anyStale |= static_cast<unsigned>(isStaleNaN(s->v));
+  }
+  if (anyStale == 0) {
     return {begin, end};
   }
+  const Sample* stale = std::find_if(begin, end, [](const Sample& s) { return isStaleNaN(s.v); });
   // Rare: copy the window without its stale markers.
   buffer.assign(begin, stale);
   for (const Sample* s = stale; s < end; ++s) {

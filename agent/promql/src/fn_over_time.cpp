@@ -2,6 +2,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "aggregate_param.h"
@@ -65,17 +66,51 @@ std::optional<double> fnSumOverTime(const RangeWindow& w) {
 
 namespace {
 
-// NaN loses against any number, but an all-NaN window stays NaN.
+// The first best value from `from` on, in one pass.
+template <typename Better>
+double bestFrom(std::span<const Sample> points, std::size_t from, Better better) {
+  double best = points[from].v;
+  for (std::size_t i = from + 1; i < points.size(); ++i) {
+    const double v = points[i].v;
+    best = better(v, best) ? v : best;
+  }
+  return best;
+}
+
+// NaN loses against any number, but an all-NaN window stays NaN (the last NaN, as
+// Prometheus's loop leaves it). Otherwise the first best number: four independent lanes
+// keep the loop from waiting on each comparison; only +0 and -0 tie with different bits,
+// so a zero result is recomputed in order.
 template <typename Better>
 std::optional<double> extremeOverTime(const RangeWindow& w, Better better) {
-  if (w.points.empty()) {
+  const std::span<const Sample> points = w.points;
+  if (points.empty()) {
     return std::nullopt;
   }
-  double best = w.points.front().v;
-  for (const auto& p : w.points) {
-    if (better(p.v, best) || std::isnan(best)) {
-      best = p.v;
+  std::size_t first = 0;
+  while (first < points.size() && std::isnan(points[first].v)) {
+    ++first;
+  }
+  if (first == points.size()) {
+    return points.back().v;
+  }
+  double lanes[4] = {points[first].v, points[first].v, points[first].v, points[first].v};
+  std::size_t i = first + 1;
+  for (; i + 4 <= points.size(); i += 4) {
+    for (std::size_t k = 0; k < 4; ++k) {
+      const double v = points[i + k].v;
+      lanes[k] = better(v, lanes[k]) ? v : lanes[k];
     }
+  }
+  double best = lanes[0];
+  for (std::size_t k = 1; k < 4; ++k) {
+    best = better(lanes[k], best) ? lanes[k] : best;
+  }
+  for (; i < points.size(); ++i) {
+    best = better(points[i].v, best) ? points[i].v : best;
+  }
+  if (best == 0) {
+    return bestFrom(points, first, better);
   }
   return best;
 }
