@@ -52,7 +52,9 @@ cleanup() {
     if kill -0 "$pid" 2>/dev/null; then
       echo "demo: ${names[i]} (pid $pid) did not stop; killing it" >&2
       # nginx's workers are its children: take them down with the master.
-      for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do kill -KILL "$child" 2>/dev/null || true; done
+      for child in $(grep -l "^PPid:[[:space:]]*$pid\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3); do
+        kill -KILL "$child" 2>/dev/null || true
+      done
       kill -KILL "$pid" 2>/dev/null || true
     fi
     wait "$pid" 2>/dev/null || true
