@@ -1,5 +1,6 @@
 #include "nova/scrape/ingest.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -25,26 +26,40 @@ Labels buildLabels(const expo::SampleView& sample, const Labels& targetLabels) {
 
 }  // namespace
 
+MetricNameFilter::MetricNameFilter(std::vector<std::string> names) : names_(std::move(names)) {
+  std::sort(names_.begin(), names_.end());
+  names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
+}
+
+bool MetricNameFilter::keeps(std::string_view name) const {
+  return std::binary_search(names_.begin(), names_.end(), name, std::less<>());
+}
+
 Result<std::size_t> ingestExposition(std::string_view body, tsdb::ScrapeAppender& appender,
                                      TimestampMs t, const Labels& targetLabels,
-                                     const expo::ParseLimits& limits) {
+                                     const expo::ParseLimits& limits,
+                                     const MetricNameFilter* keep) {
   expo::Parser parser(body, limits);
   expo::SampleView sample;
-  std::size_t appended = 0;
+  std::size_t scraped = 0;
   appender.begin(t);
   while (parser.next(sample)) {
+    ++scraped;
+    if (keep != nullptr && !keep->keeps(sample.name)) {
+      continue;
+    }
     const auto makeLabels = [&] { return buildLabels(sample, targetLabels); };
-    const bool added =
-        sample.timestamp ? appender.add(sample.series, makeLabels, sample.value, *sample.timestamp)
-                         : appender.add(sample.series, makeLabels, sample.value);
-    appended += added ? 1 : 0;
+    // A sample the store refuses (over its limits) is counted there; the scrape goes on.
+    (void)(sample.timestamp
+               ? appender.add(sample.series, makeLabels, sample.value, *sample.timestamp)
+               : appender.add(sample.series, makeLabels, sample.value));
   }
   if (const auto& error = parser.error()) {
     appender.failed(t);
     return Error{"invalid exposition at " + error->toString()};
   }
   appender.commit();
-  return appended;
+  return scraped;
 }
 
 void appendScrapeSeries(tsdb::ScrapeAppender& appender, TimestampMs t, const Labels& targetLabels,

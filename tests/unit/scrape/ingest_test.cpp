@@ -58,3 +58,19 @@ TEST_CASE("the synthetic series describe the scrape") {
   CHECK(lastValue(storage, target.with("__name__", "scrape_duration_seconds")) == 0.25);
   CHECK(lastValue(storage, target.with("__name__", "scrape_samples_scraped")) == 42);
 }
+
+TEST_CASE("a name filter stores only what rules can select, and still counts everything") {
+  Storage storage({.retention = 0});
+  ScrapeAppender appender(storage);
+  const nova::scrape::MetricNameFilter keep({"req_total", "lat_bucket"});
+  const auto result = nova::scrape::ingestExposition(
+      "req_total 1\nlat_bucket{le=\"1\"} 2\ngo_goroutines 30\nprocess_cpu_seconds_total 4\n",
+      appender, 1000, {}, {}, &keep);
+  REQUIRE(result.ok());
+  CHECK(*result == 4);
+  CHECK(storage.seriesCount() == 2);
+  CHECK(storage.find({{"__name__", "go_goroutines"}}) == std::nullopt);
+  // A bad line among filtered-out samples still fails the scrape, as in Prometheus.
+  CHECK_FALSE(
+      nova::scrape::ingestExposition("go_goroutines x\n", appender, 2000, {}, {}, &keep).ok());
+}
