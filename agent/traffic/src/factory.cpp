@@ -10,7 +10,7 @@ namespace nova::traffic {
 namespace {
 
 constexpr std::array<std::string_view, 5> kTypes{"dry-run", "nginx", "kubernetes-ingress",
-                                                "gateway-httproute", "ingress-nginx-canary"};
+                                                 "gateway-httproute", "ingress-nginx-canary"};
 
 }  // namespace
 
