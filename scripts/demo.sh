@@ -59,7 +59,7 @@ cleanup() {
     fi
     wait "$pid" 2>/dev/null || true
   done
-  if [ "$status" -ne 0 ] && [ -d "$work" ]; then
+  if [ "$status" -ne 0 ] && [ "$status" -ne 130 ] && [ "$status" -ne 143 ]; then
     echo "demo: failed (exit $status); logs:" >&2
     for f in "$work"/*.log; do echo "--- $f" >&2; tail -n 20 "$f" >&2; done
   fi
@@ -124,10 +124,11 @@ curl -fsS -D - -o /dev/null "$nginx_url/health" | grep -qi '^x-nova-version: v1.
   { echo "demo: nginx does not route to green" >&2; exit 1; }
 
 # Demo windows: the default rules and policy with the waits cut, so the run takes seconds.
-# error_rate_high (> 5% errors over 1m, HIGH) counts after `for: 0s` instead of 1m, and
+# error_rate_high (> 5% errors over 1m, HIGH) counts after `for: 0s` instead of its default, and
 # HIGH rolls back after a 0s investigation instead of 5m. Everything else is default.
-sed '/- name: error_rate_high/,/severity:/ s/^\( *for:\) 1m$/\1 0s/' rules/default.yaml >"$work/rules.yaml"
-if cmp -s rules/default.yaml "$work/rules.yaml"; then
+high_for=$(sed -n '/- name: error_rate_high/,/severity:/ s/^ *for: *//p' rules/default.yaml)
+sed '/- name: error_rate_high/,/severity:/ s/^\( *for:\) .*$/\1 0s/' rules/default.yaml >"$work/rules.yaml"
+if [ -z "$high_for" ] || cmp -s rules/default.yaml "$work/rules.yaml"; then
   echo "demo: could not shorten error_rate_high's for: in rules/default.yaml" >&2
   exit 1
 fi
@@ -158,10 +159,13 @@ cat <<INFO
    nginx  $nginx_url -> green (upstream include $work/upstream.conf)
    agent  nova-agent: default rules and intervals (health 500ms, metrics 1s), nginx switch
    demo windows (shortened so the run takes seconds, not minutes):
-     error_rate_high  for: 1m -> 0s   (rule copy in $work/rules.yaml)
+     error_rate_high  for: $high_for -> 0s   (rule copy in $work/rules.yaml)
      HIGH policy      page, investigate 5m -> 0s (--set policy.high.investigate=0s), roll back
    fault: $fault on green (HIGH path: error rate > 5%)
 
 INFO
+# In the background and waited for, so Ctrl-C and SIGTERM reach the trap at once.
 "$demo" run --nginx "$nginx_url" --fault-url "http://127.0.0.1:$green_port/admin/faults" \
-  --fault "$fault" --agent-log "$work/agent.log" --warmup 5s --threads 4 --rate 100
+  --fault "$fault" --agent-log "$work/agent.log" --warmup 5s --threads 4 --rate 100 &
+started nova-demo $!
+wait "${pids[-1]}"
