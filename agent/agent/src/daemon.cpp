@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -10,6 +11,9 @@
 
 #include "daemon_shared.h"
 #include "nova/agent/setup.h"
+#include "nova/notify/router.h"
+#include "nova/rules/selected_names.h"
+#include "nova/scrape/ingest.h"
 #include "signals.h"
 
 namespace nova::agent {
@@ -55,7 +59,21 @@ struct Parts {
   policy::Escalator escalator;
   traffic::SwitchPtr sw;
   std::vector<notify::NotifierPtr> notifiers;
+  /// The one notifier above: routes by severity, dedups by incident across restarts.
+  notify::Router* router = nullptr;
 };
+
+// Only series some rule can select are stored; null (keep all) when a selector has no
+// fixed metric name.
+std::shared_ptr<const scrape::MetricNameFilter> metricFilter(const rules::RuleSet& ruleSet) {
+  auto names = rules::selectedMetricNames(ruleSet);
+  if (!names) {
+    spdlog::info("a rule selects series without a fixed metric name: storing every series");
+    return nullptr;
+  }
+  spdlog::info("storing only the {} metric names the rules select", names->size());
+  return std::make_shared<const scrape::MetricNameFilter>(std::move(*names));
+}
 
 Result<Parts> buildParts(const AgentConfig& config, TimestampMs now) {
   auto ruleSet = loadRuleFiles(config.ruleFiles);
@@ -84,16 +102,20 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now) {
   if (!sw.ok()) {
     return sw.error();
   }
-  std::vector<notify::NotifierPtr> notifiers;
-  for (const auto& n : config.notifiers) {
-    auto made = notify::makeNotifier(n);
-    if (!made.ok()) {
-      return made.error();
-    }
-    notifiers.push_back(std::move(made).value());
+  notify::NotifyDeps deps;
+  if (!config.stateFile.empty()) {
+    // Delivery ledgers live beside the escalator's state, so a restart pages no one twice.
+    deps.stateDir = std::filesystem::path(config.stateFile).parent_path().string();
   }
+  auto router = notify::Router::fromConfigs(config.notifiers, deps);
+  if (!router.ok()) {
+    return router.error();
+  }
+  notify::Router* routerPtr = router->get();
+  std::vector<notify::NotifierPtr> notifiers;
+  notifiers.push_back(std::move(router).value());
   return Parts{std::move(ruleSet).value(), std::move(escalator).value(), std::move(sw).value(),
-               std::move(notifiers)};
+               std::move(notifiers), routerPtr};
 }
 
 class Daemon {
@@ -105,7 +127,9 @@ class Daemon {
         parts_(std::move(parts)),
         prober_(config.target, storage_, clock_),
         inbox_([this] { prober_.wakeup(); }),
-        api_{metrics_, published_, inbox_, config.apiToken, 2 * kSecond} {}
+        api_{metrics_, published_, inbox_, config.apiToken, 2 * kSecond} {
+    prober_.setMetricFilter(metricFilter(parts_.ruleSet));
+  }
 
   int run();
 
@@ -242,9 +266,11 @@ void Daemon::workerLoop() {
       return;
     }
     auto item = queue_.pop(200);
+    parts_.router->tick(clock_.now());  // Alertmanager re-sends; never blocks
     if (!item) {
       if (drainDeadline_.load() != 0) {
-        return;  // closed and empty
+        parts_.router->flush(kSecond);  // bounded: SIGTERM must finish within 2 s
+        return;                         // closed and empty
       }
       continue;
     }
@@ -261,9 +287,12 @@ void Daemon::reload() {
     spdlog::error("rule reload failed, keeping the old rules:\n{}", ruleSet.error().message);
     return;
   }
+  auto filter = metricFilter(*ruleSet);
   if (Status s = controller_->replaceRules(std::move(ruleSet).value(), config_.policyYaml); !s) {
     spdlog::error("rule reload failed, keeping the old rules: {}", s.error().message);
+    return;
   }
+  prober_.setMetricFilter(std::move(filter));
 }
 
 void Daemon::publish() {

@@ -30,6 +30,8 @@ struct Schedule {
 }  // namespace
 
 struct Prober::Impl {
+  std::shared_ptr<const MetricNameFilter> keep;
+
   Impl(TargetConfig c, tsdb::Storage& s, const Clock& k)
       : config(std::move(c)), storage(s), clock(k), appender(s) {
     health.interval = std::max<DurationMs>(1, config.healthInterval);
@@ -119,22 +121,24 @@ void Prober::Impl::finishHealth(TimestampMs started, Result<http::Response> resu
 void Prober::Impl::finishScrape(TimestampMs started, Result<http::Response> result) {
   scrape.inFlight = false;
   ProbeEvent event{ProbeEvent::Kind::kScrape, false, started, clock.now() - started, 0, 0, {}};
+  bool ingestFailed = false;  // ingestExposition already staled the previous scrape
   if (!result.ok()) {
     event.error = result.error().message;
   } else if (event.httpStatus = result->status; result->status != 200) {
     event.error = "scrape: HTTP status " + std::to_string(result->status) + ", want 200";
   } else {
-    appender.begin(started);
-    auto ingested = ingestExposition(result->body, appender, started, config.labels);
+    // ingestExposition begins and commits (or fails) the scrape itself.
+    auto ingested = ingestExposition(result->body, appender, started, config.labels,
+                                     expo::ParseLimits{}, keep.get());
     if (ingested.ok()) {
-      appender.commit();
       event.samples = *ingested;
     } else {
+      ingestFailed = true;
       event.error = "scrape: " + ingested.error().message;
     }
   }
   event.ok = event.error.empty();
-  if (!event.ok) {
+  if (!event.ok && !ingestFailed) {
     appender.failed(started);
   }
   ++(event.ok ? counters.scrapesOk : counters.scrapesFailed);
@@ -160,6 +164,10 @@ std::vector<ProbeEvent> Prober::poll(DurationMs maxWait) {
 
 void Prober::wakeup() {
   impl_->client.wakeup();
+}
+
+void Prober::setMetricFilter(std::shared_ptr<const MetricNameFilter> keep) {
+  impl_->keep = std::move(keep);
 }
 
 TimestampMs Prober::nextDue() const {

@@ -8,6 +8,7 @@
 
 #include "nova/core/labels.h"
 #include "nova/core/time.h"
+#include "nova/scrape/ingest.h"
 #include "nova/tsdb/scrape_appender.h"
 #include "nova/tsdb/storage.h"
 
@@ -93,6 +94,9 @@ class Prober {
 
   /// Makes a poll() in progress return early; safe to call from any thread.
   void wakeup();
+  /// Stores from now on only the metric names `keep` keeps (all when null); the agent sets
+  /// it to what its rules can select, at start and after every rule reload.
+  void setMetricFilter(std::shared_ptr<const MetricNameFilter> keep);
 
   /// When the next probe or scrape is due to start (ms since the epoch).
   TimestampMs nextDue() const;
