@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -195,14 +194,14 @@ void Server::stop() {
     return;
   }
   impl_->stopped = true;
-  asio::post(impl_->io, [impl = impl_.get()] {
-    beast::error_code ignored;
-    impl->acceptor.close(ignored);
-  });
   impl_->io.stop();
   if (impl_->thread.joinable()) {
     impl_->thread.join();
   }
+  // The loop has stopped, so this thread may close the listening socket: the port is free
+  // as soon as stop() returns.
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
 }
 
 }  // namespace nova::http
