@@ -165,6 +165,9 @@ int Daemon::run() {
   options.configJson = describe(config_);
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
+  // /status has its full shape from the first request on, even while the first scrape of a
+  // slow target is still under way.
+  publish();
   detail::SignalWatcher signals(
       [this] {
         stopping_ = true;
