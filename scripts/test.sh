@@ -19,16 +19,20 @@ scripts/check-format.sh
 echo "== stage 1: build and run all tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
-ctest --test-dir build --output-on-failure -j"$jobs" --timeout 600
+status=0
+ctest --test-dir build --output-on-failure -j"$jobs" --timeout 600 || status=$?
 # The headline of Prometheus's own PromQL test scripts, shown whatever the outcome above.
 ctest --test-dir build -R '^conformance\.promql$' -V 2>/dev/null | grep -o 'promql conformance: .*' || true
+[ "$status" = 0 ] || exit "$status"
 
 if [ "$sanitize" = 1 ]; then
   echo "== stage 2: unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNOVA_SANITIZE=ON >/dev/null
-  # Only what the unit label runs: the per-module suites and the fuzz corpus replays.
-  mapfile -t unit_targets < <(ninja -C build-asan -t targets all |
-    sed -n 's/^\([a-z0-9_]*_\(test\|fuzz_replay\)\): .*/\1/p')
+  # Only the executables the unit label runs: the per-module suites and the corpus replays.
+  mapfile -t unit_targets < <(ctest --test-dir build-asan -N -L unit --show-only=json-v1 |
+    python3 -c 'import json, os, sys
+for test in json.load(sys.stdin)["tests"]:
+    print(os.path.basename(test["command"][0]))')
   cmake --build build-asan -j"$jobs" --target "${unit_targets[@]}"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs"
