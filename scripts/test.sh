@@ -28,11 +28,11 @@ ctest --test-dir build -R '^conformance\.promql$' -V 2>/dev/null | grep -o 'prom
 if [ "$sanitize" = 1 ]; then
   echo "== stage 2: unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNOVA_SANITIZE=ON >/dev/null
-  # Only the executables the unit label runs: the per-module suites and the corpus replays.
-  mapfile -t unit_targets < <(ctest --test-dir build-asan -N -L unit --show-only=json-v1 |
-    python3 -c 'import json, os, sys
-for test in json.load(sys.stdin)["tests"]:
-    print(os.path.basename(test["command"][0]))')
+  # Only the executables the unit label runs, by the naming of cmake/NovaHelpers.cmake and
+  # tests/fuzz: unit.<name> runs <name>_test, fuzz_replay.<name> runs <name>_fuzz_replay.
+  mapfile -t unit_targets < <(ctest --test-dir build-asan -N -L unit |
+    sed -n -e 's/^ *Test *#[0-9]*: unit\.\(.*\)$/\1_test/p' \
+      -e 's/^ *Test *#[0-9]*: fuzz_replay\.\(.*\)$/\1_fuzz_replay/p')
   cmake --build build-asan -j"$jobs" --target "${unit_targets[@]}"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs"
