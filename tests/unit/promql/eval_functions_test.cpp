@@ -6,57 +6,12 @@
 #include <initializer_list>
 #include <string_view>
 
-#include "nova/promql/engine.h"
-#include "nova/promql/parser.h"
-#include "nova/promql/series_notation.h"
-#include "nova/tsdb/storage.h"
+#include "eval_fixture.h"
 
 namespace nova::promql {
 namespace {
 
-struct Fixture {
-  tsdb::Storage storage{tsdb::Limits{.retention = 0}};
-  Engine engine;
-
-  void load(DurationMs step, std::initializer_list<std::string_view> lines) {
-    for (std::string_view line : lines) {
-      auto parsed = parseSeriesLine(line);
-      REQUIRE_MESSAGE(parsed.ok(), line);
-      auto id = storage.getOrCreate(parsed->labels);
-      REQUIRE(id.has_value());
-      for (std::size_t i = 0; i < parsed->values.size(); ++i) {
-        if (parsed->values[i]) {
-          storage.append(*id, static_cast<TimestampMs>(i) * step, *parsed->values[i]);
-        }
-      }
-    }
-  }
-
-  Result<Value> query(std::string_view text, TimestampMs t) {
-    auto parsed = parse(text, ParseOptions{.allowOutsideSubset = true});
-    if (!parsed.ok()) {
-      FAIL(parsed.error().toString());
-    }
-    return engine.instant(parsed.expr(), storage, t);
-  }
-
-  Vector vector(std::string_view text, TimestampMs t) {
-    auto result = query(text, t);
-    if (!result.ok()) {
-      FAIL(result.error().message);
-    }
-    REQUIRE(std::holds_alternative<Vector>(*result));
-    return std::get<Vector>(*result);
-  }
-
-  // The single element of the result, whose labels must print as `labels`.
-  double single(std::string_view text, TimestampMs t, std::string_view labels) {
-    const Vector v = vector(text, t);
-    REQUIRE(v.size() == 1);
-    CHECK(v[0].labels.toString() == labels);
-    return v[0].v;
-  }
-};
+using testing::Fixture;
 
 constexpr TimestampMs kMin = kMinute;
 

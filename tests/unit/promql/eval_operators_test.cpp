@@ -6,68 +6,12 @@
 #include <initializer_list>
 #include <string_view>
 
-#include "nova/promql/engine.h"
-#include "nova/promql/parser.h"
-#include "nova/promql/series_notation.h"
-#include "nova/tsdb/storage.h"
+#include "eval_fixture.h"
 
 namespace nova::promql {
 namespace {
 
-struct Fixture {
-  tsdb::Storage storage{tsdb::Limits{.retention = 0}};
-  Engine engine;
-
-  void load(DurationMs step, std::initializer_list<std::string_view> lines) {
-    for (std::string_view line : lines) {
-      auto parsed = parseSeriesLine(line);
-      REQUIRE_MESSAGE(parsed.ok(), line);
-      auto id = storage.getOrCreate(parsed->labels);
-      REQUIRE(id.has_value());
-      for (std::size_t i = 0; i < parsed->values.size(); ++i) {
-        if (parsed->values[i]) {
-          storage.append(*id, static_cast<TimestampMs>(i) * step, *parsed->values[i]);
-        }
-      }
-    }
-  }
-
-  const Expr& parsed(std::string_view text) {
-    auto result = parse(text, ParseOptions{.allowOutsideSubset = true});
-    if (!result.ok()) {
-      FAIL(result.error().toString());
-    }
-    exprs.push_back(result.release());
-    return *exprs.back();
-  }
-
-  Result<Value> query(std::string_view text, TimestampMs t) {
-    return engine.instant(parsed(text), storage, t);
-  }
-
-  Vector vector(std::string_view text, TimestampMs t) {
-    auto result = query(text, t);
-    if (!result.ok()) {
-      FAIL(result.error().message);
-    }
-    REQUIRE(std::holds_alternative<Vector>(*result));
-    return std::get<Vector>(*result);
-  }
-
-  // "labels=value" per element, in result order, for compact comparisons.
-  std::vector<std::string> dump(std::string_view text, TimestampMs t) {
-    std::vector<std::string> out;
-    for (const auto& s : vector(text, t)) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%g", s.v);
-      out.push_back(s.labels.toString() + "=" + (std::isnan(s.v) ? "nan" : buf));
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
-  std::vector<ExprPtr> exprs;
-};
+using testing::Fixture;
 
 using Strings = std::vector<std::string>;
 constexpr TimestampMs kMin = kMinute;
