@@ -1,12 +1,12 @@
 // nova-agent: watches green after the traffic switch and rolls back to blue when the rules
-// and the escalation policy say so. Parses arguments and calls into nova::agent.
+// and the escalation policy say so. Parses arguments and calls into nova::daemon.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "nova/agent/config.h"
-#include "nova/agent/daemon.h"
+#include "nova/daemon/config.h"
+#include "nova/daemon/daemon.h"
 
 namespace {
 
@@ -31,14 +31,14 @@ int main(int argc, char** argv) {
   if (!logFormat.empty()) {
     overrides.push_back("log_format=" + logFormat);
   }
-  auto config = nova::agent::loadConfigFile(configPath, overrides);
+  auto config = nova::daemon::loadConfigFile(configPath, overrides);
   if (!config.ok()) {
     std::cerr << "invalid configuration:\n" << config.error().message << "\n";
     return 2;
   }
-  nova::agent::setupLogging(config->logFormat);
+  nova::daemon::setupLogging(config->logFormat);
   if (checkOnly) {
-    auto checked = nova::agent::checkConfig(*config);
+    auto checked = nova::daemon::checkConfig(*config);
     if (!checked.ok()) {
       std::cerr << "invalid configuration:\n" << checked.error().message << "\n";
       return 2;
@@ -46,5 +46,5 @@ int main(int argc, char** argv) {
     std::cout << *checked << "\n";
     return 0;
   }
-  return nova::agent::runDaemon(*config, kVersion);
+  return nova::daemon::runDaemon(*config, kVersion);
 }

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nova/core/result.h"
+#include "nova/core/time.h"
+#include "nova/notify/notifier.h"
+#include "nova/scrape/prober.h"
+#include "nova/traffic/switch.h"
+
+namespace nova::daemon {
+
+enum class LogFormat { kText, kJson };
+
+/// Everything the daemon needs, from one YAML file (see examples/agent/agent.yaml):
+///
+///   target:        {health_url, metrics_url, expected_status, health_interval,
+///                   metrics_interval, health_timeout, metrics_timeout, connect_timeout,
+///                   ca_file, insecure_skip_verify, labels: {name: value}}
+///   rule_files:    [path, ...]            default [rules/default.yaml]
+///   policy:        {high: {investigate: 5s}, ...}  over the rule files' policy
+///   traffic_switched_at: ms since epoch or RFC 3339 UTC; default: agent start
+///   eval_interval: 1s
+///   switch:        {type: dry-run, <setting>: value | {file: path} | {env: NAME}}
+///   notifiers:     [{type: log, ...}]
+///   listen:        127.0.0.1:9464         (port 0 picks a free one)
+///   api_token:     {file: path} | {env: NAME}   hold/release/rollback are off without it
+///   state_file:    path                   escalator snapshot, restored at start
+///   status_url:    URL put into notifications
+///   dry_run:       false                  true forces the dry-run switch
+///   log_format:    text | json
+///   action_queue:  64                     notifications waiting for the action worker
+///
+/// Paths written in the file are relative to the file's folder; the default rule file is
+/// relative to the working directory.
+struct AgentConfig {
+  scrape::TargetConfig target;
+  std::vector<std::string> ruleFiles{"rules/default.yaml"};
+  /// The `policy:` section as YAML text (rules::applyPolicyOverrides form), if any.
+  std::optional<std::string> policyYaml;
+  std::optional<TimestampMs> trafficSwitchedAt;
+  DurationMs evalInterval = kSecond;
+  traffic::SwitchConfig switchConfig;
+  std::vector<notify::NotifierConfig> notifiers{notify::NotifierConfig{}};
+  std::string listenAddress = "127.0.0.1";
+  std::uint16_t listenPort = 9464;
+  /// The bearer token of the command API (a secret); nullopt turns the API off.
+  std::optional<std::string> apiToken;
+  std::string stateFile;
+  std::string statusUrl;
+  bool dryRun = false;
+  LogFormat logFormat = LogFormat::kText;
+  std::size_t actionQueueCapacity = 64;
+  /// Dotted paths of the values that came from {file:} or {env:} ("switch.token"); they
+  /// are never logged and show as "<redacted>" in describe().
+  std::set<std::string> secretPaths;
+};
+
+/// How the loader reaches the world for secrets; tests pass fakes.
+struct ConfigEnvironment {
+  std::function<std::optional<std::string>(const std::string& name)> getenv;
+  std::function<Result<std::string>(const std::string& path)> readFile;
+  /// Folder that relative paths in the file are resolved against ("" keeps them as is).
+  std::string baseDir;
+};
+
+/// The real environment: getenv(3), files read whole (trailing newline stripped).
+ConfigEnvironment systemEnvironment(std::string baseDir);
+
+/// Parses and validates `yamlText`, with `overrides` ("key.path=value", value parsed as
+/// YAML) applied first. Reports every problem in one pass, one per line, as
+/// "file:line:col: message" (or "--set key.path: message" for an override): malformed
+/// YAML, unknown keys with a did-you-mean hint, wrong types, bad durations, URLs and
+/// addresses, unknown switch or notifier types, unreadable secrets. Secret values never
+/// appear in messages.
+Result<AgentConfig> loadConfig(std::string_view yamlText, std::string_view fileName,
+                               std::span<const std::string> overrides,
+                               const ConfigEnvironment& env);
+
+/// Reads `path` and calls loadConfig with systemEnvironment(folder of path).
+Result<AgentConfig> loadConfigFile(const std::string& path, std::span<const std::string> overrides);
+
+/// The configuration as JSON for /status and --check-config, secrets as "<redacted>".
+std::string describe(const AgentConfig& config);
+
+}  // namespace nova::daemon

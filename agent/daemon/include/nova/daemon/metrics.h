@@ -1,0 +1,61 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nova/core/severity.h"
+#include "nova/policy/escalator.h"
+#include "nova/rules/evaluator.h"
+#include "nova/scrape/prober.h"
+#include "nova/tsdb/storage.h"
+
+namespace nova::daemon {
+
+/// The agent's own metrics (a prometheus-cpp registry behind a pimpl). Names:
+///   nova_agent_build_info{version}                         gauge, 1
+///   nova_agent_probes_total{kind="health|scrape",result="ok|failed"}   counter
+///   nova_agent_probe_duration_seconds{kind}                histogram
+///   nova_agent_scrape_samples                              gauge, last scrape
+///   nova_agent_rule_value{rule}                            gauge (NaN when unknown)
+///   nova_agent_rule_state{rule,state="ok|breaching|unknown"}  gauge, 1 for the current state
+///   nova_agent_rule_evaluations_total                      counter
+///   nova_agent_severity                                    gauge, 0 none .. 4 critical
+///   nova_agent_decisions_total{action}                     counter, one per decision
+///   nova_agent_events_total{kind}                          counter, timeline events
+///   nova_agent_actions_total{kind="notify|page|rollback"}  counter, actions handed to the worker
+///   nova_agent_rollbacks_total{outcome="flipped|already_blue|impossible|error"}  counter
+///   nova_agent_notifications_total{notifier,result="sent|failed"}  counter
+///   nova_agent_notifications_dropped_total                 counter, action queue full
+///   nova_agent_tsdb_series / _samples / _bytes             gauges
+///   nova_agent_ready                                       gauge, 1 after the first good scrape
+/// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
+class AgentMetrics {
+ public:
+  explicit AgentMetrics(std::string_view version);
+  ~AgentMetrics();
+  AgentMetrics(const AgentMetrics&) = delete;
+  AgentMetrics& operator=(const AgentMetrics&) = delete;
+
+  void probe(const scrape::ProbeEvent& event);
+  void rules(const std::vector<rules::RuleEvaluation>& results);
+  void severity(Severity severity);
+  void decision(const policy::Decision& decision);
+  void action(policy::Action action);
+  /// `outcome`: "flipped", "already_blue", "impossible" or "error".
+  void rollback(std::string_view outcome);
+  void notification(const std::string& notifier, bool sent);
+  void notificationDropped();
+  void tsdb(const tsdb::Stats& stats);
+  void ready(bool ready);
+
+  /// The registry in the Prometheus text format (TextSerializer).
+  std::string serialize() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nova::daemon

@@ -1,0 +1,326 @@
+#include <array>
+#include <ctime>
+#include <exception>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "config_fields.h"
+#include "nova/rules/scenario.h"
+
+namespace nova::daemon {
+namespace {
+
+using detail::ConfigContext;
+
+constexpr std::array<std::string_view, 15> kTopKeys{
+    "target",     "rule_files", "policy",     "traffic_switched_at", "eval_interval",
+    "switch",     "notifiers",  "listen",     "api_token",           "state_file",
+    "status_url", "dry_run",    "log_format", "action_queue",        "version"};
+constexpr std::array<std::string_view, 11> kTargetKeys{
+    "health_url",       "metrics_url",          "expected_status", "health_interval",
+    "metrics_interval", "health_timeout",       "metrics_timeout", "connect_timeout",
+    "ca_file",          "insecure_skip_verify", "labels"};
+
+void checkUrl(const YAML::Node& node, const std::string& path, const std::string& url,
+              ConfigContext& ctx) {
+  if (!url.starts_with("http://") && !url.starts_with("https://")) {
+    ctx.error(node, path, path + ": must be an http:// or https:// URL");
+  }
+}
+
+void readTarget(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx) {
+  if (!node) {
+    ctx.error(YAML::Node(), "target", "target: missing (health_url and metrics_url are required)");
+    return;
+  }
+  if (!detail::checkKeys(node, kTargetKeys, "target", ctx)) {
+    return;
+  }
+  auto& t = config.target;
+  for (auto [key, out] : {std::pair{"health_url", &t.healthUrl}, {"metrics_url", &t.metricsUrl}}) {
+    const std::string path = std::string("target.") + key;
+    if (!node[key]) {
+      ctx.error(node, path, path + ": missing");
+    } else if (auto url = detail::readString(node[key], path, ctx)) {
+      checkUrl(node[key], path, *url, ctx);
+      *out = *url;
+    }
+  }
+  if (node["expected_status"]) {
+    t.expectedStatus =
+        detail::readString(node["expected_status"], "target.expected_status", ctx).value_or("");
+  }
+  const std::array<std::pair<const char*, DurationMs*>, 5> durations{{
+      {"health_interval", &t.healthInterval},
+      {"metrics_interval", &t.metricsInterval},
+      {"health_timeout", &t.healthTimeout},
+      {"metrics_timeout", &t.metricsTimeout},
+      {"connect_timeout", &t.connectTimeout},
+  }};
+  for (auto [key, out] : durations) {
+    if (node[key]) {
+      *out = detail::readDuration(node[key], std::string("target.") + key, ctx).value_or(*out);
+    }
+  }
+  if (node["ca_file"]) {
+    if (auto path = detail::readString(node["ca_file"], "target.ca_file", ctx)) {
+      t.caFile = detail::resolvePath(*path, ctx);
+    }
+  }
+  if (node["insecure_skip_verify"]) {
+    t.verifyTls =
+        !detail::readBool(node["insecure_skip_verify"], "target.insecure_skip_verify", ctx)
+             .value_or(false);
+  }
+  if (node["labels"]) {
+    if (!node["labels"].IsMap()) {
+      ctx.error(node["labels"], "target.labels", "target.labels: must be a map of strings");
+      return;
+    }
+    std::vector<Label> labels;
+    for (const auto& entry : node["labels"]) {
+      const std::string name = entry.first.Scalar();
+      if (auto value = detail::readString(entry.second, "target.labels." + name, ctx)) {
+        labels.push_back({name, *value});
+      }
+    }
+    t.labels = Labels::fromUnsorted(std::move(labels));
+  }
+}
+
+// `type:` plus string settings (secrets allowed).
+template <typename Section>
+void readTyped(const YAML::Node& node, const std::string& path, Section& out, AgentConfig& config,
+               ConfigContext& ctx) {
+  if (!node.IsMap()) {
+    ctx.error(node, path, path + ": must be a map with a `type:`");
+    return;
+  }
+  if (!node["type"]) {
+    ctx.error(node, path, path + ".type: missing");
+  }
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    const std::string keyPath = path + "." + key;
+    auto value = detail::readValueOrSecret(entry.second, keyPath, ctx, config.secretPaths);
+    if (!value) {
+      continue;
+    }
+    if (key == "type") {
+      out.type = *value;
+    } else {
+      out.settings[key] = *value;
+    }
+  }
+}
+
+void readSwitchAndNotifiers(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx) {
+  if (root["switch"]) {
+    readTyped(root["switch"], "switch", config.switchConfig, config, ctx);
+    if (auto made = traffic::makeSwitch(config.switchConfig); !made.ok()) {
+      ctx.error(root["switch"], "switch", made.error().message);
+    }
+  }
+  if (root["notifiers"]) {
+    const YAML::Node list = root["notifiers"];
+    if (!list.IsSequence()) {
+      ctx.error(list, "notifiers", "notifiers: must be a list");
+      return;
+    }
+    config.notifiers.clear();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string path = "notifiers." + std::to_string(i);
+      notify::NotifierConfig n;
+      readTyped(list[i], path, n, config, ctx);
+      if (auto made = notify::makeNotifier(n); !made.ok()) {
+        ctx.error(list[i], path, made.error().message);
+      }
+      config.notifiers.push_back(std::move(n));
+    }
+  }
+}
+
+void readListen(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx) {
+  auto text = detail::readString(node, "listen", ctx);
+  if (!text) {
+    return;
+  }
+  const auto colon = text->rfind(':');
+  long long port = -1;
+  if (colon != std::string::npos && colon > 0) {
+    try {
+      std::size_t used = 0;
+      port = std::stoll(text->substr(colon + 1), &used);
+      if (used != text->size() - colon - 1) {
+        port = -1;
+      }
+    } catch (const std::exception&) {
+      port = -1;
+    }
+  }
+  if (port < 0 || port > 65535) {
+    ctx.error(node, "listen", "listen: must be host:port with a port from 0 to 65535");
+    return;
+  }
+  config.listenAddress = text->substr(0, colon);
+  config.listenPort = static_cast<std::uint16_t>(port);
+}
+
+std::optional<TimestampMs> parseSwitchedAt(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    return std::stoll(text);
+  }
+  std::tm tm{};
+  std::istringstream in(text);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  if (in.fail() || in.get() != 'Z' || in.peek() != EOF) {
+    return std::nullopt;
+  }
+  return static_cast<TimestampMs>(timegm(&tm)) * 1000;
+}
+
+void readPolicy(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx) {
+  YAML::Emitter out;
+  out << YAML::Flow << node;
+  config.policyYaml = out.c_str();
+  policy::PolicyConfig probe;
+  if (Status s = rules::applyPolicyOverrides(probe, *config.policyYaml); !s) {
+    ctx.error(node, "policy", "policy: " + s.error().message);
+  }
+}
+
+void readRest(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx) {
+  if (const auto files = root["rule_files"]) {
+    if (!files.IsSequence() || files.size() == 0) {
+      ctx.error(files, "rule_files", "rule_files: must be a non-empty list of paths");
+    } else {
+      config.ruleFiles.clear();
+      for (std::size_t i = 0; i < files.size(); ++i) {
+        if (auto f = detail::readString(files[i], "rule_files." + std::to_string(i), ctx)) {
+          config.ruleFiles.push_back(detail::resolvePath(*f, ctx));
+        }
+      }
+    }
+  }
+  if (root["policy"]) {
+    readPolicy(root["policy"], config, ctx);
+  }
+  if (const auto at = root["traffic_switched_at"]) {
+    auto text = detail::readString(at, "traffic_switched_at", ctx);
+    if (text && !(config.trafficSwitchedAt = parseSwitchedAt(*text))) {
+      ctx.error(at, "traffic_switched_at",
+                "traffic_switched_at: must be ms since the epoch or YYYY-MM-DDTHH:MM:SSZ");
+    }
+  }
+  if (root["eval_interval"]) {
+    config.evalInterval =
+        detail::readDuration(root["eval_interval"], "eval_interval", ctx).value_or(kSecond);
+  }
+  if (root["listen"]) {
+    readListen(root["listen"], config, ctx);
+  }
+  if (root["api_token"]) {
+    if (!root["api_token"].IsMap()) {
+      ctx.error(root["api_token"], "api_token",
+                "api_token: must be a secret, {file: path} or {env: NAME}");
+    } else {
+      config.apiToken =
+          detail::readValueOrSecret(root["api_token"], "api_token", ctx, config.secretPaths);
+    }
+  }
+  if (root["state_file"]) {
+    config.stateFile = detail::resolvePath(
+        detail::readString(root["state_file"], "state_file", ctx).value_or(""), ctx);
+  }
+  if (root["status_url"]) {
+    config.statusUrl = detail::readString(root["status_url"], "status_url", ctx).value_or("");
+  }
+  if (root["dry_run"]) {
+    config.dryRun = detail::readBool(root["dry_run"], "dry_run", ctx).value_or(false);
+  }
+  if (const auto format = root["log_format"]) {
+    auto text = detail::readString(format, "log_format", ctx);
+    if (text && *text != "text" && *text != "json") {
+      ctx.error(format, "log_format", "log_format: must be text or json");
+    }
+    config.logFormat = text == "json" ? LogFormat::kJson : LogFormat::kText;
+  }
+  if (root["action_queue"]) {
+    config.actionQueueCapacity = static_cast<std::size_t>(
+        detail::readInteger(root["action_queue"], "action_queue", ctx, 1, 100000).value_or(64));
+  }
+}
+
+}  // namespace
+
+Result<AgentConfig> loadConfig(std::string_view yamlText, std::string_view fileName,
+                               std::span<const std::string> overrides,
+                               const ConfigEnvironment& env) {
+  ConfigContext ctx(std::string(fileName), env);
+  AgentConfig config;
+  try {
+    YAML::Node root = YAML::Load(std::string(yamlText));
+    ctx.setOverridden(detail::applyOverrides(root, overrides, ctx));
+    if (detail::checkKeys(root, kTopKeys, "", ctx)) {
+      readTarget(root["target"], config, ctx);
+      readSwitchAndNotifiers(root, config, ctx);
+      readRest(root, config, ctx);
+    }
+  } catch (const YAML::Exception& e) {
+    ctx.error(std::string(fileName) + ":" + std::to_string(e.mark.line + 1) + ":" +
+                  std::to_string(e.mark.column + 1),
+              e.msg);
+  } catch (const std::exception& e) {
+    ctx.error(std::string(fileName), e.what());
+  }
+  if (config.dryRun) {
+    config.switchConfig = traffic::SwitchConfig{};
+  }
+  if (!ctx.errors().empty()) {
+    std::string message;
+    for (const auto& e : ctx.errors()) {
+      message += (message.empty() ? "" : "\n") + e;
+    }
+    return Error{message};
+  }
+  return config;
+}
+
+ConfigEnvironment systemEnvironment(std::string baseDir) {
+  ConfigEnvironment env;
+  env.baseDir = std::move(baseDir);
+  env.getenv = [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+  };
+  env.readFile = [](const std::string& path) -> Result<std::string> {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      return Error{"cannot open " + path};
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string value = text.str();
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
+      value.pop_back();
+    }
+    return value;
+  };
+  return env;
+}
+
+Result<AgentConfig> loadConfigFile(const std::string& path,
+                                   std::span<const std::string> overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error{path + ": cannot open the configuration file"};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  const auto slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
+  return loadConfig(text.str(), path, overrides, systemEnvironment(dir.empty() ? "." : dir));
+}
+
+}  // namespace nova::daemon

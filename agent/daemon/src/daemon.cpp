@@ -1,0 +1,344 @@
+#include "nova/daemon/daemon.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "daemon_shared.h"
+#include "nova/daemon/setup.h"
+#include "nova/notify/router.h"
+#include "nova/rules/selected_names.h"
+#include "nova/scrape/ingest.h"
+#include "signals.h"
+
+namespace nova::daemon {
+namespace {
+
+// Bounds of a graceful stop: the worker gets this long to drain after the server stopped.
+constexpr DurationMs kDrainBound = 1200;
+// After a scrape's tick, the interval-driven tick waits this much longer, so a scrape due
+// at the same moment (and a little late) keeps the ticks on the scrape grid.
+constexpr DurationMs kEvalGrace = 250;
+
+std::optional<std::string> readStateFile(const std::string& path) {
+  if (path.empty()) {
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Written to a temporary file and renamed, so a crash never leaves half a snapshot.
+void writeStateFile(const std::string& path, const std::string& snapshot) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << snapshot;
+    if (!out) {
+      spdlog::error("cannot write state file {}", tmp);
+      return;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    spdlog::error("cannot rename {} to {}", tmp, path);
+  }
+}
+
+struct Parts {
+  rules::RuleSet ruleSet;
+  policy::Escalator escalator;
+  traffic::SwitchPtr sw;
+  std::vector<notify::NotifierPtr> notifiers;
+  /// The one notifier above: routes by severity, dedups by incident across restarts.
+  notify::Router* router = nullptr;
+};
+
+// Only series some rule can select are stored; null (keep all) when a selector has no
+// fixed metric name.
+std::shared_ptr<const scrape::MetricNameFilter> metricFilter(const rules::RuleSet& ruleSet) {
+  auto names = rules::selectedMetricNames(ruleSet);
+  if (!names) {
+    spdlog::info("a rule selects series without a fixed metric name: storing every series");
+    return nullptr;
+  }
+  spdlog::info("storing only the {} metric names the rules select", names->size());
+  return std::make_shared<const scrape::MetricNameFilter>(std::move(*names));
+}
+
+Result<Parts> buildParts(const AgentConfig& config, TimestampMs now) {
+  auto ruleSet = loadRuleFiles(config.ruleFiles);
+  if (!ruleSet.ok()) {
+    return ruleSet.error();
+  }
+  auto policy = effectivePolicy(*ruleSet, config.policyYaml);
+  if (!policy.ok()) {
+    return policy.error();
+  }
+  auto snapshot = readStateFile(config.stateFile);
+  auto escalator =
+      makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), snapshot);
+  if (!escalator.ok() && snapshot) {
+    // A state file that does not restore must not keep the agent from watching.
+    spdlog::error("state file {} not restored, starting fresh: {}", config.stateFile,
+                  escalator.error().message);
+    escalator = makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), {});
+  } else if (snapshot) {
+    spdlog::info("restored escalator state from {}", config.stateFile);
+  }
+  if (!escalator.ok()) {
+    return escalator.error();
+  }
+  auto sw = traffic::makeSwitch(config.switchConfig);
+  if (!sw.ok()) {
+    return sw.error();
+  }
+  notify::NotifyDeps deps;
+  if (!config.stateFile.empty()) {
+    // Delivery ledgers live beside the escalator's state, so a restart pages no one twice.
+    deps.stateDir = std::filesystem::path(config.stateFile).parent_path().string();
+  }
+  auto router = notify::Router::fromConfigs(config.notifiers, deps);
+  if (!router.ok()) {
+    return router.error();
+  }
+  notify::Router* routerPtr = router->get();
+  std::vector<notify::NotifierPtr> notifiers;
+  notifiers.push_back(std::move(router).value());
+  return Parts{std::move(ruleSet).value(), std::move(escalator).value(), std::move(sw).value(),
+               std::move(notifiers), routerPtr};
+}
+
+class Daemon {
+ public:
+  Daemon(const AgentConfig& config, std::string_view version, Parts parts)
+      : config_(config),
+        metrics_(version),
+        queue_(config.actionQueueCapacity),
+        parts_(std::move(parts)),
+        prober_(config.target, storage_, clock_),
+        inbox_([this] { prober_.wakeup(); }),
+        api_{metrics_, published_, inbox_, config.apiToken, 2 * kSecond} {
+    prober_.setMetricFilter(metricFilter(parts_.ruleSet));
+  }
+
+  int run();
+
+ private:
+  void loop();
+  void workerLoop();
+  void iteration(TimestampMs& nextEval);
+  void reload();
+  void publish();
+  void persist();
+  void stop();
+
+  const AgentConfig& config_;
+  SystemClock clock_;
+  tsdb::Storage storage_;
+  AgentMetrics metrics_;
+  ActionQueue queue_;
+  Parts parts_;
+  scrape::Prober prober_;
+  detail::Published published_;
+  detail::Inbox inbox_;
+  detail::ApiContext api_;
+  std::optional<Controller> controller_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> reloadWanted_{false};
+  std::atomic<std::int64_t> drainDeadline_{0};
+  std::string lastSnapshot_;
+};
+
+int Daemon::run() {
+  ControllerOptions options;
+  options.statusUrl = config_.statusUrl;
+  options.configJson = describe(config_);
+  controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
+                      queue_, metrics_, options);
+  // /status has its full shape from the first request on, even while the first scrape of a
+  // slow target is still under way.
+  publish();
+  detail::SignalWatcher signals(
+      [this] {
+        stopping_ = true;
+        prober_.wakeup();
+      },
+      [this] {
+        reloadWanted_ = true;
+        prober_.wakeup();
+      });
+  http::ServerOptions serverOptions;
+  serverOptions.address = config_.listenAddress;
+  serverOptions.port = config_.listenPort;
+  serverOptions.maxBodyBytes = 16 * 1024;
+  auto server = http::Server::start(serverOptions, detail::makeApiHandler(api_));
+  if (!server.ok()) {
+    spdlog::error("{}", server.error().message);
+    return 1;
+  }
+  std::cout << "listening on " << config_.listenAddress << ":" << (*server)->port() << std::endl;
+  spdlog::info("nova-agent watching {} and {}; switch {}; command API {}", config_.target.healthUrl,
+               config_.target.metricsUrl, config_.switchConfig.type,
+               config_.apiToken ? "on" : "off");
+  std::thread worker([this] { workerLoop(); });
+  loop();
+  // Graceful stop: no new commands, drain the worker with a bound, keep the state.
+  (*server)->stop();
+  drainDeadline_ = detail::steadyMs() + kDrainBound;
+  queue_.close();
+  worker.join();
+  for (auto& report : inbox_.takeReports()) {
+    controller_->rollbackFinished(report);
+  }
+  persist();
+  spdlog::info("nova-agent stopped");
+  return 0;
+}
+
+void Daemon::loop() {
+  // The first tick waits for the first scrape (due at once), so ticks start on its grid.
+  TimestampMs nextEval = clock_.now() + config_.evalInterval + kEvalGrace;
+  while (!stopping_) {
+    iteration(nextEval);
+  }
+}
+
+void Daemon::iteration(TimestampMs& nextEval) {
+  published_.heartbeat = detail::steadyMs();
+  const TimestampMs now = clock_.now();
+  const TimestampMs until = std::min(prober_.nextDue(), nextEval);
+  std::optional<TimestampMs> scrapedAt;
+  for (const auto& event : prober_.poll(std::clamp<DurationMs>(until - now, 0, kSecond))) {
+    controller_->observe(event);
+    if (event.kind == scrape::ProbeEvent::Kind::kScrape) {
+      scrapedAt = event.at;
+    }
+    if (!event.ok) {
+      spdlog::debug("{} failed: {}", scrape::toString(event.kind), event.error);
+    }
+  }
+  published_.ready = controller_->ready();
+  bool changed = false;
+  for (auto& report : inbox_.takeReports()) {
+    controller_->rollbackFinished(report);
+    changed = true;
+  }
+  for (auto& pending : inbox_.takeCommands()) {
+    pending.reply.set_value(controller_->command(pending.command));
+    changed = true;
+  }
+  if (reloadWanted_.exchange(false)) {
+    reload();
+    changed = true;
+  }
+  // Evaluate after every scrape, at its timestamp; without scrapes (a hung or slow
+  // target) at least every eval interval, so health probes are still judged.
+  if (scrapedAt) {
+    controller_->tickAt(*scrapedAt);
+    nextEval = clock_.now() + config_.evalInterval + kEvalGrace;
+    changed = true;
+  } else if (clock_.now() >= nextEval) {
+    controller_->tick();
+    nextEval = clock_.now() + config_.evalInterval;
+    changed = true;
+  }
+  if (changed) {
+    persist();
+    publish();
+  }
+}
+
+void Daemon::workerLoop() {
+  ActionExecutor executor(*parts_.sw, parts_.notifiers, &metrics_, clock_);
+  while (true) {
+    const std::int64_t deadline = drainDeadline_.load();
+    if (deadline != 0 && detail::steadyMs() > deadline) {
+      if (queue_.size() > 0) {
+        spdlog::warn("stopping with {} actions not carried out", queue_.size());
+      }
+      return;
+    }
+    auto item = queue_.pop(200);
+    parts_.router->tick(clock_.now());  // Alertmanager re-sends; never blocks
+    if (!item) {
+      if (drainDeadline_.load() != 0) {
+        parts_.router->flush(kSecond);  // bounded: SIGTERM must finish within 2 s
+        return;                         // closed and empty
+      }
+      continue;
+    }
+    if (auto report = executor.run(*item)) {
+      inbox_.report(std::move(*report));
+    }
+  }
+}
+
+void Daemon::reload() {
+  spdlog::info("SIGHUP: reloading rule files");
+  auto ruleSet = loadRuleFiles(config_.ruleFiles);
+  if (!ruleSet.ok()) {
+    spdlog::error("rule reload failed, keeping the old rules:\n{}", ruleSet.error().message);
+    return;
+  }
+  auto filter = metricFilter(*ruleSet);
+  if (Status s = controller_->replaceRules(std::move(ruleSet).value(), config_.policyYaml); !s) {
+    spdlog::error("rule reload failed, keeping the old rules: {}", s.error().message);
+    return;
+  }
+  prober_.setMetricFilter(std::move(filter));
+}
+
+void Daemon::publish() {
+  published_.setStatus(controller_->statusJson());
+}
+
+void Daemon::persist() {
+  if (config_.stateFile.empty()) {
+    return;
+  }
+  std::string snapshot = controller_->snapshot();
+  if (snapshot != lastSnapshot_) {
+    writeStateFile(config_.stateFile, snapshot);
+    lastSnapshot_ = std::move(snapshot);
+  }
+}
+
+}  // namespace
+
+Result<std::string> checkConfig(const AgentConfig& config) {
+  auto parts = buildParts(config, 0);
+  if (!parts.ok()) {
+    return parts.error();
+  }
+  return describe(config);
+}
+
+int runDaemon(const AgentConfig& config, std::string_view version) {
+  // Before anything can start a thread (notifiers may): only the watcher gets signals.
+  detail::blockWatchedSignals();
+  SystemClock clock;
+  auto parts = buildParts(config, clock.now());
+  if (!parts.ok()) {
+    spdlog::error("cannot start:\n{}", parts.error().message);
+    return 1;
+  }
+  try {
+    Daemon daemon(config, version, std::move(parts).value());
+    return daemon.run();
+  } catch (const std::exception& e) {
+    spdlog::critical("nova-agent failed: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace nova::daemon

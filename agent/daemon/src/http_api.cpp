@@ -1,0 +1,143 @@
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "daemon_shared.h"
+
+namespace nova::daemon::detail {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kJson = "application/json";
+constexpr const char* kText = "text/plain; charset=utf-8";
+// /healthz fails when the loop has not come round for this long.
+constexpr std::int64_t kStaleLoopMs = 5000;
+
+http::ServerResponse text(int status, std::string body) {
+  return {status, kText, {}, std::move(body) + "\n"};
+}
+
+http::ServerResponse jsonError(int status, const std::string& message) {
+  return {status, kJson, {}, commandErrorJson(message)};
+}
+
+std::optional<std::string> field(const json::object& o, std::string_view name, std::string& error) {
+  const auto* v = o.if_contains(name);
+  if (v == nullptr) {
+    return std::nullopt;
+  }
+  if (!v->is_string()) {
+    error = std::string(name) + ": must be a string";
+    return std::nullopt;
+  }
+  return std::string(v->get_string().c_str());
+}
+
+http::ServerResponse command(ApiContext& ctx, Command::Kind kind,
+                             const http::ServerRequest& request) {
+  if (!ctx.token) {
+    return text(404, "not found (the command API is off: no api_token configured)");
+  }
+  const std::string* auth = request.header("authorization");
+  if (auth == nullptr || !auth->starts_with("Bearer ")) {
+    auto r = jsonError(401, "missing bearer token");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  if (!constantTimeEquals(std::string_view(*auth).substr(7), *ctx.token)) {
+    return jsonError(403, "wrong token");
+  }
+  auto parsed = parseCommand(kind, request.body);
+  if (!parsed.ok()) {
+    return jsonError(400, parsed.error().message);
+  }
+  auto future = ctx.inbox.submit(std::move(parsed).value());
+  if (future.wait_for(std::chrono::milliseconds(ctx.commandTimeout)) != std::future_status::ready) {
+    return jsonError(503, "the agent loop did not answer in time; the command may still apply");
+  }
+  CommandReply reply = future.get();
+  return {reply.status, kJson, {}, reply.body};
+}
+
+}  // namespace
+
+Result<Command> parseCommand(Command::Kind kind, std::string_view body) {
+  Command c;
+  c.kind = kind;
+  c.who = "api";
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    if (kind == Command::Kind::kHold) {
+      return Error{"body: {\"for\":\"10m\",\"who\":...,\"reason\":...} is required"};
+    }
+    return c;
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) {
+    return Error{"body: must be a JSON object"};
+  }
+  const auto& o = v.get_object();
+  std::string error;
+  if (auto who = field(o, "who", error)) {
+    c.who = *who;
+  }
+  if (auto reason = field(o, "reason", error)) {
+    c.reason = *reason;
+  }
+  if (kind == Command::Kind::kHold) {
+    auto forText = field(o, "for", error);
+    if (!forText && error.empty()) {
+      error = "for: required (e.g. \"10m\")";
+    } else if (forText) {
+      auto d = parseDuration(*forText);
+      if (!d.ok() || *d <= 0) {
+        error = "for: must be a positive duration such as \"10m\"";
+      } else {
+        c.holdFor = *d;
+      }
+    }
+  }
+  if (!error.empty()) {
+    return Error{error};
+  }
+  return c;
+}
+
+http::Handler makeApiHandler(ApiContext& ctx) {
+  return [&ctx](const http::ServerRequest& request) -> http::ServerResponse {
+    const std::string& path = request.path;
+    const bool get = request.method == "GET" || request.method == "HEAD";
+    if (path == "/metrics" || path == "/healthz" || path == "/readyz" || path == "/status") {
+      if (!get) {
+        return text(405, "method not allowed");
+      }
+      if (path == "/metrics") {
+        return {200, "text/plain; version=0.0.4; charset=utf-8", {}, ctx.metrics.serialize()};
+      }
+      if (path == "/healthz") {
+        const bool alive = steadyMs() - ctx.published.heartbeat.load() < kStaleLoopMs;
+        return alive ? text(200, "ok") : text(503, "loop stalled");
+      }
+      if (path == "/readyz") {
+        return ctx.published.ready.load() ? text(200, "ready")
+                                          : text(503, "not ready: no successful scrape yet");
+      }
+      return {200, kJson, {}, ctx.published.status()};
+    }
+    const std::pair<const char*, Command::Kind> commands[] = {
+        {"/v1/hold", Command::Kind::kHold},
+        {"/v1/release", Command::Kind::kRelease},
+        {"/v1/rollback", Command::Kind::kRollback}};
+    for (const auto& [p, kind] : commands) {
+      if (path == p) {
+        if (request.method != "POST") {
+          return text(405, "method not allowed");
+        }
+        return command(ctx, kind, request);
+      }
+    }
+    return text(404, "not found");
+  };
+}
+
+}  // namespace nova::daemon::detail

@@ -1,0 +1,187 @@
+#include "nova/daemon/metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <cmath>
+
+namespace nova::daemon {
+namespace {
+
+using prometheus::BuildCounter;
+using prometheus::BuildGauge;
+using prometheus::BuildHistogram;
+
+}  // namespace
+
+struct AgentMetrics::Impl {
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  prometheus::Family<prometheus::Gauge>& buildInfo =
+      BuildGauge().Name("nova_agent_build_info").Help("Build of the agent").Register(*registry);
+  prometheus::Family<prometheus::Counter>& probes =
+      BuildCounter()
+          .Name("nova_agent_probes_total")
+          .Help("Health probes and scrapes of the target by kind and result")
+          .Register(*registry);
+  prometheus::Family<prometheus::Histogram>& probeDuration =
+      BuildHistogram()
+          .Name("nova_agent_probe_duration_seconds")
+          .Help("Duration of health probes and scrapes")
+          .Register(*registry);
+  prometheus::Gauge& scrapeSamples = BuildGauge()
+                                         .Name("nova_agent_scrape_samples")
+                                         .Help("Samples ingested by the last scrape")
+                                         .Register(*registry)
+                                         .Add({});
+  prometheus::Family<prometheus::Gauge>& ruleValue =
+      BuildGauge()
+          .Name("nova_agent_rule_value")
+          .Help("Last value of each rule compared with its threshold (NaN without data)")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& ruleState =
+      BuildGauge()
+          .Name("nova_agent_rule_state")
+          .Help("1 for each rule's current state (ok, breaching, unknown)")
+          .Register(*registry);
+  prometheus::Counter& evaluations = BuildCounter()
+                                         .Name("nova_agent_rule_evaluations_total")
+                                         .Help("Evaluations of the rule set")
+                                         .Register(*registry)
+                                         .Add({});
+  prometheus::Gauge& severityGauge =
+      BuildGauge()
+          .Name("nova_agent_severity")
+          .Help("Severity of the open incident: 0 none, 1 low, 2 medium, 3 high, 4 critical")
+          .Register(*registry)
+          .Add({});
+  prometheus::Family<prometheus::Counter>& decisions =
+      BuildCounter()
+          .Name("nova_agent_decisions_total")
+          .Help("Decisions of the escalator by action")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& events = BuildCounter()
+                                                        .Name("nova_agent_events_total")
+                                                        .Help("Timeline events by kind")
+                                                        .Register(*registry);
+  prometheus::Family<prometheus::Counter>& actions =
+      BuildCounter()
+          .Name("nova_agent_actions_total")
+          .Help("Actions handed to the action worker by kind")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& rollbacks =
+      BuildCounter()
+          .Name("nova_agent_rollbacks_total")
+          .Help("Rollback attempts through the traffic switch by outcome")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& notifications =
+      BuildCounter()
+          .Name("nova_agent_notifications_total")
+          .Help("Notifications by notifier and result")
+          .Register(*registry);
+  prometheus::Counter& dropped =
+      BuildCounter()
+          .Name("nova_agent_notifications_dropped_total")
+          .Help("Notifications dropped because the action queue was full")
+          .Register(*registry)
+          .Add({});
+  prometheus::Gauge& series = BuildGauge()
+                                  .Name("nova_agent_tsdb_series")
+                                  .Help("Series in the agent's store")
+                                  .Register(*registry)
+                                  .Add({});
+  prometheus::Gauge& samples = BuildGauge()
+                                   .Name("nova_agent_tsdb_samples")
+                                   .Help("Samples in the agent's store")
+                                   .Register(*registry)
+                                   .Add({});
+  prometheus::Gauge& bytes = BuildGauge()
+                                 .Name("nova_agent_tsdb_bytes")
+                                 .Help("Approximate bytes held by the agent's store")
+                                 .Register(*registry)
+                                 .Add({});
+  prometheus::Gauge& readyGauge = BuildGauge()
+                                      .Name("nova_agent_ready")
+                                      .Help("1 once the first scrape of the target succeeded")
+                                      .Register(*registry)
+                                      .Add({});
+};
+
+AgentMetrics::AgentMetrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
+  impl_->buildInfo.Add({{"version", std::string(version)}}).Set(1);
+}
+
+AgentMetrics::~AgentMetrics() = default;
+
+void AgentMetrics::probe(const scrape::ProbeEvent& event) {
+  const std::string kind(scrape::toString(event.kind));
+  impl_->probes.Add({{"kind", kind}, {"result", event.ok ? "ok" : "failed"}}).Increment();
+  static const prometheus::Histogram::BucketBoundaries kBuckets{0.005, 0.01, 0.025, 0.05, 0.1,
+                                                                0.25,  0.5,  1,     2.5,  5};
+  impl_->probeDuration.Add({{"kind", kind}}, kBuckets)
+      .Observe(static_cast<double>(event.duration) / 1000.0);
+  if (event.kind == scrape::ProbeEvent::Kind::kScrape) {
+    impl_->scrapeSamples.Set(static_cast<double>(event.samples));
+  }
+}
+
+void AgentMetrics::rules(const std::vector<rules::RuleEvaluation>& results) {
+  impl_->evaluations.Increment();
+  for (const auto& r : results) {
+    const auto& o = r.observation;
+    impl_->ruleValue.Add({{"rule", o.rule}}).Set(o.value);
+    for (auto state :
+         {policy::RuleObservation::State::kOk, policy::RuleObservation::State::kBreaching,
+          policy::RuleObservation::State::kUnknown}) {
+      impl_->ruleState.Add({{"rule", o.rule}, {"state", std::string(policy::toString(state))}})
+          .Set(state == o.state ? 1 : 0);
+    }
+  }
+}
+
+void AgentMetrics::severity(Severity severity) {
+  impl_->severityGauge.Set(static_cast<double>(severity));
+}
+
+void AgentMetrics::decision(const policy::Decision& decision) {
+  impl_->decisions.Add({{"action", std::string(policy::toString(decision.action))}}).Increment();
+  for (const auto& event : decision.events) {
+    impl_->events.Add({{"kind", std::string(policy::toString(event.kind))}}).Increment();
+  }
+}
+
+void AgentMetrics::action(policy::Action action) {
+  impl_->actions.Add({{"kind", std::string(policy::toString(action))}}).Increment();
+}
+
+void AgentMetrics::rollback(std::string_view outcome) {
+  impl_->rollbacks.Add({{"outcome", std::string(outcome)}}).Increment();
+}
+
+void AgentMetrics::notification(const std::string& notifier, bool sent) {
+  impl_->notifications.Add({{"notifier", notifier}, {"result", sent ? "sent" : "failed"}})
+      .Increment();
+}
+
+void AgentMetrics::notificationDropped() {
+  impl_->dropped.Increment();
+}
+
+void AgentMetrics::tsdb(const tsdb::Stats& stats) {
+  impl_->series.Set(static_cast<double>(stats.series));
+  impl_->samples.Set(static_cast<double>(stats.samples));
+  impl_->bytes.Set(static_cast<double>(stats.bytes));
+}
+
+void AgentMetrics::ready(bool ready) {
+  impl_->readyGauge.Set(ready ? 1 : 0);
+}
+
+std::string AgentMetrics::serialize() const {
+  prometheus::TextSerializer serializer;
+  return serializer.Serialize(impl_->registry->Collect());
+}
+
+}  // namespace nova::daemon

@@ -1,0 +1,116 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "daemon_shared.h"
+
+namespace nova::daemon::detail {
+namespace {
+
+http::ServerRequest post(std::string path, std::string body, std::string token = "") {
+  http::ServerRequest r;
+  r.method = "POST";
+  r.path = std::move(path);
+  r.body = std::move(body);
+  if (!token.empty()) {
+    r.headers.emplace_back("Authorization", "Bearer " + token);
+  }
+  return r;
+}
+
+// Answers commands on a thread of its own, as the loop does.
+struct FakeLoop {
+  FakeLoop() : inbox([this] { woken = true; }) {}
+  void answerOne(CommandReply reply) {
+    for (auto& pending : inbox.takeCommands()) {
+      seen.push_back(pending.command);
+      pending.reply.set_value(reply);
+    }
+  }
+  std::atomic<bool> woken{false};
+  Inbox inbox;
+  std::vector<Command> seen;
+};
+
+}  // namespace
+
+TEST_CASE("read endpoints: metrics, healthz, readyz, status; others 404/405") {
+  AgentMetrics metrics("1.2.3");
+  Published published;
+  FakeLoop loop;
+  ApiContext ctx{metrics, published, loop.inbox, std::nullopt, 100};
+  auto handler = makeApiHandler(ctx);
+  http::ServerRequest get;
+  get.method = "GET";
+
+  get.path = "/metrics";
+  auto m = handler(get);
+  CHECK(m.status == 200);
+  CHECK(m.body.find(R"(nova_agent_build_info{version="1.2.3"} 1)") != std::string::npos);
+
+  get.path = "/healthz";
+  CHECK(handler(get).status == 503);  // no loop heartbeat yet
+  published.heartbeat = steadyMs();
+  CHECK(handler(get).status == 200);
+
+  get.path = "/readyz";
+  CHECK(handler(get).status == 503);
+  published.ready = true;
+  CHECK(handler(get).status == 200);
+
+  get.path = "/status";
+  published.setStatus(R"({"ready":true})");
+  CHECK(handler(get).body == R"({"ready":true})");
+
+  get.path = "/nope";
+  CHECK(handler(get).status == 404);
+  CHECK(handler(post("/status", "")).status == 405);
+  // The command API is off without a token.
+  CHECK(handler(post("/v1/rollback", "{}")).status == 404);
+}
+
+TEST_CASE("commands need the bearer token and wait for the loop's answer") {
+  AgentMetrics metrics("t");
+  Published published;
+  FakeLoop loop;
+  ApiContext ctx{metrics, published, loop.inbox, std::string("tok"), 2000};
+  auto handler = makeApiHandler(ctx);
+
+  CHECK(handler(post("/v1/hold", R"({"for":"10m"})")).status == 401);
+  CHECK(handler(post("/v1/hold", R"({"for":"10m"})", "wrong")).status == 403);
+  CHECK(handler(post("/v1/hold", R"({"for":"ten"})", "tok")).status == 400);
+  CHECK(handler(post("/v1/hold", "", "tok")).status == 400);
+
+  std::thread answer([&] {
+    while (!loop.woken) {
+      std::this_thread::yield();
+    }
+    loop.answerOne({200, R"({"ok":true})"});
+  });
+  auto r = handler(post("/v1/hold", R"({"for":"10m","who":"dan","reason":"freeze"})", "tok"));
+  answer.join();
+  CHECK(r.status == 200);
+  CHECK(r.body == R"({"ok":true})");
+  REQUIRE(loop.seen.size() == 1);
+  CHECK(loop.seen[0].holdFor == 10 * kMinute);
+  CHECK(loop.seen[0].who == "dan");
+  CHECK(loop.seen[0].reason == "freeze");
+
+  ctx.commandTimeout = 50;  // nobody answers now
+  CHECK(handler(post("/v1/release", "", "tok")).status == 503);
+}
+
+TEST_CASE("constant-time comparison and command parsing") {
+  CHECK(constantTimeEquals("abc", "abc"));
+  CHECK_FALSE(constantTimeEquals("abc", "abd"));
+  CHECK_FALSE(constantTimeEquals("abc", "abcd"));
+  CHECK_FALSE(constantTimeEquals("", "a"));
+  auto rollback = parseCommand(Command::Kind::kRollback, "");
+  REQUIRE(rollback.ok());
+  CHECK(rollback->who == "api");
+  CHECK_FALSE(parseCommand(Command::Kind::kRollback, "[1]").ok());
+  CHECK_FALSE(parseCommand(Command::Kind::kRollback, R"({"who":5})").ok());
+}
+
+}  // namespace nova::daemon::detail

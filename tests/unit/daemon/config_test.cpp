@@ -1,0 +1,189 @@
+#include "nova/daemon/config.h"
+
+#include <doctest/doctest.h>
+
+#include <map>
+
+namespace nova::daemon {
+namespace {
+
+ConfigEnvironment fakeEnv() {
+  ConfigEnvironment env;
+  env.baseDir = "/etc/nova";
+  env.getenv = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "NOVA_TOKEN") {
+      return "s3cret-env";
+    }
+    return std::nullopt;
+  };
+  env.readFile = [](const std::string& path) -> Result<std::string> {
+    if (path == "/etc/nova/token") {
+      return std::string("s3cret-file");
+    }
+    return Error{"no such file"};
+  };
+  return env;
+}
+
+Result<AgentConfig> load(std::string_view yaml, std::vector<std::string> overrides = {}) {
+  return loadConfig(yaml, "agent.yaml", overrides, fakeEnv());
+}
+
+constexpr std::string_view kMinimal = R"(
+target:
+  health_url: http://green:8080/health
+  metrics_url: http://green:8080/metrics
+)";
+
+}  // namespace
+
+TEST_CASE("a minimal file gets the documented defaults") {
+  auto c = load(kMinimal);
+  REQUIRE(c.ok());
+  CHECK(c->target.healthInterval == 500);
+  CHECK(c->target.metricsInterval == kSecond);
+  CHECK(c->target.expectedStatus == "healthy");
+  CHECK(c->target.verifyTls);
+  CHECK(c->target.maxBodyBytes == std::size_t{16} << 20);
+  CHECK(c->ruleFiles == std::vector<std::string>{"rules/default.yaml"});
+  CHECK(c->switchConfig.type == "dry-run");
+  REQUIRE(c->notifiers.size() == 1);
+  CHECK(c->notifiers[0].type == "log");
+  CHECK(c->listenAddress == "127.0.0.1");
+  CHECK(c->listenPort == 9464);
+  CHECK_FALSE(c->apiToken.has_value());
+  CHECK_FALSE(c->trafficSwitchedAt.has_value());
+  CHECK(c->evalInterval == kSecond);
+}
+
+TEST_CASE("every field is read; relative paths resolve against the file's folder") {
+  auto c = load(R"(
+target:
+  health_url: https://green/health
+  metrics_url: https://green/metrics
+  expected_status: ok
+  health_interval: 250ms
+  metrics_interval: 2s
+  health_timeout: 1s
+  metrics_timeout: 3s
+  connect_timeout: 500ms
+  ca_file: ca.pem
+  insecure_skip_verify: true
+  labels: {job: user, color: green}
+rule_files: [rules/a.yaml, /abs/b.yaml]
+policy: {high: {investigate: 5s}}
+traffic_switched_at: 2026-01-02T03:04:05Z
+eval_interval: 2s
+switch: {type: dry-run, target: ingress nova/user}
+notifiers: [{type: log}]
+listen: 0.0.0.0:0
+api_token: {file: token}
+state_file: state.json
+status_url: http://agent/status
+log_format: json
+action_queue: 8
+)");
+  REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
+  CHECK(c->target.expectedStatus == "ok");
+  CHECK(c->target.healthInterval == 250);
+  CHECK(c->target.connectTimeout == 500);
+  CHECK(c->target.caFile == "/etc/nova/ca.pem");
+  CHECK_FALSE(c->target.verifyTls);
+  CHECK(c->target.labels.get("color") == "green");
+  CHECK(c->ruleFiles == std::vector<std::string>{"/etc/nova/rules/a.yaml", "/abs/b.yaml"});
+  REQUIRE(c->policyYaml.has_value());
+  CHECK(c->trafficSwitchedAt == 1767323045000);
+  CHECK(c->switchConfig.settings.at("target") == "ingress nova/user");
+  CHECK(c->listenAddress == "0.0.0.0");
+  CHECK(c->listenPort == 0);
+  CHECK(c->apiToken == "s3cret-file");
+  CHECK(c->stateFile == "/etc/nova/state.json");
+  CHECK(c->logFormat == LogFormat::kJson);
+  CHECK(c->actionQueueCapacity == 8);
+}
+
+TEST_CASE("every problem is reported in one pass with file:line:col and hints") {
+  auto c = load(R"(
+target:
+  health_url: green:8080/health
+  metrics_url: http://green/metrics
+  helth_interval: 1s
+  metrics_timeout: 5q
+listen: localhost
+log_format: xml
+switch: {type: dry-rn}
+notifiers: [{type: carrier-pigeon}]
+evel_interval: 1s
+)");
+  REQUIRE_FALSE(c.ok());
+  const std::string& m = c.error().message;
+  CHECK(m.find("agent.yaml:3:15: target.health_url: must be an http:// or https:// URL") !=
+        std::string::npos);
+  CHECK(m.find("agent.yaml:5:3: unknown key \"target.helth_interval\"; did you mean "
+               "\"health_interval\"?") != std::string::npos);
+  CHECK(m.find("agent.yaml:6:20: target.metrics_timeout:") != std::string::npos);
+  CHECK(m.find("agent.yaml:7:9: listen:") != std::string::npos);
+  CHECK(m.find("agent.yaml:8:13: log_format: must be text or json") != std::string::npos);
+  CHECK(m.find("did you mean \"dry-run\"") != std::string::npos);
+  CHECK(m.find("unknown type \"carrier-pigeon\"") != std::string::npos);
+  CHECK(m.find("did you mean \"eval_interval\"") != std::string::npos);
+  CHECK(std::count(m.begin(), m.end(), '\n') == 7);  // eight problems, one per line
+}
+
+TEST_CASE("malformed YAML and a missing target are errors") {
+  auto broken = load("target: [\n");
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().message.starts_with("agent.yaml:"));
+  auto empty = load("");
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.error().message.find("target: missing") != std::string::npos);
+}
+
+TEST_CASE("--set overrides values, creates sections and is named in its errors") {
+  auto c =
+      load(kMinimal, {"listen=127.0.0.1:0", "policy.high.investigate=5s", "target.labels.job=api"});
+  REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
+  CHECK(c->listenPort == 0);
+  REQUIRE(c->policyYaml.has_value());
+  CHECK(c->policyYaml->find("5s") != std::string::npos);
+  CHECK(c->target.labels.get("job") == "api");
+
+  auto listed = load(std::string(kMinimal) + "notifiers: [{type: log}]\n",
+                     {"notifiers.0.type=carrier-pigeon"});
+  REQUIRE_FALSE(listed.ok());
+  CHECK(listed.error().message.starts_with("--set notifiers.0.type: "));
+
+  auto bad = load(kMinimal, {"target.health_interval=soon", "nonsense", "policy.high.then=jump"});
+  REQUIRE_FALSE(bad.ok());
+  const std::string& m = bad.error().message;
+  CHECK(m.find("--set target.health_interval: target.health_interval:") != std::string::npos);
+  CHECK(m.find("--set nonsense: expected key.path=value") != std::string::npos);
+  CHECK(m.find("--set policy.high.then") != std::string::npos);
+}
+
+TEST_CASE("secrets come from files or the environment and are never shown") {
+  auto c = load(std::string(kMinimal) + "api_token: {env: NOVA_TOKEN}\n" +
+                "switch: {type: dry-run, target: {file: token}}\n");
+  REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
+  CHECK(c->apiToken == "s3cret-env");
+  CHECK(c->switchConfig.settings.at("target") == "s3cret-file");
+  const std::string shown = describe(*c);
+  CHECK(shown.find("s3cret") == std::string::npos);
+  CHECK(shown.find("<redacted>") != std::string::npos);
+
+  auto missing = load(std::string(kMinimal) + "api_token: {env: NOPE}\n");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().message.find("environment variable NOPE is not set") != std::string::npos);
+  auto plain = load(std::string(kMinimal) + "api_token: hunter2\n");
+  REQUIRE_FALSE(plain.ok());
+  CHECK(plain.error().message.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("dry_run forces the dry-run switch") {
+  auto c = load(std::string(kMinimal) + "dry_run: true\n");
+  REQUIRE(c.ok());
+  CHECK(c->dryRun);
+  CHECK(c->switchConfig.type == "dry-run");
+}
+
+}  // namespace nova::daemon
