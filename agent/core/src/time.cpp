@@ -99,9 +99,4 @@ std::string formatDuration(DurationMs duration) {
   return out;
 }
 
-TimestampMs SystemClock::now() const {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace nova

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <thread>
 
+#include "nova/core/clock.h"
 #include "nova/http/client.h"
 #include "nova/promql/engine.h"
 #include "nova/promql/parser.h"

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "nova/core/clock.h"
 #include "nova/core/time.h"
 #include "nova/scrape/prober.h"
 #include "nova/tsdb/storage.h"

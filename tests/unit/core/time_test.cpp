@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "nova/core/clock.h"
+
 using nova::DurationMs;
 using nova::parseDuration;
 

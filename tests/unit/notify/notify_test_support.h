@@ -16,17 +16,8 @@
 
 namespace nova::notify::test {
 
-/// A clock tests move by hand while the delivery thread reads it.
-class AtomicClock final : public Clock {
- public:
-  explicit AtomicClock(TimestampMs start) : now_(start) {}
-  TimestampMs now() const override { return now_.load(); }
-  void set(TimestampMs t) { now_.store(t); }
-  void advance(DurationMs d) { now_ += d; }
-
- private:
-  std::atomic<TimestampMs> now_;
-};
+/// ManualClock is thread-safe, so the worker thread may read it while the test advances it.
+using AtomicClock = ManualClock;
 
 /// Always the same draw, so backoff delays are exact.
 class FixedRandom final : public Random {

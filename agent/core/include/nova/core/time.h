@@ -24,31 +24,26 @@ Result<DurationMs> parseDuration(std::string_view text);
 /// Formats as Prometheus does: the largest units first, "0s" for zero ("1h30m", "250ms").
 std::string formatDuration(DurationMs duration);
 
-/// The source of the current time. Everything that decides reads time from here, so tests
-/// drive it with ManualClock and never sleep.
-class Clock {
+/// A point on the monotonic clock: milliseconds since an arbitrary origin (see Clock).
+/// A type of its own so it never mixes with wall time: durations, deadlines, timeouts and
+/// backoff are measured on it, wall time (TimestampMs) only labels events.
+class MonoTime {
  public:
-  virtual ~Clock() = default;
-  /// Wall-clock time in milliseconds since the epoch.
-  virtual TimestampMs now() const = 0;
-};
+  constexpr MonoTime() = default;
+  constexpr explicit MonoTime(std::int64_t ms) : ms_(ms) {}
+  constexpr std::int64_t ms() const { return ms_; }
 
-/// The real wall clock.
-class SystemClock final : public Clock {
- public:
-  TimestampMs now() const override;
-};
-
-/// A clock that moves only when told to. Not thread-safe.
-class ManualClock final : public Clock {
- public:
-  explicit ManualClock(TimestampMs start = 0) : now_(start) {}
-  TimestampMs now() const override { return now_; }
-  void set(TimestampMs t) { now_ = t; }
-  void advance(DurationMs d) { now_ += d; }
+  friend constexpr MonoTime operator+(MonoTime t, DurationMs d) { return MonoTime(t.ms_ + d); }
+  friend constexpr MonoTime operator-(MonoTime t, DurationMs d) { return MonoTime(t.ms_ - d); }
+  friend constexpr DurationMs operator-(MonoTime a, MonoTime b) { return a.ms_ - b.ms_; }
+  constexpr MonoTime& operator+=(DurationMs d) {
+    ms_ += d;
+    return *this;
+  }
+  friend constexpr auto operator<=>(MonoTime, MonoTime) = default;
 
  private:
-  TimestampMs now_;
+  std::int64_t ms_ = 0;
 };
 
 }  // namespace nova

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "nova/core/clock.h"
 #include "nova/core/time.h"
 #include "nova/notify/notifier.h"
 #include "nova/traffic/switch.h"

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "nova/core/clock.h"
 #include "nova/core/result.h"
 #include "nova/core/time.h"
 #include "nova/daemon/actions.h"

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "nova/core/clock.h"
 #include "nova/core/time.h"
 #include "nova/kube/api_error.h"
 #include "nova/kube/config.h"

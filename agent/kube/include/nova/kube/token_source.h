@@ -3,6 +3,7 @@
 #include <mutex>
 #include <string>
 
+#include "nova/core/clock.h"
 #include "nova/core/result.h"
 #include "nova/core/time.h"
 

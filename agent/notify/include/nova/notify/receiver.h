@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "nova/core/clock.h"
 #include "nova/core/result.h"
 #include "nova/core/time.h"
 #include "nova/notify/delivery.h"

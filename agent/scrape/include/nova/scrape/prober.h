@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "nova/core/clock.h"
 #include "nova/core/labels.h"
 #include "nova/core/time.h"
 #include "nova/scrape/ingest.h"

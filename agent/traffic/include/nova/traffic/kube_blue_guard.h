@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "nova/core/clock.h"
 #include "nova/core/time.h"
 #include "nova/kube/client.h"
 #include "nova/traffic/switch.h"
