@@ -23,7 +23,7 @@ constexpr std::string_view kLocalFunctions[] = {
     // *_over_time.
     "absent_over_time", "avg_over_time", "min_over_time", "max_over_time", "sum_over_time",
     "count_over_time", "last_over_time", "present_over_time", "stddev_over_time",
-    "stdvar_over_time",
+    "stdvar_over_time", "quantile_over_time",
     // Instant vector maths.
     "abs", "ceil", "floor", "round", "sqrt", "exp", "ln", "log2", "log10", "sgn", "clamp",
     "clamp_min", "clamp_max", "deg", "rad", "acos", "acosh", "asin", "asinh", "atan", "atanh",

@@ -81,6 +81,7 @@ constexpr std::string_view kAccepted[] = {
     "absent_over_time(x[5m]) + avg_over_time(x[5m]) + min_over_time(x[5m])",
     "max_over_time(x[5m]) + sum_over_time(x[5m]) + count_over_time(x[5m])",
     "last_over_time(x[5m]) + present_over_time(x[5m])",
+    "quantile_over_time(0.9, x[5m])",
     "x offset 5m",
     "stddev(x) + stdvar(x) + stddev_over_time(x[5m]) + stdvar_over_time(x[5m])",
     "changes(x[5m]) + resets(x[5m])",

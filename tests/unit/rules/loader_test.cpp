@@ -40,6 +40,7 @@ TEST_CASE("default.yaml loads and encodes the seed's tree") {
       {"error_rate_high", Severity::kHigh},
       {"websocket_sudden_drop", Severity::kHigh},
       {"websocket_sustained_loss", Severity::kHigh},
+      {"traffic_collapsed", Severity::kHigh},
       {"error_rate_elevated", Severity::kMedium},
       {"latency_p95", Severity::kMedium},
       {"db_query_p95", Severity::kMedium},
@@ -54,8 +55,9 @@ TEST_CASE("default.yaml loads and encodes the seed's tree") {
   }
   const Rule* latency = set.find("latency_p95");
   REQUIRE(latency != nullptr);
-  CHECK((latency->threshold.op == ThresholdOp::kGreater));
-  CHECK(latency->threshold.value == doctest::Approx(0.2));
+  // The share of requests within 200ms, below 95%: p95 above 200ms.
+  CHECK((latency->threshold.op == ThresholdOp::kLess));
+  CHECK(latency->threshold.value == doctest::Approx(0.95));
   CHECK(latency->forDuration == 2 * kMinute);
   CHECK(latency->parsedGuard != nullptr);
 }
