@@ -19,7 +19,7 @@
   let pendingCommand = null;
 
   const STATE_TEXT = {
-    ok: '✓ ok', not_enough_traffic: '– not enough traffic', pending: '⏳ pending',
+    ok: '✓ ok', not_enough_traffic: '– not enough traffic', pending: '◐ pending',
     breaching: '✗ breaching', no_data: '? no data',
   };
   const ACTION_TEXT = { rollback: 'rollback', page: 'page', notify: 'notification', monitor: 'monitoring', none: 'nothing' };

@@ -53,22 +53,31 @@ function drawMarkers(u, markers, fmt) {
   ctx.fillStyle = '#222';
   ctx.setLineDash([3 * devicePixelRatio, 3 * devicePixelRatio]);
   ctx.font = `${10 * devicePixelRatio}px sans-serif`;
+  // Labels of markers close together go on successive rows, so none hides another.
   let row = 0;
+  let lastX = -Infinity;
   for (const m of markers) {
     const t = m.at / 1000;
     if (t < min || t > max) continue;
     const x = u.valToPos(t, 'x', true);
+    row = Math.abs(x - lastX) < 160 * devicePixelRatio ? row + 1 : 0;
+    lastX = x;
     ctx.beginPath();
     ctx.moveTo(x, bbox.top);
     ctx.lineTo(x, bbox.top + bbox.height);
     ctx.stroke();
     const label = `${m.label} ${fmt.clock(m.at)}`;
-    const y = bbox.top + (28 + 12 * (row++ % 3)) * devicePixelRatio;
+    const y = bbox.top + (14 + 12 * (row % 8)) * devicePixelRatio;
     const right = x > bbox.left + bbox.width / 2;
     ctx.textAlign = right ? 'right' : 'left';
     ctx.fillText(label, right ? x - 4 : x + 4, y);
   }
   ctx.restore();
+}
+
+// The legend shows the value under the cursor, and a dash while the cursor is elsewhere.
+function legendValue(v, chart, fmt) {
+  return v === null || v === undefined ? '–' : fmt.value(v, chart.unit);
 }
 
 function options(chart, markers, fmt, width) {
@@ -77,11 +86,11 @@ function options(chart, markers, fmt, width) {
   for (const s of chart.series) {
     if (s.aggregate) {
       series.push({ label: s.name === 'all' ? 'all targets' : s.name, stroke: AGGREGATE, width: 2.5,
-        value: (u, v) => fmt.value(v, chart.unit), points: { show: false } });
+        value: (u, v) => legendValue(v, chart, fmt), points: { show: false } });
     } else {
       const k = target++ % TARGETS.length;
       series.push({ label: s.name, stroke: TARGETS[k], width: 1.5, dash: DASHES[k],
-        value: (u, v) => fmt.value(v, chart.unit), points: { show: false } });
+        value: (u, v) => legendValue(v, chart, fmt), points: { show: false } });
     }
   }
   if (chart.threshold) {
@@ -89,7 +98,7 @@ function options(chart, markers, fmt, width) {
       value: () => chart.threshold.text, points: { show: false } });
   } else if (chart.threshold_line) {
     series.push({ label: 'drop threshold', stroke: THRESHOLD, width: 1.5, dash: [6, 4],
-      value: (u, v) => fmt.value(v, chart.unit), points: { show: false } });
+      value: (u, v) => legendValue(v, chart, fmt), points: { show: false } });
   }
   return {
     width, height: HEIGHT, series,
@@ -104,7 +113,8 @@ function options(chart, markers, fmt, width) {
       },
     },
     axes: [
-      { stroke: '#333', grid: { stroke: '#eee' } },
+      { stroke: '#333', grid: { stroke: '#eee' },
+        values: (u, ticks) => ticks.map((t) => fmt.clock(t * 1000).substring(0, 5)) },
       { stroke: '#333', grid: { stroke: '#eee' }, size: 72,
         values: (u, ticks) => ticks.map((v) => fmt.value(v, chart.unit)) },
     ],

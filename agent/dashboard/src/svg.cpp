@@ -179,17 +179,20 @@ void series(std::string& out, const ChartData& c, const Frame& f) {
 
 void markerLines(std::string& out, std::span<const Marker> markers, const ChartData& c,
                  const Frame& f) {
+  // Labels of markers close together go on successive rows, so none hides another.
   int row = 0;
+  double lastX = -1e9;
   for (const Marker& m : markers) {
     if (m.at < c.axis.start || m.at > c.axis.end()) {
       continue;
     }
     const double x = f.x(static_cast<double>(m.at));
+    row = std::abs(x - lastX) < 160 ? row + 1 : 0;
+    lastX = x;
     out += "<line class=\"marker\" data-kind=\"" + std::string(markerKindName(m.kind)) +
            "\" x1=\"" + coord(x) + "\" x2=\"" + coord(x) + "\" y1=\"" + coord(f.top) + "\" y2=\"" +
            coord(f.bottom) + "\" stroke=\"#333\" stroke-dasharray=\"2 2\"/>\n";
-    // Labels alternate between three rows so neighbours do not overwrite each other.
-    const double y = f.top + 24 + 12 * (row++ % 3);
+    const double y = f.top + 24 + 12 * (row % 8);
     const bool leftOfLine = x > (f.left + f.right) / 2;
     out += text(leftOfLine ? x - 3 : x + 3, y, "marker-label",
                 m.label + " " + detail::clockTime(m.at, true),
