@@ -81,6 +81,7 @@
     const off = !doc.commands_enabled;
     $('commands-off').hidden = !off;
     for (const b of document.querySelectorAll('[data-command]')) b.disabled = off;
+    $('btn-release').disabled = off || !doc.hold;
   }
 
   function renderRules() {
@@ -100,6 +101,7 @@
   function renderTimeline() {
     const list = $('timeline');
     list.replaceChildren();
+    if (!doc.timeline.length) list.append(el('li', { class: 'note' }, 'nothing yet'));
     for (const e of doc.timeline.slice().reverse()) {
       list.append(el('li', {}, time(e.at), el('strong', {}, e.kind.replaceAll('_', ' ')),
         e.rule ? ` ${e.rule}` : '', e.detail ? `: ${e.detail}` : ''));
