@@ -24,6 +24,7 @@ let server;
 let info;
 let browser;
 let page;
+const pageErrors = [];
 
 async function startServer() {
   // error_rate_high counts after 5s instead of 1m, so the incident opens within the test;
@@ -67,10 +68,11 @@ before(async () => {
       '--disable-dev-shm-usage', '--no-first-run'],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => { throw new Error(`page error: ${e.message}`); });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
 });
 
 after(async () => {
+  assert.deepEqual(pageErrors, [], 'no script errors on the page');
   if (browser) await browser.close();
   if (server) server.kill('SIGTERM');
 });
@@ -167,4 +169,37 @@ test('rollback refuses without a token and with a wrong one, and works with the 
   await page.click('#dialog-cancel');
   await page.waitForTimeout(1500);
   await shot('3-after-rollback.png');
+});
+
+test('polling pauses while the tab is hidden and backs off while the agent is gone', { timeout: 90000 }, async () => {
+  const polls = [];
+  page.on('request', (r) => { if (r.url().endsWith('/v1/dashboard')) polls.push(Date.now()); });
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForTimeout(6000);    // a poll already scheduled finds the tab hidden
+  const whileHidden = polls.length;
+  await page.waitForTimeout(11000);
+  assert.equal(polls.length, whileHidden, 'no polls while hidden');
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForTimeout(1500);
+  assert.ok(polls.length > whileHidden, 'visible again: polled at once');
+
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  server = null;
+  const before = polls.length;
+  await page.waitForFunction(() => /no answer from the agent.*retrying in/.test(document.getElementById('freshness').textContent),
+    null, { timeout: 15000 });
+  await page.waitForTimeout(25000);
+  const failed = polls.slice(before);
+  assert.ok(failed.length >= 2 && failed.length <= 4, `${failed.length} polls in 25 s while the agent is gone`);
+  for (let i = 1; i < failed.length; i++) {
+    assert.ok(failed[i] - failed[i - 1] >= 7000, `retry ${i} after ${failed[i] - failed[i - 1]} ms (backoff)`);
+  }
+  assert.match(await page.textContent('#freshness'), /no answer from the agent/);
 });
