@@ -2,12 +2,16 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "chart_fixture.h"
 #include "nova/core/files.h"
+#include "rule_fixture.h"
+#include "synthetic_store.h"
 
 namespace nova::dashboard {
 namespace {
@@ -94,6 +98,37 @@ TEST_CASE("a moving threshold, no data, and hostile names") {
   svg = renderChartSvg(chart, {});
   CHECK(svg.find(">no data<") != std::string::npos);
   CHECK(all(svg, "class=\"y-tick\"[^>]*>([^<]*)<").size() >= 2);
+}
+
+TEST_CASE("charts collected from a store render every point, threshold and breach") {
+  constexpr TimestampMs kStart = 1'700'000'000'000;
+  tsdb::Storage storage;
+  test::SyntheticStore store(storage);
+  test::Faults faults;
+  faults.errorsFrom = kStart + 10 * kMinute;
+  faults.errorsTo = kStart + 12 * kMinute;
+  faults.wsDropAt = kStart + 11 * kMinute;
+  store.fill(kStart, kStart + 15 * kMinute, faults);
+  const auto specs = chartSpecs(test::defaultRules());
+  REQUIRE(specs.ok());
+  CollectOptions options;
+  options.end = kStart + 15 * kMinute;
+  const auto charts = collectCharts(*specs, promql::Engine(), storage, options);
+  for (const ChartData& chart : charts) {
+    CAPTURE(chart.id);
+    const std::string svg = renderChartSvg(chart, {});
+    std::vector<std::string> expected;
+    for (const SeriesData& s : chart.series) {
+      expected.push_back(std::to_string(std::count_if(s.values.begin(), s.values.end(),
+                                                      [](double v) { return !std::isnan(v); })));
+    }
+    CHECK(all(svg, "class=\"series\"[^>]*data-points=\"([0-9]+)\"") == expected);
+    CHECK(all(svg, "class=\"breach\" x=\"([^\"]*)\"").size() == chart.breaches.size());
+    CHECK(all(svg, "class=\"threshold\"").size() == (chart.threshold ? 1u : 0u));
+    CHECK(all(svg, "class=\"threshold-line\"").size() == (chart.thresholdLine ? 1u : 0u));
+  }
+  CHECK_FALSE(charts[1].breaches.empty());  // errors
+  CHECK_FALSE(charts[2].breaches.empty());  // websockets
 }
 
 TEST_CASE("the HTML report holds every chart inline with its breach table") {
