@@ -7,32 +7,20 @@
 #include <array>
 #include <cmath>
 
+#include "svg_parts.h"
 #include "svg_scale.h"
 
 namespace nova::dashboard {
 namespace {
 
 using detail::coord;
-
-// Okabe-Ito: told apart with colour-vision deficiencies; dashes tell targets apart in grey.
-constexpr const char* kAggregateColour = "#0072B2";
-constexpr std::array<const char*, 6> kTargetColours{"#E69F00", "#009E73", "#CC79A7",
-                                                    "#56B4E9", "#D55E00", "#000000"};
-constexpr std::array<const char*, 6> kTargetDashes{"6 3",  "2 3",     "8 3 2 3",
-                                                   "12 4", "4 2 1 2", "1 2"};
-constexpr const char* kThresholdColour = "#D55E00";
-constexpr const char* kBreachColour = "#D62728";
-
-struct Frame {
-  int width = 0;
-  int height = 0;
-  double left = 72;
-  double right = 0;
-  double top = 44;
-  double bottom = 0;
-  detail::Scale x;
-  detail::Scale y;
-};
+using detail::Frame;
+using detail::kAggregateColour;
+using detail::kBreachColour;
+using detail::kTargetColours;
+using detail::kTargetDashes;
+using detail::kThresholdColour;
+using detail::svgText;
 
 double maxValue(const ChartData& c) {
   double max = 0;
@@ -86,19 +74,13 @@ std::string path(const TimeAxis& axis, const std::vector<double>& values, const 
   return d;
 }
 
-std::string text(double x, double y, const std::string& cls, const std::string& body,
-                 const std::string& extra = "") {
-  return "<text class=\"" + cls + "\" x=\"" + coord(x) + "\" y=\"" + coord(y) + "\"" + extra + ">" +
-         escapeXml(body) + "</text>\n";
-}
-
 void axes(std::string& out, const ChartData& c, const Frame& f, const std::vector<double>& yTicks) {
   out += "<g class=\"y-axis\" font-size=\"11\" fill=\"#333\">\n";
   for (double v : yTicks) {
     const double y = f.y(v);
     out += "<line x1=\"" + coord(f.left) + "\" x2=\"" + coord(f.right) + "\" y1=\"" + coord(y) +
            "\" y2=\"" + coord(y) + "\" stroke=\"#ddd\"/>\n";
-    out += text(f.left - 6, y + 4, "y-tick", formatValue(v, c.unit), " text-anchor=\"end\"");
+    out += svgText(f.left - 6, y + 4, "y-tick", formatValue(v, c.unit), " text-anchor=\"end\"");
   }
   out += "</g>\n<g class=\"x-axis\" font-size=\"11\" fill=\"#333\">\n";
   out += "<line x1=\"" + coord(f.left) + "\" x2=\"" + coord(f.right) + "\" y1=\"" +
@@ -108,10 +90,10 @@ void axes(std::string& out, const ChartData& c, const Frame& f, const std::vecto
     const double x = f.x(static_cast<double>(t));
     out += "<line x1=\"" + coord(x) + "\" x2=\"" + coord(x) + "\" y1=\"" + coord(f.bottom) +
            "\" y2=\"" + coord(f.bottom + 4) + "\" stroke=\"#333\"/>\n";
-    out +=
-        text(x, f.bottom + 16, "x-tick", detail::clockTime(t, seconds), " text-anchor=\"middle\"");
+    out += svgText(x, f.bottom + 16, "x-tick", detail::clockTime(t, seconds),
+                   " text-anchor=\"middle\"");
   }
-  out += text(f.right, f.bottom + 16, "x-label", "UTC", " text-anchor=\"end\" fill=\"#666\"");
+  out += svgText(f.right, f.bottom + 16, "x-label", "UTC", " text-anchor=\"end\" fill=\"#666\"");
   out += "</g>\n";
 }
 
@@ -129,8 +111,8 @@ void breaches(std::string& out, const ChartData& c, const Frame& f) {
            "</title></rect>\n";
     out += "<rect " + box + " fill=\"url(#hatch-" + c.id + ")\"/>\n";
     if (width > 40) {
-      out += text(x0 + 3, f.top + 12, "breach-label", "breach",
-                  std::string(" font-size=\"10\" fill=\"") + kBreachColour + "\"");
+      out += svgText(x0 + 3, f.top + 12, "breach-label", "breach",
+                     std::string(" font-size=\"10\" fill=\"") + kBreachColour + "\"");
     }
   }
 }
@@ -141,7 +123,7 @@ void threshold(std::string& out, const ChartData& c, const Frame& f) {
     out += "<line class=\"threshold\" x1=\"" + coord(f.left) + "\" x2=\"" + coord(f.right) +
            "\" y1=\"" + coord(y) + "\" y2=\"" + coord(y) + "\" stroke=\"" + kThresholdColour +
            "\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n";
-    out += text(
+    out += svgText(
         f.right - 4, y - 4, "threshold-label",
         "threshold " + std::string(rules::toString(c.threshold->op)) + " " +
             formatValue(c.threshold->value, c.unit),
@@ -177,88 +159,7 @@ void series(std::string& out, const ChartData& c, const Frame& f) {
   out += "</g>\n";
 }
 
-void markerLines(std::string& out, std::span<const Marker> markers, const ChartData& c,
-                 const Frame& f) {
-  // Labels of markers close together go on successive rows, so none hides another.
-  int row = 0;
-  double lastX = -1e9;
-  for (const Marker& m : markers) {
-    if (m.at < c.axis.start || m.at > c.axis.end()) {
-      continue;
-    }
-    const double x = f.x(static_cast<double>(m.at));
-    row = std::abs(x - lastX) < 160 ? row + 1 : 0;
-    lastX = x;
-    out += "<line class=\"marker\" data-kind=\"" + std::string(markerKindName(m.kind)) +
-           "\" x1=\"" + coord(x) + "\" x2=\"" + coord(x) + "\" y1=\"" + coord(f.top) + "\" y2=\"" +
-           coord(f.bottom) + "\" stroke=\"#333\" stroke-dasharray=\"2 2\"/>\n";
-    const double y = f.top + 24 + 12 * (row % 8);
-    const bool leftOfLine = x > (f.left + f.right) / 2;
-    out += text(leftOfLine ? x - 3 : x + 3, y, "marker-label",
-                m.label + " " + detail::clockTime(m.at, true),
-                std::string(" font-size=\"10\" fill=\"#333\"") +
-                    (leftOfLine ? " text-anchor=\"end\"" : ""));
-  }
-}
-
-void legend(std::string& out, const ChartData& c, const Frame& f) {
-  double x = f.left;
-  const double y = f.height - 12;
-  std::size_t target = 0;
-  auto entry = [&](const std::string& name, const std::string& stroke) {
-    out += "<line x1=\"" + coord(x) + "\" x2=\"" + coord(x + 22) + "\" y1=\"" + coord(y - 4) +
-           "\" y2=\"" + coord(y - 4) + "\" " + stroke + "/>\n";
-    out += text(x + 26, y, "legend", name, " font-size=\"11\" fill=\"#333\"");
-    x += 34 + 7 * static_cast<double>(name.size());
-  };
-  for (const SeriesData& s : c.series) {
-    if (s.aggregate) {
-      entry(s.name == "all" ? "all targets" : s.name,
-            std::string("stroke=\"") + kAggregateColour + "\" stroke-width=\"2.5\"");
-    } else {
-      const std::size_t k = target++ % kTargetColours.size();
-      entry(s.name, std::string("stroke=\"") + kTargetColours[k] +
-                        "\" stroke-width=\"1.5\" stroke-dasharray=\"" + kTargetDashes[k] + "\"");
-    }
-  }
-  if (c.thresholdLine) {
-    entry("drop threshold", std::string("stroke=\"") + kThresholdColour +
-                                "\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"");
-  }
-  if (c.omittedTargets > 0) {
-    out += text(x, y, "legend", "+" + std::to_string(c.omittedTargets) + " more",
-                " font-size=\"11\" fill=\"#666\"");
-  }
-}
-
 }  // namespace
-
-std::string escapeXml(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (char ch : in) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
 
 std::string renderChartSvg(const ChartData& c, std::span<const Marker> markers,
                            const SvgOptions& o) {
@@ -281,17 +182,18 @@ std::string renderChartSvg(const ChartData& c, std::span<const Marker> markers,
          coord(f.top) + "\" width=\"" + coord(f.right - f.left) + "\" height=\"" +
          coord(f.bottom - f.top) + "\"/></clipPath></defs>\n";
   out += "<rect width=\"" + w + "\" height=\"" + h + "\" fill=\"#fff\"/>\n";
-  out += text(f.left, 18, "title", c.title, " font-size=\"15\" font-weight=\"bold\" fill=\"#111\"");
-  out += text(f.left, 34, "caption", c.caption, " font-size=\"11\" fill=\"#555\"");
+  out +=
+      svgText(f.left, 18, "title", c.title, " font-size=\"15\" font-weight=\"bold\" fill=\"#111\"");
+  out += svgText(f.left, 34, "caption", c.caption, " font-size=\"11\" fill=\"#555\"");
   breaches(out, c, f);
   axes(out, c, f, yTicks);
   threshold(out, c, f);
   series(out, c, f);
-  markerLines(out, markers, c, f);
-  legend(out, c, f);
+  detail::drawMarkers(out, markers, c, f);
+  detail::drawLegend(out, c, f);
   if (c.series.empty()) {
-    out += text((f.left + f.right) / 2, (f.top + f.bottom) / 2, "no-data", "no data",
-                " text-anchor=\"middle\" font-size=\"13\" fill=\"#666\"");
+    out += svgText((f.left + f.right) / 2, (f.top + f.bottom) / 2, "no-data", "no data",
+                   " text-anchor=\"middle\" font-size=\"13\" fill=\"#666\"");
   }
   out += "</svg>\n";
   return out;
