@@ -3,6 +3,8 @@
 #   scripts/deps.sh build    compilers' libraries and tools for building and unit tests
 #   scripts/deps.sh test     build + the real servers the integration tests start
 #   scripts/deps.sh fuzz     build + clang's libFuzzer runtime
+#   scripts/deps.sh dashboard  build + npm (the page's charts), librsvg (PNG charts) and
+#                              Chromium (the browser test)
 set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ ccache pkg-config clang-format python3
@@ -10,6 +12,9 @@ build_pkgs=(cmake ninja-build g++ ccache pkg-config clang-format python3
   libcurl4-openssl-dev libyaml-cpp-dev libre2-dev libspdlog-dev doctest-dev libcli11-dev libssl-dev)
 test_pkgs=(curl openssl python3-yaml nginx prometheus prometheus-alertmanager)
 fuzz_pkgs=(clang libclang-rt-14-dev)
+dashboard_pkgs=(librsvg2-dev fonts-dejavu-core chromium)
+# Debian's npm only where no npm is installed (a Node.js from elsewhere brings its own).
+command -v npm >/dev/null 2>&1 || dashboard_pkgs+=(npm)
 
 wanted=("${build_pkgs[@]}")
 for stage in "$@"; do
@@ -17,7 +22,8 @@ for stage in "$@"; do
     build) ;;
     test) wanted+=("${test_pkgs[@]}") ;;
     fuzz) wanted+=("${fuzz_pkgs[@]}") ;;
-    *) echo "deps.sh: unknown stage '$stage' (build, test, fuzz)" >&2; exit 2 ;;
+    dashboard) wanted+=("${dashboard_pkgs[@]}") ;;
+    *) echo "deps.sh: unknown stage '$stage' (build, test, fuzz, dashboard)" >&2; exit 2 ;;
   esac
 done
 
