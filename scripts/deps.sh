@@ -3,6 +3,7 @@
 #   scripts/deps.sh build    compilers' libraries and tools for building and unit tests
 #   scripts/deps.sh test     build + the real servers the integration tests start
 #   scripts/deps.sh fuzz     build + clang's libFuzzer runtime
+#   scripts/deps.sh image    build + podman (run by runc), mmdebstrap and python3-yaml for the image
 set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ ccache pkg-config clang-format python3
@@ -10,6 +11,9 @@ build_pkgs=(cmake ninja-build g++ ccache pkg-config clang-format python3
   libcurl4-openssl-dev libyaml-cpp-dev libre2-dev libspdlog-dev doctest-dev libcli11-dev libssl-dev)
 test_pkgs=(curl openssl python3-yaml nginx prometheus prometheus-alertmanager)
 fuzz_pkgs=(clang libclang-rt-14-dev)
+# crun refuses hybrid cgroups, so podman runs containers with runc; mmdebstrap makes the base
+# image from Debian's packages, as no registry may be reachable.
+image_pkgs=(podman runc mmdebstrap python3-yaml)
 
 wanted=("${build_pkgs[@]}")
 for stage in "$@"; do
@@ -17,7 +21,8 @@ for stage in "$@"; do
     build) ;;
     test) wanted+=("${test_pkgs[@]}") ;;
     fuzz) wanted+=("${fuzz_pkgs[@]}") ;;
-    *) echo "deps.sh: unknown stage '$stage' (build, test, fuzz)" >&2; exit 2 ;;
+    image) wanted+=("${image_pkgs[@]}") ;;
+    *) echo "deps.sh: unknown stage '$stage' (build, test, fuzz, image)" >&2; exit 2 ;;
   esac
 done
 
