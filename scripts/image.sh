@@ -66,10 +66,17 @@ image=$(python3 -c 'import sys, yaml
 print(yaml.safe_load(open(sys.argv[1]))["spec"]["template"]["spec"]["containers"][0]["image"])' \
   "$work/deployment.yaml")
 version=$(sed -n 's/^project(nova VERSION \([^ ]*\) .*/\1/p' CMakeLists.txt)
-args=(--network host --pull=never -f deploy/image/Dockerfile -t "$image"
-  --build-arg "VERSION=$version"
-  --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || true)"
-  --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)")
+revision=$(git rev-parse HEAD 2>/dev/null || true)
+created=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+args=(--network host --pull=never -f deploy/image/Dockerfile -t "$image")
+for arg in "VERSION=$version" "REVISION=$revision" "CREATED=$created"; do
+  args+=(--build-arg "$arg")
+done
+# The same values as labels of the build: buildah reuses a cached LABEL step when only the
+# build arguments it expands have changed, which would leave an old revision and time.
+for label in "version=$version" "revision=$revision" "created=$created"; do
+  args+=(--label "org.opencontainers.image.$label")
+done
 previous=$(pm image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
 
 # The build's output goes to a log, shown when the build fails.
