@@ -1,6 +1,7 @@
 // What a round adds to a rule's result: keep_firing_for, and why a rule reading a recorded
 // series has no data.
 #include <algorithm>
+#include <limits>
 
 #include "round_memory.h"
 
@@ -15,7 +16,12 @@ RuleEvaluation Round::finish(const Rule& rule, RuleEvaluation result) {
   if (memory_ != nullptr && rule.keepFiringFor > 0) {
     result = keepFiring(rule, std::move(result));
   }
-  if (result.observation.state != State::kUnknown || failed_.empty()) {
+  // A rule left without samples because a recording rule it reads failed this round is
+  // unknown (an alerting rule would otherwise read as quietly not firing), and says why.
+  const bool noSamples = result.observation.state == State::kUnknown ||
+                         (result.observation.state == State::kOk && result.samples == 0 &&
+                          rule.threshold.op == ThresholdOp::kAnyResult);
+  if (!noSamples || failed_.empty()) {
     return result;
   }
   for (const promql::Expr* expr : {rule.parsedExpr.get(), rule.parsedGuard.get()}) {
@@ -25,7 +31,10 @@ RuleEvaluation Round::finish(const Rule& rule, RuleEvaluation result) {
     }
     for (const std::string& name : reads->second.recorded) {
       if (const auto failure = failed_.find(name); failure != failed_.end()) {
-        result.reason += "; recording rule " + name + " failed: " + failure->second;
+        const std::string why = "recording rule " + name + " failed: " + failure->second;
+        result.reason = result.reason.empty() ? why : result.reason + "; " + why;
+        result.observation.state = State::kUnknown;
+        result.observation.value = std::numeric_limits<double>::quiet_NaN();
         result.observation.summary = "unknown: " + result.reason;
         return result;
       }
