@@ -8,7 +8,7 @@
 
 #include "kube_json.h"
 #include "nova/http/client.h"
-#include "nova/scrape/prober.h"
+#include "nova/http/health_check.h"
 
 namespace nova::traffic {
 
@@ -109,7 +109,7 @@ std::string BlueGuard::checkHealth() {
     return response.error().message;
   }
   std::string why =
-      scrape::checkHealthResponse(response->status, response->body, settings_.healthStatus);
+      http::checkHealthResponse(response->status, response->body, settings_.healthStatus);
   return why.empty() ? "" : settings_.healthUrl + ": " + why;
 }
 
