@@ -92,11 +92,7 @@ ApiResult<json::value> Client::Impl::attempt(const std::string& verb, http::Requ
                                              const ObjectRef& ref) {
   auto token = tokens.token();
   if (!token.ok()) {
-    ApiError e;
-    e.reason = "Unauthorized";
-    e.message = token.error().message;
-    e.summary = verb + " on " + ref.describe() + ": no bearer token: " + e.message;
-    return e;
+    return detail::noCredentials(token.error(), verb, ref.describe());
   }
   // The Authorization header is the last one; replace it on every attempt (rotation).
   if (!request.headers.empty() && request.headers.back().first == "Authorization") {
@@ -107,20 +103,15 @@ ApiResult<json::value> Client::Impl::attempt(const std::string& verb, http::Requ
   }
   auto response = http.perform(request);
   if (!response.ok()) {
-    return detail::fromTransport(response.error().message, verb, ref.describe());
+    return detail::fromTransport(response.error(), verb, ref.describe());
   }
   if (response->status < 200 || response->status > 299) {
-    return detail::fromResponse(*response, verb, ref.describe());
+    return detail::fromResponse(*response, verb, ref.describe(), options.clock->now());
   }
   json::error_code ec;
   json::value object = json::parse(response->body, ec);
   if (ec) {
-    ApiError e;
-    e.code = static_cast<int>(response->status);
-    e.reason = "Decode";
-    e.message = ec.message();
-    e.summary = verb + " on " + ref.describe() + ": response is not JSON: " + e.message;
-    return e;
+    return detail::decodeFailure(response->status, ec.message(), verb, ref.describe());
   }
   return object;
 }
@@ -142,7 +133,7 @@ ApiResult<json::value> Client::Impl::call(const std::string& verb, const std::st
     }
     ApiError error = result.error();
     error.attempts = n;
-    if (error.code == 401 && !retriedUnauthorized && tokens.reloadAfterUnauthorized()) {
+    if (error.status == 401 && !retriedUnauthorized && tokens.reloadAfterUnauthorized()) {
       retriedUnauthorized = true;  // a rotated token: one immediate retry, not counted
       --n;
       continue;
@@ -151,7 +142,7 @@ ApiResult<json::value> Client::Impl::call(const std::string& verb, const std::st
       if (n > 1) {
         error.summary += " (after " + std::to_string(n) + " attempts)";
       }
-      if (error.code == 409 || error.code == 422) {
+      if (error.code() == ErrorCode::kConflict) {
         // Conflicts are answers the caller judges (a failed test means "someone was first").
         spdlog::info("kube: {}", error.summary);
       } else {

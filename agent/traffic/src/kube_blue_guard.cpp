@@ -28,12 +28,11 @@ BlueGuard::~BlueGuard() = default;
 Result<std::int64_t> BlueGuard::readyReplicas(GuardVerdict& refused) {
   auto deployment = client_->get(kube::deploymentRef(settings_.ns, settings_.deployment));
   if (!deployment.ok()) {
-    const int code = deployment.error().code;
-    if (code == 403 || code == 404) {
+    if (deployment.error().definite()) {
       refused = {false, "blue not ready: " + deployment.error().summary};
       return std::int64_t{-1};
     }
-    return deployment.asError();
+    return deployment.error().toError();
   }
   // Counts are omitempty: an absent readyReplicas means 0.
   return detail::asCount(detail::find(*deployment, "/status/readyReplicas")).value_or(0);
@@ -53,20 +52,20 @@ Result<GuardVerdict> BlueGuard::ensureReady() {
     const std::int64_t want = std::max(settings_.replicas, settings_.minReady);
     auto spec = client_->getScale(settings_.ns, settings_.deployment);
     if (!spec.ok()) {
-      if (spec.error().code == 403 || spec.error().code == 404) {
+      if (spec.error().definite()) {
         return GuardVerdict{false, "blue not ready: " + spec.error().summary};
       }
-      return spec.asError();
+      return spec.error().toError();
     }
     if (*spec < want) {
       spdlog::warn("traffic: blue {} has {} ready replicas (minimum {}); scaling {} -> {}", who,
                    *ready, settings_.minReady, *spec, want);
       auto scaled = client_->setScale(settings_.ns, settings_.deployment, want);
       if (!scaled.ok()) {
-        if (scaled.error().code == 403 || scaled.error().code == 404) {
+        if (scaled.error().definite()) {
           return GuardVerdict{false, "blue not ready: " + scaled.error().summary};
         }
-        return scaled.asError();
+        return scaled.error().toError();
       }
     }
     const TimestampMs deadline = clock_.now() + settings_.readyTimeout;

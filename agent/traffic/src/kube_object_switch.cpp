@@ -57,15 +57,6 @@ std::string KubeObjectSwitch::name() const {
   return kind + " " + target_.ref.ns + "/" + target_.ref.name;
 }
 
-namespace {
-
-// 403 and 404 will not heal by retrying: a person has to grant access or fix the name.
-bool definite(const kube::ApiError& error) {
-  return error.code == 403 || error.code == 404;
-}
-
-}  // namespace
-
 SwitchOutcome KubeObjectSwitch::alreadyBlue(const json::value& object, const TrafficState& state,
                                             const RollbackRequest& request) const {
   const std::string& p = target_.annotationPrefix;
@@ -89,10 +80,10 @@ SwitchOutcome KubeObjectSwitch::alreadyBlue(const json::value& object, const Tra
 Result<SwitchOutcome> KubeObjectSwitch::rollback(const RollbackRequest& request) {
   auto object = client_->get(target_.ref);
   if (!object.ok()) {
-    if (definite(object.error())) {
+    if (object.error().definite()) {
       return SwitchOutcome{SwitchOutcome::Kind::kImpossible, object.error().summary};
     }
-    return object.asError();
+    return object.error().toError();
   }
   auto state = classify(*object);
   if (!state.ok()) {
@@ -114,13 +105,13 @@ Result<SwitchOutcome> KubeObjectSwitch::rollback(const RollbackRequest& request)
     spdlog::warn("traffic: flipped {}", detail);
     return SwitchOutcome{SwitchOutcome::Kind::kFlipped, detail};
   }
-  if (patched.error().code == 422) {
+  if (patched.error().code() == ErrorCode::kConflict) {
     return judgeAfterConflict(request);
   }
-  if (definite(patched.error())) {
+  if (patched.error().definite()) {
     return SwitchOutcome{SwitchOutcome::Kind::kImpossible, patched.error().summary};
   }
-  return patched.asError();
+  return patched.error().toError();
 }
 
 Result<SwitchOutcome> KubeObjectSwitch::judgeAfterConflict(const RollbackRequest& request) {
@@ -128,7 +119,7 @@ Result<SwitchOutcome> KubeObjectSwitch::judgeAfterConflict(const RollbackRequest
   // patch again in this call.
   auto object = client_->get(target_.ref);
   if (!object.ok()) {
-    return object.asError();
+    return object.error().toError();
   }
   auto state = classify(*object);
   if (!state.ok()) {
@@ -151,7 +142,7 @@ Result<SwitchOutcome> KubeObjectSwitch::judgeAfterConflict(const RollbackRequest
 Result<TrafficState> KubeObjectSwitch::current() {
   auto object = client_->get(target_.ref);
   if (!object.ok()) {
-    return object.asError();
+    return object.error().toError();
   }
   auto state = classify(*object);
   if (!state.ok()) {

@@ -83,7 +83,8 @@ TEST_CASE("Status errors become typed errors naming verb and object, without ret
       "path":"/spec/rules/0/http/paths/0/backend/service/name","value":"user-service-blue"}])");
     auto result = client->jsonPatch(ingressRef("production", "api-ingress"), ops.as_array());
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 422);
+    CHECK(result.error().status == 422);
+    CHECK(result.error().code() == ErrorCode::kConflict);
     CHECK(result.error().reason == "Invalid");
     CHECK(result.error().message ==
           "the server rejected our request due to an error in our request");
@@ -95,7 +96,9 @@ TEST_CASE("Status errors become typed errors naming verb and object, without ret
     cluster.server->forbid("patch", "ingresses");
     auto result = client->jsonPatch(ingressRef("production", "api-ingress"), replaceWithBlue());
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 403);
+    CHECK(result.error().status == 403);
+    CHECK(result.error().code() == ErrorCode::kRefused);
+    CHECK(result.error().definite());
     CHECK(result.error().summary ==
           "RBAC forbids patch on ingresses/api-ingress in production: "
           "ingresses.networking.k8s.io \"api-ingress\" is forbidden: User "
@@ -106,7 +109,9 @@ TEST_CASE("Status errors become typed errors naming verb and object, without ret
   SUBCASE("404") {
     auto result = client->get(ingressRef("production", "missing"));
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 404);
+    CHECK(result.error().status == 404);
+    CHECK(result.error().code() == ErrorCode::kNotFound);
+    CHECK(result.error().definite());
     CHECK(result.error().reason == "NotFound");
     CHECK(result.error().summary ==
           "get on ingresses/missing in production: not found: ingresses.networking.k8s.io "
@@ -116,7 +121,8 @@ TEST_CASE("Status errors become typed errors naming verb and object, without ret
     auto result = client->mergePatch(ingressRef("production", "api-ingress"),
                                      json::parse(R"({"metadata":{"resourceVersion":"1"}})"));
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 409);
+    CHECK(result.error().status == 409);
+    CHECK(result.error().code() == ErrorCode::kConflict);
     CHECK(result.error().summary.find("conflict: Operation cannot be fulfilled on "
                                       "ingresses.networking.k8s.io \"api-ingress\": the object "
                                       "has been modified") != std::string::npos);
@@ -125,7 +131,9 @@ TEST_CASE("Status errors become typed errors naming verb and object, without ret
     auto bad = cluster.client("wrong");
     auto result = bad->get(ingressRef("production", "api-ingress"));
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 401);
+    CHECK(result.error().status == 401);
+    CHECK(result.error().code() == ErrorCode::kRefused);
+    CHECK_FALSE(result.error().definite());
     CHECK(
         result.error().summary.starts_with("unauthorized: the API server refused our "
                                            "credentials for get on ingresses/api-ingress"));
@@ -189,7 +197,9 @@ TEST_CASE("429, 500, 503, 504, slow answers and resets are retried with backoff"
     auto client = cluster.client();
     auto result = client->get(ref);
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 503);
+    CHECK(result.error().status == 503);
+    CHECK(result.error().code() == ErrorCode::kUnavailable);
+    CHECK(result.error().toError().code == ErrorCode::kUnavailable);
     CHECK(result.error().attempts == 5);
     CHECK(result.error().summary.ends_with("(after 5 attempts)"));
     CHECK(cluster.sleeps == std::vector<DurationMs>{75, 150, 300, 600});
@@ -226,7 +236,8 @@ TEST_CASE("a rotated token file is re-read after a 401 and the call retried once
   cluster.server->setTokens({"newer"});
   auto expired = client.get(ingressRef("production", "api-ingress"));
   REQUIRE_FALSE(expired.ok());
-  CHECK(expired.error().code == 401);
+  CHECK(expired.error().status == 401);
+  CHECK(expired.error().code() == ErrorCode::kRefused);
   auto codes = cluster.server->requests();
   CHECK(codes.back().status == 401);
   std::filesystem::remove_all(dir);
