@@ -47,7 +47,8 @@ TEST_CASE("kubernetes switch types are known and validate their settings before 
                                        {"green_service", "g"},
                                        {"blue_service", "b"},
                                        {"kubeconfig", "/nonexistent/kubeconfig"}})
-            .starts_with("switch: kubernetes-ingress: kubeconfig /nonexistent/kubeconfig"));
+            .starts_with("switch: kubernetes-ingress: kubeconfig: cannot open "
+                         "/nonexistent/kubeconfig"));
   // Complete settings with an explicit server build without contacting it.
   CHECK(refusal("kubernetes-ingress", {{"ingress", "i"},
                                        {"green_service", "g"},

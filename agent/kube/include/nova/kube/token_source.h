@@ -37,7 +37,7 @@ class TokenSource {
   const std::string& path() const { return path_; }
 
  private:
-  Result<std::string> readFile() const;
+  Result<std::string> readTokenFile() const;
 
   std::mutex mutex_;
   std::string token_;
