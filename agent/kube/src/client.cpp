@@ -5,10 +5,6 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <chrono>
-#include <mutex>
-#include <random>
-#include <thread>
 
 #include "nova/http/client.h"
 #include "nova/kube/token_source.h"
@@ -19,24 +15,12 @@ namespace nova::kube {
 namespace json = boost::json;
 
 struct Client::Impl {
-  Impl(ClusterConfig c, ClientOptions o) : config(std::move(c)), options(std::move(o)) {
-    if (options.clock == nullptr) {
-      options.clock = &systemClock;
-    }
-    if (!options.sleep) {
-      options.sleep = [](DurationMs ms) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-      };
-    }
-    if (!options.random) {
-      options.random = [engine = std::mt19937_64(std::random_device{}())]() mutable {
-        return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-      };
-    }
+  Impl(ClusterConfig c, const Clock& clk, Random& rnd, ClientOptions o)
+      : config(std::move(c)), clock(clk), random(rnd), options(std::move(o)) {
     if (!config.token.empty()) {
       tokens = TokenSource::fixed(config.token);
     } else if (!config.tokenFile.empty()) {
-      tokens = TokenSource::file(config.tokenFile, *options.clock, options.tokenReload);
+      tokens = TokenSource::file(config.tokenFile, clock, options.tokenReload);
     }
   }
 
@@ -57,21 +41,12 @@ struct Client::Impl {
     return request;
   }
 
-  DurationMs backoff(int attempt) const {
-    DurationMs base = options.retry.initialBackoff;
-    for (int i = 1; i < attempt && base < options.retry.maxBackoff; ++i) {
-      base *= 2;
-    }
-    base = std::min(base, options.retry.maxBackoff);
-    const double jitter = std::clamp(options.random(), 0.0, 1.0);
-    return base / 2 + static_cast<DurationMs>(jitter * static_cast<double>(base - base / 2));
-  }
-
+  // Retry `attempt` (1-based) waits the server's hint when it gave one, else the backoff.
   DurationMs waitBefore(const ApiError& error, int attempt) const {
     if (error.retryAfter >= 0) {
       return std::min(error.retryAfter, options.retry.maxRetryAfter);
     }
-    return backoff(attempt);
+    return options.retry.backoff.delay(attempt, random.uniform());
   }
 
   ApiResult<json::value> call(const std::string& verb, const std::string& method,
@@ -81,8 +56,9 @@ struct Client::Impl {
   ApiResult<json::value> attempt(const std::string& verb, http::Request& request,
                                  const ObjectRef& ref);
 
-  SystemClock systemClock;
   ClusterConfig config;
+  const Clock& clock;
+  Random& random;
   ClientOptions options;
   http::Client http;
   TokenSource tokens;
@@ -106,7 +82,7 @@ ApiResult<json::value> Client::Impl::attempt(const std::string& verb, http::Requ
     return detail::fromTransport(response.error(), verb, ref.describe());
   }
   if (response->status < 200 || response->status > 299) {
-    return detail::fromResponse(*response, verb, ref.describe(), options.clock->now());
+    return detail::fromResponse(*response, verb, ref.describe(), clock.now());
   }
   json::error_code ec;
   json::value object = json::parse(response->body, ec);
@@ -153,12 +129,12 @@ ApiResult<json::value> Client::Impl::call(const std::string& verb, const std::st
     const DurationMs wait = waitBefore(error, n);
     spdlog::warn("kube: {}; retrying in {} ms (attempt {} of {})", error.summary, wait, n + 1,
                  attempts);
-    options.sleep(wait);
+    clock.sleepFor(wait);
   }
 }
 
-Client::Client(ClusterConfig config, ClientOptions options)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(options))) {}
+Client::Client(ClusterConfig config, const Clock& clock, Random& random, ClientOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), clock, random, std::move(options))) {}
 Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;

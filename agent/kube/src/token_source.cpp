@@ -58,7 +58,7 @@ Result<std::string> TokenSource::token() {
   if (path_.empty()) {
     return token_;
   }
-  const TimestampMs now = clock_->now();
+  const MonoTime now = clock_->monoNow();
   if (loaded_ && now - loadedAt_ < reloadEvery_) {
     return token_;
   }
@@ -89,7 +89,7 @@ bool TokenSource::reloadAfterUnauthorized() {
   }
   spdlog::info("kube: token file {} holds a new token; retrying with it", path_);
   token_ = std::move(*fresh);
-  loadedAt_ = clock_->now();
+  loadedAt_ = clock_->monoNow();
   loaded_ = true;
   return true;
 }

@@ -42,7 +42,7 @@ std::span<const std::string_view> switchTypes() {
   return kTypes;
 }
 
-Result<SwitchPtr> makeSwitch(const SwitchConfig& config) {
+Result<SwitchPtr> makeSwitch(const SwitchConfig& config, const Clock& clock, Random& random) {
   if (config.type == "dry-run") {
     std::string target = "traffic";
     for (const auto& [key, value] : config.settings) {
@@ -62,7 +62,7 @@ Result<SwitchPtr> makeSwitch(const SwitchConfig& config) {
   }
   for (std::string_view kube : detail::kubeSwitchTypes()) {
     if (config.type == kube) {
-      return detail::makeKubeSwitch(config);
+      return detail::makeKubeSwitch(config, clock, random);
     }
   }
   std::string message = "switch: unknown type \"" + config.type + "\"";

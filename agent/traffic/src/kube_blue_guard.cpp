@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 #include "kube_json.h"
 #include "nova/http/client.h"
@@ -13,15 +11,8 @@
 namespace nova::traffic {
 
 BlueGuard::BlueGuard(std::unique_ptr<kube::Client> client, BlueGuardSettings settings,
-                     const Clock* clock, std::function<void(DurationMs)> sleep)
-    : client_(std::move(client)),
-      settings_(std::move(settings)),
-      clock_(clock != nullptr ? *clock : systemClock_),
-      sleep_(std::move(sleep)) {
-  if (!sleep_) {
-    sleep_ = [](DurationMs ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
-  }
-}
+                     const Clock& clock)
+    : client_(std::move(client)), settings_(std::move(settings)), clock_(clock) {}
 
 BlueGuard::~BlueGuard() = default;
 
@@ -68,15 +59,15 @@ Result<GuardVerdict> BlueGuard::ensureReady() {
         return scaled.error().toError();
       }
     }
-    const TimestampMs deadline = clock_.now() + settings_.readyTimeout;
+    const MonoTime deadline = clock_.monoNow() + settings_.readyTimeout;
     while (*ready < settings_.minReady) {
-      if (clock_.now() >= deadline) {
+      if (clock_.monoNow() >= deadline) {
         return GuardVerdict{false, "blue not ready: " + who + " has " + std::to_string(*ready) +
                                        " ready replicas, needs " +
                                        std::to_string(settings_.minReady) + ", after waiting " +
                                        formatDuration(settings_.readyTimeout)};
       }
-      sleep_(settings_.pollInterval);
+      clock_.sleepFor(settings_.pollInterval);
       ready = readyReplicas(refused);
       if (!ready.ok()) {
         return ready.error();

@@ -90,11 +90,12 @@ Result<kube::ClusterConfig> resolveCluster(const Connection& c, const std::strin
   return config;
 }
 
-std::unique_ptr<kube::Client> makeClient(const kube::ClusterConfig& config, const Connection& c) {
+std::unique_ptr<kube::Client> makeClient(const kube::ClusterConfig& config, const Connection& c,
+                                         const Clock& clock, Random& random) {
   kube::ClientOptions options;
   options.timeout = c.timeout;
   options.retry.attempts = static_cast<int>(c.attempts);
-  return std::make_unique<kube::Client>(config, options);
+  return std::make_unique<kube::Client>(config, clock, random, options);
 }
 
 }  // namespace
@@ -103,7 +104,7 @@ std::span<const std::string_view> kubeSwitchTypes() {
   return kKubeTypes;
 }
 
-Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config) {
+Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config, const Clock& clock, Random& random) {
   const std::string& type = config.type;
   SettingsReader r(type, config.settings);
   Connection connection = readConnection(r);
@@ -154,19 +155,23 @@ Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config) {
   SwitchPtr sw;
   if (type == "kubernetes-ingress") {
     target.ref = kube::ingressRef(ns, objectName);
-    sw = std::make_unique<KubeIngressSwitch>(makeClient(*cluster, connection), target, ingress);
+    sw = std::make_unique<KubeIngressSwitch>(makeClient(*cluster, connection, clock, random),
+                                             target, ingress);
   } else if (type == "gateway-httproute") {
     target.ref = kube::httpRouteRef(ns, objectName);
-    sw = std::make_unique<KubeHttpRouteSwitch>(makeClient(*cluster, connection), target, route);
+    sw = std::make_unique<KubeHttpRouteSwitch>(makeClient(*cluster, connection, clock, random),
+                                               target, route);
   } else {
     target.ref = kube::ingressRef(ns, objectName);
-    sw = std::make_unique<KubeCanarySwitch>(makeClient(*cluster, connection), target, canary);
+    sw = std::make_unique<KubeCanarySwitch>(makeClient(*cluster, connection, clock, random), target,
+                                            canary);
   }
   if (guard.deployment.empty()) {
     return sw;
   }
   guard.ns = ns;
-  auto blue = std::make_unique<BlueGuard>(makeClient(*cluster, connection), guard);
+  auto blue =
+      std::make_unique<BlueGuard>(makeClient(*cluster, connection, clock, random), guard, clock);
   return SwitchPtr(std::make_unique<GuardedSwitch>(std::move(sw), std::move(blue)));
 }
 

@@ -68,10 +68,12 @@ TEST_CASE("decision to patched Ingress, blue ready, on loopback") {
   guard.healthUrl = "http://127.0.0.1:" + std::to_string((*health)->port()) + "/health";
 
   // One switch for the whole run, as the agent keeps one: connections stay warm.
-  GuardedSwitch guarded(
-      std::make_unique<KubeIngressSwitch>(std::make_unique<kube::Client>(cluster), target, ingress),
-      std::make_unique<BlueGuard>(std::make_unique<kube::Client>(cluster), guard));
-  KubeIngressSwitch bare(std::make_unique<kube::Client>(cluster), target, ingress);
+  SystemClock clock;
+  SystemRandom random;
+  auto client = [&] { return std::make_unique<kube::Client>(cluster, clock, random); };
+  GuardedSwitch guarded(std::make_unique<KubeIngressSwitch>(client(), target, ingress),
+                        std::make_unique<BlueGuard>(client(), guard, clock));
+  KubeIngressSwitch bare(client(), target, ingress);
 
   constexpr int kRuns = 200;
   std::vector<double> guardedMs;

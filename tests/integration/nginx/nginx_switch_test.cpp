@@ -114,7 +114,9 @@ TEST_CASE("real nginx: steady clients move from green to blue with zero failed r
   ServiceProcess blue({"--version", "v1.2.3", "--color", "blue", "--threads", "2"});
   ServiceProcess green({"--version", "v1.2.4", "--color", "green", "--threads", "2"});
   NginxProcess nginx(upstreamFor(green));
-  auto made = makeSwitch({"nginx", settingsFor(nginx, blue, green)});
+  SystemClock clock;  // real nginx, real time
+  SystemRandom random;
+  auto made = makeSwitch({"nginx", settingsFor(nginx, blue, green)}, clock, random);
   REQUIRE(made.ok());
   Switch& sw = **made;
   REQUIRE(sw.current().ok());

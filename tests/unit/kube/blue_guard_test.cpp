@@ -13,6 +13,7 @@ namespace nova::traffic {
 using fake_kube::Fault;
 using kube::test::FakeCluster;
 using kube::test::LogCapture;
+using kube::test::onThread;
 using test::backendOf;
 using test::kindOf;
 
@@ -53,17 +54,24 @@ BlueGuardSettings guardSettings(const std::string& healthUrl) {
   return s;
 }
 
-SwitchPtr guardedIngress(FakeCluster& cluster, BlueGuardSettings settings,
-                         const Clock* clock = nullptr, std::function<void(DurationMs)> sleep = {}) {
+SwitchPtr guardedIngress(FakeCluster& cluster, BlueGuardSettings settings) {
   KubeTarget target;
   target.ref = kube::ingressRef("production", "api-ingress");
   IngressSwitchSettings ingress;
   ingress.greenService = "user-service-green";
   ingress.blueService = "user-service-blue";
   auto inner = std::make_unique<KubeIngressSwitch>(cluster.client(), target, ingress);
-  auto guard =
-      std::make_unique<BlueGuard>(cluster.client(), std::move(settings), clock, std::move(sleep));
+  auto guard = std::make_unique<BlueGuard>(cluster.client(), std::move(settings), cluster.clock);
   return std::make_unique<GuardedSwitch>(std::move(inner), std::move(guard));
+}
+
+// The guard's readiness polls: GETs of blue's Deployment.
+std::size_t deploymentReads(FakeCluster& cluster) {
+  std::size_t n = 0;
+  for (const auto& r : cluster.server->requests()) {
+    n += r.method == "GET" && r.path.ends_with("/deployments/user-service-blue");
+  }
+  return n;
 }
 
 const RollbackRequest kRequest{"inc-7", "critical: p99 2.1s > 1s", "agent", 1764218376000};
@@ -76,7 +84,10 @@ TEST_CASE("blue scaled to 0 is scaled up, waited for, health-checked, then flipp
   BlueHealth health;
   LogCapture log;
   auto sw = guardedIngress(cluster, guardSettings(health.url()));
-  auto outcome = sw->rollback(kRequest);
+  auto rollback = onThread([&] { return sw->rollback(kRequest); });
+  // Polls every 20 ms of the clock: ready at the eighth (160 ms >= 150 ms).
+  cluster.passWaits(std::vector<DurationMs>(8, 20));
+  auto outcome = rollback.get();
   REQUIRE(outcome.ok());
   CHECK(kindOf(outcome) == "flipped");
   CHECK(cluster.server->writes("/deployments/user-service-blue/scale") == 1);
@@ -85,6 +96,7 @@ TEST_CASE("blue scaled to 0 is scaled up, waited for, health-checked, then flipp
   CHECK(blue->at_pointer("/status/readyReplicas") == 3);
   CHECK(cluster.ingressService() == "user-service-blue");
   CHECK(log.contains("has 0 ready replicas (minimum 2); scaling 0 -> 3"));
+  CHECK(deploymentReads(cluster) == 9);  // the first look and eight polls
 
   // The ingress was patched only after blue was ready: the scale write comes first.
   auto requests = cluster.server->requests();
@@ -138,19 +150,16 @@ TEST_CASE("an unhealthy blue is never flipped to") {
 TEST_CASE("blue that never becomes ready: impossible after the bounded wait, in simulated time") {
   FakeCluster cluster;
   cluster.server->setReadyDelay(kHour);
-  ManualClock clock(0);
-  int polls = 0;
-  auto sw = guardedIngress(cluster, guardSettings(""), &clock, [&](DurationMs ms) {
-    ++polls;
-    clock.advance(ms);
-  });
-  auto outcome = sw->rollback(kRequest);
+  auto sw = guardedIngress(cluster, guardSettings(""));
+  auto rollback = onThread([&] { return sw->rollback(kRequest); });
+  cluster.passWaits(std::vector<DurationMs>(250, 20));  // 5 s of polls, 20 ms apart
+  auto outcome = rollback.get();
   REQUIRE(outcome.ok());
   CHECK(kindOf(outcome) == "impossible");
   CHECK(outcome->detail ==
         "blue not ready: deployment production/user-service-blue has 0 ready replicas, needs 2, "
         "after waiting 5s");
-  CHECK(polls == 250);
+  CHECK(deploymentReads(cluster) == 251);
   CHECK(cluster.server->writes("api-ingress") == 0);
 }
 
@@ -159,8 +168,10 @@ TEST_CASE("a crash between scale-up and patch: a new switch finds blue ready and
   cluster.server->setReadyDelay(50);
   {
     // The first agent scales blue and waits for it, then dies before patching the Ingress.
-    BlueGuard guard(cluster.client(), guardSettings(""));
-    auto verdict = guard.ensureReady();
+    BlueGuard guard(cluster.client(), guardSettings(""), cluster.clock);
+    auto ensured = onThread([&] { return guard.ensureReady(); });
+    cluster.passWaits({20, 20, 20});  // ready after 50 ms: at the third poll
+    auto verdict = ensured.get();
     REQUIRE(verdict.ok());
     CHECK(verdict->ready);
   }
@@ -196,14 +207,19 @@ TEST_CASE("a transient failure while scaling is an error to retry, and the retry
   FakeCluster cluster;
   cluster.server->inject({Fault::Kind::kServiceUnavailable, "PATCH", "/scale", 10, 0});
   auto sw = guardedIngress(cluster, guardSettings(""));
-  auto first = sw->rollback(kRequest);
-  REQUIRE_FALSE(first.ok());
-  CHECK(first.error().message.find("patch on deployments/user-service-blue/scale") !=
-        std::string::npos);
+  auto first = onThread([&] { return sw->rollback(kRequest); });
+  cluster.passWaits({75, 150, 300, 600});  // the client's own retries of the scale patch
+  auto failed = first.get();
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().code == ErrorCode::kUnavailable);
+  CHECK(failed.error().message.starts_with(
+      "patch on deployments/user-service-blue/scale in production: HTTP 503"));
   cluster.server->clearFaults();
-  auto second = sw->rollback(kRequest);
-  REQUIRE(second.ok());
-  CHECK(kindOf(second) == "flipped");
+  auto second = onThread([&] { return sw->rollback(kRequest); });
+  cluster.passWaits({20});  // one poll until the controller reports the replicas ready
+  auto outcome = second.get();
+  REQUIRE(outcome.ok());
+  CHECK(kindOf(outcome) == "flipped");
 }
 
 }  // namespace nova::traffic

@@ -10,7 +10,9 @@ namespace nova::traffic {
 namespace {
 
 std::string refusal(const std::string& type, std::map<std::string, std::string> settings) {
-  auto made = makeSwitch({type, std::move(settings)});
+  ManualClock clock;
+  SequenceRandom random;
+  auto made = makeSwitch({type, std::move(settings)}, clock, random);
   return made.ok() ? "built" : made.error().message;
 }
 

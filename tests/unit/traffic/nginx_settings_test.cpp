@@ -85,15 +85,17 @@ TEST_CASE("nginx settings: each mistake is named") {
 }
 
 TEST_CASE("makeSwitch builds the nginx switch and passes its errors on") {
-  auto made = makeSwitch({"nginx", minimal()});
+  ManualClock clock;
+  SequenceRandom random;
+  auto made = makeSwitch({"nginx", minimal()}, clock, random);
   REQUIRE(made.ok());
   CHECK(dynamic_cast<NginxSwitch*>(made->get()) != nullptr);
 
-  auto bad = makeSwitch({"nginx", {{"blue", "x"}}});
+  auto bad = makeSwitch({"nginx", {{"blue", "x"}}}, clock, random);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message.find("switch: nginx setting \"blue\"") != std::string::npos);
 
-  auto typo = makeSwitch({"nginxx", {}});
+  auto typo = makeSwitch({"nginxx", {}}, clock, random);
   REQUIRE_FALSE(typo.ok());
   CHECK(typo.error().message.find("did you mean \"nginx\"?") != std::string::npos);
 }

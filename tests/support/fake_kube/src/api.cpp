@@ -1,7 +1,6 @@
 #include "api.h"
 
 #include <boost/json/serialize.hpp>
-#include <thread>
 
 #include "json_patch.h"
 
@@ -59,29 +58,54 @@ std::string Api::bumpVersion() {
   return std::to_string(++version_);
 }
 
+void Api::record(const ApiRequest& request, const ApiResponse& response) {
+  requests_.push_back({request.method, request.path, request.query, request.contentType,
+                       request.body, response.reset ? 0 : response.status});
+}
+
 ApiResponse Api::handle(const ApiRequest& request, const std::string& hostPort) {
   ApiResponse response;
+  MonoTime releaseAt;
   {
     std::lock_guard lock(mutex_);
+    arrivals_.push_back({request.method, request.path, request.query, "", "", 0});
     if (auto fault = takeFault(request)) {
       response = *fault;
     } else {
       response = serve(request, hostPort);
     }
-    if (response.delay == 0) {
-      requests_.push_back({request.method, request.path, request.query, request.contentType,
-                           request.body, response.reset ? 0 : response.status});
+    if (response.delay > 0) {
+      releaseAt = clock_.monoNow() + response.delay;
+    } else {
+      record(request, response);
     }
   }
-  if (response.delay > 0) {
-    // A slow answer: wait outside the lock, then serve as usual.
-    std::this_thread::sleep_for(std::chrono::milliseconds(response.delay));
-    std::lock_guard lock(mutex_);
-    response = serve(request, hostPort);
-    requests_.push_back({request.method, request.path, request.query, request.contentType,
-                         request.body, response.status});
+  changed_.notify_all();
+  if (response.delay == 0) {
+    return response;
   }
+  // A slow answer: hold the request on the clock (outside the lock), then serve as usual.
+  bool stopped = false;
+  {
+    std::unique_lock lock(held_.mutex());
+    stopped = held_.waitUntil(lock, releaseAt, [this] { return stopping_; });
+  }
+  {
+    std::lock_guard lock(mutex_);
+    response = stopped ? ApiResponse{} : serve(request, hostPort);
+    response.reset = stopped;
+    record(request, response);
+  }
+  changed_.notify_all();
   return response;
+}
+
+void Api::stop() {
+  {
+    std::lock_guard lock(held_.mutex());
+    stopping_ = true;
+  }
+  held_.notifyAll();
 }
 
 std::optional<ApiResponse> Api::takeFault(const ApiRequest& request) {

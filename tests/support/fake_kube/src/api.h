@@ -1,7 +1,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nova/core/clock.h"
 #include "nova/fake_kube/fake_kube.h"
 
 namespace nova::fake_kube::detail {
@@ -62,9 +63,14 @@ std::optional<ApiResponse> discovery(const std::string& path, const std::string&
 /// The objects and rules of the fake; every public method locks.
 class Api {
  public:
-  explicit Api(Options options) : options_(std::move(options)) {}
+  explicit Api(Options options)
+      : options_(std::move(options)),
+        clock_(options_.clock != nullptr ? *options_.clock : systemClock_) {}
 
+  /// Serves one request; a slow fault holds it on the clock first (see Fault::kSlow).
   ApiResponse handle(const ApiRequest& request, const std::string& hostPort);
+  /// Releases every held request (answered with a reset) and holds no more.
+  void stop();
 
   Status seed(std::string_view text);
   std::optional<boost::json::value> object(std::string_view resource, std::string_view ns,
@@ -80,11 +86,16 @@ class Api {
   std::vector<RecordedRequest> requests() const;
   void clearRequests();
   int writes(std::string_view pathPart) const;
+  std::size_t arrivalCount() const;
+  bool awaitArrivals(std::size_t count, std::string_view method, std::string_view pathContains,
+                     DurationMs realTimeout) const;
+  bool awaitAnswers(std::size_t count, std::string_view method, std::string_view pathContains,
+                    DurationMs realTimeout) const;
 
  private:
   struct Stored {
     boost::json::value object;
-    std::chrono::steady_clock::time_point changedAt{};
+    MonoTime changedAt{};
     bool settling = false;  // replicas changed; status follows after readyDelay
   };
   struct Target {
@@ -109,16 +120,26 @@ class Api {
   /// and resourceVersion on any change; a Deployment replica change starts settling.
   void commit(Stored& stored, boost::json::value next);
   void settle();
+  void record(const ApiRequest& request, const ApiResponse& response);
+  bool awaitCount(const std::vector<RecordedRequest>& list, std::size_t count,
+                  std::string_view method, std::string_view pathContains,
+                  DurationMs realTimeout) const;
   std::string bumpVersion();
   static std::string key(std::string_view resource, std::string_view ns, std::string_view name);
 
   mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;  // a request arrived or was answered
   Options options_;
+  SystemClock systemClock_;
+  const Clock& clock_;
+  Wakeup held_{clock_};    // slow requests wait here; stop() wakes them
+  bool stopping_ = false;  // guarded by held_.mutex()
   std::map<std::string, Stored> objects_;
   std::uint64_t version_ = 1000;
   std::vector<std::pair<std::string, std::string>> forbidden_;
   std::deque<Fault> faults_;
   std::vector<RecordedRequest> requests_;
+  std::vector<RecordedRequest> arrivals_;  // method and path only
 };
 
 }  // namespace nova::fake_kube::detail

@@ -157,7 +157,7 @@ void Api::commit(Stored& stored, json::value next) {
   if (intAt(old, {"spec", "replicas"}) != intAt(next, {"spec", "replicas"}) &&
       stringAt(next, {"kind"}) == "Deployment") {
     stored.settling = true;
-    stored.changedAt = std::chrono::steady_clock::now();
+    stored.changedAt = clock_.monoNow();
     auto& status = objectAt(next, "status");
     status["observedGeneration"] = generation;
     setCount(status, "replicas", intAt(next, {"spec", "replicas"}));
@@ -168,10 +168,9 @@ void Api::commit(Stored& stored, json::value next) {
 }
 
 void Api::settle() {
-  const auto now = std::chrono::steady_clock::now();
+  const MonoTime now = clock_.monoNow();
   for (auto& [k, stored] : objects_) {
-    if (!stored.settling ||
-        now < stored.changedAt + std::chrono::milliseconds(options_.readyDelay)) {
+    if (!stored.settling || now < stored.changedAt + options_.readyDelay) {
       continue;
     }
     stored.settling = false;

@@ -1,6 +1,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <boost/json/parse.hpp>
+#include <chrono>
 #include <exception>
 
 #include "api.h"
@@ -161,6 +162,38 @@ std::vector<RecordedRequest> Api::requests() const {
 void Api::clearRequests() {
   std::lock_guard lock(mutex_);
   requests_.clear();
+  arrivals_.clear();
+}
+
+bool Api::awaitCount(const std::vector<RecordedRequest>& list, std::size_t count,
+                     std::string_view method, std::string_view pathContains,
+                     DurationMs realTimeout) const {
+  auto matching = [&] {
+    std::size_t n = 0;
+    for (const auto& r : list) {
+      n += (method.empty() || r.method == method) && r.path.find(pathContains) != std::string::npos;
+    }
+    return n;
+  };
+  std::unique_lock lock(mutex_);
+  // Real time on purpose: this bounds how long a broken test hangs, it times nothing served.
+  return changed_.wait_for(lock, std::chrono::milliseconds(realTimeout),
+                           [&] { return matching() >= count; });
+}
+
+std::size_t Api::arrivalCount() const {
+  std::lock_guard lock(mutex_);
+  return arrivals_.size();
+}
+
+bool Api::awaitArrivals(std::size_t count, std::string_view method, std::string_view pathContains,
+                        DurationMs realTimeout) const {
+  return awaitCount(arrivals_, count, method, pathContains, realTimeout);
+}
+
+bool Api::awaitAnswers(std::size_t count, std::string_view method, std::string_view pathContains,
+                       DurationMs realTimeout) const {
+  return awaitCount(requests_, count, method, pathContains, realTimeout);
 }
 
 int Api::writes(std::string_view pathPart) const {

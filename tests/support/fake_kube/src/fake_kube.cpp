@@ -166,6 +166,7 @@ void FakeKube::stop() {
   if (impl_->stopping.exchange(true)) {
     return;
   }
+  impl_->api.stop();  // held slow requests end now, so their threads can be joined
   // shutdown() wakes the blocking accept and reads; the threads then close their sockets.
   ::shutdown(impl_->acceptor.native_handle(), SHUT_RDWR);
   if (impl_->acceptThread.joinable()) {
@@ -223,6 +224,20 @@ void FakeKube::clearRequests() {
 
 int FakeKube::writes(std::string_view pathPart) const {
   return impl_->api.writes(pathPart);
+}
+
+std::size_t FakeKube::arrivalCount() const {
+  return impl_->api.arrivalCount();
+}
+
+bool FakeKube::awaitArrivals(std::size_t count, std::string_view method,
+                             std::string_view pathContains, DurationMs realTimeout) const {
+  return impl_->api.awaitArrivals(count, method, pathContains, realTimeout);
+}
+
+bool FakeKube::awaitAnswers(std::size_t count, std::string_view method,
+                            std::string_view pathContains, DurationMs realTimeout) const {
+  return impl_->api.awaitAnswers(count, method, pathContains, realTimeout);
 }
 
 }  // namespace nova::fake_kube

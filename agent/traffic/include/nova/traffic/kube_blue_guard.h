@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -43,10 +42,8 @@ struct GuardVerdict {
 /// and goes straight on.
 class BlueGuard {
  public:
-  /// `clock` times the wait (nullptr: the system clock; else it must outlive the guard);
-  /// `sleep` waits between polls (empty: a real sleep).
-  BlueGuard(std::unique_ptr<kube::Client> client, BlueGuardSettings settings,
-            const Clock* clock = nullptr, std::function<void(DurationMs)> sleep = {});
+  /// `clock` times the bounded wait and the pauses between polls; it must outlive the guard.
+  BlueGuard(std::unique_ptr<kube::Client> client, BlueGuardSettings settings, const Clock& clock);
   ~BlueGuard();
 
   /// ready=false with "blue not ready: ..." or "blue unhealthy: ..." when the flip must not
@@ -60,9 +57,7 @@ class BlueGuard {
 
   std::unique_ptr<kube::Client> client_;
   BlueGuardSettings settings_;
-  SystemClock systemClock_;
   const Clock& clock_;
-  std::function<void(DurationMs)> sleep_;
 };
 
 /// Runs the guard before the inner switch's rollback; a refused guard is kImpossible (the

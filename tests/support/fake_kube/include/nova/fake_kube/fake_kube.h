@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nova/core/clock.h"
 #include "nova/core/result.h"
 #include "nova/core/time.h"
 
@@ -20,7 +21,8 @@ struct Fault {
     kInternalError,       ///< 500 InternalError.
     kServiceUnavailable,  ///< 503 ServiceUnavailable with Retry-After.
     kGatewayTimeout,      ///< 504 Timeout.
-    kSlow,                ///< Waits `delay` ms, then answers normally.
+    kSlow,                ///< Holds the request `delay` ms of the server's clock, then
+                          ///< answers normally (a stopped server resets it instead).
     kReset,               ///< Closes the connection with a TCP reset, no response.
   };
   Kind kind = Kind::kInternalError;
@@ -54,6 +56,9 @@ struct Options {
   std::string user = "system:serviceaccount:production:nova-agent";
   /// How long after a replica change the simulated controller makes status follow, in ms.
   DurationMs readyDelay = 0;
+  /// Times the simulated controller and slow answers (monotonic time); nullptr: the system
+  /// clock. With a ManualClock a test moves both by advance(). Must outlive the server.
+  const Clock* clock = nullptr;
   /// PEM certificate chain and key: when both are set the server speaks HTTPS only (kubectl
   /// sends bearer tokens over TLS only).
   std::string tlsCertFile;
@@ -96,8 +101,24 @@ class FakeKube {
   void clearFaults();
   void setReadyDelay(DurationMs delay);
 
+  /// Requests answered so far, in the order they were answered (a held request once it is
+  /// answered).
   std::vector<RecordedRequest> requests() const;
   void clearRequests();
+  /// Blocks until `count` requests whose method is `method` ("" = any) and whose path
+  /// contains `pathContains` have arrived since the start (or the last clearRequests()); a
+  /// held slow request counts as soon as it is held, with its release time already fixed, so
+  /// a test may advance the clock right after. Waits at most `realTimeout` ms of real time,
+  /// so a broken test fails instead of hanging; returns whether they arrived.
+  bool awaitArrivals(std::size_t count, std::string_view method = "",
+                     std::string_view pathContains = "",
+                     DurationMs realTimeout = 10 * kSecond) const;
+  /// How many requests have arrived so far (held ones included).
+  std::size_t arrivalCount() const;
+  /// As awaitArrivals(), for requests answered (those requests() lists).
+  bool awaitAnswers(std::size_t count, std::string_view method = "",
+                    std::string_view pathContains = "",
+                    DurationMs realTimeout = 10 * kSecond) const;
   /// Successful writes (PATCH/PUT answered 2xx) to objects whose path contains `pathPart`.
   int writes(std::string_view pathPart) const;
 
