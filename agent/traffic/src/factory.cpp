@@ -2,6 +2,7 @@
 
 #include "kube_factory.h"
 #include "nova/core/suggest.h"
+#include "nova/traffic/blue_guard.h"
 #include "nova/traffic/dry_run_switch.h"
 #include "nova/traffic/nginx_switch.h"
 #include "nova/traffic/switch.h"
@@ -47,7 +48,8 @@ Result<SwitchPtr> makeSwitch(const SwitchConfig& config, const Clock& clock, Ran
     std::string target = "traffic";
     for (const auto& [key, value] : config.settings) {
       if (key != "target") {
-        return Error{"switch: dry-run has no setting \"" + key + "\" (known: target)"};
+        return Error(ErrorCode::kInvalidInput,
+                     "switch: dry-run has no setting \"" + key + "\" (known: target)");
       }
       target = value;
     }
@@ -58,7 +60,11 @@ Result<SwitchPtr> makeSwitch(const SwitchConfig& config, const Clock& clock, Ran
     if (!options.ok()) {
       return options.error();
     }
-    return SwitchPtr(std::make_unique<NginxSwitch>(std::move(options).value()));
+    // Blue's health is checked by the same guard as in front of every backend.
+    BlueGuard guard(nullptr,
+                    BlueHealthCheck{options->blueHealthUrl, "healthy", options->healthTimeout});
+    return guarded(std::make_unique<NginxSwitch>(std::move(options).value(), clock),
+                   std::move(guard));
   }
   for (std::string_view kube : detail::kubeSwitchTypes()) {
     if (config.type == kube) {
@@ -73,7 +79,7 @@ Result<SwitchPtr> makeSwitch(const SwitchConfig& config, const Clock& clock, Ran
   for (auto type : kTypes) {
     known += (known.empty() ? "" : ", ") + std::string(type);
   }
-  return Error{message + " (known: " + known + ")"};
+  return Error(ErrorCode::kInvalidInput, message + " (known: " + known + ")");
 }
 
 }  // namespace nova::traffic

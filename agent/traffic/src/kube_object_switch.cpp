@@ -2,29 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ctime>
-
 #include "kube_json.h"
+#include "nova/core/rfc3339.h"
 
 namespace nova::traffic {
 
 namespace json = boost::json;
 
-std::string formatRfc3339(TimestampMs at) {
-  const std::time_t seconds = static_cast<std::time_t>(at / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[80];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(at % 1000));
-  return buffer;
-}
-
 json::array rollbackAnnotationOps(const json::value& object, const RollbackRequest& request,
                                   const KubeTarget& target) {
   const std::string& p = target.annotationPrefix;
-  json::object values{{p + "rollback-at", formatRfc3339(request.decidedAt)},
+  json::object values{{p + "rollback-at", formatRfc3339(request.decidedAt, SubSecond::kMillis)},
                       {p + "rollback-reason", request.reason},
                       {p + "rollback-incident", request.incidentId},
                       {p + "rollback-by", request.who},
@@ -135,8 +123,9 @@ Result<SwitchOutcome> KubeObjectSwitch::judgeAfterConflict(const RollbackRequest
         SwitchOutcome::Kind::kImpossible,
         name() + " changed under us and now points at neither side: " + state->detail};
   }
-  return Error{name() + ": the patch's test failed (422) but it still points at green (" +
-               state->detail + "); will retry"};
+  return Error(ErrorCode::kConflict,
+               name() + ": the patch's test failed (422) but it still points at green (" +
+                   state->detail + "); will retry");
 }
 
 Result<TrafficState> KubeObjectSwitch::current() {

@@ -1,10 +1,13 @@
+#include "nova/traffic/blue_guard.h"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <boost/json/parse.hpp>
 
 #include "kube_fixture.h"
 #include "nova/http/server.h"
-#include "nova/traffic/kube_blue_guard.h"
+#include "nova/traffic/kube_blue_readiness.h"
 #include "nova/traffic/kube_ingress_switch.h"
 #include "switch_fixture.h"
 
@@ -42,27 +45,34 @@ struct BlueHealth {
   std::unique_ptr<http::Server> server;
 };
 
-BlueGuardSettings guardSettings(const std::string& healthUrl) {
-  BlueGuardSettings s;
+KubeReadinessSettings readiness() {
+  KubeReadinessSettings s;
   s.ns = "production";
   s.deployment = "user-service-blue";
   s.minReady = 2;
   s.replicas = 3;
   s.readyTimeout = 5 * kSecond;
   s.pollInterval = 20;
-  s.healthUrl = healthUrl;
   return s;
 }
 
-SwitchPtr guardedIngress(FakeCluster& cluster, BlueGuardSettings settings) {
+std::unique_ptr<KubeBlueReadiness> kubeReadiness(FakeCluster& cluster,
+                                                 KubeReadinessSettings settings = readiness()) {
+  return std::make_unique<KubeBlueReadiness>(cluster.client(), settings, cluster.clock);
+}
+
+// The Ingress switch behind the one blue guard, as the factory builds it.
+SwitchPtr guardedIngress(FakeCluster& cluster, std::unique_ptr<BlueReadiness> ready,
+                         std::string healthUrl = "") {
   KubeTarget target;
   target.ref = kube::ingressRef("production", "api-ingress");
   IngressSwitchSettings ingress;
   ingress.greenService = "user-service-green";
   ingress.blueService = "user-service-blue";
   auto inner = std::make_unique<KubeIngressSwitch>(cluster.client(), target, ingress);
-  auto guard = std::make_unique<BlueGuard>(cluster.client(), std::move(settings), cluster.clock);
-  return std::make_unique<GuardedSwitch>(std::move(inner), std::move(guard));
+  BlueHealthCheck health;
+  health.url = std::move(healthUrl);
+  return guarded(std::move(inner), BlueGuard(std::move(ready), health));
 }
 
 // The guard's readiness polls: GETs of blue's Deployment.
@@ -83,7 +93,7 @@ TEST_CASE("blue scaled to 0 is scaled up, waited for, health-checked, then flipp
   cluster.server->setReadyDelay(150);
   BlueHealth health;
   LogCapture log;
-  auto sw = guardedIngress(cluster, guardSettings(health.url()));
+  auto sw = guardedIngress(cluster, kubeReadiness(cluster), health.url());
   auto rollback = onThread([&] { return sw->rollback(kRequest); });
   // Polls every 20 ms of the clock: ready at the eighth (160 ms >= 150 ms).
   cluster.passWaits(std::vector<DurationMs>(8, 20));
@@ -117,12 +127,12 @@ TEST_CASE("an unhealthy blue is never flipped to") {
   FakeCluster cluster;
   BlueHealth health;
   LogCapture log;
-  auto settings = guardSettings(health.url());
-  settings.minReady = 0;  // no scaling needed; only health decides
+  // No Deployment to scale: only blue's health decides.
+  auto unguarded = [&](std::string url) { return guardedIngress(cluster, nullptr, url); };
 
   SUBCASE("wrong status") {
     health.healthy = false;
-    auto outcome = guardedIngress(cluster, settings)->rollback(kRequest);
+    auto outcome = unguarded(health.url())->rollback(kRequest);
     REQUIRE(outcome.ok());
     CHECK(kindOf(outcome) == "impossible");
     CHECK(outcome->detail ==
@@ -130,14 +140,14 @@ TEST_CASE("an unhealthy blue is never flipped to") {
   }
   SUBCASE("HTTP 503") {
     health.code = 503;
-    auto outcome = guardedIngress(cluster, settings)->rollback(kRequest);
+    auto outcome = unguarded(health.url())->rollback(kRequest);
     REQUIRE(outcome.ok());
     CHECK(kindOf(outcome) == "impossible");
-    CHECK(outcome->detail.find("HTTP status 503, want 200") != std::string::npos);
+    CHECK(outcome->detail ==
+          "blue unhealthy: " + health.url() + ": health: HTTP status 503, want 200");
   }
   SUBCASE("unreachable") {
-    settings.healthUrl = "http://127.0.0.1:1/health";
-    auto outcome = guardedIngress(cluster, settings)->rollback(kRequest);
+    auto outcome = unguarded("http://127.0.0.1:1/health")->rollback(kRequest);
     REQUIRE(outcome.ok());
     CHECK(kindOf(outcome) == "impossible");
     CHECK(outcome->detail.starts_with("blue unhealthy: GET http://127.0.0.1:1/health"));
@@ -150,7 +160,7 @@ TEST_CASE("an unhealthy blue is never flipped to") {
 TEST_CASE("blue that never becomes ready: impossible after the bounded wait, in simulated time") {
   FakeCluster cluster;
   cluster.server->setReadyDelay(kHour);
-  auto sw = guardedIngress(cluster, guardSettings(""));
+  auto sw = guardedIngress(cluster, kubeReadiness(cluster));
   auto rollback = onThread([&] { return sw->rollback(kRequest); });
   cluster.passWaits(std::vector<DurationMs>(250, 20));  // 5 s of polls, 20 ms apart
   auto outcome = rollback.get();
@@ -168,8 +178,8 @@ TEST_CASE("a crash between scale-up and patch: a new switch finds blue ready and
   cluster.server->setReadyDelay(50);
   {
     // The first agent scales blue and waits for it, then dies before patching the Ingress.
-    BlueGuard guard(cluster.client(), guardSettings(""), cluster.clock);
-    auto ensured = onThread([&] { return guard.ensureReady(); });
+    auto blue = kubeReadiness(cluster);
+    auto ensured = onThread([&] { return blue->ensureReady(); });
     cluster.passWaits({20, 20, 20});  // ready after 50 ms: at the third poll
     auto verdict = ensured.get();
     REQUIRE(verdict.ok());
@@ -178,7 +188,7 @@ TEST_CASE("a crash between scale-up and patch: a new switch finds blue ready and
   CHECK(cluster.server->writes("/scale") == 1);
   CHECK(cluster.ingressService() == "user-service-green");
 
-  auto restarted = guardedIngress(cluster, guardSettings(""));
+  auto restarted = guardedIngress(cluster, kubeReadiness(cluster));
   auto outcome = restarted->rollback(kRequest);
   REQUIRE(outcome.ok());
   CHECK(kindOf(outcome) == "flipped");
@@ -191,10 +201,39 @@ TEST_CASE("a crash between scale-up and patch: a new switch finds blue ready and
   CHECK(cluster.server->writes("api-ingress") == 1);
 }
 
+TEST_CASE("traffic already on blue: nothing moves towards blue, so the guard is not asked") {
+  FakeCluster cluster;
+  kube::Client other(cluster.config(), cluster.clock, cluster.random, cluster.options());
+  auto ops = boost::json::parse(R"([{"op":"replace",
+    "path":"/spec/rules/0/http/paths/0/backend/service/name","value":"user-service-blue"}])");
+  REQUIRE(other.jsonPatch(kube::ingressRef("production", "api-ingress"), ops.as_array()).ok());
+  // Blue is scaled to 0 and its health endpoint is gone: a guard asked now would refuse.
+  auto sw = guardedIngress(cluster, kubeReadiness(cluster), "http://127.0.0.1:1/health");
+  auto outcome = sw->rollback(kRequest);
+  REQUIRE(outcome.ok());
+  CHECK(kindOf(outcome) == "already_blue");
+  CHECK(cluster.server->writes("/scale") == 0);
+}
+
+TEST_CASE("where traffic is cannot be read: the error comes back to retry, blue is not touched") {
+  FakeCluster cluster;
+  cluster.server->inject({Fault::Kind::kServiceUnavailable, "GET", "api-ingress", 5, 0});
+  auto sw = guardedIngress(cluster, kubeReadiness(cluster));
+  auto outcome = onThread([&] { return sw->rollback(kRequest); });
+  cluster.passWaits({75, 150, 300, 600});
+  auto result = outcome.get();
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::kUnavailable);
+  CHECK(result.error().message.starts_with(
+      "get on ingresses/api-ingress in production: HTTP 503 ServiceUnavailable"));
+  CHECK(cluster.server->writes("/scale") == 0);
+  CHECK(cluster.ingressService() == "user-service-green");
+}
+
 TEST_CASE("no permission to scale blue is impossible, with the RBAC message") {
   FakeCluster cluster;
   cluster.server->forbid("patch", "deployments/scale");
-  auto outcome = guardedIngress(cluster, guardSettings(""))->rollback(kRequest);
+  auto outcome = guardedIngress(cluster, kubeReadiness(cluster))->rollback(kRequest);
   REQUIRE(outcome.ok());
   CHECK(kindOf(outcome) == "impossible");
   CHECK(outcome->detail.starts_with(
@@ -206,7 +245,7 @@ TEST_CASE("no permission to scale blue is impossible, with the RBAC message") {
 TEST_CASE("a transient failure while scaling is an error to retry, and the retry succeeds") {
   FakeCluster cluster;
   cluster.server->inject({Fault::Kind::kServiceUnavailable, "PATCH", "/scale", 10, 0});
-  auto sw = guardedIngress(cluster, guardSettings(""));
+  auto sw = guardedIngress(cluster, kubeReadiness(cluster));
   auto first = onThread([&] { return sw->rollback(kRequest); });
   cluster.passWaits({75, 150, 300, 600});  // the client's own retries of the scale patch
   auto failed = first.get();

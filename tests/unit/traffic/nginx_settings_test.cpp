@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "nova/traffic/blue_guard.h"
 #include "nova/traffic/nginx_switch.h"
 
 namespace nova::traffic {
@@ -89,14 +90,17 @@ TEST_CASE("makeSwitch builds the nginx switch and passes its errors on") {
   SequenceRandom random;
   auto made = makeSwitch({"nginx", minimal()}, clock, random);
   REQUIRE(made.ok());
-  CHECK(dynamic_cast<NginxSwitch*>(made->get()) != nullptr);
+  // The nginx switch, behind the blue guard that checks blue's /health.
+  CHECK(dynamic_cast<GuardedSwitch*>(made->get()) != nullptr);
 
   auto bad = makeSwitch({"nginx", {{"blue", "x"}}}, clock, random);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().message.find("switch: nginx setting \"blue\"") != std::string::npos);
+  CHECK(bad.error().code == ErrorCode::kInvalidInput);
+  CHECK(bad.error().message == "switch: nginx setting \"blue\": \"x\" is not HOST:PORT");
 
   auto typo = makeSwitch({"nginxx", {}}, clock, random);
   REQUIRE_FALSE(typo.ok());
+  CHECK(typo.error().code == ErrorCode::kInvalidInput);
   CHECK(typo.error().message.find("did you mean \"nginx\"?") != std::string::npos);
 }
 
