@@ -6,69 +6,57 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "nova/http/client.h"
-#include "nova/kube/token_source.h"
+#include "client_impl.h"
 #include "status_error.h"
 
 namespace nova::kube {
 
 namespace json = boost::json;
+using detail::Call;
+using detail::on;
 
-struct Client::Impl {
-  Impl(ClusterConfig c, const Clock& clk, Random& rnd, ClientOptions o)
-      : config(std::move(c)), clock(clk), random(rnd), options(std::move(o)) {
-    if (!config.token.empty()) {
-      tokens = TokenSource::fixed(config.token);
-    } else if (!config.tokenFile.empty()) {
-      tokens = TokenSource::file(config.tokenFile, clock, options.tokenReload);
-    }
+Client::Impl::Impl(ClusterConfig c, const Clock& clk, Random& rnd, ClientOptions o)
+    : config(std::move(c)), clock(clk), random(rnd), options(std::move(o)) {
+  if (!config.token.empty()) {
+    tokens = TokenSource::fixed(config.token);
+  } else if (!config.tokenFile.empty()) {
+    tokens = TokenSource::file(config.tokenFile, clock, options.tokenReload);
   }
+}
 
-  http::Request baseRequest(const std::string& method, const ObjectRef& ref) const {
-    http::Request request;
-    request.method = method;
-    request.url = config.server + ref.path();
-    request.timeout = options.timeout;
-    request.connectTimeout = options.connectTimeout;
-    request.verifyTls = !config.insecureSkipTlsVerify;
-    request.caFile = config.caFile;
-    request.caPem = config.caPem;
-    request.clientCertFile = config.clientCertFile;
-    request.clientKeyFile = config.clientKeyFile;
-    request.clientCertPem = config.clientCertPem;
-    request.clientKeyPem = config.clientKeyPem;
-    request.headers = {{"Accept", "application/json"}, {"User-Agent", options.userAgent}};
-    return request;
+http::Request Client::Impl::baseRequest(const Call& call) const {
+  http::Request request;
+  request.method = call.method;
+  request.url = config.server + call.path;
+  request.timeout = options.timeout;
+  request.connectTimeout = options.connectTimeout;
+  request.verifyTls = !config.insecureSkipTlsVerify;
+  request.caFile = config.caFile;
+  request.caPem = config.caPem;
+  request.clientCertFile = config.clientCertFile;
+  request.clientKeyFile = config.clientKeyFile;
+  request.clientCertPem = config.clientCertPem;
+  request.clientKeyPem = config.clientKeyPem;
+  request.headers = {{"Accept", "application/json"}, {"User-Agent", options.userAgent}};
+  if (!call.contentType.empty()) {
+    request.headers.emplace_back("Content-Type", call.contentType);
   }
+  request.body = call.body;
+  return request;
+}
 
-  // Retry `attempt` (1-based) waits the server's hint when it gave one, else the backoff.
-  DurationMs waitBefore(const ApiError& error, int attempt) const {
-    if (error.retryAfter >= 0) {
-      return std::min(error.retryAfter, options.retry.maxRetryAfter);
-    }
-    return options.retry.backoff.delay(attempt, random.uniform());
+// Retry `attempt` (1-based) waits the server's hint when it gave one, else the backoff.
+DurationMs Client::Impl::waitBefore(const ApiError& error, int attempt) const {
+  if (error.retryAfter >= 0) {
+    return std::min(error.retryAfter, options.retry.maxRetryAfter);
   }
+  return options.retry.backoff.delay(attempt, random.uniform());
+}
 
-  ApiResult<json::value> call(const std::string& verb, const std::string& method,
-                              const ObjectRef& ref, const std::string& contentType,
-                              const std::string& body);
-
-  ApiResult<json::value> attempt(const std::string& verb, http::Request& request,
-                                 const ObjectRef& ref);
-
-  ClusterConfig config;
-  const Clock& clock;
-  Random& random;
-  ClientOptions options;
-  http::Client http;
-  TokenSource tokens;
-};
-
-ApiResult<json::value> Client::Impl::attempt(const std::string& verb, http::Request& request,
-                                             const ObjectRef& ref) {
+ApiResult<json::value> Client::Impl::attempt(const Call& call, http::Request& request) {
   auto token = tokens.token();
   if (!token.ok()) {
-    return detail::noCredentials(token.error(), verb, ref.describe());
+    return detail::noCredentials(token.error(), call.verb, call.what);
   }
   // The Authorization header is the last one; replace it on every attempt (rotation).
   if (!request.headers.empty() && request.headers.back().first == "Authorization") {
@@ -79,31 +67,25 @@ ApiResult<json::value> Client::Impl::attempt(const std::string& verb, http::Requ
   }
   auto response = http.perform(request);
   if (!response.ok()) {
-    return detail::fromTransport(response.error(), verb, ref.describe());
+    return detail::fromTransport(response.error(), call.verb, call.what);
   }
   if (response->status < 200 || response->status > 299) {
-    return detail::fromResponse(*response, verb, ref.describe(), clock.now());
+    return detail::fromResponse(*response, call.verb, call.what, clock.now());
   }
   json::error_code ec;
   json::value object = json::parse(response->body, ec);
   if (ec) {
-    return detail::decodeFailure(response->status, ec.message(), verb, ref.describe());
+    return detail::decodeFailure(response->status, ec.message(), call.verb, call.what);
   }
   return object;
 }
 
-ApiResult<json::value> Client::Impl::call(const std::string& verb, const std::string& method,
-                                          const ObjectRef& ref, const std::string& contentType,
-                                          const std::string& body) {
-  http::Request request = baseRequest(method, ref);
-  if (!contentType.empty()) {
-    request.headers.emplace_back("Content-Type", contentType);
-  }
-  request.body = body;
+ApiResult<json::value> Client::Impl::perform(const Call& call) {
+  http::Request request = baseRequest(call);
   const int attempts = std::max(1, options.retry.attempts);
   bool retriedUnauthorized = false;
   for (int n = 1;; ++n) {
-    auto result = attempt(verb, request, ref);
+    auto result = attempt(call, request);
     if (result.ok()) {
       return result;
     }
@@ -140,19 +122,28 @@ Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
 ApiResult<json::value> Client::get(const ObjectRef& ref) {
-  return impl_->call("get", "GET", ref, "", "");
+  return impl_->perform(on("get", "GET", ref));
 }
 
 ApiResult<json::value> Client::jsonPatch(const ObjectRef& ref, const json::array& ops) {
-  return impl_->call("patch", "PATCH", ref, "application/json-patch+json", json::serialize(ops));
+  Call call = on("patch", "PATCH", ref);
+  call.contentType = "application/json-patch+json";
+  call.body = json::serialize(ops);
+  return impl_->perform(call);
 }
 
 ApiResult<json::value> Client::mergePatch(const ObjectRef& ref, const json::value& patch) {
-  return impl_->call("patch", "PATCH", ref, "application/merge-patch+json", json::serialize(patch));
+  Call call = on("patch", "PATCH", ref);
+  call.contentType = "application/merge-patch+json";
+  call.body = json::serialize(patch);
+  return impl_->perform(call);
 }
 
 ApiResult<json::value> Client::put(const ObjectRef& ref, const json::value& object) {
-  return impl_->call("update", "PUT", ref, "application/json", json::serialize(object));
+  Call call = on("update", "PUT", ref);
+  call.contentType = "application/json";
+  call.body = json::serialize(object);
+  return impl_->perform(call);
 }
 
 ApiResult<std::int64_t> Client::getScale(const std::string& ns, const std::string& deployment) {

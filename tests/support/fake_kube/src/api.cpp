@@ -44,10 +44,6 @@ std::string verbOf(const std::string& method, bool list) {
   return "create";
 }
 
-std::string qualified(const ResourceType& type) {
-  return type.group.empty() ? type.resource : type.resource + "." + type.group;
-}
-
 }  // namespace
 
 std::string Api::key(std::string_view resource, std::string_view ns, std::string_view name) {
@@ -265,12 +261,18 @@ ApiResponse Api::serve(const ApiRequest& request, const std::string& hostPort) {
   if (auto denied = checkRbac(verbOf(request.method, list), *target)) {
     return *denied;
   }
+  if (list && request.method == "GET") {
+    return serveList(request, *target);
+  }
+  if (list && request.method == "POST") {
+    return createObject(request, *target);
+  }
+  if (!list && request.method == "DELETE" && target->subresource.empty()) {
+    return deleteObject(request, *target);
+  }
   if (list) {
-    if (request.method != "GET") {
-      return statusResponse(405, "MethodNotAllowed",
-                            "the server does not allow this method on the requested resource");
-    }
-    return serveList(*target);
+    return statusResponse(405, "MethodNotAllowed",
+                          "the server does not allow this method on the requested resource");
   }
   return serveObject(request, *target);
 }

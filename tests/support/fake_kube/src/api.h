@@ -50,6 +50,17 @@ const std::vector<ResourceType>& resourceTypes();
 const ResourceType* typeByResource(std::string_view group, std::string_view resource);
 const ResourceType* typeByKind(std::string_view apiVersion, std::string_view kind);
 
+/// "ingresses.networking.k8s.io", "services": the resource as messages name it.
+std::string qualified(const ResourceType& type);
+
+/// A 2xx answer with `body`.
+ApiResponse jsonResponse(const boost::json::value& body, int status = 200);
+
+/// 409 Conflict "Operation cannot be fulfilled on <qualified> "<name>": <why>", with the
+/// details the API server gives.
+ApiResponse conflictResponse(const ResourceType& type, const std::string& name,
+                             const std::string& why);
+
 /// A Status object body as the API server writes it.
 std::string statusBody(int code, const std::string& reason, const std::string& message,
                        const boost::json::value& details = nullptr);
@@ -111,11 +122,19 @@ class Api {
   std::optional<ApiResponse> checkRbac(const std::string& verb, const Target& target) const;
   std::optional<Target> parseTarget(const std::string& path) const;
   ApiResponse serveObject(const ApiRequest& request, const Target& target);
-  ApiResponse serveList(const Target& target);
+  ApiResponse serveList(const ApiRequest& request, const Target& target);
+  ApiResponse createObject(const ApiRequest& request, const Target& target);
+  ApiResponse deleteObject(const ApiRequest& request, const Target& target);
+  /// Stored objects of `target`'s type and namespace, in key order, after `afterKey`.
+  std::vector<std::pair<std::string, const Stored*>> collection(const Target& target,
+                                                                const std::string& afterKey) const;
   ApiResponse serveScale(const ApiRequest& request, const Target& target, Stored& stored);
   ApiResponse applyPatch(const ApiRequest& request, const Target& target, boost::json::value& doc);
   ApiResponse notFound(const Target& target) const;
-  void store(boost::json::value object);
+  /// Adds or replaces an object (identity fields, generation and resourceVersion set here);
+  /// answers its key.
+  std::string store(boost::json::value object, const std::string& createdAt = kSeedTime);
+  static constexpr const char* kSeedTime = "2026-01-01T00:00:00Z";
   /// Writes `next` over `stored`: keeps identity fields, bumps generation on a spec change
   /// and resourceVersion on any change; a Deployment replica change starts settling.
   void commit(Stored& stored, boost::json::value next);

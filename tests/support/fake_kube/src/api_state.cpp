@@ -62,7 +62,7 @@ std::string stringField(const json::object& object, const char* key) {
 
 }  // namespace
 
-void Api::store(json::value object) {
+std::string Api::store(json::value object, const std::string& createdAt) {
   auto& top = object.as_object();
   const ResourceType* type = typeByKind(stringField(top, "apiVersion"), stringField(top, "kind"));
   auto& metaValue = top["metadata"];
@@ -76,10 +76,12 @@ void Api::store(json::value object) {
   }
   const std::string name = stringField(meta, "name");
   meta["uid"] = "00000000-0000-4000-8000-" + std::to_string(100000000000 + version_);
-  meta["creationTimestamp"] = "2026-01-01T00:00:00Z";
+  meta["creationTimestamp"] = createdAt;
   meta["generation"] = 1;
   meta["resourceVersion"] = bumpVersion();
-  objects_[key(resource, stringField(meta, "namespace"), name)] = Stored{std::move(object)};
+  std::string stored = key(resource, stringField(meta, "namespace"), name);
+  objects_[stored] = Stored{std::move(object)};
+  return stored;
 }
 
 Status Api::seed(std::string_view text) {
@@ -200,8 +202,9 @@ int Api::writes(std::string_view pathPart) const {
   std::lock_guard lock(mutex_);
   int count = 0;
   for (const auto& r : requests_) {
-    if ((r.method == "PATCH" || r.method == "PUT") && r.status >= 200 && r.status < 300 &&
-        r.path.find(pathPart) != std::string::npos) {
+    const bool write =
+        r.method == "PATCH" || r.method == "PUT" || r.method == "POST" || r.method == "DELETE";
+    if (write && r.status >= 200 && r.status < 300 && r.path.find(pathPart) != std::string::npos) {
       ++count;
     }
   }

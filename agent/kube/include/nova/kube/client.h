@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "nova/core/backoff.h"
 #include "nova/core/clock.h"
@@ -39,6 +40,40 @@ struct ClientOptions {
   std::string userAgent = "nova-agent";
 };
 
+/// Which items a list returns, and which page of them.
+struct ListOptions {
+  /// A label selector as kubectl writes it: "app=web,tier!=db", "env in (prod,qa)",
+  /// "!canary"; "" selects everything.
+  std::string labelSelector{};
+  /// A field selector; the API server supports metadata.name and metadata.namespace for
+  /// every type ("metadata.name=api-ingress"); "" selects everything.
+  std::string fieldSelector{};
+  /// At most this many items in one page; 0 lets the server return them all.
+  std::int64_t limit = 0;
+  /// The continueToken of the previous page; "" asks for the first page. A token the server
+  /// no longer honours answers 410 Expired (kConflict): start the list again.
+  std::string continueToken{};
+};
+
+/// One page of a list.
+struct ObjectList {
+  /// The objects, in the server's order. Items of built-in types carry no kind or
+  /// apiVersion of their own (the list's kind names them).
+  std::vector<boost::json::value> items;
+  /// metadata.resourceVersion of the list: the state it shows, where a watch would start.
+  std::string resourceVersion;
+  /// metadata.continue: not empty when more items remain; pass it back in ListOptions.
+  std::string continueToken;
+};
+
+/// Conditions a delete must meet, so it removes exactly the object that was read.
+struct DeletePreconditions {
+  /// The object's metadata.resourceVersion; "" places no condition.
+  std::string resourceVersion{};
+  /// The object's metadata.uid; "" places no condition.
+  std::string uid{};
+};
+
 /// A blocking Kubernetes REST client for the few calls the traffic switches and the rollout
 /// make. Every call returns the object the server answered with, or an ApiError whose
 /// summary names the verb and object. Retries, the waits between them (on the injected
@@ -62,6 +97,18 @@ class Client {
   ApiResult<boost::json::value> mergePatch(const ObjectRef& ref, const boost::json::value& patch);
   /// PUT the whole object (optimistic locking by metadata.resourceVersion; 409 if stale).
   ApiResult<boost::json::value> put(const ObjectRef& ref, const boost::json::value& object);
+
+  /// LIST a collection: one page of its items and the list's resourceVersion.
+  ApiResult<ObjectList> list(const CollectionRef& ref, const ListOptions& options = {});
+  /// POST `object` into the collection; answers the object as created (uid,
+  /// resourceVersion). A name already taken is 409 AlreadyExists (kConflict), also when a
+  /// retried create finds its own lost first attempt: the caller judges by reading.
+  ApiResult<boost::json::value> create(const CollectionRef& ref, const boost::json::value& object);
+  /// DELETE the object, only if `preconditions` still hold (409 Conflict otherwise); answers
+  /// the server's reply (the object as it was deleted, or a Status). A missing object is 404
+  /// (kNotFound), also when a retried delete finds its own lost first attempt done.
+  ApiResult<boost::json::value> remove(const ObjectRef& ref,
+                                       const DeletePreconditions& preconditions = {});
 
   /// spec.replicas of a Deployment's scale subresource (absent means 0).
   ApiResult<std::int64_t> getScale(const std::string& ns, const std::string& deployment);

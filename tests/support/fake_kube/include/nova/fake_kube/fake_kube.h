@@ -66,14 +66,20 @@ struct Options {
 };
 
 /// A Kubernetes API server double, faithful to specs/kubernetes.md for what it serves:
-/// GET/PATCH ingresses (networking.k8s.io/v1) and httproutes (gateway.networking.k8s.io/v1),
-/// GET deployments and GET/PATCH/PUT deployments/{name}/scale (apps/v1), lists of those,
-/// discovery (/api, /apis, /api/v1, /apis/<group>/<version>, /version) for kubectl. Every
-/// write bumps metadata.resourceVersion; JSON patch is RFC 6902 with `test` (any failure:
-/// 422 Invalid, "the server rejected our request due to an error in our request"); merge
-/// patch is RFC 7386 (strategic merge is served as merge for built-in kinds and refused
-/// with 415 for httproutes). Each connection gets its own thread, so a slow answer delays
-/// only its own client. All methods are thread-safe.
+/// GET/PATCH/PUT/POST/DELETE of ingresses (networking.k8s.io/v1), httproutes
+/// (gateway.networking.k8s.io/v1), deployments (apps/v1), leases (coordination.k8s.io/v1),
+/// endpointslices (discovery.k8s.io/v1), services and configmaps; GET/PATCH/PUT of
+/// deployments/{name}/scale; lists with label and field selectors (metadata.name,
+/// metadata.namespace), limit and continue tokens (a token expires, 410 Expired, at the next
+/// write: no history is kept), the list kind and metadata.resourceVersion; discovery (/api,
+/// /apis, /api/v1, /apis/<group>/<version>, /version) for kubectl. Every write bumps
+/// metadata.resourceVersion; create answers 201, 409 AlreadyExists or 422 for a missing
+/// name; delete honours DeleteOptions preconditions (409) and answers the object; JSON
+/// patch is RFC 6902 with `test` (any failure: 422 Invalid, "the server rejected our
+/// request due to an error in our request"); merge patch is RFC 7386 (strategic merge is
+/// served as merge for built-in kinds and refused with 415 for httproutes). Each connection
+/// gets its own thread, so a slow answer delays only its own client. All methods are
+/// thread-safe.
 class FakeKube {
  public:
   static Result<std::unique_ptr<FakeKube>> start(Options options = {});
@@ -119,7 +125,8 @@ class FakeKube {
   bool awaitAnswers(std::size_t count, std::string_view method = "",
                     std::string_view pathContains = "",
                     DurationMs realTimeout = 10 * kSecond) const;
-  /// Successful writes (PATCH/PUT answered 2xx) to objects whose path contains `pathPart`.
+  /// Successful writes (POST, PATCH, PUT or DELETE answered 2xx) whose path contains
+  /// `pathPart`.
   int writes(std::string_view pathPart) const;
 
   /// Closes the listener and every connection and joins their threads. Idempotent.
