@@ -12,9 +12,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
+#include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 
 namespace nova::fake_kube {
@@ -41,11 +41,10 @@ Run run(const std::string& command) {
   return result;
 }
 
+// The file's text, or "" while it does not exist yet.
 std::string readText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text = readFile(path, 1 << 20);
+  return text.ok() ? *text : "";
 }
 
 // A scratch HOME (kubectl caches discovery there) and a self-signed certificate for 127.0.0.1.

@@ -7,10 +7,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
+#include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 #include "nova/http/server.h"
 #include "nova/traffic/blue_guard.h"
@@ -22,10 +21,10 @@ namespace nova::traffic {
 namespace {
 
 std::string seed() {
-  std::ifstream in(std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text = readFile(
+      std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml", 1 << 20);
+  REQUIRE(text.ok());
+  return *text;
 }
 
 constexpr const char* kBlueReady = R"({"apiVersion":"apps/v1","kind":"Deployment",

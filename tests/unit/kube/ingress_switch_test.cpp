@@ -98,8 +98,8 @@ TEST_CASE("two agents racing on the same Ingress produce exactly one flip") {
     FakeCluster cluster;
     auto a = ingressSwitch(cluster, "agent-a");
     auto b = ingressSwitch(cluster, "agent-b");
-    Result<SwitchOutcome> ra = Error{"not run"};
-    Result<SwitchOutcome> rb = Error{"not run"};
+    Result<SwitchOutcome> ra = Error(ErrorCode::kInternal, "not run");
+    Result<SwitchOutcome> rb = Error(ErrorCode::kInternal, "not run");
     std::thread ta([&] { ra = a->rollback(request("incident-a")); });
     std::thread tb([&] { rb = b->rollback(request("incident-b")); });
     ta.join();

@@ -4,28 +4,24 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
-#include <fstream>
 #include <future>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 #include "nova/kube/client.h"
 
 namespace nova::kube::test {
 
-inline std::string readText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 /// The seed's production namespace (api-ingress on green, blue scaled to 0).
 inline std::string productionSeed() {
-  return readText(std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml");
+  auto text = readFile(
+      std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml", 1 << 20);
+  REQUIRE(text.ok());
+  return *text;
 }
 
 /// Captures spdlog output for the lifetime of the object; lines() returns what was logged.

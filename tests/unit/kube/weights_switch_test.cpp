@@ -82,8 +82,8 @@ TEST_CASE("HTTPRoute: racing agents flip once; a missing backend is impossible")
   FakeCluster cluster;
   auto a = routeSwitch(cluster, 100, 0, "a");
   auto b = routeSwitch(cluster, 100, 0, "b");
-  Result<SwitchOutcome> ra = Error{""};
-  Result<SwitchOutcome> rb = Error{""};
+  Result<SwitchOutcome> ra = Error(ErrorCode::kInternal, "not run");
+  Result<SwitchOutcome> rb = Error(ErrorCode::kInternal, "not run");
   std::thread ta([&] { ra = a->rollback({"x", "r", "agent", 1}); });
   std::thread tb([&] { rb = b->rollback({"y", "r", "agent", 1}); });
   ta.join();

@@ -14,9 +14,9 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
-#include <sstream>
 #include <thread>
 
+#include "nova/core/files.h"
 #include "nova/http/server.h"
 
 namespace nova::traffic {
@@ -24,11 +24,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The file's text, or "" when it cannot be read.
 std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text = readFile(path.string(), 1 << 20);
+  return text.ok() ? *text : "";
 }
 
 void writeText(const fs::path& path, const std::string& text) {

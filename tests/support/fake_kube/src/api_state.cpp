@@ -98,13 +98,14 @@ Status Api::seed(std::string_view text) {
       }
     }
   } catch (const std::exception& e) {
-    return Error{std::string("seed: ") + e.what()};
+    return Error(ErrorCode::kInvalidInput, std::string("seed: ") + e.what());
   }
   std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < documents.size(); ++i) {
     auto* object = documents[i].if_object();
     if (object == nullptr) {
-      return Error{"seed: document " + std::to_string(i + 1) + " is not an object"};
+      return Error(ErrorCode::kInvalidInput,
+                   "seed: document " + std::to_string(i + 1) + " is not an object");
     }
     if (auto* items = object->if_contains("items"); items != nullptr && items->is_array()) {
       for (auto& item : items->get_array()) {
@@ -113,7 +114,8 @@ Status Api::seed(std::string_view text) {
       continue;
     }
     if (stringField(*object, "kind").empty() || !object->contains("metadata")) {
-      return Error{"seed: document " + std::to_string(i + 1) + " has no kind or metadata"};
+      return Error(ErrorCode::kInvalidInput,
+                   "seed: document " + std::to_string(i + 1) + " has no kind or metadata");
     }
     store(documents[i]);
   }

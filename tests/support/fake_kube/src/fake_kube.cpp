@@ -135,8 +135,8 @@ Result<std::unique_ptr<FakeKube>> FakeKube::start(Options options) {
     impl->acceptor.bind(endpoint);
     impl->acceptor.listen();
   } catch (const std::exception& e) {
-    return Error{"fake kube: cannot listen on " + address + ":" + std::to_string(port) + ": " +
-                 e.what()};
+    return Error(ErrorCode::kTransport, "fake kube: cannot listen on " + address + ":" +
+                                            std::to_string(port) + ": " + e.what());
   }
   if (!impl->api.tlsCertFile().empty()) {
     try {
@@ -144,7 +144,8 @@ Result<std::unique_ptr<FakeKube>> FakeKube::start(Options options) {
       impl->tls->use_certificate_chain_file(impl->api.tlsCertFile());
       impl->tls->use_private_key_file(impl->api.tlsKeyFile(), asio::ssl::context::pem);
     } catch (const std::exception& e) {
-      return Error{"fake kube: TLS certificate or key: " + std::string(e.what())};
+      return Error(ErrorCode::kInvalidInput,
+                   "fake kube: TLS certificate or key: " + std::string(e.what()));
     }
   }
   impl->hostPort = address + ":" + std::to_string(impl->acceptor.local_endpoint().port());
