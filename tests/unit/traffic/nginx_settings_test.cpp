@@ -14,9 +14,11 @@ std::map<std::string, std::string> minimal() {
           {"verify_url", "http://127.0.0.1:8080/health"}};
 }
 
+// The refusal's message; every refusal of a setting is invalid input.
 std::string errorOf(const std::map<std::string, std::string>& settings) {
   auto parsed = parseNginxSettings(settings);
   REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.error().code == ErrorCode::kInvalidInput);
   return parsed.error().message;
 }
 

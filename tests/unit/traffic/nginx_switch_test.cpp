@@ -347,6 +347,24 @@ TEST_CASE(
   REQUIRE(noPid.ok());
   CHECK(noPid->detail == "nginx reload failed: nginx pid file " + s["pid_file"] + " holds no pid");
 
+  // A pid no process has (above any pid_max): the signal finds no one.
+  std::ofstream(h.nginx.dir() / "dead.pid") << "2147483647\n";
+  s["pid_file"] = (h.nginx.dir() / "dead.pid").string();
+  NginxSwitch deadPid(*parseNginxSettings(s), h.clock);
+  auto noProcess = deadPid.rollback(kRequest);
+  REQUIRE(noProcess.ok());
+  CHECK(noProcess->detail == "nginx reload failed: SIGHUP to nginx master 2147483647 (from " +
+                                 s["pid_file"] + "): No such process");
+
+  s.erase("pid_file");
+  s["reload_command"] = "/nonexistent/nginx -s reload";
+  NginxSwitch noBinary(*parseNginxSettings(s), h.clock);
+  auto notRun = noBinary.rollback(kRequest);
+  REQUIRE(notRun.ok());
+  CHECK(notRun->detail ==
+        "nginx reload failed: reload command \"/nonexistent/nginx -s reload\": No such file or "
+        "directory");
+
   h.nginx.setInclude(
       "# two servers: neither blue nor green alone\nserver 10.0.0.9:80 "
       "max_fails=3;\n");
