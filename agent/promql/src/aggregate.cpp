@@ -170,7 +170,8 @@ Result<EvalValue> Evaluator::evalAggregate(const Aggregate& agg, TimestampMs t) 
   if (agg.op == AggregateOp::kTopk || agg.op == AggregateOp::kBottomk ||
       agg.op == AggregateOp::kQuantile) {
     if (!agg.param) {
-      return Error{"aggregation " + std::string(toString(agg.op)) + " needs a parameter"};
+      return Error{ErrorCode::kInternal,
+                   "aggregation " + std::string(toString(agg.op)) + " needs a parameter"};
     }
     auto param = evalScalar(*agg.param, t);
     if (!param) {
@@ -187,8 +188,8 @@ Result<EvalValue> Evaluator::evalAggregate(const Aggregate& agg, TimestampMs t) 
     return EvalValue{std::move(*out)};
   }
   if (!supported(agg.op)) {
-    return Error{"aggregation " + std::string(toString(agg.op)) +
-                 " is not supported by the local engine"};
+    return Error{ErrorCode::kRefused, "aggregation " + std::string(toString(agg.op)) +
+                                          " is not supported by the local engine"};
   }
   Aggregator aggregator(agg);
   // sum(rate(x[1m])) and the like: feed the aggregation from the store's labels directly,

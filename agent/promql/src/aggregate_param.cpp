@@ -91,7 +91,7 @@ Result<EvalVector> aggregateWithParam(const Aggregate& agg, double param, EvalVe
     return out;
   }
   if (std::isnan(param)) {
-    return Error{"Parameter value is NaN"};
+    return Error{ErrorCode::kInvalidInput, "Parameter value is NaN"};
   }
   if (param < 1) {
     return out;

@@ -8,6 +8,7 @@
 #include "eval_cache.h"
 #include "eval_context.h"
 #include "eval_labels.h"
+#include "functions_table.h"
 
 namespace nova::promql {
 namespace {
@@ -36,7 +37,7 @@ Status checkUniqueLabels(const EvalVector& vec) {
   seen.reserve(vec.size());
   for (const auto& s : vec) {
     if (!seen.insert(s.labels).second) {
-      return Error{kDuplicateLabelset};
+      return Error{ErrorCode::kInvalidInput, kDuplicateLabelset};
     }
   }
   return {};
@@ -101,15 +102,17 @@ Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, Ti
 Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, TimestampMs start,
                              TimestampMs end, DurationMs step) const {
   if (step <= 0) {
-    return Error{"zero or negative query resolution step widths are not accepted"};
+    return Error{ErrorCode::kInvalidInput,
+                 "zero or negative query resolution step widths are not accepted"};
   }
   if (end < start) {
-    return Error{"end timestamp must not be before start time"};
+    return Error{ErrorCode::kInvalidInput, "end timestamp must not be before start time"};
   }
   const ValueType type = expr.type();
   if (type != ValueType::kScalar && type != ValueType::kVector) {
-    return Error{"invalid expression type \"" + std::string(toString(type)) +
-                 "\" for range query, must be Scalar or instant Vector"};
+    return Error{ErrorCode::kInvalidInput,
+                 "invalid expression type \"" + std::string(detail::documentedType(type)) +
+                     "\" for range query, must be Scalar or instant Vector"};
   }
   Evaluator evaluator(options_, storage);
   Matrix out;
@@ -126,7 +129,8 @@ Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, Tim
     } else if (auto* v = std::get_if<EvalVector>(&*result)) {
       vec = std::move(*v);
     } else {
-      return Error{"range query expression must be a scalar or an instant vector"};
+      return Error{ErrorCode::kInternal,
+                   "range query expression must be a scalar or an instant vector"};
     }
     applyDelayedNameRemoval(vec);
     for (auto& s : vec) {
@@ -137,13 +141,13 @@ Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, Tim
       auto& series = out[it->second].points;
       // Two elements with one label set at one step: names were dropped into a clash.
       if (!series.empty() && series.back().t == t) {
-        return Error{kDuplicateLabelset};
+        return Error{ErrorCode::kInvalidInput, kDuplicateLabelset};
       }
       series.push_back(Sample{t, s.v});
     }
     points += vec.size();
     if (points > options_.maxSamples) {
-      return Error{"query processing would load too many samples into memory in query execution"};
+      return detail::tooManySamples(options_.maxSamples);
     }
   }
   std::sort(out.begin(), out.end(),

@@ -59,7 +59,7 @@ Result<EvalValue> Evaluator::evalNode(const Expr& expr, TimestampMs t) {
         } else if constexpr (std::is_same_v<T, MatrixSelector>) {
           return evalMatrixSelector(node, t);
         } else if constexpr (std::is_same_v<T, Subquery>) {
-          return Error{"subqueries are not supported by the local engine"};
+          return Error{ErrorCode::kRefused, "subqueries are not supported by the local engine"};
         } else if constexpr (std::is_same_v<T, Call>) {
           return evalCall(node, expr, t);
         } else if constexpr (std::is_same_v<T, Aggregate>) {
@@ -84,7 +84,7 @@ Result<double> Evaluator::evalScalar(const Expr& expr, TimestampMs t) {
   if (const auto* s = std::get_if<Scalar>(&*value)) {
     return s->v;
   }
-  return Error{"expected a scalar expression"};
+  return Error{ErrorCode::kInternal, "expected a scalar expression"};
 }
 
 Result<EvalVector> Evaluator::evalVector(const Expr& expr, TimestampMs t) {
@@ -95,7 +95,7 @@ Result<EvalVector> Evaluator::evalVector(const Expr& expr, TimestampMs t) {
   if (auto* v = std::get_if<EvalVector>(&*value)) {
     return std::move(*v);
   }
-  return Error{"expected an instant vector expression"};
+  return Error{ErrorCode::kInternal, "expected an instant vector expression"};
 }
 
 Result<EvalValue> Evaluator::evalUnary(const Unary& unary, TimestampMs t) {
@@ -114,7 +114,7 @@ Result<EvalValue> Evaluator::evalUnary(const Unary& unary, TimestampMs t) {
     }
     return value;
   }
-  return Error{"unary minus needs a scalar or an instant vector"};
+  return Error{ErrorCode::kInternal, "unary minus needs a scalar or an instant vector"};
 }
 
 }  // namespace nova::promql::detail

@@ -13,7 +13,7 @@ namespace nova::promql::detail {
 namespace {
 
 Error unsupported(const std::string& name) {
-  return Error{"function " + name + " is not supported by the local engine"};
+  return Error{ErrorCode::kRefused, "function " + name + " is not supported by the local engine"};
 }
 
 const MatrixSelector* matrixArgument(const Expr& arg) {
@@ -28,8 +28,8 @@ Status streamRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const C
   const MatrixSelector* ms =
       call.args.size() <= matrixIndex ? nullptr : matrixArgument(*call.args[matrixIndex]);
   if (ms == nullptr) {
-    return Error{"function " + call.function +
-                 " over a subquery is not supported by the local engine"};
+    return Error{ErrorCode::kRefused, "function " + call.function +
+                                          " over a subquery is not supported by the local engine"};
   }
   double param = 0;
   for (std::size_t i = 0; i < call.args.size(); ++i) {
@@ -199,7 +199,7 @@ std::string stringArgument(const Expr& arg) {
 
 Result<EvalValue> evalLabelFunction(Evaluator& ev, const Call& call, TimestampMs t) {
   if (call.args.size() < 3 || (call.function == "label_replace" && call.args.size() != 5)) {
-    return Error{"wrong number of arguments to " + call.function};
+    return Error{ErrorCode::kInternal, "wrong number of arguments to " + call.function};
   }
   auto in = ev.evalVector(*call.args[0], t);
   if (!in) {

@@ -112,6 +112,9 @@ Status streamRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const C
 Result<EvalValue> scalarResult(TimestampMs t, double v);
 Result<EvalValue> stringResult(TimestampMs t, std::string v);
 
+/// The refusal of a query that would go over EngineOptions::maxSamples, naming the limit.
+Error tooManySamples(std::size_t limit);
+
 /// How many series ahead of the current one sample buffers are prefetched.
 inline constexpr std::size_t kPrefetchDistance = 4;
 

@@ -128,10 +128,17 @@ void Evaluator::prefetchSeries(const std::vector<tsdb::SeriesId>& ids, std::size
   }
 }
 
+Error tooManySamples(std::size_t limit) {
+  return Error{ErrorCode::kRefused,
+               "query processing would load too many samples into memory in query execution "
+               "(the limit is " +
+                   std::to_string(limit) + " samples per query)"};
+}
+
 Status Evaluator::charge(std::size_t samples) {
   samplesInUse_ += samples;
   if (samplesInUse_ > options_.maxSamples) {
-    return Error{"query processing would load too many samples into memory in query execution"};
+    return tooManySamples(options_.maxSamples);
   }
   return {};
 }

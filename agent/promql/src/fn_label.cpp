@@ -107,10 +107,12 @@ Result<EvalVector> labelReplace(EvalVector in, const std::string& dst, const std
   options.set_dot_nl(true);
   const RE2 re("^(?s:" + regex + ")$", options);
   if (!re.ok()) {
-    return Error{"invalid regular expression in label_replace(): " + regex};
+    return Error{ErrorCode::kInvalidInput,
+                 "invalid regular expression in label_replace(): " + regex};
   }
   if (!isValidLabelName(dst)) {
-    return Error{"invalid destination label name in label_replace(): " + dst};
+    return Error{ErrorCode::kInvalidInput,
+                 "invalid destination label name in label_replace(): " + dst};
   }
   std::vector<re2::StringPiece> groups(static_cast<std::size_t>(re.NumberOfCapturingGroups()) + 1);
   for (auto& sample : in) {
@@ -132,7 +134,8 @@ Result<EvalVector> labelReplace(EvalVector in, const std::string& dst, const std
 Result<EvalVector> labelJoin(EvalVector in, const std::string& dst, const std::string& separator,
                              const std::vector<std::string>& sources) {
   if (!isValidLabelName(dst)) {
-    return Error{"invalid destination label name in label_join(): " + dst};
+    return Error{ErrorCode::kInvalidInput,
+                 "invalid destination label name in label_join(): " + dst};
   }
   for (auto& sample : in) {
     std::string joined;

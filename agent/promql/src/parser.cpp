@@ -25,6 +25,7 @@ ParseError toParseError(std::string_view input, const Failure& failure) {
     }
   }
   error.message = failure.message;
+  error.code = failure.code;
   return error;
 }
 
@@ -127,6 +128,10 @@ std::string ParseError::toString() const {
   return std::to_string(line) + ":" + std::to_string(column) + ": " + message;
 }
 
+Error ParseError::toError() const {
+  return Error{code, toString()};
+}
+
 ParseResult parse(std::string_view query, const ParseOptions& options) {
   detail::Parser parser(query);
   ExprPtr expr = parser.parseQuery();
@@ -152,7 +157,7 @@ Result<std::vector<Matcher>> parseSelector(std::string_view text) {
   detail::Parser parser(text);
   auto matchers = parser.parseSeriesSelector();
   if (!matchers) {
-    return Error{detail::toParseError(text, *parser.failure()).toString()};
+    return detail::toParseError(text, *parser.failure()).toError();
   }
   return std::move(*matchers);
 }

@@ -23,7 +23,8 @@ class SubsetChecker {
  private:
   void refuse(const Expr& e, std::string what) {
     if (!failure) {
-      failure = Failure{e.pos.start, std::move(what) + std::string(kNotSupportedLocally)};
+      failure = Failure{e.pos.start, std::move(what) + std::string(kNotSupportedLocally),
+                        ErrorCode::kRefused};
     }
   }
 

@@ -197,14 +197,5 @@ TEST_CASE("a range query fails when names are dropped into a clash at one step")
   CHECK(r.error().message == "vector cannot contain metrics with the same labelset");
 }
 
-TEST_CASE("maxSamples guard") {
-  Fixture f;
-  f.load(kSecond, {"m 0+1x100"});
-  Engine small(EngineOptions{.maxSamples = 10});
-  auto r = small.instant(f.parsed("sum_over_time(m[1m])"), f.storage, 100 * kSecond);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().message.find("too many samples") != std::string::npos);
-}
-
 }  // namespace
 }  // namespace nova::promql

@@ -13,9 +13,14 @@ struct ParseError {
   int line = 1;    ///< 1-based line in the query text
   int column = 1;  ///< 1-based column (in bytes)
   std::string message;
+  /// kInvalidInput for syntax and type errors; kRefused for a construct outside the local
+  /// engine's subset ("... is not supported by the local engine; use source: prometheus").
+  ErrorCode code = ErrorCode::kInvalidInput;
 
   /// "1:17: unknown function ratee; did you mean rate?"
   std::string toString() const;
+  /// The same as an Error: `code` and toString().
+  Error toError() const;
 };
 
 /// Options for what the parser accepts.
