@@ -8,6 +8,7 @@
 #include <map>
 #include <utility>
 
+#include "annotation_check.h"
 #include "compare.h"
 #include "nova/promql/parser.h"
 
@@ -181,7 +182,8 @@ CaseResult ScriptRunner::eval(const EvalCommand& ev) {
 CaseResult ScriptRunner::runInstant(const EvalCommand& ev, const promql::Expr& expr,
                                     CaseResult r) const {
   const TimestampMs t = ev.evalTime();
-  Result<promql::Value> got = engine_.instant(expr, storage_, t);
+  promql::Annotations annotations;
+  Result<promql::Value> got = engine_.instant(expr, storage_, t, &annotations);
   if (!got) {
     if (ev.fail) {
       return checkFailure(ev, std::move(r), got.error().message);
@@ -190,6 +192,9 @@ CaseResult ScriptRunner::runInstant(const EvalCommand& ev, const promql::Expr& e
   }
   if (ev.fail) {
     return with(std::move(r), Outcome::kFail, "expected an error, got a result");
+  }
+  if (auto diff = checkAnnotations(ev, annotations, ev.expr)) {
+    return with(std::move(r), Outcome::kFail, *diff);
   }
   const Grid grid = ev.rangeVector ? Grid{ev.start, ev.end, ev.step} : Grid{t, std::nullopt, 0};
   if (auto diff = compareResult(ev, *got, grid)) {
@@ -233,7 +238,9 @@ CaseResult ScriptRunner::runInstant(const EvalCommand& ev, const promql::Expr& e
 
 CaseResult ScriptRunner::runRange(const EvalCommand& ev, const promql::Expr& expr,
                                   CaseResult r) const {
-  Result<promql::Matrix> got = engine_.range(expr, storage_, ev.start, ev.end, ev.step);
+  promql::Annotations annotations;
+  Result<promql::Matrix> got =
+      engine_.range(expr, storage_, ev.start, ev.end, ev.step, &annotations);
   if (!got) {
     if (ev.fail) {
       return checkFailure(ev, std::move(r), got.error().message);
@@ -242,6 +249,9 @@ CaseResult ScriptRunner::runRange(const EvalCommand& ev, const promql::Expr& exp
   }
   if (ev.fail) {
     return with(std::move(r), Outcome::kFail, "expected an error, got a result");
+  }
+  if (auto diff = checkAnnotations(ev, annotations, ev.expr)) {
+    return with(std::move(r), Outcome::kFail, *diff);
   }
   if (auto diff = compareResult(ev, *got, Grid{ev.start, ev.end, ev.step})) {
     return with(std::move(r), Outcome::kFail, *diff);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "aggregate_param.h"
+#include "annotation_messages.h"
 #include "eval_context.h"
 #include "eval_labels.h"
 #include "fn_kahan.h"
@@ -176,6 +177,9 @@ Result<EvalValue> Evaluator::evalAggregate(const Aggregate& agg, TimestampMs t) 
     auto param = evalScalar(*agg.param, t);
     if (!param) {
       return param.error();
+    }
+    if (agg.op == AggregateOp::kQuantile && annotating() && !(*param >= 0 && *param <= 1)) {
+      annotate(invalidQuantileWarning(*param, unwrapParens(*agg.param).pos));
     }
     auto in = evalVector(*agg.expr, t);
     if (!in) {

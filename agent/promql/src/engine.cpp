@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "annotation_messages.h"
 #include "eval_cache.h"
 #include "eval_context.h"
 #include "eval_labels.h"
@@ -83,38 +84,8 @@ Result<Value> finishInstant(Result<EvalValue> result, TimestampMs t) {
   return Value{std::move(out)};
 }
 
-}  // namespace
-
-Engine::Engine(EngineOptions options) : options_(options) {}
-
-Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t) const {
-  Evaluator evaluator(options_, storage);
-  return finishInstant(evaluator.evalAt(expr, t), t);
-}
-
-Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
-                              EvalCache& cache) const {
-  cache.impl_->bind(storage, options_);
-  Evaluator evaluator(options_, storage, cache.impl_.get());
-  return finishInstant(evaluator.evalAt(expr, t), t);
-}
-
-Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, TimestampMs start,
-                             TimestampMs end, DurationMs step) const {
-  if (step <= 0) {
-    return Error{ErrorCode::kInvalidInput,
-                 "zero or negative query resolution step widths are not accepted"};
-  }
-  if (end < start) {
-    return Error{ErrorCode::kInvalidInput, "end timestamp must not be before start time"};
-  }
-  const ValueType type = expr.type();
-  if (type != ValueType::kScalar && type != ValueType::kVector) {
-    return Error{ErrorCode::kInvalidInput,
-                 "invalid expression type \"" + std::string(detail::documentedType(type)) +
-                     "\" for range query, must be Scalar or instant Vector"};
-  }
-  Evaluator evaluator(options_, storage);
+Result<Matrix> evaluateRange(Evaluator& evaluator, const EngineOptions& options, const Expr& expr,
+                             TimestampMs start, TimestampMs end, DurationMs step) {
   Matrix out;
   std::unordered_map<Labels, std::size_t, LabelsHash> index;
   std::size_t points = 0;
@@ -146,12 +117,64 @@ Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, Tim
       series.push_back(Sample{t, s.v});
     }
     points += vec.size();
-    if (points > options_.maxSamples) {
-      return detail::tooManySamples(options_.maxSamples);
+    if (points > options.maxSamples) {
+      return detail::tooManySamples(options.maxSamples);
     }
   }
   std::sort(out.begin(), out.end(),
             [](const Series& a, const Series& b) { return a.labels < b.labels; });
+  return out;
+}
+
+// Hands the query's annotations, each message once, to the caller who asked for them.
+void reportAnnotations(const Evaluator& evaluator, Annotations* annotations) {
+  if (annotations != nullptr) {
+    *annotations = detail::mergeAnnotations(evaluator.annotations());
+  }
+}
+
+}  // namespace
+
+Engine::Engine(EngineOptions options) : options_(options) {}
+
+Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
+                              Annotations* annotations) const {
+  Evaluator evaluator(options_, storage, detail::QueryWindow{t, t}, nullptr,
+                      annotations != nullptr);
+  auto result = finishInstant(evaluator.evalAt(expr, t), t);
+  reportAnnotations(evaluator, annotations);
+  return result;
+}
+
+Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
+                              EvalCache& cache, Annotations* annotations) const {
+  cache.impl_->bind(storage, options_, annotations != nullptr);
+  Evaluator evaluator(options_, storage, detail::QueryWindow{t, t}, cache.impl_.get(),
+                      annotations != nullptr);
+  auto result = finishInstant(evaluator.evalAt(expr, t), t);
+  reportAnnotations(evaluator, annotations);
+  return result;
+}
+
+Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, TimestampMs start,
+                             TimestampMs end, DurationMs step, Annotations* annotations) const {
+  if (step <= 0) {
+    return Error{ErrorCode::kInvalidInput,
+                 "zero or negative query resolution step widths are not accepted"};
+  }
+  if (end < start) {
+    return Error{ErrorCode::kInvalidInput, "end timestamp must not be before start time"};
+  }
+  const ValueType type = expr.type();
+  if (type != ValueType::kScalar && type != ValueType::kVector) {
+    return Error{ErrorCode::kInvalidInput,
+                 "invalid expression type \"" + std::string(detail::documentedType(type)) +
+                     "\" for range query, must be Scalar or instant Vector"};
+  }
+  Evaluator evaluator(options_, storage, detail::QueryWindow{start, end}, nullptr,
+                      annotations != nullptr);
+  auto out = evaluateRange(evaluator, options_, expr, start, end, step);
+  reportAnnotations(evaluator, annotations);
   return out;
 }
 

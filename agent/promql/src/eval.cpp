@@ -32,12 +32,13 @@ Result<EvalValue> Evaluator::eval(const Expr& expr, TimestampMs t) {
     return evalNode(expr, t);
   }
   const std::size_t key = cache_->keyOf(expr);
-  if (const EvalValue* hit = cache_->find(key, t)) {
-    return wrap(*hit);
+  if (const EvalCacheImpl::Entry* hit = cache_->find(key, t)) {
+    return wrap(hit->value);
   }
+  const std::size_t annotationsBefore = annotations_.size();
   auto result = evalNode(expr, t);
   if (result) {
-    cache_->store(key, t, *result);
+    cache_->store(key, t, EvalCacheImpl::Entry{*result, annotations_.size() > annotationsBefore});
   }
   return result;
 }

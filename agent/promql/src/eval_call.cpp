@@ -3,6 +3,7 @@
 #include <limits>
 #include <numbers>
 
+#include "annotation_messages.h"
 #include "eval_context.h"
 #include "fn_label.h"
 #include "fn_math.h"
@@ -19,6 +20,46 @@ Error unsupported(const std::string& name) {
 const MatrixSelector* matrixArgument(const Expr& arg) {
   return std::get_if<MatrixSelector>(&unwrapParens(arg).node);
 }
+
+// Prometheus's annotations on a range-vector function, told each series it produced for.
+class RangeAnnotator {
+ public:
+  RangeAnnotator(Evaluator& ev, const RangeFunctionInfo& info, const Call& call, double param)
+      : ev_(ev),
+        call_(call),
+        counterCheck_(ev.annotating() && (info.name == "rate" || info.name == "increase")),
+        quantileCheck_(ev.annotating() && info.name == "quantile_over_time" &&
+                       !(param >= 0 && param <= 1)),
+        param_(param) {}
+
+  void produced(const Labels& labels) {
+    if (quantileCheck_) {
+      ev_.annotate(invalidQuantileWarning(param_, unwrapParens(*call_.args[0]).pos));
+      quantileCheck_ = false;
+    }
+    if (!counterCheck_) {
+      return;
+    }
+    // Series of one selector mostly share a name: check each name once in a row.
+    const std::string_view name = labels.metricName();
+    if (name.empty() || name == lastName_) {
+      return;
+    }
+    lastName_ = name;
+    if (!name.ends_with("_total") && !name.ends_with("_sum") && !name.ends_with("_count") &&
+        !name.ends_with("_bucket")) {
+      ev_.annotate(possibleNonCounterInfo(name, unwrapParens(*call_.args[0]).pos));
+    }
+  }
+
+ private:
+  Evaluator& ev_;
+  const Call& call_;
+  bool counterCheck_;
+  bool quantileCheck_;
+  double param_;
+  std::string lastName_;
+};
 
 }  // namespace
 
@@ -41,9 +82,9 @@ Status streamRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const C
       param = *v;
     }
   }
-  const TimestampMs to = selectorTime(ms->selector, t);
+  const TimestampMs to = ev.selectorTime(ms->selector, t);
   const TimestampMs from = to - ms->range;
-  const TimestampMs evalTime = ms->selector.at ? *ms->selector.at : t;
+  RangeAnnotator annotator(ev, info, call, param);
   std::vector<Sample> buffer;
   const auto& ids = ev.matchingSeries(ms->selector);
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -56,9 +97,12 @@ Status streamRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const C
     if (auto st = ev.charge(points.size()); !st) {
       return st.error();
     }
-    const RangeWindow window{points, from, to, ms->range, evalTime, param};
+    // predict_linear extrapolates from the evaluation time, even under `@`.
+    const RangeWindow window{points, from, to, ms->range, t, param};
     if (auto value = info.fn(window)) {
-      sink(ev.storage().labels(id), *value, !info.keepsName);
+      const Labels& labels = ev.storage().labels(id);
+      annotator.produced(labels);
+      sink(labels, *value, !info.keepsName);
     }
   }
   return {};
@@ -108,7 +152,7 @@ Result<EvalValue> evalAbsentOverTime(Evaluator& ev, const Call& call, TimestampM
   if (ms == nullptr) {
     return unsupported(call.function);
   }
-  const TimestampMs to = selectorTime(ms->selector, t);
+  const TimestampMs to = ev.selectorTime(ms->selector, t);
   std::vector<Sample> buffer;
   for (tsdb::SeriesId id : ev.matchingSeries(ms->selector)) {
     if (!ev.rangePoints(id, to - ms->range, to, buffer).empty()) {
@@ -253,7 +297,9 @@ Result<EvalValue> Evaluator::evalCall(const Call& call, const Expr& /*expr*/, Ti
     if (!in) {
       return in.error();
     }
-    return EvalValue{histogramQuantile(*q, *in)};
+    const QuantileAnnotations notes{*this, unwrapParens(*call.args[0]).pos,
+                                    unwrapParens(*call.args[1]).pos, t};
+    return EvalValue{histogramQuantile(*q, *in, notes)};
   }
   if (name == "absent") {
     auto in = evalVector(*call.args[0], t);

@@ -12,6 +12,7 @@
 #include "nova/core/result.h"
 #include "nova/core/sample.h"
 #include "nova/core/time.h"
+#include "nova/promql/annotations.h"
 #include "nova/promql/ast.h"
 #include "nova/promql/engine.h"
 #include "nova/promql/value.h"
@@ -38,6 +39,13 @@ using EvalMatrix = std::vector<EvalSeries>;
 
 using EvalValue = std::variant<Scalar, EvalVector, EvalMatrix, String>;
 
+/// The first and last evaluation time of a query (equal for an instant query): what
+/// `@ start()` and `@ end()` stand for.
+struct QueryWindow {
+  TimestampMs start = 0;
+  TimestampMs end = 0;
+};
+
 /// Evaluates one expression tree at one or more timestamps over one Storage. Caches the
 /// series each selector matched, so a range query matches regular expressions once.
 class EvalCacheImpl;
@@ -45,9 +53,15 @@ class EvalCacheImpl;
 class Evaluator {
  public:
   /// `cache`, when given, supplies and keeps subexpression results (see EvalCache).
-  Evaluator(const EngineOptions& options, const tsdb::Storage& storage,
-            EvalCacheImpl* cache = nullptr)
-      : options_(options), storage_(storage), cache_(cache) {}
+  /// `annotate` asks for Prometheus's warnings and infos (see annotations()); they cost a
+  /// check per series, so they are only produced when asked for.
+  Evaluator(const EngineOptions& options, const tsdb::Storage& storage, QueryWindow window,
+            EvalCacheImpl* cache = nullptr, bool annotate = false)
+      : options_(options),
+        storage_(storage),
+        window_(window),
+        cache_(cache),
+        annotating_(annotate) {}
 
   /// Evaluates `expr` at `t`; the sample budget starts afresh.
   Result<EvalValue> evalAt(const Expr& expr, TimestampMs t);
@@ -80,6 +94,18 @@ class Evaluator {
 
   const tsdb::Storage& storage() const { return storage_; }
   const EngineOptions& options() const { return options_; }
+  const QueryWindow& window() const { return window_; }
+
+  /// Whether the query asked for annotations.
+  bool annotating() const { return annotating_; }
+  /// Records an annotation (when annotating); repeats are merged when the query ends.
+  void annotate(Annotation annotation);
+  /// Every annotation recorded so far, repeats included, in order.
+  const Annotations& annotations() const { return annotations_; }
+
+  /// The time a selector reads at: its `@` if any (`@ start()` and `@ end()` resolved
+  /// against the query window), else `t`, minus its offset.
+  TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t) const;
 
  private:
   Result<EvalValue> evalNode(const Expr& expr, TimestampMs t);
@@ -91,7 +117,10 @@ class Evaluator {
 
   const EngineOptions& options_;
   const tsdb::Storage& storage_;
+  QueryWindow window_;
   EvalCacheImpl* cache_ = nullptr;
+  bool annotating_ = false;
+  Annotations annotations_;
   std::unordered_map<const VectorSelector*, std::vector<tsdb::SeriesId>> seriesCache_;
   std::size_t samplesInUse_ = 0;
 };
@@ -117,9 +146,6 @@ Error tooManySamples(std::size_t limit);
 
 /// How many series ahead of the current one sample buffers are prefetched.
 inline constexpr std::size_t kPrefetchDistance = 4;
-
-/// The time a selector reads at: its `@` if any, minus its offset.
-TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t);
 
 /// `expr` with any parentheses around it removed.
 const Expr& unwrapParens(const Expr& expr);

@@ -70,9 +70,22 @@ const Sample* firstAfter(std::span<const Sample> samples, TimestampMs t) {
 
 }  // namespace
 
-TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t) {
-  const TimestampMs base = selector.at ? *selector.at : t;
+TimestampMs Evaluator::selectorTime(const VectorSelector& selector, TimestampMs t) const {
+  TimestampMs base = t;
+  if (selector.at) {
+    base = *selector.at;
+  } else if (selector.atAnchor == AtAnchor::kStart) {
+    base = window_.start;
+  } else if (selector.atAnchor == AtAnchor::kEnd) {
+    base = window_.end;
+  }
   return base - selector.offset;
+}
+
+void Evaluator::annotate(Annotation annotation) {
+  if (annotating_) {
+    annotations_.push_back(std::move(annotation));
+  }
 }
 
 const Expr& unwrapParens(const Expr& expr) {

@@ -15,15 +15,9 @@ constexpr int kMaxDepth = 1000;
 
 ParseError toParseError(std::string_view input, const Failure& failure) {
   ParseError error;
-  const auto pos = static_cast<std::size_t>(std::max(0, failure.pos));
-  for (std::size_t i = 0; i < pos && i < input.size(); ++i) {
-    if (input[i] == '\n') {
-      ++error.line;
-      error.column = 1;
-    } else {
-      ++error.column;
-    }
-  }
+  const LineColumn at = lineColumnAt(input, failure.pos);
+  error.line = at.line;
+  error.column = at.column;
   error.message = failure.message;
   error.code = failure.code;
   return error;

@@ -5,6 +5,7 @@
 
 #include "nova/core/result.h"
 #include "nova/core/time.h"
+#include "nova/promql/annotations.h"
 #include "nova/promql/ast.h"
 #include "nova/promql/value.h"
 #include "nova/tsdb/storage.h"
@@ -56,20 +57,24 @@ class Engine {
  public:
   explicit Engine(EngineOptions options = {});
 
-  /// Instant query at `t`. Returns a Scalar, Vector, Matrix (for a bare range selector) or
-  /// String. The metric name is dropped where Prometheus drops it.
-  Result<Value> instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t) const;
+  /// Instant query at `t`. Returns a Scalar, Vector, Matrix (for a bare range selector or a
+  /// subquery) or String. The metric name is dropped where Prometheus drops it.
+  /// `annotations`, when given, receives Prometheus's warnings and infos about the query
+  /// (each message once), also when the query fails; asking for them costs a little time
+  /// per series.
+  Result<Value> instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
+                        Annotations* annotations = nullptr) const;
 
   /// The same instant query, reusing and adding to the subexpression results in `cache`.
-  /// The result equals the uncached one. A remembered result is not counted again
-  /// against EngineOptions::maxSamples.
+  /// The result and annotations equal the uncached ones. A remembered result is not counted
+  /// again against EngineOptions::maxSamples.
   Result<Value> instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
-                        EvalCache& cache) const;
+                        EvalCache& cache, Annotations* annotations = nullptr) const;
 
   /// Range query at start, start+step, ..., end. Series sorted by labels; a scalar
-  /// expression gives one series with no labels.
+  /// expression gives one series with no labels. `annotations` as for instant().
   Result<Matrix> range(const Expr& expr, const tsdb::Storage& storage, TimestampMs start,
-                       TimestampMs end, DurationMs step) const;
+                       TimestampMs end, DurationMs step, Annotations* annotations = nullptr) const;
 
   const EngineOptions& options() const { return options_; }
 
