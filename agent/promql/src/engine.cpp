@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "annotation_messages.h"
 #include "eval_cache.h"
@@ -28,20 +27,6 @@ void applyDelayedNameRemoval(EvalVector& vec) {
       s.dropName = false;
     }
   }
-}
-
-Status checkUniqueLabels(const EvalVector& vec) {
-  if (vec.size() < 2) {
-    return {};
-  }
-  std::unordered_set<Labels, LabelsHash> seen;
-  seen.reserve(vec.size());
-  for (const auto& s : vec) {
-    if (!seen.insert(s.labels).second) {
-      return Error{ErrorCode::kInvalidInput, kDuplicateLabelset};
-    }
-  }
-  return {};
 }
 
 // Out of line for the same GCC 12 -Wmaybe-uninitialized false positive as scalarResult.
@@ -73,7 +58,7 @@ Result<Value> finishInstant(Result<EvalValue> result, TimestampMs t) {
   }
   auto& vec = std::get<EvalVector>(*result);
   applyDelayedNameRemoval(vec);
-  if (auto st = checkUniqueLabels(vec); !st) {
+  if (auto st = detail::checkUniqueLabels(vec); !st) {
     return st.error();
   }
   Vector out;

@@ -1,11 +1,12 @@
 // Function calls: range-vector functions, element-wise math and the special ones.
+#include "eval_call.h"
+
 #include <cmath>
 #include <limits>
 #include <numbers>
 
 #include "annotation_messages.h"
 #include "eval_context.h"
-#include "fn_label.h"
 #include "fn_math.h"
 #include "fn_range.h"
 #include "histogram_quantile.h"
@@ -234,45 +235,15 @@ Result<EvalValue> evalScalarFunction(Evaluator& ev, const Call& call, TimestampM
   return scalarResult(t, v);
 }
 
-std::string stringArgument(const Expr& arg) {
-  if (const auto* s = std::get_if<StringLiteral>(&unwrapParens(arg).node)) {
-    return s->value;
-  }
-  return {};
-}
-
-Result<EvalValue> evalLabelFunction(Evaluator& ev, const Call& call, TimestampMs t) {
-  if (call.args.size() < 3 || (call.function == "label_replace" && call.args.size() != 5)) {
-    return Error{ErrorCode::kInternal, "wrong number of arguments to " + call.function};
-  }
-  auto in = ev.evalVector(*call.args[0], t);
-  if (!in) {
-    return in.error();
-  }
-  Result<EvalVector> out = EvalVector{};
-  if (call.function == "label_replace") {
-    out = labelReplace(std::move(*in), stringArgument(*call.args[1]), stringArgument(*call.args[2]),
-                       stringArgument(*call.args[3]), stringArgument(*call.args[4]));
-  } else {
-    std::vector<std::string> sources;
-    for (std::size_t i = 3; i < call.args.size(); ++i) {
-      sources.push_back(stringArgument(*call.args[i]));
-    }
-    out = labelJoin(std::move(*in), stringArgument(*call.args[1]), stringArgument(*call.args[2]),
-                    sources);
-  }
-  if (!out) {
-    return out.error();
-  }
-  return EvalValue{std::move(*out)};
-}
-
 }  // namespace
 
-Result<EvalValue> Evaluator::evalCall(const Call& call, const Expr& /*expr*/, TimestampMs t) {
+Result<EvalValue> Evaluator::evalCall(const Call& call, const Expr& expr, TimestampMs t) {
   const std::string& name = call.function;
   if (const RangeFunctionInfo* info = findRangeFunction(name)) {
     return evalRangeFunction(*this, *info, call, t);
+  }
+  if (auto result = evalVectorCall(*this, call, expr, t)) {
+    return std::move(*result);
   }
   if (name == "round" && call.args.size() == 2) {
     auto toNearest = evalScalar(*call.args[1], t);
@@ -329,9 +300,6 @@ Result<EvalValue> Evaluator::evalCall(const Call& call, const Expr& /*expr*/, Ti
   }
   if (name == "scalar") {
     return evalScalarFunction(*this, call, t);
-  }
-  if (name == "label_replace" || name == "label_join") {
-    return evalLabelFunction(*this, call, t);
   }
   if (name == "timestamp") {
     return evalTimestamp(*this, call, t);

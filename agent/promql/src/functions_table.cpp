@@ -28,6 +28,13 @@ constexpr std::string_view kLocalFunctions[] = {
     "abs", "ceil", "floor", "round", "sqrt", "exp", "ln", "log2", "log10", "sgn", "clamp",
     "clamp_min", "clamp_max", "deg", "rad", "acos", "acosh", "asin", "asinh", "atan", "atanh",
     "cos", "cosh", "sin", "sinh", "tan", "tanh",
+    // Over a range, with a parameter.
+    "predict_linear", "quantile_over_time",
+    // The calendar.
+    "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute", "month",
+    "year",
+    // Labels and order.
+    "label_replace", "label_join", "sort", "sort_desc",
     // Others.
     "histogram_quantile", "absent", "time", "vector", "scalar", "timestamp", "pi"};
 // clang-format on

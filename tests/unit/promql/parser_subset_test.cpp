@@ -24,11 +24,11 @@ constexpr Refused kRefused[] = {
     {"x @ end()", "1:1: @ modifier is not supported by the local engine; use source: prometheus"},
     {"rate(x[5m] @ 100)",
      "1:6: @ modifier is not supported by the local engine; use source: prometheus"},
-    {"predict_linear(x[5m], 60)",
-     "1:1: function \"predict_linear\" is not supported by the local engine; use source: "
-     "prometheus"},
-    {"sum(label_replace(x, \"a\", \"$1\", \"b\", \"(.*)\"))",
-     "1:5: function \"label_replace\" is not supported by the local engine; use source: "
+    {"double_exponential_smoothing(x[5m], 0.5, 0.5)",
+     "1:1: function \"double_exponential_smoothing\" is not supported by the local engine; use "
+     "source: prometheus"},
+    {"sum(sort_by_label(x, \"a\"))",
+     "1:5: function \"sort_by_label\" is not supported by the local engine; use source: "
      "prometheus"},
     {"topk(5, x)",
      "1:1: aggregation \"topk\" is not supported by the local engine; use source: prometheus"},
@@ -90,6 +90,11 @@ constexpr std::string_view kAccepted[] = {
     "anchored + smoothed",
     "sin(x) + cos(x) + tan(x) + asin(x) + acos(x) + atan(x) + deg(x) + rad(x) * pi()",
     "sinh(x) + cosh(x) + tanh(x) + asinh(x) + acosh(x) + atanh(x)",
+    "predict_linear(x[5m], 60) + quantile_over_time(0.9, x[5m])",
+    "sort(label_replace(x, \"a\", \"$1\", \"b\", \"(.*)\")) + sort_desc(label_join(x, \"a\", "
+    "\",\", \"b\", \"c\"))",
+    "day_of_month() + day_of_week(x) + day_of_year() + days_in_month() + hour() + minute() + "
+    "month() + year(x)",
 };
 
 }  // namespace
@@ -128,8 +133,10 @@ TEST_CASE("subset: the support queries agree with the parser") {
   CHECK(isFunctionSupportedLocally("rate"));
   CHECK(isFunctionSupportedLocally("histogram_quantile"));
   CHECK(isFunctionSupportedLocally("last_over_time"));
-  CHECK_FALSE(isFunctionSupportedLocally("predict_linear"));
-  CHECK_FALSE(isFunctionSupportedLocally("label_replace"));
+  CHECK(isFunctionSupportedLocally("predict_linear"));
+  CHECK(isFunctionSupportedLocally("label_replace"));
+  CHECK_FALSE(isFunctionSupportedLocally("mad_over_time"));
+  CHECK_FALSE(isFunctionSupportedLocally("info"));
   CHECK_FALSE(isFunctionSupportedLocally("no_such_function"));
   CHECK_FALSE(isFunctionSupportedLocally("RATE"));
   CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kSum));
