@@ -5,7 +5,6 @@
 #include <unordered_map>
 
 #include "aggregate_param.h"
-#include "annotation_messages.h"
 #include "eval_context.h"
 #include "eval_labels.h"
 #include "fn_kahan.h"
@@ -168,28 +167,8 @@ class Aggregator {
 }  // namespace
 
 Result<EvalValue> Evaluator::evalAggregate(const Aggregate& agg, TimestampMs t) {
-  if (agg.op == AggregateOp::kTopk || agg.op == AggregateOp::kBottomk ||
-      agg.op == AggregateOp::kQuantile) {
-    if (!agg.param) {
-      return Error{ErrorCode::kInternal,
-                   "aggregation " + std::string(toString(agg.op)) + " needs a parameter"};
-    }
-    auto param = evalScalar(*agg.param, t);
-    if (!param) {
-      return param.error();
-    }
-    if (agg.op == AggregateOp::kQuantile && annotating() && !(*param >= 0 && *param <= 1)) {
-      annotate(invalidQuantileWarning(*param, unwrapParens(*agg.param).pos));
-    }
-    auto in = evalVector(*agg.expr, t);
-    if (!in) {
-      return in.error();
-    }
-    auto out = aggregateWithParam(agg, *param, std::move(*in));
-    if (!out) {
-      return out.error();
-    }
-    return EvalValue{std::move(*out)};
+  if (agg.param) {
+    return evalAggregateWithParam(*this, agg, t);
   }
   if (!supported(agg.op)) {
     return Error{ErrorCode::kRefused, "aggregation " + std::string(toString(agg.op)) +

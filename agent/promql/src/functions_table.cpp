@@ -39,9 +39,11 @@ constexpr std::string_view kLocalFunctions[] = {
     "histogram_quantile", "absent", "time", "vector", "scalar", "timestamp", "pi"};
 // clang-format on
 
-constexpr std::array<AggregateOp, 8> kLocalAggregations = {
-    AggregateOp::kSum,   AggregateOp::kAvg,   AggregateOp::kMin,    AggregateOp::kMax,
-    AggregateOp::kCount, AggregateOp::kGroup, AggregateOp::kStddev, AggregateOp::kStdvar};
+// limitk and limit_ratio are experimental in Prometheus and left to it.
+constexpr std::array<AggregateOp, 12> kLocalAggregations = {
+    AggregateOp::kSum,   AggregateOp::kAvg,     AggregateOp::kMin,      AggregateOp::kMax,
+    AggregateOp::kCount, AggregateOp::kGroup,   AggregateOp::kStddev,   AggregateOp::kStdvar,
+    AggregateOp::kTopk,  AggregateOp::kBottomk, AggregateOp::kQuantile, AggregateOp::kCountValues};
 
 bool isLocal(std::string_view name) {
   return std::find(std::begin(kLocalFunctions), std::end(kLocalFunctions), name) !=

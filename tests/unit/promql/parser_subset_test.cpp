@@ -30,13 +30,11 @@ constexpr Refused kRefused[] = {
     {"sum(sort_by_label(x, \"a\"))",
      "1:5: function \"sort_by_label\" is not supported by the local engine; use source: "
      "prometheus"},
-    {"topk(5, x)",
-     "1:1: aggregation \"topk\" is not supported by the local engine; use source: prometheus"},
-    {"quantile(0.9, x)",
-     "1:1: aggregation \"quantile\" is not supported by the local engine; use source: "
+    {"limitk(5, x)",
+     "1:1: aggregation \"limitk\" is not supported by the local engine; use source: prometheus"},
+    {"1 + limit_ratio(0.5, x)",
+     "1:5: aggregation \"limit_ratio\" is not supported by the local engine; use source: "
      "prometheus"},
-    {"1 + bottomk(1, x)",
-     "1:5: aggregation \"bottomk\" is not supported by the local engine; use source: prometheus"},
     // Prometheus's experimental syntax: recognised, then left to Prometheus.
     {"increase(x[1m] anchored)",
      "1:16: `anchored` modifier is not supported by the local engine; use source: prometheus"},
@@ -59,9 +57,9 @@ constexpr Refused kRefused[] = {
     {"sum_over_time(x[1m] offset (20 * 8000ms))",
      "1:28: duration expression is not supported by the local engine; use source: prometheus"},
     // The first unsupported construct in the text is named.
-    {"topk(1, x) + rate(x[1m] anchored)",
-     "1:1: aggregation \"topk\" is not supported by the local engine; use source: prometheus"},
-    {"rate(x[1m] anchored) + topk(1, x)",
+    {"limitk(1, x) + rate(x[1m] anchored)",
+     "1:1: aggregation \"limitk\" is not supported by the local engine; use source: prometheus"},
+    {"rate(x[1m] anchored) + limitk(1, x)",
      "1:12: `anchored` modifier is not supported by the local engine; use source: prometheus"},
 };
 
@@ -93,6 +91,8 @@ constexpr std::string_view kAccepted[] = {
     "predict_linear(x[5m], 60) + quantile_over_time(0.9, x[5m])",
     "sort(label_replace(x, \"a\", \"$1\", \"b\", \"(.*)\")) + sort_desc(label_join(x, \"a\", "
     "\",\", \"b\", \"c\"))",
+    "topk(3, x) + bottomk by (a) (1, x) + quantile without (b) (0.9, x)",
+    "count_values(\"v\", x)",
     "day_of_month() + day_of_week(x) + day_of_year() + days_in_month() + hour() + minute() + "
     "month() + year(x)",
 };
@@ -141,5 +141,8 @@ TEST_CASE("subset: the support queries agree with the parser") {
   CHECK_FALSE(isFunctionSupportedLocally("RATE"));
   CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kSum));
   CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kGroup));
-  CHECK_FALSE(isAggregationSupportedLocally(nova::promql::AggregateOp::kTopk));
+  CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kTopk));
+  CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kCountValues));
+  CHECK_FALSE(isAggregationSupportedLocally(nova::promql::AggregateOp::kLimitk));
+  CHECK_FALSE(isAggregationSupportedLocally(nova::promql::AggregateOp::kLimitRatio));
 }
