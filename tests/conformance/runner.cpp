@@ -149,10 +149,6 @@ CaseResult ScriptRunner::eval(const EvalCommand& ev) {
     if (error.message.find(kNotSupported) != std::string::npos) {
       return with(std::move(r), Outcome::kOutOfSubset, "parser: " + error.message);
     }
-    if (mentionsAtModifier(ev.expr)) {
-      return with(std::move(r), Outcome::kOutOfSubset,
-                  "@ modifier (parser: " + error.message + ")");
-    }
     if (auto why = special_.reachedByText(ev.expr)) {
       return with(std::move(r), Outcome::kOutOfSubset, *why);
     }
@@ -162,9 +158,6 @@ CaseResult ScriptRunner::eval(const EvalCommand& ev) {
     return with(std::move(r), Outcome::kFail, "parse error: " + error.toString());
   }
   const promql::Expr& expr = parsed.expr();
-  if (usesAtModifier(expr)) {
-    return with(std::move(r), Outcome::kOutOfSubset, "@ modifier");
-  }
   if (auto why = special_.reachedBy(expr)) {
     return with(std::move(r), Outcome::kOutOfSubset, *why);
   }

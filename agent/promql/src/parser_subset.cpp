@@ -35,12 +35,8 @@ class SubsetChecker {
     (void)e;
     visit(*u.expr);
   }
-  void visitNode(const Expr& e, const VectorSelector& vs) {
-    if (vs.at || vs.atAnchor != AtAnchor::kNone) {
-      refuse(e, "@ modifier");
-    }
-  }
-  void visitNode(const Expr& e, const MatrixSelector& m) { visitNode(e, m.selector); }
+  void visitNode(const Expr&, const VectorSelector&) {}
+  void visitNode(const Expr&, const MatrixSelector&) {}
   void visitNode(const Expr& e, const Subquery&) { refuse(e, "subquery"); }
   void visitNode(const Expr& e, const Call& c) {
     const FunctionInfo* f = findFunction(c.function);

@@ -20,10 +20,6 @@ constexpr Refused kRefused[] = {
     {"x[5m:1m]", "1:1: subquery is not supported by the local engine; use source: prometheus"},
     {"sum(rate(x[5m])) + max_over_time(rate(x[1m])[5m:])",
      "1:34: subquery is not supported by the local engine; use source: prometheus"},
-    {"x @ 100", "1:1: @ modifier is not supported by the local engine; use source: prometheus"},
-    {"x @ end()", "1:1: @ modifier is not supported by the local engine; use source: prometheus"},
-    {"rate(x[5m] @ 100)",
-     "1:6: @ modifier is not supported by the local engine; use source: prometheus"},
     {"double_exponential_smoothing(x[5m], 0.5, 0.5)",
      "1:1: function \"double_exponential_smoothing\" is not supported by the local engine; use "
      "source: prometheus"},
@@ -93,6 +89,7 @@ constexpr std::string_view kAccepted[] = {
     "\",\", \"b\", \"c\"))",
     "topk(3, x) + bottomk by (a) (1, x) + quantile without (b) (0.9, x)",
     "count_values(\"v\", x)",
+    "x @ 100 + x @ end() + rate(x[5m] @ start()) + x offset 1m @ 1e3",
     "day_of_month() + day_of_week(x) + day_of_year() + days_in_month() + hour() + minute() + "
     "month() + year(x)",
 };
