@@ -32,13 +32,14 @@ Result<EvalValue> Evaluator::eval(const Expr& expr, TimestampMs t) {
     return evalNode(expr, t);
   }
   const std::size_t key = cache_->keyOf(expr);
-  if (const EvalCacheImpl::Entry* hit = cache_->find(key, t)) {
+  if (const EvalCacheImpl::Entry* hit = cache_->find(key, t, window_.end)) {
     return wrap(hit->value);
   }
   const std::size_t annotationsBefore = annotations_.size();
   auto result = evalNode(expr, t);
   if (result) {
-    cache_->store(key, t, EvalCacheImpl::Entry{*result, annotations_.size() > annotationsBefore});
+    cache_->store(key, t, window_.end,
+                  EvalCacheImpl::Entry{*result, annotations_.size() > annotationsBefore});
   }
   return result;
 }
@@ -60,7 +61,11 @@ Result<EvalValue> Evaluator::evalNode(const Expr& expr, TimestampMs t) {
         } else if constexpr (std::is_same_v<T, MatrixSelector>) {
           return evalMatrixSelector(node, t);
         } else if constexpr (std::is_same_v<T, Subquery>) {
-          return Error{ErrorCode::kRefused, "subqueries are not supported by the local engine"};
+          auto matrix = evalSubquery(node, t);
+          if (!matrix) {
+            return matrix.error();
+          }
+          return EvalValue{std::move(*matrix)};
         } else if constexpr (std::is_same_v<T, Call>) {
           return evalCall(node, expr, t);
         } else if constexpr (std::is_same_v<T, Aggregate>) {

@@ -30,11 +30,13 @@ void EvalCacheImpl::bind(const tsdb::Storage& storage, const EngineOptions& opti
                          bool annotating) {
   // Results are made with annotations or without, for queries that ask the same.
   if (storage_ != &storage || lookbackDelta_ != options.lookbackDelta ||
-      maxSamples_ != options.maxSamples || annotating != annotating_) {
+      maxSamples_ != options.maxSamples || subqueryStep_ != options.defaultSubqueryStep ||
+      annotating != annotating_) {
     results_.clear();
     storage_ = &storage;
     lookbackDelta_ = options.lookbackDelta;
     maxSamples_ = options.maxSamples;
+    subqueryStep_ = options.defaultSubqueryStep;
     annotating_ = annotating;
   }
 }
@@ -64,8 +66,9 @@ std::size_t EvalCacheImpl::keyOf(const Expr& expr) {
   return text->second;
 }
 
-const EvalCacheImpl::Entry* EvalCacheImpl::find(std::size_t key, TimestampMs t) const {
-  auto it = results_.find(Slot{key, t});
+const EvalCacheImpl::Entry* EvalCacheImpl::find(std::size_t key, TimestampMs t,
+                                                TimestampMs queryTime) const {
+  auto it = results_.find(Slot{key, t, queryTime});
   if (it == results_.end() || it->second.annotated) {
     return nullptr;
   }
@@ -73,8 +76,8 @@ const EvalCacheImpl::Entry* EvalCacheImpl::find(std::size_t key, TimestampMs t) 
   return &it->second;
 }
 
-void EvalCacheImpl::store(std::size_t key, TimestampMs t, Entry entry) {
-  results_.insert_or_assign(Slot{key, t}, std::move(entry));
+void EvalCacheImpl::store(std::size_t key, TimestampMs t, TimestampMs queryTime, Entry entry) {
+  results_.insert_or_assign(Slot{key, t, queryTime}, std::move(entry));
 }
 
 void EvalCacheImpl::clear() {

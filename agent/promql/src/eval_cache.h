@@ -33,9 +33,10 @@ class EvalCacheImpl {
     bool annotated = false;
   };
 
-  /// The result remembered for `key` at `t`, or null (also for an annotated one).
-  const Entry* find(std::size_t key, TimestampMs t) const;
-  void store(std::size_t key, TimestampMs t, Entry entry);
+  /// The result remembered for `key` at `t` in a query at `queryTime` (what `@ start()` and
+  /// `@ end()` stand for inside a subquery), or null (also for an annotated one).
+  const Entry* find(std::size_t key, TimestampMs t, TimestampMs queryTime) const;
+  void store(std::size_t key, TimestampMs t, TimestampMs queryTime, Entry entry);
 
   void clear();
   std::size_t hits() const { return hits_; }
@@ -45,17 +46,20 @@ class EvalCacheImpl {
   struct Slot {
     std::size_t key = 0;
     TimestampMs t = 0;
+    TimestampMs queryTime = 0;
     bool operator==(const Slot&) const = default;
   };
   struct SlotHash {
     std::size_t operator()(const Slot& s) const {
-      return s.key * 0x9E3779B97F4A7C15ULL ^ static_cast<std::size_t>(s.t);
+      return s.key * 0x9E3779B97F4A7C15ULL ^ static_cast<std::size_t>(s.t) ^
+             (static_cast<std::size_t>(s.queryTime) << 1);
     }
   };
 
   const tsdb::Storage* storage_ = nullptr;
   DurationMs lookbackDelta_ = 0;
   std::size_t maxSamples_ = 0;
+  DurationMs subqueryStep_ = 0;
   bool annotating_ = false;
   std::unordered_map<const Expr*, std::size_t> keyByNode_;
   std::unordered_map<std::string, std::size_t> keyByText_;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -107,6 +108,19 @@ class Evaluator {
   /// against the query window), else `t`, minus its offset.
   TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t) const;
 
+  /// A time range (from, to]: left-open, as range selectors read.
+  struct Window {
+    TimestampMs from = 0;
+    TimestampMs to = 0;
+  };
+  /// The range a subquery covers at `t`: `to` is its `@` (or `t`) minus its offset.
+  Window subqueryWindow(const Subquery& sq, TimestampMs t) const;
+  /// The subquery's inner expression evaluated at its steps inside subqueryWindow(): the
+  /// multiples of its step (EngineOptions::defaultSubqueryStep when it has none), as series
+  /// in order of appearance. Every step and every point counts against maxSamples, so a long
+  /// range at a fine step is refused rather than evaluated without bound.
+  Result<EvalMatrix> evalSubquery(const Subquery& sq, TimestampMs t);
+
  private:
   Result<EvalValue> evalNode(const Expr& expr, TimestampMs t);
   Result<EvalValue> evalCall(const Call& call, const Expr& expr, TimestampMs t);
@@ -114,6 +128,8 @@ class Evaluator {
   Result<EvalValue> evalBinary(const Binary& bin, TimestampMs t);
   Result<EvalValue> evalUnary(const Unary& unary, TimestampMs t);
   Result<EvalValue> evalMatrixSelector(const MatrixSelector& sel, TimestampMs t);
+  /// `t` moved to an `@` time when there is one.
+  TimestampMs atTime(const std::optional<TimestampMs>& at, AtAnchor anchor, TimestampMs t) const;
 
   const EngineOptions& options_;
   const tsdb::Storage& storage_;

@@ -70,16 +70,22 @@ const Sample* firstAfter(std::span<const Sample> samples, TimestampMs t) {
 
 }  // namespace
 
-TimestampMs Evaluator::selectorTime(const VectorSelector& selector, TimestampMs t) const {
-  TimestampMs base = t;
-  if (selector.at) {
-    base = *selector.at;
-  } else if (selector.atAnchor == AtAnchor::kStart) {
-    base = window_.start;
-  } else if (selector.atAnchor == AtAnchor::kEnd) {
-    base = window_.end;
+TimestampMs Evaluator::atTime(const std::optional<TimestampMs>& at, AtAnchor anchor,
+                              TimestampMs t) const {
+  if (at) {
+    return *at;
   }
-  return base - selector.offset;
+  if (anchor == AtAnchor::kStart) {
+    return window_.start;
+  }
+  if (anchor == AtAnchor::kEnd) {
+    return window_.end;
+  }
+  return t;
+}
+
+TimestampMs Evaluator::selectorTime(const VectorSelector& selector, TimestampMs t) const {
+  return atTime(selector.at, selector.atAnchor, t) - selector.offset;
 }
 
 void Evaluator::annotate(Annotation annotation) {

@@ -37,7 +37,7 @@ class SubsetChecker {
   }
   void visitNode(const Expr&, const VectorSelector&) {}
   void visitNode(const Expr&, const MatrixSelector&) {}
-  void visitNode(const Expr& e, const Subquery&) { refuse(e, "subquery"); }
+  void visitNode(const Expr&, const Subquery& s) { visit(*s.expr); }
   void visitNode(const Expr& e, const Call& c) {
     const FunctionInfo* f = findFunction(c.function);
     if (f == nullptr || !f->supportedLocally) {

@@ -17,9 +17,8 @@ struct Refused {
 };
 
 constexpr Refused kRefused[] = {
-    {"x[5m:1m]", "1:1: subquery is not supported by the local engine; use source: prometheus"},
-    {"sum(rate(x[5m])) + max_over_time(rate(x[1m])[5m:])",
-     "1:34: subquery is not supported by the local engine; use source: prometheus"},
+    {"max_over_time(limitk(1, x)[5m:1m])",
+     "1:15: aggregation \"limitk\" is not supported by the local engine; use source: prometheus"},
     {"double_exponential_smoothing(x[5m], 0.5, 0.5)",
      "1:1: function \"double_exponential_smoothing\" is not supported by the local engine; use "
      "source: prometheus"},
@@ -90,6 +89,8 @@ constexpr std::string_view kAccepted[] = {
     "topk(3, x) + bottomk by (a) (1, x) + quantile without (b) (0.9, x)",
     "count_values(\"v\", x)",
     "x @ 100 + x @ end() + rate(x[5m] @ start()) + x offset 1m @ 1e3",
+    "sum(rate(x[5m])) + max_over_time(rate(x[1m])[5m:]) + last_over_time(x[5m:1m] @ 100 offset 1m)",
+    "min_over_time(max_over_time(x[5m:1m])[10m:2m]) + absent_over_time(x[5m:])",
     "day_of_month() + day_of_week(x) + day_of_year() + days_in_month() + hour() + minute() + "
     "month() + year(x)",
 };

@@ -15,8 +15,17 @@ namespace nova::promql {
 struct EngineOptions {
   /// An instant selector returns the newest sample in (t - lookbackDelta, t].
   DurationMs lookbackDelta = 5 * kMinute;
-  /// Evaluation fails rather than hold more samples than this at once.
-  std::size_t maxSamples = 50'000'000;
+  /// The per-query sample limit: evaluating a query at one time (an instant query, or one
+  /// step of a range query) fails with kRefused, naming the limit, once the samples it has
+  /// read from the store plus the points and steps its subqueries have computed go over
+  /// this. Unlike Prometheus's query.max-samples (50M samples held at once on a server) it
+  /// counts everything read, so it bounds the time of a query as well as its memory: 10M is
+  /// some 30 ms of CPU, and a subquery over a long range at a fine step is refused instead
+  /// of running without bound. The default rules over a 10k-series target read under 1M.
+  std::size_t maxSamples = 10'000'000;
+  /// The step of a subquery written without one (`x[1h:]`), as Prometheus's global
+  /// evaluation interval.
+  DurationMs defaultSubqueryStep = kMinute;
 };
 
 /// Evaluates parsed expressions over a Storage with Prometheus's semantics. Stateless
