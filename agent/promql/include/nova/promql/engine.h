@@ -37,8 +37,9 @@ class EvalCacheImpl;
 
 /// Results of subexpressions shared by the queries of one evaluation round, e.g. the same
 /// `sum(rate(x[1m]))` in several rules and their guards. A result is reused only for the
-/// same printed subexpression at the same evaluation time over the same Storage and engine
-/// options. It is valid only while the Storage is not written: use one cache per round
+/// same printed subexpression at the same evaluation time, in a query at the same time,
+/// over the same Storage and engine options. It is valid only while the Storage is not
+/// written: use one cache per round
 /// and drop it (or clear()) before the next append. Expressions evaluated with a cache
 /// must outlive its use, since nodes are recognised by address. Not thread-safe.
 class EvalCache {
