@@ -68,6 +68,14 @@ TEST_CASE("histogram_quantile: malformed le and repaired buckets") {
                 "#histogram_quantile) for metric name \"h_bucket\", from buckets 2 to 2, with a "
                 "max diff of 1, over 1 samples from 1970-01-01T00:01:00Z to "
                 "1970-01-01T00:01:00Z (1:25)"});
+  // Bounds and drops are written as Go's %g and %.2g write them.
+  f.load(kMinute, {R"(g_bucket{le="1e-05"} 200)", R"(g_bucket{le="1234567"} 77)",
+                   R"(g_bucket{le="+Inf"} 300)"});
+  const Strings repaired = annotationsOf(f, "histogram_quantile(0.5, g_bucket)", 0);
+  REQUIRE(repaired.size() == 1);
+  CHECK(
+      repaired[0].find("from buckets 1.234567e+06 to 1.234567e+06, with a max diff of 1.2e+02,") !=
+      std::string::npos);
   // A range query merges the repairs of its steps into one info.
   Annotations merged;
   const std::string query = "histogram_quantile(0.5, h_bucket{le!=\"x\"})";
