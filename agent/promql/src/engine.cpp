@@ -34,6 +34,40 @@ void applyDelayedNameRemoval(EvalVector& vec) {
   return value;
 }
 
+// A range vector with the delayed name removal applied, sorted by labels. Series whose
+// names were dropped into one label set are merged, as Prometheus does, unless two of them
+// have a point at the same time.
+Result<Matrix> finishMatrix(detail::EvalMatrix m) {
+  Matrix out;
+  std::unordered_map<Labels, std::size_t, LabelsHash> index;
+  bool merged = false;
+  for (auto& series : m) {
+    Labels labels = series.dropName ? detail::dropMetricName(series.labels) : series.labels;
+    auto [it, inserted] = index.try_emplace(labels, out.size());
+    if (inserted) {
+      out.push_back(Series{std::move(labels), std::move(series.points)});
+      continue;
+    }
+    auto& points = out[it->second].points;
+    points.insert(points.end(), series.points.begin(), series.points.end());
+    merged = true;
+  }
+  if (merged) {
+    for (Series& series : out) {
+      std::sort(series.points.begin(), series.points.end(),
+                [](const Sample& a, const Sample& b) { return a.t < b.t; });
+      for (std::size_t i = 1; i < series.points.size(); ++i) {
+        if (series.points[i].t == series.points[i - 1].t) {
+          return Error{ErrorCode::kInvalidInput, kDuplicateLabelset};
+        }
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Series& a, const Series& b) { return a.labels < b.labels; });
+  return out;
+}
+
 // The public Value of an instant query's result, with the delayed name removal applied.
 Result<Value> finishInstant(Result<EvalValue> result, TimestampMs t) {
   if (!result) {
@@ -46,15 +80,11 @@ Result<Value> finishInstant(Result<EvalValue> result, TimestampMs t) {
     return valueResult(String{t, std::move(str->v)});
   }
   if (auto* m = std::get_if<detail::EvalMatrix>(&*result)) {
-    Matrix out;
-    out.reserve(m->size());
-    for (auto& series : *m) {
-      Labels labels = series.dropName ? detail::dropMetricName(series.labels) : series.labels;
-      out.push_back(Series{std::move(labels), std::move(series.points)});
+    auto out = finishMatrix(std::move(*m));
+    if (!out) {
+      return out.error();
     }
-    std::sort(out.begin(), out.end(),
-              [](const Series& a, const Series& b) { return a.labels < b.labels; });
-    return Value{std::move(out)};
+    return Value{std::move(*out)};
   }
   auto& vec = std::get<EvalVector>(*result);
   applyDelayedNameRemoval(vec);

@@ -51,6 +51,16 @@ TEST_CASE("a subquery evaluates at the multiples of its step inside its window")
   CHECK(points(f, "vector(1)[150s:1m]", 0) == Strings{"{}: 1@-120 1@-60 1@0"});
 }
 
+TEST_CASE("series whose names a subquery drops into one label set merge") {
+  Fixture f;
+  f.load(kMinute, {R"(a{k="v"} 1 2 3 stale)", R"(b{k="v"} _ _ _ 4 5)", R"(c{k="v"} _ _ 9 4 5)"});
+  CHECK(points(f, R"((-{__name__=~"a|b"})[5m:1m])", 4 * kMinute) ==
+        Strings{R"({k="v"}: -1@0 -2@60 -3@120 -4@180 -5@240)"});
+  auto clash = f.query(R"((-{__name__=~"a|c"})[5m:1m])", 4 * kMinute);
+  REQUIRE_FALSE(clash.ok());
+  CHECK(clash.error().message == "vector cannot contain metrics with the same labelset");
+}
+
 TEST_CASE("range functions over subqueries") {
   Fixture f;
   f.load(kMinute, {R"(c_total{i="a"} 0+60x20)", R"(c_total{i="b"} 0+120x20)"});
