@@ -2,16 +2,12 @@
 
 #include <doctest/doctest.h>
 
-#include "nova/core/rfc3339.h"
+#include "test_time.h"
 
 namespace nova::rollout {
 namespace {
 
-TimestampMs at(std::string_view text) {
-  auto parsed = parseRfc3339(text);
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
+using test::at;
 
 Window makeWindow(WindowConfig config = {}) {
   auto window = Window::create(std::move(config));
