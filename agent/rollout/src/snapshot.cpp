@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "fnv.h"
+
 namespace nova::rollout {
 namespace {
 
@@ -16,10 +18,7 @@ bool isAlnum(char c) {
 }
 
 std::string hashOf(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
-  for (unsigned char c : text) {
-    h = (h ^ c) * 1099511628211ULL;
-  }
+  const std::uint64_t h = detail::fnv1a64(text);
   char out[17];
   std::snprintf(out, sizeof out, "%08llx", static_cast<unsigned long long>(h & 0xffffffffULL));
   return out;
