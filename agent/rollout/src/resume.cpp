@@ -102,10 +102,12 @@ NextStep judgeMonitor(const Record& r, const LiveState& live, TimestampMs now,
                                         formatRfc3339(window.ends, SubSecond::kNone) + "; " +
                                         agentText(agent));
   }
-  const std::string why =
-      agentText(agent) + (agent.state == AgentVerdict::State::kIncident
-                              ? ""
-                              : ": blue is never scaled down without the agent's verdict");
+  std::string why = agentText(agent);
+  if (agent.state == AgentVerdict::State::kRolledBack) {
+    why += " but traffic is still on green";
+  } else if (agent.state != AgentVerdict::State::kIncident) {
+    why += ": blue is never scaled down without the agent's verdict";
+  }
   if (now < window.waitEnds) {
     return wait(window.waitEnds, "the monitoring window is over but " + why + "; waiting until " +
                                      formatRfc3339(window.waitEnds, SubSecond::kNone));

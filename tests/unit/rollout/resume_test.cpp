@@ -143,6 +143,17 @@ TEST_CASE("no verdict, no scale-down: an unreachable, unarmed or blind agent sto
   }
 }
 
+TEST_CASE("an agent that says it rolled back while traffic stays on green gets a person") {
+  const LiveState s = live(TrafficSide::kGreen, 3, AgentVerdict::State::kRolledBack);
+  CHECK(decide(recordAt(Phase::kMonitor), s, kSwitched + 12 * kMinute).kind ==
+        NextStep::Kind::kWait);
+  const NextStep step = decide(recordAt(Phase::kMonitor), s, kSwitched + 40 * kMinute);
+  checkFinish(step, Phase::kNeedsPerson, Outcome::kNeedsPerson, Phase::kMonitor);
+  CHECK(step.reason ==
+        "the agent rolled back but traffic is still on green after waiting until "
+        "2026-12-03T03:00:00Z; blue stays warm");
+}
+
 TEST_CASE("a rollback by the agent ends the rollout as rolled back, never touching blue") {
   for (Phase phase : {Phase::kMonitor, Phase::kCleanupBlue}) {
     CAPTURE(phaseName(phase));
