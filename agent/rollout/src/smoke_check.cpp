@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "nova/expo/parser.h"
+#include "nova/http/health_check.h"
 #include "nova/rollout/smoke.h"
 #include "nova/scrape/prober.h"
 
@@ -119,7 +120,7 @@ SmokeJudgement judgeResponse(const SmokeStep& step, long status, std::string_vie
 
 std::string judgeHealth(const SmokeConfig& config, long status, std::string_view body,
                         std::string_view version) {
-  if (std::string problem = scrape::checkHealthResponse(status, body, config.healthyStatus);
+  if (std::string problem = http::checkHealthResponse(status, body, config.healthyStatus);
       !problem.empty()) {
     return problem;
   }

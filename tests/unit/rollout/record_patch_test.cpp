@@ -32,8 +32,8 @@ struct Cluster {
     kube::ClusterConfig config;
     config.server = server->url();
     kube::ClientOptions options;
-    options.sleep = [](DurationMs) {};
-    client = std::make_unique<kube::Client>(config, options);
+    options.retry.attempts = 1;  // a failed test is never retried anyway; nothing else fails
+    client = std::make_unique<kube::Client>(config, clock, random, options);
   }
 
   json::value read() {
@@ -46,7 +46,7 @@ struct Cluster {
   int apply(const Result<RecordPatch>& patch) {
     REQUIRE_MESSAGE(patch.ok(), (patch.ok() ? "" : patch.error().message));
     auto answer = client->jsonPatch(ref, patch->ops);
-    return answer.ok() ? 200 : answer.error().code;
+    return answer.ok() ? 200 : answer.error().status;
   }
 
   DecodedAnnotations decoded() {
@@ -59,6 +59,8 @@ struct Cluster {
 
   std::string backend() { return std::string(read().at_pointer(kBackendPath).as_string()); }
 
+  ManualClock clock{kWall};
+  SequenceRandom random;
   std::unique_ptr<fake_kube::FakeKube> server;
   std::unique_ptr<kube::Client> client;
   kube::ObjectRef ref = kube::ingressRef("production", "api-ingress");
