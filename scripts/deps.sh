@@ -10,7 +10,8 @@ set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ ccache pkg-config clang-format python3
   prometheus-cpp-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libcurl4-openssl-dev libyaml-cpp-dev libre2-dev libspdlog-dev doctest-dev libcli11-dev libssl-dev)
+  libcurl4-openssl-dev libyaml-cpp-dev libre2-dev libspdlog-dev doctest-dev libcli11-dev libssl-dev
+  libhowardhinnant-date-dev)
 test_pkgs=(curl openssl python3-yaml nginx prometheus prometheus-alertmanager)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 dashboard_pkgs=(librsvg2-dev fonts-dejavu-core chromium)

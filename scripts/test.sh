@@ -3,7 +3,8 @@
 #   1. the regular build: unit, conformance, scenario, fuzz-corpus and integration tests;
 #   2. the unit tests again, built with -fsanitize=address,undefined;
 #   3. the container image, packed from stage 1's binaries, run as the chart runs it.
-# Installs missing Debian packages first. Usage: scripts/test.sh [--no-sanitize]
+# Installs missing Debian packages first (the dashboard's npm bundle and Chromium included).
+# Usage: scripts/test.sh [--no-sanitize]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,7 +15,7 @@ export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 sanitize=1
 [ "${1:-}" = "--no-sanitize" ] && sanitize=0
 
-scripts/deps.sh build test
+scripts/deps.sh build test dashboard
 scripts/check-format.sh
 
 echo "== stage 1: build and run all tests"

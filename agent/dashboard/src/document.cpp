@@ -35,10 +35,6 @@ json::value optional(const std::optional<T>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
 
-std::string thresholdText(const rules::Threshold& t, Unit unit) {
-  return std::string(rules::toString(t.op)) + " " + formatValue(t.value, unit);
-}
-
 json::array values(const std::vector<double>& v) {
   json::array out;
   out.reserve(v.size());
@@ -62,7 +58,7 @@ json::object chart(const ChartData& c) {
   if (c.threshold) {
     threshold = json::object{{"op", rules::toString(c.threshold->op)},
                              {"value", number(c.threshold->value)},
-                             {"text", thresholdText(*c.threshold, c.unit)}};
+                             {"text", formatThreshold(*c.threshold, c.unit)}};
   }
   json::value line = nullptr;
   if (c.thresholdLine) {
@@ -91,7 +87,7 @@ json::object rule(const RuleView& r) {
           {"value_text", formatValue(r.value, r.unit)},
           {"unit", unitName(r.unit)},
           {"threshold", r.threshold.toString()},
-          {"threshold_text", thresholdText(r.threshold, r.unit)},
+          {"threshold_text", formatThreshold(r.threshold, r.unit)},
           {"for_ms", r.forDuration},
           {"since", optional(r.since)},
           {"summary", r.summary},

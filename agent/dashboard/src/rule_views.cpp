@@ -59,7 +59,7 @@ std::vector<RuleView> ruleViews(const rules::RuleSet& ruleSet,
     RuleView view;
     view.name = rule.name;
     view.severity = rule.severity;
-    view.unit = unitOf(rule.summary);
+    view.unit = unitOfRule(rule);
     view.threshold = rule.threshold;
     view.forDuration = rule.forDuration;
     view.value = std::nan("");

@@ -124,9 +124,7 @@ void threshold(std::string& out, const ChartData& c, const Frame& f) {
            "\" y1=\"" + coord(y) + "\" y2=\"" + coord(y) + "\" stroke=\"" + kThresholdColour +
            "\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n";
     out += svgText(
-        f.right - 4, y - 4, "threshold-label",
-        "threshold " + std::string(rules::toString(c.threshold->op)) + " " +
-            formatValue(c.threshold->value, c.unit),
+        f.right - 4, y - 4, "threshold-label", "threshold " + formatThreshold(*c.threshold, c.unit),
         std::string(" text-anchor=\"end\" font-size=\"11\" fill=\"") + kThresholdColour + "\"");
   }
   if (c.thresholdLine) {

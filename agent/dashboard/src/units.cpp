@@ -36,6 +36,15 @@ std::string_view unitName(Unit unit) {
   return "";
 }
 
+std::optional<Unit> parseUnitName(std::string_view name) {
+  for (Unit unit : {Unit::kSeconds, Unit::kRatio, Unit::kCount}) {
+    if (name == unitName(unit)) {
+      return unit;
+    }
+  }
+  return name == "none" ? std::optional(Unit::kNone) : std::nullopt;
+}
+
 Unit unitOf(const rules::Template& summary) {
   for (const auto& part : summary.parts()) {
     if (const auto* ref = std::get_if<rules::Template::ValueRef>(&part)) {
@@ -78,6 +87,10 @@ std::string formatValue(double value, Unit unit) {
       break;
   }
   return significant(value);
+}
+
+std::string formatThreshold(const rules::Threshold& threshold, Unit unit) {
+  return std::string(rules::toString(threshold.op)) + " " + formatValue(threshold.value, unit);
 }
 
 }  // namespace nova::dashboard

@@ -51,6 +51,8 @@ TEST_CASE("15 minutes of two pods give aggregate and per-pod series, thresholds 
   faults.errorsFrom = kStart + 10 * kMinute;
   faults.errorsTo = kStart + 13 * kMinute;
   faults.wsDropAt = kStart + 12 * kMinute;
+  faults.dbSlowFrom = kStart + 4 * kMinute;
+  faults.dbSlowTo = kStart + 7 * kMinute;
   store.fill(kStart, kStart + 16 * kMinute, faults);
 
   const auto specs = chartSpecs(test::defaultRules());
@@ -92,31 +94,55 @@ TEST_CASE("15 minutes of two pods give aggregate and per-pod series, thresholds 
   CHECK(errors.series[2].values[during] == doctest::Approx(0.3));
   CHECK(errors.series[0].values[during - 60] == doctest::Approx(0.0));
 
-  // p95 latency: pod b at 250 ms during the fault crosses 200 ms; the histogram places it
-  // in the (0.1, 0.25] bucket.
+  // Latency: p95 in seconds against 200 ms. Pod b's answers at 250 ms fall in the
+  // (0.2, 0.25] bucket: its p95 is 0.2 + 0.05 x 0.95; with pod a's half of the requests
+  // at 30 ms the aggregate's is 0.2 + 0.05 x (0.95 - 0.5) / 0.5.
   const ChartData& latency = byId(charts, "latency");
-  CHECK(latency.threshold->value == 0.2);
-  REQUIRE_FALSE(latency.breaches.empty());
-  CHECK(latency.series[2].values[during] > 0.2);
-  CHECK(latency.series[1].values[during] < 0.05);
+  CHECK(latency.unit == Unit::kSeconds);
+  REQUIRE(latency.threshold);
+  CHECK(formatThreshold(*latency.threshold, latency.unit) == "> 200 ms");
+  CHECK(latency.series[0].values[during] == doctest::Approx(0.245));
+  CHECK(latency.series[1].values[during] == doctest::Approx(0.04875));
+  CHECK(latency.series[2].values[during] == doctest::Approx(0.2475));
+  // Shaded where latency_p95 breaches: under 95 % of the requests within 200 ms, i.e. more
+  // than 5 % of the 59 increments of both pods in the 1m window slow: from the 6th slow
+  // scrape, until fewer than 6 are left in the window (the rule's guard holds throughout).
+  CHECK(latency.rule == "latency_p95");
+  REQUIRE(latency.breaches.size() == 1);
+  CHECK(latency.breaches[0].from == faults.errorsFrom + 5 * kSecond);
+  CHECK(latency.breaches[0].to == faults.errorsTo + 52 * kSecond);
 
-  // WebSockets: 120 -> 90 is a 25% drop, past the rule's 20%; the moving line is 80% of
-  // the 1m peak (96) until the peak itself falls.
+  // WebSockets: 120 -> 90 is 75 % of the 2 minutes' low before the last 30 s, under the
+  // rule's 80 %. The line is 80 % of that low: 96 before the drop, 72 once the window
+  // holds only the lower count.
   const ChartData& ws = byId(charts, "websockets");
+  CHECK(ws.unit == Unit::kCount);
   CHECK_FALSE(ws.threshold);
   REQUIRE(ws.thresholdLine);
   CHECK(lastValue(ws.series[0]) == 90);
+  CHECK(lastValue(ws.series[2]) == 30);
   const std::size_t beforeDrop = (faults.wsDropAt - ws.axis.start) / 3000 - 1;
   CHECK(ws.series[0].values[beforeDrop] == 120);
   CHECK(ws.thresholdLine->values[beforeDrop] == doctest::Approx(96));
+  CHECK(lastValue(*ws.thresholdLine) == doctest::Approx(72));
+  // It breaches from the drop until the drop reaches the window, 30 s later.
   REQUIRE(ws.breaches.size() == 1);
   CHECK(ws.breaches[0].from == faults.wsDropAt);
-  CHECK(ws.breaches[0].to < faults.wsDropAt + kMinute);
+  CHECK(ws.breaches[0].to == faults.wsDropAt + 29 * kSecond);
 
-  // DB p95 stays at the 4 ms base: no breach.
+  // DB: pod b's queries at 150 ms in (0.1, 0.2]: p95 0.1 + 0.1 x 0.95 on b, the aggregate
+  // 0.1 + 0.1 x 0.45 / 0.5; shaded where db_query_p95 breaches, as latency above.
   const ChartData& db = byId(charts, "db");
-  CHECK(db.breaches.empty());
-  CHECK(lastValue(db.series[0]) < 0.005);
+  CHECK(db.unit == Unit::kSeconds);
+  CHECK(formatThreshold(*db.threshold, db.unit) == "> 100 ms");
+  const std::size_t dbDuring = (faults.dbSlowFrom + 2 * kMinute - db.axis.start) / 3000;
+  CHECK(db.series[0].values[dbDuring] == doctest::Approx(0.19));
+  CHECK(db.series[1].values[dbDuring] == doctest::Approx(0.00475));
+  CHECK(db.series[2].values[dbDuring] == doctest::Approx(0.195));
+  CHECK(lastValue(db.series[0]) == doctest::Approx(0.00475));
+  REQUIRE(db.breaches.size() == 1);
+  CHECK(db.breaches[0].from == faults.dbSlowFrom + 5 * kSecond);
+  CHECK(db.breaches[0].to == faults.dbSlowTo + 52 * kSecond);
 }
 
 TEST_CASE("one target gives the aggregate alone; targets beyond the cap are counted") {

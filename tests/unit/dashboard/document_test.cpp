@@ -109,9 +109,12 @@ TEST_CASE("the document carries the schema's fields, bounded, and is cheap to bu
     CHECK(r.at("value_text").is_string());
     if (r.at("name").as_string() == "latency_p95") {
       sawLatency = true;
-      CHECK(r.at("unit").as_string() == "seconds");
-      CHECK(r.at("threshold_text").as_string() == "> 200 ms");
-      // Pod b's 250 ms answers during the fault are half the traffic: p95 is past 200 ms.
+      // The rule judges the share within 200 ms, and its value reads as that share: pod
+      // b's answers at 250 ms during the fault are half the traffic.
+      CHECK(r.at("unit").as_string() == "ratio");
+      CHECK(r.at("threshold_text").as_string() == "< 95 %");
+      CHECK(r.at("value").as_double() == 0.5);
+      CHECK(r.at("value_text").as_string() == "50 %");
       CHECK(r.at("state").as_string() == "pending");
     }
     if (r.at("name").as_string() == "error_rate_high") {
@@ -123,6 +126,17 @@ TEST_CASE("the document carries the schema's fields, bounded, and is cheap to bu
 
   const json::array& charts = doc.at("charts").as_array();
   REQUIRE(charts.size() == 4);
+  // The latency chart shows p95 against 200 ms, shaded where the rule's share breaches.
+  const json::object& latency = charts[0].as_object();
+  CHECK(latency.at("id").as_string() == "latency");
+  CHECK(latency.at("unit").as_string() == "seconds");
+  CHECK(latency.at("threshold").at("op").as_string() == ">");
+  CHECK(latency.at("threshold").at("value").as_double() == 0.2);
+  CHECK(latency.at("threshold").at("text").as_string() == "> 200 ms");
+  CHECK(latency.at("rule").as_string() == "latency_p95");
+  REQUIRE(latency.at("breaches").as_array().size() == 1);
+  CHECK(latency.at("breaches").as_array()[0].at("from").as_int64() ==
+        faults.errorsFrom + 5 * kSecond);
   const json::object& errors = charts[1].as_object();
   CHECK(errors.at("id").as_string() == "errors");
   CHECK(errors.at("unit").as_string() == "ratio");
@@ -131,8 +145,12 @@ TEST_CASE("the document carries the schema's fields, bounded, and is cheap to bu
   CHECK(errors.at("series").as_array().size() == 3);
   CHECK(errors.at("series").as_array()[0].at("values").as_array().size() == 300);
   CHECK(errors.at("breaches").as_array().size() == 1);
+  CHECK(charts[2].at("unit").as_string() == "count");
   CHECK(charts[2].at("threshold").is_null());
   CHECK(charts[2].at("threshold_line").at("values").as_array().size() == 300);
+  CHECK(charts[2].at("threshold_line").at("values").as_array().back().as_int64() == 96);
+  CHECK(charts[3].at("unit").as_string() == "seconds");
+  CHECK(charts[3].at("threshold").at("text").as_string() == "> 100 ms");
 }
 
 TEST_CASE("an empty store gives a document without values, not an error") {

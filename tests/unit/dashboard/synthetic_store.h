@@ -20,9 +20,14 @@ struct Faults {
   TimestampMs errorsTo = 0;
   /// Pod b's WebSocket connections fall from 60 to 30 at this time (0: never).
   TimestampMs wsDropAt = 0;
+  /// Pod b's DB queries take 150 ms in [dbSlowFrom, dbSlowTo).
+  TimestampMs dbSlowFrom = 0;
+  TimestampMs dbSlowTo = 0;
 };
 
-inline const std::vector<double> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+// The demo service's buckets: a boundary at each SLO threshold (0.1 s, 0.2 s), where the
+// rules read the share within.
+inline const std::vector<double> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.2,     0.25,
                                           0.5,   1,    2.5,   5,    10,  INFINITY};
 
 class SyntheticStore {
@@ -30,7 +35,7 @@ class SyntheticStore {
   explicit SyntheticStore(tsdb::Storage& storage) : storage_(storage) {}
 
   /// Appends one scrape of both pods at `t`: each serves 20 requests/s of 30 ms (pod b
-  /// 250 ms while erroring) and 20 DB queries/s of 4 ms.
+  /// 250 ms while erroring) and 20 DB queries/s of 4 ms (pod b 150 ms while slow).
   void scrape(TimestampMs t, const Faults& faults) {
     for (const std::string pod : {"a", "b"}) {
       const bool faulty = pod == "b" && t >= faults.errorsFrom && t < faults.errorsTo;
@@ -38,11 +43,13 @@ class SyntheticStore {
       p.requests += 20;
       p.errors += faulty ? 20 * faults.errorRatio : 0;
       const double latency = faulty ? 0.25 : 0.03;
+      const bool dbSlow = pod == "b" && t >= faults.dbSlowFrom && t < faults.dbSlowTo;
+      const double dbLatency = dbSlow ? 0.15 : 0.004;
       p.latencyCount += 20;
       p.dbCount += 20;
       for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         p.latency[i] += latency <= kBuckets[i] ? 20 : 0;
-        p.db[i] += 0.004 <= kBuckets[i] ? 20 : 0;
+        p.db[i] += dbLatency <= kBuckets[i] ? 20 : 0;
       }
       const double ws = pod == "b" && faults.wsDropAt != 0 && t >= faults.wsDropAt ? 30 : 60;
       put({{"__name__", "nova_http_requests_total"}, {"pod", pod}, {"route", "/api"}}, t,

@@ -27,7 +27,7 @@ constexpr TimestampMs kT0 = 1'700'000'000'000;
 TEST_CASE("rule views tell ok, not enough traffic, pending, breaching and no data apart") {
   const auto set = test::defaultRules();
   const std::vector<rules::RuleEvaluation> evaluations{
-      evaluation("latency_p95", State::kBreaching, 0.212),
+      evaluation("latency_p95", State::kBreaching, 0.912),
       evaluation("error_rate_high", State::kBreaching, 0.08),
       evaluation("error_rate_slo", State::kOk, 0.0, "guard false: not enough traffic to judge"),
       evaluation("db_query_p95", State::kUnknown, std::nan(""), "no data"),
@@ -51,8 +51,10 @@ TEST_CASE("rule views tell ok, not enough traffic, pending, breaching and no dat
   };
   CHECK(find("latency_p95").state == RuleState::kPending);
   CHECK(find("latency_p95").since == kT0 + 1000);
-  CHECK(find("latency_p95").unit == Unit::kSeconds);
-  CHECK(formatValue(find("latency_p95").value, find("latency_p95").unit) == "212 ms");
+  // Its value is the share of requests within 200 ms, and reads as one.
+  CHECK(find("latency_p95").unit == Unit::kRatio);
+  CHECK(formatValue(find("latency_p95").value, find("latency_p95").unit) == "91.2 %");
+  CHECK(formatThreshold(find("latency_p95").threshold, find("latency_p95").unit) == "< 95 %");
   CHECK(find("error_rate_high").state == RuleState::kBreaching);
   CHECK(find("error_rate_high").since == kT0 + 60'000);
   CHECK(find("error_rate_high").unit == Unit::kRatio);
@@ -73,6 +75,42 @@ TEST_CASE("units read as people read them") {
   CHECK(formatValue(120, Unit::kCount) == "120");
   CHECK(formatValue(123456, Unit::kNone) == "123456");
   CHECK(formatValue(std::nan(""), Unit::kSeconds) == "no value");
+  CHECK(formatThreshold({rules::ThresholdOp::kGreater, 0.1}, Unit::kSeconds) == "> 100 ms");
+  CHECK(parseUnitName("seconds") == Unit::kSeconds);
+  CHECK(parseUnitName("none") == Unit::kNone);
+  CHECK_FALSE(parseUnitName("ms"));
+  CHECK_FALSE(parseUnitName(""));
+}
+
+TEST_CASE("a rule's unit: its summary's, else a ratio where its expression divides two series") {
+  const auto set = test::loadRules(R"(rules:
+  - {name: share, expr: 'round(sum(rate(x_bucket{le="0.2"}[1m])) / sum(rate(x_count[1m])), 1e-6)',
+     threshold: "< 0.95", severity: low}
+  - {name: complement, expr: '1 - (sum(a) / sum(b))', threshold: "> 0.2", severity: low}
+  - {name: clamped, expr: 'clamp_max(sum(a) / on() sum(b), 1)', threshold: "> 0.2", severity: low}
+  - {name: mean, expr: 'sum(rate(x_sum[1m])) / sum(rate(x_count[1m]))', threshold: "> 0.2",
+     severity: low}
+  - {name: halved, expr: 'sum(a) / 2', threshold: "> 0.2", severity: low}
+  - {name: p95, expr: 'histogram_quantile(0.95, sum by (le) (rate(x_bucket[1m])))',
+     threshold: "> 0.2", severity: low}
+  - {name: told, expr: 'sum(a) / sum(b)', threshold: "> 0.2", severity: low,
+     summary: "{{ $value | humanizeDuration }} per item"}
+  - {name: counted, expr: sum(a), threshold: "> 0.2", severity: low,
+     summary: "{{ $value | humanizePercentage }}"}
+)");
+  auto unit = [&](const char* name) { return unitOfRule(*set.find(name)); };
+  CHECK(unit("share") == Unit::kRatio);
+  CHECK(unit("complement") == Unit::kRatio);
+  CHECK(unit("clamped") == Unit::kRatio);
+  CHECK(unit("mean") == Unit::kNone);
+  CHECK(unit("halved") == Unit::kNone);
+  CHECK(unit("p95") == Unit::kNone);
+  CHECK(unit("told") == Unit::kSeconds);
+  CHECK(unit("counted") == Unit::kRatio);
+  const auto defaults = test::defaultRules();
+  CHECK(unitOfRule(*defaults.find("latency_p95")) == Unit::kRatio);
+  CHECK(unitOfRule(*defaults.find("websocket_sudden_drop")) == Unit::kRatio);
+  CHECK(unitOfRule(*defaults.find("api_down")) == Unit::kNone);
 }
 
 TEST_CASE("next step: HIGH rolls back 5m after it was reached, unless it recovers") {

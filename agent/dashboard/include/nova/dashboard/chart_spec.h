@@ -35,9 +35,9 @@ struct ChartSpec {
   std::string groupLabel;
   std::shared_ptr<const promql::Expr> parsedPerTarget;
 
-  /// A constant threshold line, when the bound rule's expression is what is plotted.
+  /// A constant threshold line of the plotted quantity, in `unit`.
   std::optional<rules::Threshold> threshold;
-  /// A moving threshold line (WebSockets: the level below which a drop breaches); null
+  /// A moving threshold line (WebSockets: the level below which a drop breaches); empty
   /// when there is none.
   std::string thresholdQuery;
   std::shared_ptr<const promql::Expr> parsedThresholdQuery;
@@ -53,25 +53,45 @@ struct ChartSpec {
 /// The dashboard's charts for `ruleSet`: the runbook's four ("Monitoring and Validation")
 /// first, then one per other rule that asks for a chart.
 ///
-/// Defaults, each bound to the default rule of that name when the set has it (its
-/// threshold and breaches; its expression is plotted where it measures the runbook's
-/// quantity):
-/// - "latency": p95 of nova_http_request_duration_seconds over 1m, rule latency_p95, < 200 ms;
-/// - "errors": errors / requests over 1m, rule error_rate_slo, < 0.1 %;
-/// - "websockets": sum(nova_streaming_websocket_connections), rule websocket_sudden_drop;
-///   the moving line is (1 - its threshold) x the 1m peak, where a drop starts to breach;
-/// - "db": p95 of pg_query_duration_seconds over 1m, rule db_query_p95, < 100 ms.
+/// The runbook's charts, each bound to the rule of that name unless a rule's
+/// `dashboard_chart` claims the chart (or puts that rule elsewhere):
+/// - "latency": p95 of nova_http_request_duration_seconds over 1m in seconds, rule
+///   latency_p95, runbook threshold > 200 ms;
+/// - "errors": errors / requests over 1m as a ratio, rule error_rate_slo, > 0.1 %;
+/// - "websockets": sum(nova_streaming_websocket_connections), rule websocket_sudden_drop,
+///   no threshold of its own;
+/// - "db": p95 of pg_query_duration_seconds over 1m in seconds, rule db_query_p95, > 100 ms.
+/// With no rule bound a chart plots that quantity against that threshold, unshaded. A bound
+/// rule's breach periods are shaded (its expression, guard and threshold, when the agent
+/// evaluates it), and what is plotted is, in this order:
+/// - its `dashboard_query`, in the chart's unit, against the `dashboard_threshold` or
+///   `dashboard_threshold_query` it gives (none otherwise: the rule's threshold is in the
+///   terms of the rule's expression);
+/// - else its own expression against its own threshold. Where the rule's unit
+///   (unitOfRule) differs from the chart's, a share of requests within 200 ms on the
+///   latency chart, it is charted in its own unit under the title "<topic>: <rule>" and
+///   the caption "rule <rule>: breaches < 95 % (<runbook caption>)", never as a p95;
+/// - a rule that Prometheus evaluates leaves the runbook's quantity plotted.
 /// Every chart groups per target by the label "pod".
 ///
-/// A rule's annotations configure them:
-/// - `dashboard_chart: <id>` binds the rule to that chart (one of the four, or a new chart
-///   plotting the rule's expression against its threshold);
-/// - `dashboard_query`: PromQL plotted instead of the default;
+/// A chart of a rule outside the four ("dashboard_chart: lag") is titled with the rule's
+/// name, captioned "rule <rule>: breaches <threshold in its unit>", and plots the rule's
+/// expression in its unit against its threshold, or its dashboard_query as above (a plain
+/// number unless `dashboard_unit` says otherwise).
+///
+/// A rule's annotations:
+/// - `dashboard_chart: <id>`: binds the rule to that chart (one of the four, or a new one);
+/// - `dashboard_query`: PromQL plotted instead of the rule's expression;
+/// - `dashboard_threshold`: a constant threshold line, written as a rule's ("> 0.2");
+/// - `dashboard_threshold_query`: PromQL for a moving threshold line (one of the two);
+/// - `dashboard_unit`: seconds, ratio, count or none: what the plotted values measure;
 /// - `dashboard_group_by`: the label that tells targets apart;
-/// - `dashboard_threshold_query`: PromQL for a moving threshold line;
 /// - `dashboard_title`: the chart's title.
-/// Errors (kInvalidInput) name the rule and annotation: a query that does not parse or is
-/// outside the local engine's subset, two rules bound to one chart.
+/// The threshold line sets which way the chart goes bad (Worse): `<` and `<=` lower.
+/// Errors (kInvalidInput) name the rule and annotation: an unknown `dashboard_*` key, a
+/// threshold or unit that does not parse, both kinds of threshold, a query that does not
+/// parse or is outside the local engine's subset, two rules bound to one chart, a chart of
+/// a rule that Prometheus evaluates without a dashboard_query.
 Result<std::vector<ChartSpec>> chartSpecs(const rules::RuleSet& ruleSet);
 
 /// `query` with `label` added to every aggregation's `by (...)` (removed from a

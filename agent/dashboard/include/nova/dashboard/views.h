@@ -49,8 +49,8 @@ struct RuleView {
 /// The rules in the set's order, joined with this tick's evaluations (matched by name; a
 /// rule without one has no data) and the timeline, whose latest pending / firing / cleared
 /// event per rule tells a pending rule from a breaching one. A breaching rule with no such
-/// event is pending while it has a `for`, breaching without one. The unit comes from the
-/// rule's summary template (unitOf). Pure.
+/// event is pending while it has a `for`, breaching without one. The unit is the rule's
+/// (unitOfRule). Pure.
 std::vector<RuleView> ruleViews(const rules::RuleSet& ruleSet,
                                 std::span<const rules::RuleEvaluation> evaluations,
                                 std::span<const policy::TimelineEvent> timeline);
