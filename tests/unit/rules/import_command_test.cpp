@@ -9,6 +9,7 @@
 #include <string>
 
 #include "nova/core/files.h"
+#include "nova/rules/import.h"
 #include "nova/rules/loader.h"
 
 namespace nova::rules {
@@ -93,6 +94,21 @@ TEST_CASE("bad arguments and unreadable files exit 2 and write nothing") {
   CHECK(err.str().starts_with("rules import: "));
   CHECK(err.str().find("missing.yaml") != std::string::npos);
   CHECK(out.str().empty());
+}
+
+TEST_CASE("the scenarios' imported rule file is what the importer writes today") {
+  // Converted from the repository's root, so the comments name the input as a person
+  // running the command there sees it.
+  const std::string input = "tests/scenarios/data/import_argo_analysis_template.yaml";
+  const auto text = readFile(NOVA_SOURCE_DIR "/" + input, 1 << 20);
+  const auto committed =
+      readFile(NOVA_SOURCE_DIR "/tests/scenarios/data/import_argo_rules.yaml", 1 << 20);
+  REQUIRE(text.ok());
+  REQUIRE(committed.ok());
+  const ImportInput in{input, *text};
+  const ImportResult result = importRules(std::span<const ImportInput>(&in, 1), ImportOptions{});
+  CHECK(result.complete());
+  CHECK(result.yaml == *committed);
 }
 
 }  // namespace
