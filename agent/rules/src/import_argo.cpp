@@ -121,6 +121,12 @@ std::optional<MetricFields> readMetric(const YAML::Node& metric, const Arguments
       return std::nullopt;
     }
   }
+  DurationMs forDuration = 0;
+  if (fields.interval &&
+      __builtin_mul_overflow(fields.failureLimit, *fields.interval, &forDuration)) {
+    why = "failureLimit " + std::to_string(fields.failureLimit) + " x interval is too long a time";
+    return std::nullopt;
+  }
   return fields;
 }
 

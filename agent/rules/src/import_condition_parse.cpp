@@ -11,6 +11,11 @@
 namespace nova::rules::detail {
 namespace {
 
+// Conditions are one-liners; these bounds keep a hostile one from exhausting the stack
+// while it is read, evaluated or freed.
+constexpr int kMaxDepth = 64;
+constexpr std::size_t kMaxNodes = 512;
+
 constexpr std::array<std::string_view, 8> kOverValues{"all",    "any", "none",  "one",
                                                       "filter", "map", "count", "sum"};
 
@@ -97,7 +102,11 @@ class Reader {
     return false;
   }
 
-  static ConditionNodePtr make(ConditionNode::Kind kind, std::size_t offset) {
+  ConditionNodePtr make(ConditionNode::Kind kind, std::size_t offset) {
+    if (++nodes_ > kMaxNodes) {
+      return refuse(offset, "the condition is too long to convert (over " +
+                                std::to_string(kMaxNodes) + " terms)");
+    }
     auto node = std::make_unique<ConditionNode>();
     node->kind = kind;
     node->offset = offset;
@@ -109,16 +118,25 @@ class Reader {
       return nullptr;
     }
     auto node = make(kind, lhs->offset);
+    if (!node) {
+      return nullptr;
+    }
     node->kids.push_back(std::move(lhs));
     node->kids.push_back(std::move(rhs));
     return node;
   }
 
   ConditionNodePtr parseOr() {
+    if (depth_ >= kMaxDepth) {
+      return refuse(token_.offset, "the condition nests too deeply to convert (over " +
+                                       std::to_string(kMaxDepth) + " levels)");
+    }
+    ++depth_;
     auto node = parseAnd();
     while (node && (accept("||") || accept("or"))) {
       node = binary(ConditionNode::Kind::kOr, std::move(node), parseAnd());
     }
+    --depth_;
     return node;
   }
 
@@ -133,11 +151,20 @@ class Reader {
   ConditionNodePtr parseUnary() {
     const std::size_t at = token_.offset;
     if (accept("!") || accept("not")) {
+      if (depth_ >= kMaxDepth) {
+        return refuse(at, "the condition nests too deeply to convert (over " +
+                              std::to_string(kMaxDepth) + " levels)");
+      }
+      ++depth_;
       auto operand = parseUnary();
+      --depth_;
       if (!operand) {
         return nullptr;
       }
       auto node = make(ConditionNode::Kind::kNot, at);
+      if (!node) {
+        return nullptr;
+      }
       node->kids.push_back(std::move(operand));
       return node;
     }
@@ -164,6 +191,9 @@ class Reader {
 
   ConditionNodePtr parseNumber(bool negative) {
     auto node = make(ConditionNode::Kind::kNumber, token_.offset);
+    if (!node) {
+      return nullptr;
+    }
     node->number = std::strtod(std::string(token_.text).c_str(), nullptr) * (negative ? -1 : 1);
     advance();
     return node;
@@ -192,6 +222,9 @@ class Reader {
     advance();
     if (at.text == "true" || at.text == "false") {
       auto node = make(ConditionNode::Kind::kBool, at.offset);
+      if (!node) {
+        return nullptr;
+      }
       node->flag = at.text == "true";
       return node;
     }
@@ -240,6 +273,9 @@ class Reader {
       return nullptr;
     }
     auto node = make(*kind, name.offset);
+    if (!node) {
+      return nullptr;
+    }
     if (*kind == Kind::kLength) {
       if (token_.text != "result") {
         return refuse(token_.offset, "len() is converted for len(result) only");
@@ -260,6 +296,8 @@ class Reader {
   Token token_;
   std::size_t next_ = 0;
   bool failed_ = false;
+  int depth_ = 0;
+  std::size_t nodes_ = 0;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Flagger Canary metrics (with their MetricTemplates) as agent rules.
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <map>
 
 #include "import_common.h"
@@ -9,8 +10,8 @@
 namespace nova::rules::detail {
 namespace {
 
-constexpr DurationMs kDefaultInterval = kMinute;  // Flagger's analysis and metric interval
-constexpr DurationMs kShortestInterval = 10 * kSecond;
+constexpr DurationMs kDefaultInterval = kMinute;        // Flagger's analysis and metric interval
+constexpr DurationMs kShortestInterval = 10 * kSecond;  // Flagger runs no faster
 
 std::string nameOf(const YAML::Node& doc) {
   return scalarOr(field(field(doc, "metadata"), "name"), "?");
@@ -69,13 +70,31 @@ struct Analysis {
   long long threshold = 1;
 };
 
-Analysis readAnalysis(const YAML::Node& analysis) {
+// The analysis' interval and threshold (Flagger's defaults when absent); nullopt with
+// `why` when one is not usable.
+std::optional<Analysis> readAnalysis(const YAML::Node& analysis, std::string& why) {
   Analysis out;
-  if (auto interval = parseDuration(scalarOr(field(analysis, "interval"), "1m")); interval.ok()) {
+  if (field(analysis, "interval")) {
+    const std::string text = scalarOr(field(analysis, "interval"));
+    auto interval = parseDuration(text);
+    if (!interval.ok()) {
+      why = "analysis.interval \"" + text + "\": " + interval.error().message;
+      return std::nullopt;
+    }
     out.interval = std::max(*interval, kShortestInterval);
   }
-  const long long threshold = std::atoll(scalarOr(field(analysis, "threshold"), "1").c_str());
-  out.threshold = threshold > 0 ? threshold : 1;
+  if (field(analysis, "threshold")) {
+    const std::string text = scalarOr(field(analysis, "threshold"));
+    char* end = nullptr;
+    errno = 0;
+    out.threshold = std::strtoll(text.c_str(), &end, 10);
+    DurationMs forDuration = 0;
+    if (text.empty() || *end != '\0' || errno == ERANGE || out.threshold < 1 ||
+        __builtin_mul_overflow(out.threshold - 1, out.interval, &forDuration)) {
+      why = "analysis.threshold \"" + text + "\" is not a usable number of failed checks";
+      return std::nullopt;
+    }
+  }
   return out;
 }
 
@@ -220,14 +239,19 @@ void importCanaries(const std::vector<Document>& canaries, const std::vector<Doc
                  "it has no analysis.metrics");
       continue;
     }
-    const Analysis settings = readAnalysis(analysis);
+    std::string why;
+    const std::optional<Analysis> settings = readAnalysis(analysis, why);
+    if (!settings) {
+      log.refuse(canary.node, "Canary \"" + nameOf(canary.node) + "\"", why);
+      continue;
+    }
     for (const YAML::Node& metric : metrics) {
       if (const Document* t =
               findTemplate(templates, field(metric, "templateRef"), namespaceOf(canary.node));
           t != nullptr && field(metric, "templateRef")) {
         used[t->file + "/" + nameOf(t->node)] = true;
       }
-      importMetric(canary.node, metric, settings, templates, log);
+      importMetric(canary.node, metric, *settings, templates, log);
     }
   }
   for (const Document& t : templates) {

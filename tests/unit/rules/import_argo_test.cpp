@@ -243,6 +243,25 @@ TEST_CASE("what cannot be converted faithfully is refused, with the reason and t
        "successCondition and failureCondition compare result[0] differently"},
       {"      successCondition: result > 0\n" + query,
        "result is converted as result[0] or len(result) only"},
+      {"      successCondition: \"" + std::string(100, '(') + "true" + std::string(100, ')') +
+           "\"\n" + query,
+       "the condition nests too deeply to convert (over 64 levels) (at column 65)"},
+      {"      successCondition: \"" + std::string(100000, '!') + "true\"\n" + query,
+       "the condition nests too deeply to convert (over 64 levels) (at column 64)"},
+      {"      successCondition: \"true" +
+           [] {
+             std::string terms;
+             for (int i = 0; i < 100000; ++i) {
+               terms += " || true";
+             }
+             return terms;
+           }() +
+           "\"\n" + query,
+       "the condition is too long to convert (over 512 terms)"},
+      {"      interval: 1h\n      failureLimit: 9223372036854775807\n"
+       "      successCondition: result[0] > 1\n" +
+           query,
+       "failureLimit 9223372036854775807 x interval is too long a time"},
       {"      successCondition: (result[0] > 1\n" + query, "expected \")\""},
       {"      successCondition: result[0] > 1\n      provider:\n        prometheus:\n"
        "          query: x{a=\"{{args.from-rollout}}\"}\n",

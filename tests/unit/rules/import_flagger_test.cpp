@@ -204,6 +204,29 @@ TEST_CASE("what cannot be converted is refused, with the place and the reason") 
   }
 }
 
+TEST_CASE("an analysis interval or threshold that is not usable refuses the Canary") {
+  const std::string metric =
+      "    metrics:\n      - name: ratio\n        query: ratio\n"
+      "        thresholdRange: {max: 1}\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"    interval: soon\n", "analysis.interval \"soon\": "},
+      {"    threshold: many\n", "analysis.threshold \"many\" is not a usable number"},
+      {"    threshold: 0\n", "analysis.threshold \"0\" is not a usable number"},
+      {"    threshold: 9223372036854775807\n",
+       "analysis.threshold \"9223372036854775807\" is not a usable number"},
+  };
+  for (const auto& [analysis, why] : cases) {
+    CAPTURE(analysis);
+    const ImportResult result = importText(
+        "apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: web}\n"
+        "spec:\n  analysis:\n" +
+        analysis + metric);
+    CHECK(result.converted == 0);
+    CHECK(result.notConverted == 1);
+    CHECK(reported(result, "in.yaml:1:1: not converted: Canary \"web\": " + why));
+  }
+}
+
 TEST_CASE("a Canary without metrics and a MetricTemplate no Canary uses are reported") {
   ImportResult result = importText(
       "apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: web}\nspec:\n"
