@@ -1,20 +1,12 @@
 // Argo Rollouts AnalysisTemplates into agent rules: every condition shape, every refusal.
 #include <doctest/doctest.h>
 
-#include <limits>
-
 #include "import_test_util.h"
 
 namespace nova::rules {
 namespace {
 
-using State = policy::RuleObservation::State;
-using test::importText;
-using test::loadImported;
-using test::reported;
-using test::stateWith;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using namespace test;  // importText, loadImported, reported, stateWith, State, kNaN
 
 std::string analysisTemplate(const std::string& metricBody) {
   return R"(apiVersion: argoproj.io/v1alpha1

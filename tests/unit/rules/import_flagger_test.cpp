@@ -1,20 +1,12 @@
 // Flagger Canaries with their MetricTemplates into agent rules: bounds, variables, refusals.
 #include <doctest/doctest.h>
 
-#include <limits>
-
 #include "import_test_util.h"
 
 namespace nova::rules {
 namespace {
 
-using State = policy::RuleObservation::State;
-using test::importText;
-using test::loadImported;
-using test::reported;
-using test::stateWith;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using namespace test;  // importText, loadImported, reported, stateWith, State, kNaN
 
 // A MetricTemplate "ratio-template" whose query is `query`, from provider `type`.
 std::string metricTemplate(const std::string& query, const std::string& type = "prometheus",

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,9 @@
 #include "nova/rules/loader.h"
 
 namespace nova::rules::test {
+
+using State = policy::RuleObservation::State;
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// Imports one input file called "in.yaml".
 inline ImportResult importText(const std::string& yaml, const ImportOptions& options = {}) {
