@@ -64,6 +64,7 @@ log "running for ${seconds}s"
 # The counters first: reading them costs the agent a little CPU, kept out of the run.
 scrapes0=$(agent_counter nova_agent_probes_total 'kind="scrape"')
 health0=$(agent_counter nova_agent_probes_total 'kind="health"')
+store0=$(agent_counter nova_agent_tsdb_bytes)
 cpu0=$(cpu_ticks "$agent_pid")
 start_epoch=$(date +%s.%N)
 : >"$work/samples"
@@ -79,6 +80,7 @@ hwm=$(peak_rss_kib "$agent_pid")
 scrapes1=$(agent_counter nova_agent_probes_total 'kind="scrape"')
 health1=$(agent_counter nova_agent_probes_total 'kind="health"')
 series=$(agent_counter nova_agent_tsdb_series)
+store1=$(agent_counter nova_agent_tsdb_bytes)
 if [[ -n ${SIDECAR_SAMPLES_OUT:-} ]]; then
   cp "$work/samples" "$SIDECAR_SAMPLES_OUT"
 fi
@@ -87,4 +89,5 @@ python3 "$repo/bench/sidecar/report.py" --samples-file "$work/samples" --settle 
   --hwm "$hwm" --cpu-ticks "$((cpu1 - cpu0))" --ticks-per-second "$(getconf CLK_TCK)" \
   --elapsed "$elapsed" --target-samples "$demo_samples" --series "$series" \
   --scrapes "$((scrapes1 - scrapes0))" --health "$((health1 - health0))" \
+  --store-bytes "$store0" "$store1" \
   --binary "$build/agent/cmd/nova-agent"

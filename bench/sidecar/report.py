@@ -35,6 +35,8 @@ def main() -> int:
     p.add_argument("--series", type=int, default=0)
     p.add_argument("--scrapes", type=int, default=0)
     p.add_argument("--health", type=int, default=0)
+    p.add_argument("--store-bytes", nargs=2, type=int, default=[0, 0],
+                   metavar=("START", "END"), help="nova_agent_tsdb_bytes at start and end")
     p.add_argument("--binary", default="")
     a = p.parse_args()
 
@@ -68,7 +70,10 @@ def main() -> int:
     print(f"cpu: {cpu_s:.2f}s over {a.elapsed:.0f}s = {millicores:.2f} millicores"
           + (f", {cpu_s * 1000 / a.scrapes:.2f} ms per scrape (everything charged to scrapes)"
              if a.scrapes > 0 else ""))
-    print(f"rss growth after {a.settle}s: {growth:.1f} KiB/min over {len(settled)} samples")
+    print(f"rss growth after {a.settle}s: {growth:.1f} KiB/min over {len(settled)} samples; "
+          f"the store (nova_agent_tsdb_bytes) grew "
+          f"{(a.store_bytes[1] - a.store_bytes[0]) / 1024 / (a.elapsed / 60):.1f} KiB/min "
+          f"({a.store_bytes[0] / 1024:.0f} -> {a.store_bytes[1] / 1024:.0f} KiB)")
     rss_mb = a.hwm / 1024
     # RSS moves in 4 KiB pages; a slope under one page a minute is no growth at this length.
     print(f"goals: rss_mb <= 8 ({'met' if rss_mb <= 8 else 'MISSED'}), cpu_millicores <= 5 "
