@@ -184,11 +184,12 @@ TEST_CASE("expressions: type and the local subset") {
             "3:11: expr must give an instant vector or a scalar, got range vector"});
   CHECK(problems(oneRule("    expr: '\"text\"'\n" + tail)) ==
         std::vector<std::string>{"3:11: expr must give an instant vector or a scalar, got string"});
-  const std::string subquery = "    expr: max_over_time(rate(x[1m])[5m:1m])\n";
-  const auto local = problems(oneRule(subquery + tail));
+  const std::string experimental = "    expr: sum(limitk(2, rate(x[1m])))\n";
+  const auto local = problems(oneRule(experimental + tail));
   REQUIRE(local.size() == 1);
   CHECK(local[0].find("not supported by the local engine") != std::string::npos);
-  CHECK(problems(oneRule(subquery + tail + "    source: prometheus\n")).empty());
+  CHECK(problems(oneRule(experimental + tail + "    source: prometheus\n")).empty());
+  CHECK(problems(oneRule("    expr: max_over_time(rate(x[1m])[5m:1m])\n" + tail)).empty());
   CHECK(problems(oneRule("    expr: up\n    guard: rate(x[1m]) >\n" + tail)) ==
         std::vector<std::string>{"4:25: guard: unexpected end of input"});
 }
