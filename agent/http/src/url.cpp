@@ -151,6 +151,26 @@ std::string Url::encodedPath() const {
   return std::string(view(text_).encoded_path());
 }
 
+std::vector<std::string> Url::encodedSegments() const {
+  std::vector<std::string> out;
+  for (const auto& segment : view(text_).encoded_segments()) {
+    out.emplace_back(segment.data(), segment.size());
+  }
+  return out;
+}
+
+std::vector<std::string> Url::encodedParamValues() const {
+  std::vector<std::string> out;
+  for (const auto& param : view(text_).encoded_params()) {
+    out.emplace_back(param.value.data(), param.value.size());
+  }
+  return out;
+}
+
+std::string Url::encodedPassword() const {
+  return std::string(view(text_).encoded_password());
+}
+
 Url Url::withSegments(std::initializer_list<std::string_view> segments) const {
   urls::url url(view(text_));
   auto path = url.segments();

@@ -12,6 +12,12 @@ TEST_CASE("Url::parse accepts http and https URLs with a host and names what is 
   CHECK(ok->port() == 8443);
   CHECK(ok->encodedPath() == "/services/T1");
   CHECK(ok->str() == "https://hooks.example:8443/services/T1?x=1");
+  auto parts = Url::parse("https://u:p%40ss@h/a/b%2Fc?k=v%20w&flag&t=");
+  REQUIRE(parts.ok());
+  CHECK(parts->encodedSegments() == std::vector<std::string>{"a", "b%2Fc"});
+  CHECK(parts->encodedParamValues() == std::vector<std::string>{"v%20w", "", ""});
+  CHECK(parts->encodedPassword() == "p%40ss");
+  CHECK(Url::parse("https://h/")->encodedPassword().empty());
   CHECK(Url::parse("http://[::1]/")->host() == "[::1]");
   CHECK(Url::parse("http://127.0.0.1/")->port() == 80);
   CHECK(Url::parse("https://h")->port() == 443);

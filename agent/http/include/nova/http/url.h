@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "nova/core/result.h"
 
@@ -30,6 +31,12 @@ class Url {
   std::uint16_t port() const;
   /// The path, percent-encoded as in the URL ("/api/v2/alerts"; "" when none).
   std::string encodedPath() const;
+  /// The path's segments, percent-encoded as in the URL ({"api", "v2", "alerts"}).
+  std::vector<std::string> encodedSegments() const;
+  /// The values of the query's parameters, percent-encoded as in the URL.
+  std::vector<std::string> encodedParamValues() const;
+  /// The userinfo password, percent-encoded as in the URL; "" when there is none.
+  std::string encodedPassword() const;
 
   /// This URL with `segments` appended to its path, each percent-encoded as one segment
   /// ("a/b" becomes "a%2Fb"), after one trailing slash of the base: "http://am:9093/" and
