@@ -58,7 +58,7 @@ Status LogNotifier::send(const Notification& notification) {
     spdlog::log(urgent ? spdlog::level::err : spdlog::level::warn, "{}",
                 formatLogLine(notification));
   } catch (const std::exception& e) {
-    return Error{std::string("log notifier: ") + e.what()};
+    return Error(ErrorCode::kInternal, std::string("log notifier: ") + e.what());
   }
   return {};
 }

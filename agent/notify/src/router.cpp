@@ -1,6 +1,8 @@
 #include "nova/notify/router.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <set>
 
 namespace nova::notify {
@@ -13,11 +15,12 @@ Result<std::unique_ptr<Router>> Router::fromConfigs(std::span<const NotifierConf
     auto made = makeReceiver(configs[i], deps);
     const std::string where = "notifiers." + std::to_string(i) + ": ";
     if (!made.ok()) {
-      return Error{where + made.error().message};
+      return made.error().prefixed(where);
     }
     if (!names.insert((*made)->name()).second) {
-      return Error{where + "a second receiver named \"" + (*made)->name() +
-                   "\"; give one a distinct `name`"};
+      return Error(ErrorCode::kInvalidInput, where + "a second receiver named \"" +
+                                                 (*made)->name() +
+                                                 "\"; give one a distinct `name`");
     }
     router->add(std::move(*made));
   }
@@ -39,17 +42,21 @@ std::vector<std::string> Router::route(const Notification& notification) const {
 }
 
 Status Router::send(const Notification& notification) {
-  std::string errors;
+  std::optional<Error> failed;
   for (const auto& r : receivers_) {
     if (!r->accepts(notification)) {
       continue;
     }
     if (auto sent = r->send(notification); !sent.ok()) {
-      errors += (errors.empty() ? "" : "; ") + sent.error().message;
+      if (!failed) {
+        failed = sent.error();
+      } else {
+        failed->message += "; " + sent.error().message;
+      }
     }
   }
-  if (!errors.empty()) {
-    return Error{errors};
+  if (failed) {
+    return *failed;
   }
   return {};
 }

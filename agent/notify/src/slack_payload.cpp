@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "nova/core/rfc3339.h"
 #include "nova/notify/event_json.h"
 #include "nova/notify/slack_notifier.h"
 #include "text_limits.h"

@@ -5,7 +5,7 @@
 #include "doubles.h"
 #include "notify_test_support.h"
 #include "nova/notify/alertmanager_notifier.h"
-#include "nova/notify/event_json.h"
+#include "nova/core/rfc3339.h"
 
 namespace nova::notify {
 
