@@ -24,6 +24,8 @@ std::vector<std::string_view> keysWith(std::initializer_list<std::string_view> o
   return keys;
 }
 
+// Where the receiver's ledger lives: `state_file`, or "<stateDir>/notify-<name>.json", or
+// memory (""). Its outbox is the same path with ".outbox" for ".json" (or appended).
 std::string ledgerPath(const NotifierConfig& config, const NotifyDeps& deps) {
   if (auto it = config.settings.find("state_file"); it != config.settings.end()) {
     return it->second;
@@ -38,6 +40,15 @@ std::string ledgerPath(const NotifierConfig& config, const NotifyDeps& deps) {
   return deps.stateDir + "/notify-" + file + ".json";
 }
 
+std::string outboxPath(const std::string& ledger) {
+  if (ledger.empty()) {
+    return "";
+  }
+  const std::string_view json = ".json";
+  return (ledger.ends_with(json) ? ledger.substr(0, ledger.size() - json.size()) : ledger) +
+         ".outbox";
+}
+
 // Common settings into Parts; `minInterval` is the type's pacing default.
 Result<RetryingNotifier::Parts> commonParts(const NotifierConfig& config, const NotifyDeps& deps,
                                             std::span<const std::string_view> keys,
@@ -50,7 +61,7 @@ Result<RetryingNotifier::Parts> commonParts(const NotifierConfig& config, const 
   parts.name = receiverName(config);
   auto route = Route::fromSettings(config.type, s);
   auto timeout = durationSetting(s, "timeout", parts.options.requestTimeout);
-  auto backoff = durationSetting(s, "backoff", parts.options.backoffBase);
+  auto backoff = durationSetting(s, "backoff", parts.options.backoff.base);
   auto attempts = countSetting(s, "max_attempts", parts.options.maxAttempts);
   auto queue = countSetting(s, "queue_size", static_cast<long>(parts.options.queueCapacity));
   auto pacing = durationSetting(s, "min_interval", minInterval);
@@ -67,17 +78,23 @@ Result<RetryingNotifier::Parts> commonParts(const NotifierConfig& config, const 
   }
   parts.route = *route;
   parts.options.requestTimeout = *timeout;
-  parts.options.backoffBase = std::max<DurationMs>(*backoff, 1);
+  parts.options.backoff.base = std::max<DurationMs>(*backoff, 1);
   parts.options.maxAttempts = static_cast<int>(std::min<long>(*attempts, 100));
   parts.options.queueCapacity = static_cast<std::size_t>(*queue);
   parts.options.minInterval = *pacing;
   parts.clock = deps.clock;
   parts.random = deps.random;
-  auto ledger = IncidentLedger::open(ledgerPath(config, deps));
+  const std::string ledgerFile = ledgerPath(config, deps);
+  auto ledger = IncidentLedger::open(ledgerFile);
   if (!ledger.ok()) {
     return ledger.error();
   }
+  auto outbox = Outbox::open(outboxPath(ledgerFile));
+  if (!outbox.ok()) {
+    return outbox.error();
+  }
   parts.ledger = std::move(*ledger);
+  parts.outbox = std::move(*outbox);
   return parts;
 }
 

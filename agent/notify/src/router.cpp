@@ -1,7 +1,6 @@
 #include "nova/notify/router.h"
 
 #include <algorithm>
-#include <chrono>
 #include <optional>
 #include <set>
 
@@ -9,7 +8,7 @@ namespace nova::notify {
 
 Result<std::unique_ptr<Router>> Router::fromConfigs(std::span<const NotifierConfig> configs,
                                                     const NotifyDeps& deps) {
-  auto router = std::make_unique<Router>();
+  auto router = std::make_unique<Router>(deps.clock);
   std::set<std::string> names;
   for (std::size_t i = 0; i < configs.size(); ++i) {
     auto made = makeReceiver(configs[i], deps);
@@ -26,6 +25,10 @@ Result<std::unique_ptr<Router>> Router::fromConfigs(std::span<const NotifierConf
   }
   return router;
 }
+
+Router::Router(const Clock* clock)
+    : ownClock_(clock == nullptr ? std::make_unique<SystemClock>() : nullptr),
+      clock_(clock != nullptr ? *clock : *ownClock_) {}
 
 void Router::add(ReceiverPtr receiver) {
   receivers_.push_back(std::move(receiver));
@@ -68,12 +71,10 @@ void Router::tick(TimestampMs now) {
 }
 
 bool Router::flush(DurationMs timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout);
+  const MonoTime deadline = clock_.monoNow() + timeout;
   bool idle = true;
   for (const auto& r : receivers_) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    idle = r->flush(std::max<DurationMs>(left.count(), 0)) && idle;
+    idle = r->flush(std::max<DurationMs>(deadline - clock_.monoNow(), 0)) && idle;
   }
   return idle;
 }

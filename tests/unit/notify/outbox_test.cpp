@@ -1,5 +1,5 @@
-// The durable outbox and ledger files: nothing accepted is lost across a stop or a crash,
-// and a damaged file never keeps the agent from starting.
+// The durable outbox: nothing accepted is lost across a stop or a crash, nothing delivered
+// is posted twice, and a damaged file never keeps the agent from starting.
 #include "nova/notify/outbox.h"
 
 #include <doctest/doctest.h>
@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "capture_receiver.h"
+#include "doubles.h"
 #include "notify_test_support.h"
 #include "nova/notify/ledger.h"
 
@@ -15,6 +17,10 @@ namespace nova::notify {
 namespace {
 
 using test::incident;
+using test::parse;
+using testing::CaptureReceiver;
+
+constexpr const char* kRoutingKey = "R0UT1NG0KEY0FAKE0123456789abcdef";
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
@@ -43,6 +49,67 @@ std::unique_ptr<Outbox> openOutbox(const std::string& path) {
 }
 
 }  // namespace
+
+TEST_CASE("a page that failed before a stop is delivered after the restart, exactly once") {
+  ManualClock clock(test::kT0);
+  SequenceRandom random({0.0});
+  test::TempDir dir("outbox-restart");
+  testing::PagerDutyDouble pd;
+  auto server = CaptureReceiver::start(pd.responder(), &clock);
+  NotifyDeps deps;
+  deps.clock = &clock;
+  deps.random = &random;
+  deps.stateDir = dir.path();
+  const NotifierConfig config{
+      "pagerduty",
+      {{"routing_key", kRoutingKey}, {"url", server->url("/v2/enqueue")}, {"backoff", "10s"}}};
+  const auto opened = incident(NotificationKind::kIncidentOpened, Severity::kCritical);
+  const std::string outboxFile = dir.file("notify-pagerduty.outbox");
+
+  // PagerDuty fails; the agent stops while the page waits for its retry.
+  server->script({http::ServerResponse{503, "application/json", {}, "{\"status\":\"busy\"}"}});
+  {
+    auto receiver = makeReceiver(config, deps);
+    REQUIRE(receiver.ok());
+    REQUIRE((*receiver)->send(opened).ok());
+    REQUIRE(test::awaitNextAttempt(**receiver, clock) == 5000);
+    CHECK((*receiver)->stats().pending == 1);
+    CHECK((*receiver)->stats().dropped == 0);
+  }
+  CHECK(server->count() == 1);
+  CHECK(pd.pages() == 0);
+  CHECK(pendingIds(*openOutbox(outboxFile)) ==
+        std::vector<std::string>{"1790000000000-1/incident_opened"});
+
+  // The restarted receiver delivers it under the same dedup key.
+  {
+    auto receiver = makeReceiver(config, deps);
+    REQUIRE(receiver.ok());
+    REQUIRE((*receiver)->flush(5000));
+    CHECK((*receiver)->stats().sent == 1);
+    CHECK((*receiver)->stats().pending == 0);
+  }
+  REQUIRE(server->count() == 2);
+  CHECK(parse(server->requests()[1].body).at("dedup_key") == "1790000000000-1");
+  CHECK(pd.pages() == 1);
+  CHECK(openOutbox(outboxFile)->size() == 0);
+
+  // A crash after the post and before the outbox heard of it: the entry is offered again
+  // and the ledger skips it.
+  {
+    auto outbox = openOutbox(outboxFile);
+    REQUIRE(outbox->add(opened, clock.now(), clock.monoNow()).written.ok());
+  }
+  {
+    auto receiver = makeReceiver(config, deps);
+    REQUIRE(receiver.ok());
+    REQUIRE((*receiver)->flush(5000));
+    CHECK((*receiver)->stats().skipped == 1);
+    CHECK((*receiver)->stats().pending == 0);
+  }
+  CHECK(server->count() == 2);
+  CHECK(pd.pages() == 1);
+}
 
 TEST_CASE("the outbox appends durably, replays pending entries in order and compacts") {
   test::TempDir dir("outbox-file");
@@ -184,6 +251,21 @@ TEST_CASE("a damaged ledger recovers from its previous copy, or starts empty") {
   CHECK(logs.text().find("notify ledger " + path + ": not a ledger file; moved to " + path +
                          ".corrupt and recovered from nothing (starting empty) (0 incidents)") !=
         std::string::npos);
+}
+
+TEST_CASE("a receiver over a damaged ledger and outbox starts, and counts both") {
+  test::LogCapture logs;
+  test::TempDir dir("receiver-damaged");
+  overwrite(dir.file("notify-alertmanager.json"), "");
+  overwrite(dir.file("notify-alertmanager.outbox"), "\x01\x02garbage\n");
+  NotifyDeps deps;
+  deps.stateDir = dir.path();
+  auto made = makeReceiver({"alertmanager", {{"url", "http://127.0.0.1:9/"}}}, deps);
+  REQUIRE_MESSAGE(made.ok(), (made.ok() ? "" : made.error().message));
+  CHECK((*made)->stats().recovered == 2);
+  CHECK((*made)->stats().pending == 0);
+  CHECK(logs.text().find("[warning] notify ledger") != std::string::npos);
+  CHECK(logs.text().find("[warning] notify outbox") != std::string::npos);
 }
 
 }  // namespace nova::notify
