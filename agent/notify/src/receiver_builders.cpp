@@ -237,13 +237,3 @@ Result<ReceiverPtr> buildWebhook(const NotifierConfig& config, const NotifyDeps&
 }
 
 }  // namespace nova::notify::detail
-
-namespace nova::notify {
-
-bool isSecretSetting(std::string_view type, std::string_view key) {
-  return (type == "slack" && key == "webhook_url") ||
-         (type == "pagerduty" && key == "routing_key") ||
-         (type == "webhook" && (key == "url" || key == "hmac_secret"));
-}
-
-}  // namespace nova::notify

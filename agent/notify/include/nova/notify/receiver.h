@@ -57,6 +57,15 @@ struct NotifyDeps {
 /// show it. The `_file`/`_env` forms only name where it lives.
 bool isSecretSetting(std::string_view type, std::string_view key);
 
+/// The settings of `config` as they may be shown in /status, --check-config and logs,
+/// whatever the source of each value (inline, --set, {file:}, {env:}): a secret setting
+/// of the type (isSecretSetting) is "<redacted>", or for a secret URL its origin with the
+/// rest hidden ("https://hooks.slack.com/<redacted>"); any other key that names a
+/// credential (containing "secret", "token", "password" or "key") is "<redacted>"; every
+/// other URL-valued setting (`url`, `*_url`) goes through http::redactUrl (passwords,
+/// webhook tokens, credential query values); `_file` paths and `_env` names as given. Pure.
+std::map<std::string, std::string> redactedSettings(const NotifierConfig& config);
+
 /// Builds the receiver for `config`: the type's payload, the shared queue and retries, the
 /// route from `severities`/`kinds`, the ledger and outbox files. Settings per type:
 /// agent/notify/README.md. Errors are "notifier <type>: " and the reason, never a secret's
