@@ -82,12 +82,16 @@ void RetryingNotifier::start() {
   worker_ = std::thread([this] { run(); });
 }
 
-void RetryingNotifier::stop() {
+void RetryingNotifier::beginStop() {
   {
     std::lock_guard lock(wakeup_.mutex());
     stopping_ = true;
   }
   wakeup_.notifyAll();
+}
+
+void RetryingNotifier::stop() {
+  beginStop();
   if (worker_.joinable()) {
     worker_.join();
   }

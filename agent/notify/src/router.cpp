@@ -30,6 +30,12 @@ Router::Router(const Clock* clock)
     : ownClock_(clock == nullptr ? std::make_unique<SystemClock>() : nullptr),
       clock_(clock != nullptr ? *clock : *ownClock_) {}
 
+Router::~Router() {
+  for (const auto& r : receivers_) {
+    r->beginStop();
+  }
+}
+
 void Router::add(ReceiverPtr receiver) {
   receivers_.push_back(std::move(receiver));
 }

@@ -93,3 +93,31 @@ TEST_CASE("a receiver that never answers does not delay a rollback (dry-run swit
 }
 
 }  // namespace nova::notify
+
+namespace nova::notify {
+
+TEST_CASE("a router stops its receivers at once: shutdown waits one request timeout") {
+  // Real-socket transport timeouts (500 ms, wall time): every receiver has an attempt in
+  // flight to a peer that never answers. Stopped one after the other, each would start its
+  // next attempt while the one before it is joined, and shutdown would take their sum.
+  testing::BlackHole hole;
+  std::vector<NotifierConfig> configs;
+  for (const char* name : {"a", "b", "c"}) {
+    configs.push_back({"webhook",
+                       {{"name", name},
+                        {"url", hole.url("/x")},
+                        {"timeout", "500ms"},
+                        {"backoff", "1ms"},
+                        {"max_attempts", "10"}}});
+  }
+  auto router = Router::fromConfigs(configs);
+  REQUIRE(router.ok());
+  REQUIRE((*router)->send(incident(NotificationKind::kIncidentOpened, Severity::kHigh)).ok());
+  const auto start = std::chrono::steady_clock::now();
+  router->reset();
+  const auto took = std::chrono::steady_clock::now() - start;
+  MESSAGE("shutdown took " << std::chrono::duration<double, std::milli>(took).count() << " ms");
+  CHECK(took < ms(900));
+}
+
+}  // namespace nova::notify

@@ -32,6 +32,11 @@ class Receiver : public Notifier {
     (void)timeout;
     return true;
   }
+  /// Asks the receiver to stop without waiting: later sends are refused, nothing new is
+  /// attempted, and destroying it then waits only for the attempt in flight. Lets a router
+  /// stop all its receivers at once, so a shutdown takes one request timeout, not the sum.
+  /// What is not delivered stays in a durable outbox. Thread-safe.
+  virtual void beginStop() {}
 };
 
 using ReceiverPtr = std::unique_ptr<Receiver>;

@@ -64,6 +64,7 @@ class RetryingNotifier : public Receiver {
   DeliveryStats stats() const final;
   void tick(TimestampMs now) final;
   bool flush(DurationMs timeout) final;
+  void beginStop() final;
 
  protected:
   explicit RetryingNotifier(Parts parts);

@@ -19,6 +19,11 @@ class Router final : public Notifier {
  public:
   /// `clock` bounds flush(); null means the system clock. It must outlive the router.
   explicit Router(const Clock* clock = nullptr);
+  /// Stops every receiver at once (Receiver::beginStop), then destroys them: a shutdown
+  /// waits for the longest attempt in flight (a request timeout), not for their sum.
+  ~Router() override;
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
 
   /// Builds one receiver per config with makeReceiver() (deps.clock for the router too).
   /// Errors name the list index and keep the receiver's code; two receivers with the same
