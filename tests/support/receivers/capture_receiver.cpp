@@ -1,12 +1,12 @@
 #include "capture_receiver.h"
 
-#include <strings.h>
+#include "nova/core/text.h"
 
 namespace nova::testing {
 
 const std::string* Captured::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
+    if (equalsIgnoreCase(key, name)) {
       return &value;
     }
   }
