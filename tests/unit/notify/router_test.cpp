@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "capture_receiver.h"
 #include "doubles.h"
 #include "notify_test_support.h"
@@ -46,8 +48,11 @@ TEST_CASE("Router: critical and high page and post to Slack, medium and low post
 }
 
 TEST_CASE("Router: one send fans out and the counters are readable per receiver") {
-  auto sink = CaptureReceiver::start(testing::jsonOkDouble());
-  auto router = Router::fromConfigs(fourReceivers(sink->url("")));
+  ManualClock clock(test::kT0);
+  NotifyDeps deps;
+  deps.clock = &clock;
+  auto sink = CaptureReceiver::start(testing::jsonOkDouble(), &clock);
+  auto router = Router::fromConfigs(fourReceivers(sink->url("")), deps);
   REQUIRE(router.ok());
   REQUIRE((*router)->send(incident(NotificationKind::kIncidentOpened, Severity::kCritical)).ok());
   REQUIRE((*router)->flush(5000));
@@ -60,6 +65,36 @@ TEST_CASE("Router: one send fans out and the counters are readable per receiver"
   CHECK(stats[2].second.sent == 1);
   CHECK(stats[3].second.sent == 1);
   CHECK(sink->count() == 4);
+}
+
+TEST_CASE("Router::flush is bounded on the injected clock") {
+  ManualClock clock(test::kT0);
+  SequenceRandom random({0.0});
+  NotifyDeps deps;
+  deps.clock = &clock;
+  deps.random = &random;
+  auto hook = CaptureReceiver::start(testing::jsonOkDouble(), &clock);
+  hook->script({http::ServerResponse{503, "text/plain", {}, ""}});
+  auto router = Router::fromConfigs(
+      std::vector<NotifierConfig>{{"webhook", {{"url", hook->url("/e")}, {"backoff", "10s"}}}},
+      deps);
+  REQUIRE(router.ok());
+  REQUIRE((*router)->send(incident(NotificationKind::kIncidentOpened, Severity::kHigh)).ok());
+  REQUIRE(hook->waitFor(1));
+  // The delivery thread now waits 5 s of the clock for its retry.
+  while ((*router)->stats()[0].second.nextAttemptInMs <= 0) {
+    REQUIRE(clock.awaitWaiters(1));
+  }
+  bool idle = true;
+  std::thread flusher([&] { idle = (*router)->flush(1000); });
+  REQUIRE(clock.awaitWaiters(2));  // the retry and the flush
+  clock.advance(1000);
+  flusher.join();
+  CHECK_FALSE(idle);
+  clock.advance(4000);
+  REQUIRE(hook->waitFor(2));
+  CHECK((*router)->flush(1000));
+  CHECK((*router)->stats()[0].second.sent == 1);
 }
 
 TEST_CASE("Router: two receivers of one type need distinct names") {
