@@ -126,7 +126,8 @@ CommandReply Controller::command(const Command& command) {
   Result<policy::Decision> result = Error{"unknown command"};
   switch (command.kind) {
     case Command::Kind::kHold:
-      result = escalator_.hold(now, now + command.holdFor, command.who, command.reason);
+      result = escalator_.hold(now, now + command.holdFor, command.who, command.reason,
+                               command.holdCovers);
       break;
     case Command::Kind::kRelease:
       result = escalator_.release(now, command.who);

@@ -20,7 +20,7 @@ constexpr std::array<std::string_view, 10> kScenarioKeys{
 constexpr std::array<std::string_view, 7> kExpectKeys{"at",     "severity", "action", "state",
                                                       "events", "incident", "firing"};
 constexpr std::array<std::string_view, 4> kCommandKeys{"at", "hold", "release", "rollback"};
-constexpr std::array<std::string_view, 3> kCommandFields{"for", "who", "reason"};
+constexpr std::array<std::string_view, 4> kCommandFields{"for", "who", "reason", "covers"};
 constexpr std::array<std::string_view, 5> kSeverityNames{"none", "low", "medium", "high",
                                                          "critical"};
 constexpr std::array<std::string_view, 6> kStateNames{"open",         "investigating", "recovering",
@@ -221,6 +221,15 @@ void readCommand(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
     } else {
       command.holdFor = detail::readDuration(body["for"], "for", ctx).value_or(0);
     }
+    if (body["covers"]) {
+      const std::span<const std::string_view> severities(kSeverityNames.begin() + 1,
+                                                         kSeverityNames.end());
+      command.holdCovers =
+          readName<Severity>(body["covers"], "covers", parseSeverity, severities, ctx)
+              .value_or(Severity::kHigh);
+    }
+  } else if (body["covers"]) {
+    ctx.error(body["covers"], "covers: only a hold has a scope");
   }
   out.commands.push_back(std::move(command));
 }

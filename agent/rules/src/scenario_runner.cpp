@@ -46,7 +46,8 @@ Result<policy::Decision> runCommand(const ScenarioCommand& command, TimestampMs 
                                     policy::Escalator& escalator) {
   switch (command.kind) {
     case ScenarioCommand::Kind::kHold:
-      return escalator.hold(now, command.at + command.holdFor, command.who, command.reason);
+      return escalator.hold(now, command.at + command.holdFor, command.who, command.reason,
+                            command.holdCovers);
     case ScenarioCommand::Kind::kRelease:
       return escalator.release(now, command.who);
     case ScenarioCommand::Kind::kRollback:

@@ -93,5 +93,26 @@ TEST_CASE("scenario mistakes are all reported in place") {
         std::vector<std::string>{"1:11: interval must be positive"});
 }
 
+TEST_CASE("a scenario's hold covers up to high unless it names another severity") {
+  const ScenarioLoad load = parseScenario(
+      "series: ['up 1x10']\n"
+      "actions:\n"
+      "  - {at: 10s, hold: {for: 1m}}\n"
+      "  - {at: 20s, hold: {for: 1m, covers: critical}}\n",
+      "s.yaml");
+  REQUIRE(load.scenario.has_value());
+  REQUIRE(load.scenario->commands.size() == 2);
+  CHECK((load.scenario->commands[0].holdCovers == Severity::kHigh));
+  CHECK((load.scenario->commands[1].holdCovers == Severity::kCritical));
+  CHECK(scenarioProblems("series: ['up 1x10']\n"
+                         "actions:\n"
+                         "  - {at: 10s, hold: {for: 1m, covers: all}}\n"
+                         "  - {at: 20s, release: {covers: high}}\n") ==
+        std::vector<std::string>{
+            "3:39: unknown covers \"all\" (expected low, medium, high, critical)",
+            "4:33: covers: only a hold has a scope",
+        });
+}
+
 }  // namespace
 }  // namespace nova::rules

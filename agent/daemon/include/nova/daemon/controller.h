@@ -27,6 +27,8 @@ struct Command {
   DurationMs holdFor = 0;
   std::string who;
   std::string reason;
+  /// For kHold: the highest severity whose rollback it suspends (policy::Hold::covers).
+  Severity holdCovers = Severity::kHigh;
 };
 
 /// The answer to a Command, ready for HTTP.

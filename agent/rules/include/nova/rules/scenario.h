@@ -21,6 +21,8 @@ struct ScenarioCommand {
   TimestampMs at = 0;
   /// For kHold: how long the hold lasts from `at` (ms).
   DurationMs holdFor = 0;
+  /// For kHold: the highest severity whose rollback it suspends (policy::Hold::covers).
+  Severity holdCovers = Severity::kHigh;
   std::string who;
   std::string reason;
   int line = 0;
