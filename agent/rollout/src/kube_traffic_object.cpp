@@ -56,7 +56,7 @@ Result<std::string> KubeTrafficObject::switchToGreen(const TrafficRead& read, co
     return patched.error();
   }
   auto after = sw_->judge(*patched);
-  return sw_->name() + ": " + read.detail + " -> " + (after.ok() ? after->detail : "green");
+  return read.detail + " -> " + (after.ok() ? after->detail : "green");
 }
 
 std::string KubeTrafficObject::backup(const TrafficRead& read) const {
