@@ -115,8 +115,11 @@ EngineResult EngineRun::end(Outcome outcome, std::string message) {
   return result;
 }
 
-EngineResult EngineRun::finish(Record record, const NextStep& next, const LiveState& live) {
+EngineResult EngineRun::finish(Record record, NextStep next, const LiveState& live) {
   const Phase from = record.effectivePhase();
+  if (next.phase == Phase::kRolledBack && live.agent.state == AgentVerdict::State::kRolledBack) {
+    next.reason = "the agent rolled back (" + live.agent.detail + "); " + next.reason;
+  }
   record.phase = next.phase;
   record.stoppedIn = next.stoppedIn;
   appendStep(record, StepRecord{from, std::string(phaseName(next.phase)),
