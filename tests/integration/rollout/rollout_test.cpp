@@ -290,5 +290,55 @@ TEST_CASE("SIGKILL after the switch: another id is refused, the same id resumes,
           << " ms");
 }
 
+TEST_CASE("SIGTERM while monitoring stops at a step boundary (143); a re-run resumes") {
+  Site site("v1.2.4", 6 * kSecond);
+  site.startAgent();
+  auto first = site.novactl("r-term", "novactl-1.log", "v1.2.4");
+  REQUIRE_MESSAGE(waitFor([&] { return site.monitoring(); }, 60s), first->log());
+  first->signal(SIGTERM);
+  CHECK(exitStatus(first->waitExit(10s)) == 143);
+  INFO(first->log());
+  CHECK(first->log().find("stopped (SIGTERM)") != std::string::npos);
+  // The lease was released on the way out: the re-run starts at once.
+  auto again = site.novactl("r-term", "novactl-2.log", "v1.2.4");
+  CHECK(exitStatus(again->waitExit(60s)) == 0);
+  INFO(again->log());
+  CHECK(site.forwardSwitches() == 1);
+}
+
+TEST_CASE("rollback --option switch with the agent dead; status and report read the record") {
+  Site site("v1.2.4", 2 * kSecond);
+  site.startAgent();
+  auto run = site.novactl("r-back", "novactl.log", "v1.2.4");
+  REQUIRE_MESSAGE(exitStatus(run->waitExit(60s)) == 0, run->log());
+  site.agent->signal(SIGKILL);
+  const std::string config = (site.dir / "rollout.yaml").string();
+
+  testing::ChildProcess plan(NOVACTL_BIN, {"rollback", "-f", config, "--dry-run"},
+                             (site.dir / "plan.log").string());
+  CHECK(exitStatus(plan.waitExit(20s)) == 0);
+  CHECK(site.includeNames(site.green));
+
+  testing::ChildProcess back(NOVACTL_BIN,
+                             {"rollback", "-f", config, "--reason", "customer reports"},
+                             (site.dir / "rollback.log").string());
+  const int code = exitStatus(back.waitExit(60s));
+  INFO(back.log());
+  CHECK(code == 0);
+  CHECK(site.includeNames(site.blue));
+  const std::string report = slurp(site.dir / "reports/r-back-rollback-report.md");
+  CHECK(report.find("Deployment Rollback Incident Report") != std::string::npos);
+  CHECK(report.find("customer reports") != std::string::npos);
+
+  testing::ChildProcess status(NOVACTL_BIN, {"status", "-f", config},
+                               (site.dir / "status.log").string());
+  CHECK(exitStatus(status.waitExit(20s)) == 0);
+  testing::ChildProcess rendered(
+      NOVACTL_BIN, {"report", "-f", config, "--out", (site.dir / "report.md").string()},
+      (site.dir / "report.log").string());
+  CHECK(exitStatus(rendered.waitExit(20s)) == 0);
+  CHECK(slurp(site.dir / "report.md").find("r-back") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace nova
