@@ -6,83 +6,13 @@
 #include "nova/core/files.h"
 #include "nova/core/rfc3339.h"
 #include "nova/http/client.h"
+#include "nova/rollout/agent_status.h"
 #include "nova/rollout/commands.h"
 #include "nova/rollout/exit_code.h"
 #include "nova/rollout/report.h"
 
 namespace nova::rollout {
-namespace {
-
 namespace json = boost::json;
-
-// The agent's incident, as its /status shows it, for the report's timeline and rules.
-void addAgentIncident(const std::string& agentUrl, ReportInput& input) {
-  if (agentUrl.empty()) {
-    return;
-  }
-  http::Client client;
-  http::Request request;
-  request.url = agentUrl + "/status";
-  request.timeout = 5 * kSecond;
-  auto response = client.perform(request);
-  if (!response.ok() || response->status != 200) {
-    return;
-  }
-  boost::system::error_code ec;
-  json::value status = json::parse(response->body, ec);
-  if (ec || !status.is_object()) {
-    return;
-  }
-  const json::value* incident = status.as_object().if_contains("incident");
-  if (incident == nullptr || !incident->is_object()) {
-    return;
-  }
-  const json::object& inc = incident->as_object();
-  if (const json::value* events = inc.if_contains("timeline"); events && events->is_array()) {
-    for (const auto& e : events->as_array()) {
-      if (!e.is_object() || !e.as_object().contains("at")) {
-        continue;
-      }
-      const json::object& o = e.as_object();
-      const json::value& at = o.at("at");
-      std::string text = o.contains("kind") && o.at("kind").is_string()
-                             ? std::string(o.at("kind").as_string())
-                             : "event";
-      if (o.contains("detail") && o.at("detail").is_string()) {
-        text += ": " + std::string(o.at("detail").as_string());
-      }
-      input.timeline.push_back(ReportEvent{at.is_int64() ? at.as_int64() : 0, text});
-    }
-  }
-  if (const json::value* rules = inc.if_contains("rules"); rules && rules->is_array()) {
-    for (const auto& r : rules->as_array()) {
-      if (!r.is_object()) {
-        continue;
-      }
-      const json::object& o = r.as_object();
-      const json::value* firing = o.if_contains("firing");
-      if (firing == nullptr || !firing->is_bool() || !firing->as_bool()) {
-        continue;
-      }
-      FiredRule rule;
-      rule.name = o.contains("name") && o.at("name").is_string()
-                      ? std::string(o.at("name").as_string())
-                      : "";
-      if (const json::value* v = o.if_contains("value"); v && v->is_number()) {
-        rule.value = v->to_number<double>();
-      }
-      if (const json::value* s = o.if_contains("severity"); s && s->is_string()) {
-        rule.severity = parseSeverity(s->as_string()).value_or(Severity::kNone);
-      }
-      if (const json::value* s = o.if_contains("summary"); s && s->is_string()) {
-        rule.summary = std::string(s->as_string());
-      }
-      input.rules.push_back(std::move(rule));
-    }
-  }
-}
-
-}  // namespace
 
 int runStatus(const StatusArgs& args, std::ostream& out, std::ostream& err) {
   auto context = detail::openContext(args.configFile, "", err);
@@ -174,7 +104,8 @@ int runReport(const ReportArgs& args, std::ostream& out, std::ostream& err) {
     input.rollbackOption = "switch";
     input.rollbackBy = "nova-agent";
   }
-  addAgentIncident(c.config.monitor.agentUrl, input);
+  http::Client client;
+  addAgentIncident(client, c.config.monitor.agentUrl, input);
   const std::string report = renderReport(input);
   if (args.outFile.empty()) {
     out << report;

@@ -84,7 +84,7 @@ LiveState EngineRun::live(const TrafficRead& read, bool withAgent) {
   LiveState state;
   state.traffic = read.side;
   state.trafficDetail = read.detail;
-  state.blueReady = parts_.traffic.blueReady();
+  state.blueReady = store_.withObject([&](TrafficObject& t) { return t.blueReady(); });
   if (withAgent) {
     if (config_.monitor.agentUrl.empty()) {
       state.agent = AgentVerdict{AgentVerdict::State::kUnreachable, Severity::kNone,
@@ -171,7 +171,12 @@ std::string EngineRun::writeReport(const Record& record, Outcome outcome) {
   input.outcome = outcome;
   input.endedAt = parts_.clock.now();
   input.rollbackOption = "switch";
-  input.rollbackBy = "nova-agent";
+  // The switch's own check flips back when green does not answer; otherwise the agent did.
+  const bool byCheck = std::any_of(record.steps.begin(), record.steps.end(), [](const auto& s) {
+    return s.name == "verify" && s.result == StepResult::kFailed;
+  });
+  input.rollbackBy = byCheck ? "novactl (switch check)" : "nova-agent";
+  addAgentIncident(parts_.http, config_.monitor.agentUrl, input);
   const std::string path = config_.reportDir + "/" + record.rolloutId + "-report.md";
   std::error_code ec;
   std::filesystem::create_directories(config_.reportDir, ec);

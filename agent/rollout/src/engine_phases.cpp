@@ -38,7 +38,7 @@ PhaseEnd EngineRun::preflight(Record& record, const TrafficRead& read) {
     }
   };
   builtIn("traffic-on-blue", read.side == TrafficSide::kBlue, read.detail);
-  const auto blue = parts_.traffic.blueReady();
+  const auto blue = store_.withObject([&](TrafficObject& t) { return t.blueReady(); });
   builtIn("blue-ready", blue && *blue > 0,
           blue ? std::to_string(*blue) + " ready" : std::string("blue could not be read"));
   if (!config_.monitor.agentUrl.empty()) {

@@ -40,7 +40,9 @@ PhaseEnd EngineRun::switchTraffic(Record& record, const TrafficRead& read) {
     std::error_code ec;
     std::filesystem::create_directories(config_.reportDir, ec);
     const std::string backup = config_.reportDir + "/" + record.rolloutId + "-traffic-before.json";
-    if (Status s = writeFileDurably(backup, parts_.traffic.backup(read)); !s.ok()) {
+    if (Status s = writeFileDurably(
+            backup, store_.withObject([&](TrafficObject& t) { return t.backup(read); }));
+        !s.ok()) {
       return {PhaseEnd::Kind::kFinish, Phase::kFailedBeforeSwitch,
               "backing up " + parts_.traffic.describe() + ": " + s.error().message};
     }
@@ -130,7 +132,7 @@ PhaseEnd EngineRun::cleanupBlue(Record& record) {
   const bool hook = config_.blue.scaleDownHook.has_value();
   if (!hook && !record.blue) {
     // What a rollback scales back up to, written before anything is scaled down.
-    auto before = parts_.traffic.blueBefore();
+    auto before = store_.withObject([&](TrafficObject& t) { return t.blueBefore(); });
     if (!before.ok()) {
       return {PhaseEnd::Kind::kFinish, Phase::kNeedsPerson,
               "reading blue before scaling it down: " + before.error().message};
@@ -154,12 +156,12 @@ PhaseEnd EngineRun::cleanupBlue(Record& record) {
       return {PhaseEnd::Kind::kFinish, Phase::kNeedsPerson, "the blue hook failed"};
     }
   } else {
-    if (Status s = parts_.traffic.scaleBlue(0); !s.ok()) {
+    if (Status s = store_.withObject([&](TrafficObject& t) { return t.scaleBlue(0); }); !s.ok()) {
       return {PhaseEnd::Kind::kFinish, Phase::kNeedsPerson,
               "scaling blue down: " + s.error().message};
     }
     for (;;) {
-      const auto ready = parts_.traffic.blueReady();
+      const auto ready = store_.withObject([&](TrafficObject& t) { return t.blueReady(); });
       if (ready && *ready == 0) {
         break;
       }

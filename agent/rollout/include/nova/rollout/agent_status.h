@@ -5,6 +5,7 @@
 
 #include "nova/core/time.h"
 #include "nova/http/client.h"
+#include "nova/rollout/report.h"
 #include "nova/rollout/resume.h"
 
 namespace nova::rollout {
@@ -23,5 +24,10 @@ AgentVerdict parseAgentStatus(std::string_view body, std::string_view rolloutId)
 /// answer other than 200, is kUnreachable with the reason.
 AgentVerdict readAgentVerdict(http::Client& client, const std::string& agentUrl,
                               std::string_view rolloutId, DurationMs timeout);
+
+/// Adds the agent's current incident, as its /status shows it, to a report: its timeline
+/// events and the rules that fire with their values. Changes nothing when the agent
+/// cannot be reached or has no incident.
+void addAgentIncident(http::Client& client, const std::string& agentUrl, ReportInput& input);
 
 }  // namespace nova::rollout

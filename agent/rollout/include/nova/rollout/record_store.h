@@ -47,6 +47,14 @@ class RecordStore {
   /// The switch to green: one compare-and-swap that moves traffic and writes `next`.
   Result<std::string> switchToGreen(const Record& next);
 
+  /// Runs `use` on the traffic object under the store's lock, which the renewal thread
+  /// takes too: every other call on the object (blue's readiness, its scale) goes here.
+  template <typename Use>
+  auto withObject(Use&& use) {
+    std::lock_guard lock(mutex_);
+    return use(object_);
+  }
+
   /// Stops renewing and removes this run's lease (best effort: an expired lease is harmless).
   void release();
 
