@@ -38,7 +38,7 @@ Result<std::unique_ptr<TrafficObject>> makeTrafficObject(const SwitchSpec& spec,
     return std::unique_ptr<TrafficObject>(
         std::make_unique<NginxTrafficObject>(std::move(options).value(), clock));
   }
-  if (spec.type == "kubernetes-ingress") {
+  if (spec.type == "kubernetes-ingress" || spec.type == "gateway-httproute") {
     auto sw = traffic::makeKubeObjectSwitch(config, clock, random);
     if (!sw.ok()) {
       return sw.error();
@@ -48,7 +48,8 @@ Result<std::unique_ptr<TrafficObject>> makeTrafficObject(const SwitchSpec& spec,
   }
   return Error(ErrorCode::kInvalidInput,
                "switch: type \"" + spec.type +
-                   "\" cannot run a rollout yet (kubernetes-ingress and nginx can)");
+                   "\" cannot run a rollout yet (kubernetes-ingress, gateway-httproute and "
+                   "nginx can)");
 }
 
 }  // namespace nova::rollout

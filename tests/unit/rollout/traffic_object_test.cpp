@@ -172,14 +172,59 @@ TEST_CASE("kubernetes-ingress: ONE patch moves the backend and writes the record
   CHECK(refused.error().message.find("r1") != std::string::npos);
 }
 
-TEST_CASE("only kubernetes-ingress and nginx can run a rollout") {
+constexpr std::string_view kRoute = R"({
+  "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+  "metadata": {"name": "api", "namespace": "production"},
+  "spec": {"rules": [{"backendRefs": [
+    {"name": "user-service-blue", "port": 8081, "weight": 100},
+    {"name": "user-service-green", "port": 8081, "weight": 0}]}]}})";
+
+TEST_CASE("gateway-httproute: one patch sets the weights to green and writes the record") {
+  auto started = fake_kube::FakeKube::start();
+  REQUIRE(started.ok());
+  auto& server = *started;
+  REQUIRE(server->seed(kRoute).ok());
+  ManualClock clock{1'796'263'200'000};
+  SequenceRandom random;
+  auto object =
+      makeTrafficObject(switchSpec("gateway-httproute", {{"server", server->url()},
+                                                         {"namespace", "production"},
+                                                         {"httproute", "api"},
+                                                         {"blue_service", "user-service-blue"},
+                                                         {"green_service", "user-service-green"},
+                                                         {"attempts", "1"}}),
+                        BlueSpec{}, clock, random);
+  REQUIRE_MESSAGE(object.ok(), (object.ok() ? "" : object.error().message));
+  RecordStore store(**object, clock);
+  StopSource stop(clock);
+  REQUIRE(store.acquire(leaseRequest("r1", "run-1"), stop).ok());
+  REQUIRE(store.write(recordAt(Phase::kSwitch, clock.now())).ok());
+  CHECK(store.read()->side == TrafficSide::kBlue);
+  Record next = *store.read()->record;
+  next.switchedAt = clock.now();
+  server->clearRequests();
+  REQUIRE(store.switchToGreen(next).ok());
+  int patches = 0;
+  for (const auto& r : server->requests()) {
+    patches += r.method == "PATCH" ? 1 : 0;
+  }
+  CHECK(patches == 1);
+  auto after = store.read();
+  REQUIRE(after.ok());
+  CHECK(after->side == TrafficSide::kGreen);
+  CHECK(after->detail.find("weights blue 0 / green 100") != std::string::npos);
+  CHECK(after->record->switchedAt == next.switchedAt);
+}
+
+TEST_CASE("only kubernetes-ingress, gateway-httproute and nginx can run a rollout") {
   ManualClock clock{0};
   SequenceRandom random;
   auto made = makeTrafficObject(switchSpec("dry-run", {}), BlueSpec{}, clock, random);
   REQUIRE_FALSE(made.ok());
   CHECK(made.error().code == ErrorCode::kInvalidInput);
   CHECK(made.error().message ==
-        "switch: type \"dry-run\" cannot run a rollout yet (kubernetes-ingress and nginx can)");
+        "switch: type \"dry-run\" cannot run a rollout yet (kubernetes-ingress, "
+        "gateway-httproute and nginx can)");
 }
 
 }  // namespace

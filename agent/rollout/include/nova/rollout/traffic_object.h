@@ -73,8 +73,8 @@ class TrafficObject {
   virtual Status scaleBlue(std::int64_t replicas) = 0;
 };
 
-/// The traffic object for `spec` (types kubernetes-ingress and nginx; the other switch
-/// types have no forward move yet: kInvalidInput); `blue` says which Deployment is blue.
+/// The traffic object for `spec` (types kubernetes-ingress, gateway-httproute and nginx; the other
+/// switch types have no forward move yet: kInvalidInput); `blue` says which Deployment is blue.
 /// `clock` and `random` must outlive it.
 Result<std::unique_ptr<TrafficObject>> makeTrafficObject(const SwitchSpec& spec,
                                                          const BlueSpec& blue, const Clock& clock,
