@@ -114,6 +114,35 @@ TEST_CASE("nginx: a switch whose reload failed reads as not switched, and switch
   CHECK(after->record->switchedAt == next.switchedAt);
 }
 
+// The fake API server holding `object`, and the settings of a Kubernetes switch on it.
+struct Cluster {
+  explicit Cluster(std::string_view object) {
+    auto started = fake_kube::FakeKube::start();
+    REQUIRE(started.ok());
+    server = std::move(*started);
+    REQUIRE(server->seed(object).ok());
+  }
+  SwitchSpec spec(std::string type, std::string key, std::string name) const {
+    return switchSpec(std::move(type), {{"server", server->url()},
+                                        {"namespace", "production"},
+                                        {std::move(key), std::move(name)},
+                                        {"blue_service", "user-service-blue"},
+                                        {"green_service", "user-service-green"},
+                                        {"attempts", "1"}});
+  }
+  int patches() const {
+    int n = 0;
+    for (const auto& r : server->requests()) {
+      n += r.method == "PATCH" ? 1 : 0;
+    }
+    return n;
+  }
+
+  std::unique_ptr<fake_kube::FakeKube> server;
+  ManualClock clock{1'796'263'200'000};
+  SequenceRandom random;
+};
+
 constexpr std::string_view kIngress = R"({
   "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
   "metadata": {"name": "api-ingress", "namespace": "production"},
@@ -121,19 +150,11 @@ constexpr std::string_view kIngress = R"({
     "backend": {"service": {"name": "user-service-blue", "port": {"number": 8081}}}}]}}]}})";
 
 TEST_CASE("kubernetes-ingress: ONE patch moves the backend and writes the record") {
-  auto started = fake_kube::FakeKube::start();
-  REQUIRE(started.ok());
-  auto& server = *started;
-  REQUIRE(server->seed(kIngress).ok());
-  ManualClock clock{1'796'263'200'000};
-  SequenceRandom random;
-  SwitchSpec spec = switchSpec("kubernetes-ingress", {{"server", server->url()},
-                                                      {"namespace", "production"},
-                                                      {"ingress", "api-ingress"},
-                                                      {"blue_service", "user-service-blue"},
-                                                      {"green_service", "user-service-green"},
-                                                      {"attempts", "1"}});
-  auto object = makeTrafficObject(spec, BlueSpec{}, clock, random);
+  Cluster cluster(kIngress);
+  auto& server = cluster.server;
+  ManualClock& clock = cluster.clock;
+  auto object = makeTrafficObject(cluster.spec("kubernetes-ingress", "ingress", "api-ingress"),
+                                  BlueSpec{}, clock, cluster.random);
   REQUIRE_MESSAGE(object.ok(), (object.ok() ? "" : object.error().message));
   CHECK((*object)->describe() == "ingress production/api-ingress");
   RecordStore store(**object, clock);
@@ -149,16 +170,14 @@ TEST_CASE("kubernetes-ingress: ONE patch moves the backend and writes the record
   next.switchedAt = clock.now();
   auto moved = store.switchToGreen(next);
   REQUIRE_MESSAGE(moved.ok(), (moved.ok() ? "" : moved.error().message));
-  int patches = 0;
+  CHECK(cluster.patches() == 1);
   for (const auto& r : server->requests()) {
     if (r.method == "PATCH") {
-      ++patches;
       CHECK(r.body.find("user-service-green") != std::string::npos);
       CHECK(r.body.find("nova.io~1rollout-switched-at") != std::string::npos);
       CHECK(r.body.find("\"test\"") != std::string::npos);
     }
   }
-  CHECK(patches == 1);
   auto after = store.read();
   REQUIRE(after.ok());
   CHECK(after->side == TrafficSide::kGreen);
@@ -180,20 +199,10 @@ constexpr std::string_view kRoute = R"({
     {"name": "user-service-green", "port": 8081, "weight": 0}]}]}})";
 
 TEST_CASE("gateway-httproute: one patch sets the weights to green and writes the record") {
-  auto started = fake_kube::FakeKube::start();
-  REQUIRE(started.ok());
-  auto& server = *started;
-  REQUIRE(server->seed(kRoute).ok());
-  ManualClock clock{1'796'263'200'000};
-  SequenceRandom random;
-  auto object =
-      makeTrafficObject(switchSpec("gateway-httproute", {{"server", server->url()},
-                                                         {"namespace", "production"},
-                                                         {"httproute", "api"},
-                                                         {"blue_service", "user-service-blue"},
-                                                         {"green_service", "user-service-green"},
-                                                         {"attempts", "1"}}),
-                        BlueSpec{}, clock, random);
+  Cluster cluster(kRoute);
+  ManualClock& clock = cluster.clock;
+  auto object = makeTrafficObject(cluster.spec("gateway-httproute", "httproute", "api"), BlueSpec{},
+                                  clock, cluster.random);
   REQUIRE_MESSAGE(object.ok(), (object.ok() ? "" : object.error().message));
   RecordStore store(**object, clock);
   StopSource stop(clock);
@@ -202,13 +211,9 @@ TEST_CASE("gateway-httproute: one patch sets the weights to green and writes the
   CHECK(store.read()->side == TrafficSide::kBlue);
   Record next = *store.read()->record;
   next.switchedAt = clock.now();
-  server->clearRequests();
+  cluster.server->clearRequests();
   REQUIRE(store.switchToGreen(next).ok());
-  int patches = 0;
-  for (const auto& r : server->requests()) {
-    patches += r.method == "PATCH" ? 1 : 0;
-  }
-  CHECK(patches == 1);
+  CHECK(cluster.patches() == 1);
   auto after = store.read();
   REQUIRE(after.ok());
   CHECK(after->side == TrafficSide::kGreen);
