@@ -8,12 +8,15 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 
 #include "clock_driver.h"
 #include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 #include "nova/http/server.h"
+#include "nova/rollout/commands.h"
 #include "nova/traffic/switch.h"
 
 namespace nova::rollout {
@@ -287,6 +290,59 @@ TEST_CASE("an agent that cannot be reached never lets blue be scaled down") {
   // pre-flight lists the unreachable agent and stops before the switch
   CHECK(result.outcome == Outcome::kFailedBeforeSwitch);
   CHECK(f.blueReplicas() == 3);
+}
+
+TEST_CASE("novactl rollback after phase 4: blue back to its recorded replicas, then the flip") {
+  Fixture f;
+  REQUIRE(f.run("r1", "run-1").outcome == Outcome::kSucceeded);
+  REQUIRE(f.blueReplicas() == 0);
+  std::filesystem::create_directories(f.reportDir);
+  const std::string config = (f.reportDir / "rollout.yaml").string();
+  {
+    std::ofstream yaml(config);
+    yaml << "switch:\n  type: kubernetes-ingress\n  server: " << f.api->url()
+         << "\n  namespace: production\n  ingress: api-ingress\n"
+            "  blue_service: user-service-blue\n  green_service: user-service-green\n"
+            "deploy:\n  hook: {command: [\"true\"]}\n"
+            "smoke: {base_url: \"http://127.0.0.1:1\"}\n"
+            "blue: {namespace: production, deployment: user-service-blue}\n"
+            "monitor: {agent_url: \"http://127.0.0.1:1\"}\n"
+            "report_dir: "
+         << f.reportDir.string() << "\n";
+  }
+  f.api->clearRequests();
+  std::ostringstream out;
+  std::ostringstream err;
+  RollbackArgs args;
+  args.configFile = config;
+  args.reason = "support tickets";
+  const int code = runRollback(args, out, err);
+  INFO(err.str());
+  CHECK(code == 0);
+  CHECK(f.backend() == "user-service-blue");
+  CHECK(f.blueReplicas() == 3);
+  // Blue is scaled up before traffic moves: the scale patch comes before the Ingress patch.
+  int scaleAt = -1;
+  int flipAt = -1;
+  int i = 0;
+  for (const auto& r : f.api->requests()) {
+    if (r.method == "PATCH" && r.path.find("/scale") != std::string::npos && scaleAt < 0) {
+      scaleAt = i;
+    }
+    if (r.method == "PATCH" && r.body.find("\"user-service-blue\"") != std::string::npos &&
+        r.path.find("ingresses") != std::string::npos) {
+      flipAt = i;
+    }
+    ++i;
+  }
+  CHECK(scaleAt >= 0);
+  CHECK(flipAt > scaleAt);
+  auto record = f.traffic->read();
+  REQUIRE(record.ok());
+  CHECK(record->record->phase == Phase::kRolledBack);
+  CHECK_FALSE(record->lease.has_value());
+  CHECK(readFile((f.reportDir / "r1-rollback-report.md").string(), 1 << 20)
+            ->find("support tickets") != std::string::npos);
 }
 
 }  // namespace
