@@ -23,6 +23,12 @@ EngineResult Engine::run(const EngineOptions& options) {
 }
 
 namespace detail {
+namespace {
+
+// How long a rollback seen on the traffic object may wait for the agent to report it.
+constexpr DurationMs kAgentSettle = 5 * kSecond;
+
+}  // namespace
 
 EngineRun::EngineRun(const RolloutConfig& config, EngineParts& parts, const EngineOptions& options,
                      const std::function<void(const EngineEvent&)>& events)
@@ -117,8 +123,19 @@ EngineResult EngineRun::end(Outcome outcome, std::string message) {
 
 EngineResult EngineRun::finish(Record record, NextStep next, const LiveState& live) {
   const Phase from = record.effectivePhase();
-  if (next.phase == Phase::kRolledBack && live.agent.state == AgentVerdict::State::kRolledBack) {
-    next.reason = "the agent rolled back (" + live.agent.detail + "); " + next.reason;
+  AgentVerdict agent = live.agent;
+  if (next.phase == Phase::kRolledBack && agent.state == AgentVerdict::State::kIncident) {
+    // Traffic is on blue while the agent's incident is open: its switch is still checking
+    // blue through the proxy. Give it a moment to report, so the outcome and the report
+    // say who rolled back.
+    const MonoTime until = parts_.clock.monoNow() + kAgentSettle;
+    while (agent.state == AgentVerdict::State::kIncident && parts_.clock.monoNow() < until &&
+           !parts_.stop.waitFor(250)) {
+      agent = readAgentVerdict(parts_.http, config_.monitor.agentUrl, options_.rolloutId, kSecond);
+    }
+  }
+  if (next.phase == Phase::kRolledBack && agent.state == AgentVerdict::State::kRolledBack) {
+    next.reason = "the agent rolled back (" + agent.detail + "); " + next.reason;
   }
   record.phase = next.phase;
   record.stoppedIn = next.stoppedIn;

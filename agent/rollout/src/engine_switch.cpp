@@ -151,6 +151,14 @@ PhaseEnd EngineRun::cleanupBlue(Record& record) {
   if (!read.ok() || read->side != TrafficSide::kGreen) {
     return {PhaseEnd::Kind::kAgain, Phase::kCleanupBlue, "traffic is not on green any more"};
   }
+  // Written under the lease right before blue goes down: a rollback that took the lease
+  // meanwhile makes this write fail, and blue stays up.
+  step(record, Phase::kCleanupBlue, "blue-scale-down", StepResult::kOk,
+       "traffic verified on green: " + read->detail);
+  if (Status s = write(record); !s.ok()) {
+    return {PhaseEnd::Kind::kError, Phase::kCleanupBlue,
+            "not scaling blue down: " + s.error().message};
+  }
   if (hook) {
     if (!runCheck(record, Phase::kCleanupBlue, "blue-hook", *config_.blue.scaleDownHook)) {
       return {PhaseEnd::Kind::kFinish, Phase::kNeedsPerson, "the blue hook failed"};

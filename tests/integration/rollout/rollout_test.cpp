@@ -275,7 +275,10 @@ TEST_CASE("a bad version fails after the switch: the agent rolls back, rollout e
   INFO(site.agent->log());
   CHECK(code == 4);
   const fs::path report = site.dir / "reports/r-bad-report.md";
-  CHECK(slurp(report).find("Deployment Rollback Incident Report") != std::string::npos);
+  const std::string text = slurp(report);
+  CHECK(text.find("Deployment Rollback Incident Report") != std::string::npos);
+  // The agent's incident is in it: the rule that fired and its timeline.
+  CHECK_MESSAGE(text.find("api_down") != std::string::npos, text);
   MESSAGE("fault-to-blue: "
           << std::chrono::duration_cast<std::chrono::milliseconds>(onBlue - switched).count()
           << " ms; failed client requests: " << clients.failed() << " of " << clients.sent());
