@@ -257,6 +257,9 @@ EngineResult EngineRun::run() {
   store_.startRenewing();
   const MonoTime monitorStart = parts_.clock.monoNow();
   bool monitoring = false;
+  // The phase this run just finished, when the loop goes straight on to the next.
+  bool advanced = false;
+  Phase previous = Phase::kPreflight;
   for (;;) {
     if (parts_.stop.stopRequested()) {
       return end(Outcome::kInterrupted,
@@ -286,6 +289,7 @@ EngineResult EngineRun::run() {
       case NextStep::Kind::kFinish:
         return finish(*read->record, next, state);
       case NextStep::Kind::kWait: {
+        advanced = false;
         if (!monitoring) {
           monitoring = true;
           event(Phase::kMonitor, "monitor", "info", next.reason);
@@ -327,10 +331,18 @@ EngineResult EngineRun::run() {
         return end(Outcome::kError, "writing the record: " + s.error().message);
       }
     }
-    event(next.phase, "start", "info", next.reason);
+    // nextStep speaks of resuming whenever the record is past the start; within one run
+    // the phase simply follows the one before.
+    event(next.phase, "start", "info",
+          advanced ? "after " + std::string(phaseName(previous)) + "; traffic is on " +
+                         std::string(trafficSideName(read->side))
+                   : next.reason);
     const PhaseEnd ended = runPhase(next.phase, record, *read);
+    advanced = ended.kind == PhaseEnd::Kind::kNext;
+    previous = next.phase;
     switch (ended.kind) {
       case PhaseEnd::Kind::kNext:
+        continue;
       case PhaseEnd::Kind::kAgain:
         continue;
       case PhaseEnd::Kind::kFinish: {
