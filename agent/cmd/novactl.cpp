@@ -1,9 +1,12 @@
 // novactl: the CLI for CI and people. Parses arguments and calls into the library.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 
 #include "nova/core/time.h"
+#include "nova/rollout/commands.h"
 #include "nova/rollout/eval_command.h"
+#include "nova/rollout/exit_code.h"
 #include "nova/rules/commands.h"
 #include "nova/rules/import_command.h"
 
@@ -68,6 +71,78 @@ CLI::App* addRules(CLI::App& app, RulesArgs& args) {
   return rules;
 }
 
+// The rollout commands' arguments; durations stay text until parsed after parse().
+struct RolloutCommands {
+  nova::rollout::RolloutArgs rollout;
+  std::string timeout = "0s";
+  nova::rollout::StatusArgs status;
+  nova::rollout::RollbackArgs rollback;
+  nova::rollout::ReportArgs report;
+};
+
+void addRolloutCommands(CLI::App& app, RolloutCommands& a) {
+  const std::string codes = nova::rollout::exitCodeTable();
+  auto* r = app.add_subcommand("rollout",
+                               "Run the deployment runbook for one version: "
+                               "pre-flight, snapshot, deploy, smoke, switch, monitor, "
+                               "clean up blue; a re-run with the same id resumes");
+  r->add_option("--config,-f", a.rollout.configFile, "rollout.yaml")->required();
+  r->add_option("--version", a.rollout.version, "version to roll out (v1.2.4)")->required();
+  r->add_option("--rollout-id", a.rollout.rolloutId, "id of this rollout")->required();
+  r->add_option("--take-over", a.rollout.takeOver, "take over the unfinished rollout ID");
+  r->add_option("--window-override,--outside-window", a.rollout.windowOverride,
+                "start outside the deployment window; the reason is recorded");
+  r->add_flag("--dry-run", a.rollout.dryRun, "print the plan and change nothing");
+  r->add_option("--output,-o", a.rollout.output, "text, or json for one final document")
+      ->check(CLI::IsMember({"text", "json"}));
+  r->add_option("--events", a.rollout.eventsFile, "append JSON lines of steps here (- = stdout)");
+  r->add_option("--report-dir", a.rollout.reportDir, "where reports and backups go");
+  r->add_option("--timeout", a.timeout, "bound on the whole run (0 = bounds.overall)");
+  r->footer(codes);
+  auto* s = app.add_subcommand("status",
+                               "Where traffic is (read live), the rollout record, the "
+                               "lease, the window and the agent's verdict");
+  s->add_option("--config,-f", a.status.configFile, "rollout.yaml")->required();
+  s->add_option("--output,-o", a.status.output, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  auto* b = app.add_subcommand("rollback",
+                               "Scale blue back to its recorded replicas, wait until "
+                               "ready, flip traffic to blue, verify; any window, "
+                               "agent or not, pre-empts a running rollout");
+  b->add_option("--config,-f", a.rollback.configFile, "rollout.yaml")->required();
+  b->add_option("--option", a.rollback.option, "switch (the only option in this build)")
+      ->check(CLI::IsMember({"switch"}));
+  b->add_option("--reason", a.rollback.reason, "why, recorded and reported");
+  b->add_flag("--dry-run", a.rollback.dryRun, "print the steps and change nothing");
+  b->add_option("--output,-o", a.rollback.output, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  b->add_option("--report-dir", a.rollback.reportDir, "where the report goes");
+  b->footer("Exits 0 once traffic is verified on blue.\n" + codes);
+  auto* p = app.add_subcommand("report",
+                               "Render the rollout's report from its record and the "
+                               "agent's incident");
+  p->add_option("--config,-f", a.report.configFile, "rollout.yaml")->required();
+  p->add_option("--out", a.report.outFile, "write the report here instead of stdout");
+}
+
+// The exit code of the rollout command that ran, or nullopt when none did.
+std::optional<int> dispatchRolloutCommands(CLI::App& app, RolloutCommands& a) {
+  if (app.got_subcommand("rollout")) {
+    a.rollout.timeout = parseDurationFlag(a.timeout, "--timeout");
+    return nova::rollout::runRollout(a.rollout, std::cout, std::cerr);
+  }
+  if (app.got_subcommand("status")) {
+    return nova::rollout::runStatus(a.status, std::cout, std::cerr);
+  }
+  if (app.got_subcommand("rollback")) {
+    return nova::rollout::runRollback(a.rollback, std::cout, std::cerr);
+  }
+  if (app.got_subcommand("report")) {
+    return nova::rollout::runReport(a.report, std::cout, std::cerr);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -91,6 +166,8 @@ int main(int argc, char** argv) {
   import->add_option("--severity", importArgs.severity, "severity of the rules")
       ->capture_default_str();
   import->add_option("--source", importArgs.source, "scrape or prometheus")->capture_default_str();
+  RolloutCommands rolloutCommands;
+  addRolloutCommands(app, rolloutCommands);
 
   try {
     app.parse(argc, argv);
@@ -108,8 +185,13 @@ int main(int argc, char** argv) {
     if (rules->got_subcommand("import")) {
       return nova::rules::runRulesImport(importArgs, std::cout, std::cerr);
     }
+    if (auto code = dispatchRolloutCommands(app, rolloutCommands)) {
+      return *code;
+    }
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int code = app.exit(e);
+    // Usage errors of the rollout commands use the table's usage code.
+    return code == 0 ? 0 : nova::rollout::exitCode(nova::rollout::Outcome::kUsage);
   }
   return 0;
 }

@@ -107,7 +107,14 @@ std::span<const std::string_view> kubeSwitchTypes() {
   return kKubeTypes;
 }
 
-Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config, const Clock& clock, Random& random) {
+namespace {
+
+struct KubeParts {
+  std::unique_ptr<KubeObjectSwitch> sw;
+  BlueGuard guard;
+};
+
+Result<KubeParts> makeKubeParts(const SwitchConfig& config, const Clock& clock, Random& random) {
   const std::string& type = config.type;
   SettingsReader r(type, config.settings);
   Connection connection = readConnection(r);
@@ -156,7 +163,7 @@ Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config, const Clock& clock,
     return cluster.error();
   }
   const std::string& ns = cluster->defaultNamespace;
-  SwitchPtr sw;
+  std::unique_ptr<KubeObjectSwitch> sw;
   if (type == "kubernetes-ingress") {
     target.ref = kube::ingressRef(ns, objectName);
     sw = std::make_unique<KubeIngressSwitch>(makeClient(*cluster, connection, clock, random),
@@ -176,7 +183,36 @@ Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config, const Clock& clock,
     blue = std::make_unique<KubeBlueReadiness>(makeClient(*cluster, connection, clock, random),
                                                readiness, clock);
   }
-  return guarded(std::move(sw), BlueGuard(std::move(blue), std::move(health)));
+  return KubeParts{std::move(sw), BlueGuard(std::move(blue), std::move(health))};
+}
+
+}  // namespace
+
+Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config, const Clock& clock, Random& random) {
+  auto parts = makeKubeParts(config, clock, random);
+  if (!parts.ok()) {
+    return parts.error();
+  }
+  return guarded(std::move(parts->sw), std::move(parts->guard));
 }
 
 }  // namespace nova::traffic::detail
+
+namespace nova::traffic {
+
+Result<std::unique_ptr<KubeObjectSwitch>> makeKubeObjectSwitch(const SwitchConfig& config,
+                                                               const Clock& clock, Random& random) {
+  for (std::string_view kube : detail::kubeSwitchTypes()) {
+    if (config.type == kube) {
+      auto parts = detail::makeKubeParts(config, clock, random);
+      if (!parts.ok()) {
+        return parts.error();
+      }
+      return std::move(parts->sw);
+    }
+  }
+  return Error(ErrorCode::kInvalidInput,
+               "switch: \"" + config.type + "\" is not a Kubernetes switch type");
+}
+
+}  // namespace nova::traffic

@@ -100,4 +100,19 @@ json::array KubeHttpRouteSwitch::flipOps(const json::value& object) const {
   return ops;
 }
 
+Result<std::vector<BackendMove>> KubeHttpRouteSwitch::greenMoves(const json::value& object) const {
+  auto refs = findRefs(object, settings_, name());
+  if (!refs.ok()) {
+    return refs.error();
+  }
+  const std::string list = refsPointer(settings_.rule);
+  const json::value* current = detail::find(object, list);
+  // The whole list is tested and replaced, as the rollback does: any concurrent change to
+  // names, order or weights fails the patch.
+  json::value next = *current;
+  next.as_array()[refs->blue].as_object()["weight"] = 0;
+  next.as_array()[refs->green].as_object()["weight"] = 100;
+  return std::vector<BackendMove>{{list, *current, std::move(next)}};
+}
+
 }  // namespace nova::traffic

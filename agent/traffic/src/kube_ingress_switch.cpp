@@ -39,6 +39,17 @@ Result<TrafficState> KubeIngressSwitch::classify(const json::value& object) cons
   return state;
 }
 
+Result<std::vector<BackendMove>> KubeIngressSwitch::greenMoves(const json::value& object) const {
+  auto state = classify(object);
+  if (!state.ok()) {
+    return state.error();
+  }
+  const std::string path = servicePointer() + "/name";
+  const std::string& from = state->backend == TrafficState::Backend::kGreen ? settings_.greenService
+                                                                            : settings_.blueService;
+  return std::vector<BackendMove>{{path, json::value(from), json::value(settings_.greenService)}};
+}
+
 json::array KubeIngressSwitch::flipOps(const json::value&) const {
   const std::string name = servicePointer() + "/name";
   json::array ops{

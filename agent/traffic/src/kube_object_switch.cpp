@@ -128,6 +128,35 @@ Result<SwitchOutcome> KubeObjectSwitch::judgeAfterConflict(const RollbackRequest
                    state->detail + "); will retry");
 }
 
+Result<boost::json::value> KubeObjectSwitch::read() {
+  auto object = client_->get(target_.ref);
+  if (!object.ok()) {
+    return object.error().toError();
+  }
+  return std::move(object).value();
+}
+
+Result<TrafficState> KubeObjectSwitch::judge(const json::value& object) const {
+  auto state = classify(object);
+  if (state.ok()) {
+    state->detail = name() + ": " + state->detail;
+  }
+  return state;
+}
+
+Result<std::vector<BackendMove>> KubeObjectSwitch::greenMoves(const json::value&) const {
+  return Error(ErrorCode::kInvalidInput,
+               name() + ": this switch type cannot move traffic to green");
+}
+
+Result<json::value> KubeObjectSwitch::patch(const json::array& ops) {
+  auto patched = client_->jsonPatch(target_.ref, ops);
+  if (!patched.ok()) {
+    return patched.error().toError();
+  }
+  return std::move(patched).value();
+}
+
 Result<TrafficState> KubeObjectSwitch::current() {
   auto object = client_->get(target_.ref);
   if (!object.ok()) {

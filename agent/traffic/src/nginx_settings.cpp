@@ -9,10 +9,11 @@
 namespace nova::traffic {
 namespace {
 
-constexpr std::array<std::string_view, 12> kSettings{
-    "upstream_file",   "blue",           "green",          "pid_file",
-    "reload_command",  "verify_url",     "verify_header",  "verify_value",
-    "blue_health_url", "verify_timeout", "health_timeout", "reload_timeout"};
+constexpr std::array<std::string_view, 13> kSettings{
+    "upstream_file",     "blue",           "green",          "pid_file",
+    "reload_command",    "verify_url",     "verify_header",  "verify_value",
+    "blue_health_url",   "verify_timeout", "health_timeout", "reload_timeout",
+    "verify_green_value"};
 
 std::string knownList() {
   std::string out;
@@ -83,6 +84,8 @@ Status setOne(NginxSwitchOptions& o, const std::string& key, const std::string& 
     o.verifyHeader = value;
   } else if (key == "verify_value") {
     o.verifyValue = value;
+  } else if (key == "verify_green_value") {
+    o.verifyGreenValue = value;
   } else if (key == "verify_timeout") {
     return duration(o.verifyTimeout);
   } else if (key == "health_timeout") {
@@ -123,8 +126,10 @@ Result<NginxSwitchOptions> parseNginxSettings(const std::map<std::string, std::s
     return Error(ErrorCode::kInvalidInput,
                  "switch: nginx needs exactly one of \"pid_file\" and \"reload_command\"");
   }
-  if (o.verifyHeader.empty() || o.verifyValue.empty()) {
-    return settingError(o.verifyHeader.empty() ? "verify_header" : "verify_value",
+  if (o.verifyHeader.empty() || o.verifyValue.empty() || o.verifyGreenValue.empty()) {
+    return settingError(o.verifyHeader.empty()  ? "verify_header"
+                        : o.verifyValue.empty() ? "verify_value"
+                                                : "verify_green_value",
                         "must not be empty");
   }
   if (o.blueHealthUrl.empty()) {

@@ -17,6 +17,7 @@ constexpr DurationMs kProbePause = 20;
 constexpr DurationMs kProbeTimeout = kSecond;
 
 struct Sighting {
+  /// The expected side answered.
   bool blue = false;
   /// What the last probe saw, for the detail of a failure.
   std::string last;
@@ -24,7 +25,9 @@ struct Sighting {
 
 // Asks nginx on a fresh connection each time: new connections go to the new workers,
 // which are the ones that read the new include. The budget and the pauses run on `clock`.
-Sighting waitForBlue(const NginxSwitchOptions& o, DurationMs budget, const Clock& clock) {
+// Waits for responses carrying verifyHeader: `expected`.
+Sighting waitForSide(const NginxSwitchOptions& o, const std::string& expected, DurationMs budget,
+                     const Clock& clock) {
   const MonoTime deadline = clock.monoNow() + budget;
   Sighting seen;
   for (;;) {
@@ -37,7 +40,7 @@ Sighting waitForBlue(const NginxSwitchOptions& o, DurationMs budget, const Clock
     auto response = client.perform(request);
     if (response.ok()) {
       const std::string* value = response->header(o.verifyHeader);
-      if (value != nullptr && *value == o.verifyValue) {
+      if (value != nullptr && *value == expected) {
         seen.blue = true;
         return seen;
       }
@@ -75,7 +78,7 @@ Result<SwitchOutcome> NginxSwitch::rollback(const RollbackRequest& request) {
   std::string from = servers.empty() ? "(no server)" : servers.front();
   if (includeIsBlue) {
     // The include alone does not prove it: a reload may have failed after the write.
-    const Sighting seen = waitForBlue(options_, kProbeTimeout, clock_);
+    const Sighting seen = waitForSide(options_, options_.verifyValue, kProbeTimeout, clock_);
     if (seen.blue) {
       return SwitchOutcome{SwitchOutcome::Kind::kAlreadyBlue,
                            "nginx upstream " + options_.upstreamFile + " already names blue " +
@@ -108,7 +111,7 @@ Result<SwitchOutcome> NginxSwitch::flip(const std::string& previous, const std::
     return SwitchOutcome{SwitchOutcome::Kind::kImpossible,
                          "nginx reload failed: " + reloaded.error().message};
   }
-  const Sighting seen = waitForBlue(options_, options_.verifyTimeout, clock_);
+  const Sighting seen = waitForSide(options_, options_.verifyValue, options_.verifyTimeout, clock_);
   if (!seen.blue) {
     return SwitchOutcome{SwitchOutcome::Kind::kImpossible,
                          "blue never answered through nginx: " + options_.verifyUrl +
@@ -119,6 +122,42 @@ Result<SwitchOutcome> NginxSwitch::flip(const std::string& previous, const std::
                        "nginx upstream " + file + ": " + from + " -> blue " + options_.blue + "; " +
                            *reloaded + "; blue answered through " + options_.verifyUrl + " after " +
                            std::to_string(clock_.monoNow() - start) + " ms"};
+}
+
+Result<std::string> NginxSwitch::moveToGreen(std::string_view note) {
+  const MonoTime start = clock_.monoNow();
+  const std::string& file = options_.upstreamFile;
+  auto previous = detail::readInclude(file);
+  if (!previous.ok()) {
+    return previous.error().prefixed("nginx upstream: ");
+  }
+  if (Status s = detail::replaceInclude(file, detail::renderUpstream(options_.green, note));
+      !s.ok()) {
+    return s.error().prefixed("nginx upstream: ");
+  }
+  auto reloaded =
+      detail::reloadNginx(options_.pidFile, options_.reloadCommand, options_.reloadTimeout, clock_);
+  if (!reloaded.ok()) {
+    if (Status s = detail::replaceInclude(file, *previous); !s.ok()) {
+      spdlog::error("nginx upstream {} not restored after the failed reload: {}", file,
+                    s.error().message);
+    }
+    return reloaded.error().prefixed("nginx reload failed: ");
+  }
+  const Sighting seen =
+      waitForSide(options_, options_.verifyGreenValue, options_.verifyTimeout, clock_);
+  if (!seen.blue) {
+    return Error(ErrorCode::kTimeout, "green never answered through nginx: " + options_.verifyUrl +
+                                          " still gave " + seen.last + " after " +
+                                          formatDuration(options_.verifyTimeout));
+  }
+  return "nginx upstream " + file + " -> green " + options_.green + "; " + *reloaded +
+         "; green answered through " + options_.verifyUrl + " after " +
+         std::to_string(clock_.monoNow() - start) + " ms";
+}
+
+Result<std::string> NginxSwitch::includeText() const {
+  return detail::readInclude(options_.upstreamFile);
 }
 
 Result<TrafficState> NginxSwitch::current() {

@@ -34,6 +34,16 @@ std::string errorsOf(std::string_view yaml) {
   return loaded.error().message;
 }
 
+TEST_CASE("the plain-hosts example loads: nginx switch, hooks for green and blue") {
+  auto loaded = loadRolloutConfig(readText(kExampleDir + "/rollout-nginx.yaml"),
+                                  "rollout-nginx.yaml", kExampleDir);
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error().message));
+  CHECK(loaded->switchSpec.type == "nginx");
+  CHECK(loaded->switchSpec.settings.at("verify_green_value") == "green");
+  CHECK(loaded->deploy.kind == DeploySpec::Kind::kHook);
+  CHECK(loaded->blue.scaleDownHook.has_value());
+}
+
 TEST_CASE("the example rollout.yaml loads, with its holiday file") {
   auto loaded =
       loadRolloutConfig(readText(kExampleDir + "/rollout.yaml"), "rollout.yaml", kExampleDir);

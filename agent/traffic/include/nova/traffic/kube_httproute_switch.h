@@ -27,6 +27,9 @@ class KubeHttpRouteSwitch final : public KubeObjectSwitch {
   KubeHttpRouteSwitch(std::unique_ptr<kube::Client> client, KubeTarget target,
                       HttpRouteSwitchSettings settings);
 
+  /// Green's weight to 100 and blue's to 0, testing the whole backendRefs list as read.
+  Result<std::vector<BackendMove>> greenMoves(const boost::json::value& object) const override;
+
  protected:
   Result<TrafficState> classify(const boost::json::value& object) const override;
   boost::json::array flipOps(const boost::json::value& object) const override;

@@ -28,6 +28,9 @@ class KubeIngressSwitch final : public KubeObjectSwitch {
   /// "/spec/rules/<rule>/http/paths/<path>/backend/service".
   std::string servicePointer() const;
 
+  /// Tests the service name is blue and sets it to green (the port is left as it is).
+  Result<std::vector<BackendMove>> greenMoves(const boost::json::value& object) const override;
+
  protected:
   Result<TrafficState> classify(const boost::json::value& object) const override;
   boost::json::array flipOps(const boost::json::value& object) const override;

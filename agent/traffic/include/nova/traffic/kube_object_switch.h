@@ -4,11 +4,20 @@
 #include <boost/json/value.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "nova/kube/client.h"
 #include "nova/traffic/switch.h"
 
 namespace nova::traffic {
+
+/// One compare-and-swap change that moves traffic to green: the JSON Pointer, the value it
+/// must have now, and the value it gets.
+struct BackendMove {
+  std::string path;
+  boost::json::value expected;
+  boost::json::value value;
+};
 
 /// What every Kubernetes switch patches and how it signs its work.
 struct KubeTarget {
@@ -35,6 +44,27 @@ class KubeObjectSwitch : public Switch {
   Result<SwitchOutcome> rollback(const RollbackRequest& request) final;
   Result<TrafficState> current() final;
 
+  // The forward move, for the rollout: it reads the object, decides from the same read
+  // where traffic goes, and sends traffic to green with ONE patch that also carries its
+  // record (the rollout builds that patch from greenMoves()).
+
+  /// GETs the object; errors carry the API error's code.
+  Result<boost::json::value> read();
+  /// Where `object`, as read, sends traffic (classify with the object's name in front).
+  Result<TrafficState> judge(const boost::json::value& object) const;
+  /// The changes that move `object`, as read, to green: each with the value it must still
+  /// have (tested in the patch) and the value it gets. kInvalidInput when this switch type
+  /// has no forward move or the object cannot be understood.
+  virtual Result<std::vector<BackendMove>> greenMoves(const boost::json::value& object) const;
+  /// Applies a JSON patch to the object; a failed `test` is kConflict. Answers the object
+  /// as patched.
+  Result<boost::json::value> patch(const boost::json::array& ops);
+  /// The object patched, and the client that reads and patches it (one call at a time).
+  const kube::ObjectRef& ref() const { return target_.ref; }
+  kube::Client& client() { return *client_; }
+  /// "ingress production/api-ingress", for messages.
+  std::string name() const;
+
  protected:
   /// Where `object` sends traffic. kUnknown with a detail when it points at neither side
   /// but could still be flipped; an Error when it cannot be understood or flipped at all
@@ -42,8 +72,6 @@ class KubeObjectSwitch : public Switch {
   virtual Result<TrafficState> classify(const boost::json::value& object) const = 0;
   /// The operations (tests first) that move `object`, as read, to blue.
   virtual boost::json::array flipOps(const boost::json::value& object) const = 0;
-  /// "ingress production/api-ingress", for messages.
-  std::string name() const;
 
  private:
   Result<SwitchOutcome> judgeAfterConflict(const RollbackRequest& request);
@@ -58,5 +86,12 @@ class KubeObjectSwitch : public Switch {
 /// created whole when absent; values are strings). Exposed for tests.
 boost::json::array rollbackAnnotationOps(const boost::json::value& object,
                                          const RollbackRequest& request, const KubeTarget& target);
+
+/// The Kubernetes switch `config.type` names (kubernetes-ingress, gateway-httproute,
+/// ingress-nginx-canary), built from the same settings as makeSwitch but without the blue
+/// guard in front (its settings are validated and ignored): the rollout's forward move and
+/// record store. Errors as makeSwitch; kInvalidInput for a type that is not a Kubernetes one.
+Result<std::unique_ptr<KubeObjectSwitch>> makeKubeObjectSwitch(const SwitchConfig& config,
+                                                               const Clock& clock, Random& random);
 
 }  // namespace nova::traffic

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nova/core/clock.h"
@@ -36,6 +37,9 @@ struct NginxSwitchOptions {
   std::string verifyUrl;
   std::string verifyHeader = "X-Nova-Color";
   std::string verifyValue = "blue";
+  /// The value of verifyHeader that proves green answers, after the forward move
+  /// (`verify_green_value`, default green).
+  std::string verifyGreenValue = "green";
   /// Blue's own health endpoint (`blue_health_url`, default http://<blue>/health); it must
   /// answer 200 with a JSON object whose "status" is "healthy" before traffic moves. The
   /// blue guard that makeSwitch puts in front of the switch checks it, not the switch.
@@ -78,6 +82,19 @@ class NginxSwitch final : public Switch {
   /// Reads the include file: blue or green by the server address it names, unknown for
   /// anything else.
   Result<TrafficState> current() override;
+
+  /// The forward move, for the rollout: rewrites the include to name green (durably, with
+  /// `note` as its comment line), reloads nginx and waits up to verifyTimeout until
+  /// responses through nginx carry verifyHeader: verifyGreenValue. Idempotent: an include
+  /// that already names green is written and reloaded again, which changes nothing for
+  /// clients. Returns what was done. Errors: the include cannot be written (the file
+  /// error's code), the reload failed (its code; the old include is put back), kTimeout
+  /// when green never answered through nginx (the include names green: the caller decides
+  /// whether to flip back).
+  Result<std::string> moveToGreen(std::string_view note);
+
+  /// The include file's text as it is now (bounded).
+  Result<std::string> includeText() const;
 
  private:
   Result<SwitchOutcome> flip(const std::string& previous, const std::string& from,

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "nova/core/time.h"
+
+namespace nova::rollout {
+
+/// `novactl rollout`: runs the whole procedure for one version (see Engine).
+struct RolloutArgs {
+  std::string configFile;
+  std::string version;
+  std::string rolloutId;
+  std::optional<std::string> takeOver;
+  /// `--window-override REASON` (alias --outside-window): start outside the window.
+  std::optional<std::string> windowOverride;
+  /// Only print the plan: the window verdict, where traffic is, the record, the lease,
+  /// what a run would do next, and the read-only pre-flight checks. Changes nothing.
+  bool dryRun = false;
+  /// "text" or "json" (one final document on stdout).
+  std::string output = "text";
+  /// A file to append one JSON line per step to ("-" for stdout); "" for none.
+  std::string eventsFile;
+  /// Overrides the config's report_dir.
+  std::string reportDir;
+  /// The whole run's bound; 0 keeps bounds.overall.
+  DurationMs timeout = 0;
+};
+
+/// `novactl status`: where traffic is (read live), the record, the lease, the window
+/// verdict and the agent's verdict, in one view.
+struct StatusArgs {
+  std::string configFile;
+  std::string output = "text";
+};
+
+/// `novactl rollback --option switch`: blue back to its recorded replicas (Kubernetes) and
+/// healthy, then traffic flipped to blue, then verified. Works with the agent dead and in
+/// any window; pre-empts a running rollout by taking its lease.
+struct RollbackArgs {
+  std::string configFile;
+  std::string option = "switch";
+  std::string reason = "manual rollback";
+  bool dryRun = false;
+  std::string output = "text";
+  std::string reportDir;
+};
+
+/// `novactl report`: the incident report from the record and the agent's /status.
+struct ReportArgs {
+  std::string configFile;
+  /// Write it here instead of stdout.
+  std::string outFile;
+};
+
+/// Each returns the process exit code (exitCode() of the outcome; see exitCodeTable()).
+/// Messages go to `err`, documents (JSON, the report) to `out`.
+int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err);
+int runStatus(const StatusArgs& args, std::ostream& out, std::ostream& err);
+int runRollback(const RollbackArgs& args, std::ostream& out, std::ostream& err);
+int runReport(const ReportArgs& args, std::ostream& out, std::ostream& err);
+
+}  // namespace nova::rollout

@@ -1,0 +1,55 @@
+#include "nova/rollout/traffic_object.h"
+
+#include "kube_traffic_object.h"
+#include "nginx_traffic_object.h"
+#include "nova/rollout/record_codec.h"
+#include "nova/traffic/kube_object_switch.h"
+#include "nova/traffic/nginx_switch.h"
+
+namespace nova::rollout {
+
+Status decodeInto(TrafficRead& read) {
+  auto annotations = annotationsOf(read.object);
+  if (!annotations.ok()) {
+    return annotations.error();
+  }
+  auto decoded = decodeAnnotations(*annotations);
+  if (!decoded.ok()) {
+    return decoded.error();
+  }
+  read.record = std::move(decoded->record);
+  read.lease = std::move(decoded->lease);
+  return {};
+}
+
+std::string recordFileFor(const std::string& upstreamFile) {
+  return upstreamFile + ".rollout.json";
+}
+
+Result<std::unique_ptr<TrafficObject>> makeTrafficObject(const SwitchSpec& spec,
+                                                         const BlueSpec& blue, const Clock& clock,
+                                                         Random& random) {
+  const traffic::SwitchConfig config{spec.type, spec.settings};
+  if (spec.type == "nginx") {
+    auto options = traffic::parseNginxSettings(spec.settings);
+    if (!options.ok()) {
+      return options.error();
+    }
+    return std::unique_ptr<TrafficObject>(
+        std::make_unique<NginxTrafficObject>(std::move(options).value(), clock));
+  }
+  if (spec.type == "kubernetes-ingress" || spec.type == "gateway-httproute") {
+    auto sw = traffic::makeKubeObjectSwitch(config, clock, random);
+    if (!sw.ok()) {
+      return sw.error();
+    }
+    return std::unique_ptr<TrafficObject>(
+        std::make_unique<KubeTrafficObject>(std::move(sw).value(), blue));
+  }
+  return Error(ErrorCode::kInvalidInput,
+               "switch: type \"" + spec.type +
+                   "\" cannot run a rollout yet (kubernetes-ingress, gateway-httproute and "
+                   "nginx can)");
+}
+
+}  // namespace nova::rollout

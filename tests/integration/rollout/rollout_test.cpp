@@ -1,0 +1,369 @@
+// `novactl rollout` end to end on one machine: nginx in front of blue and green
+// (nova-demo-service), the nginx switch moving traffic, nova-agent guarding green after the
+// switch. Covers the happy path, a fault after the switch that the agent rolls back, a
+// SIGKILL after the switch resumed by a re-run with the same id (exactly one forward
+// switch), and a second rollout id refused while the first is unfinished.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "child_process.h"
+#include "nginx_process.h"
+#include "nova/core/rfc3339.h"
+#include "nova/http/client.h"
+#include "service_process.h"
+
+namespace nova {
+namespace {
+
+using namespace std::chrono_literals;
+using Steady = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void writeText(const fs::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+int exitStatus(const std::optional<int>& status) {
+  REQUIRE(status.has_value());
+  return WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
+}
+
+// Requests through nginx the whole time, so green has traffic to be judged on and the
+// test can count what clients saw.
+class Clients {
+ public:
+  explicit Clients(std::string url)
+      : url_(std::move(url)), thread_([this] {
+          http::Client client;
+          while (!stop_) {
+            http::Request request;
+            request.url = url_;
+            request.timeout = 2000;
+            auto r = client.perform(request);
+            ++sent_;
+            if (!r.ok() || r->status >= 500) {
+              ++failed_;
+            }
+            std::this_thread::sleep_for(20ms);
+          }
+        }) {}
+  ~Clients() {
+    stop_ = true;
+    thread_.join();
+  }
+  int sent() const { return sent_; }
+  int failed() const { return failed_; }
+
+ private:
+  std::string url_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> sent_{0};
+  std::atomic<int> failed_{0};
+  std::thread thread_;
+};
+
+// Blue, green, nginx and the agent, with rollout.yaml for them in a private folder.
+struct Site {
+  explicit Site(const std::string& greenVersion, DurationMs monitor = 6 * kSecond)
+      : dir(makeDir()),
+        blue({"--version", "v1.2.3", "--color", "blue"}),
+        green({"--version", greenVersion, "--color", "green"}),
+        nginx("server " + address(blue) + ";\n") {
+    const std::string switchSettings =
+        "  upstream_file: " + nginx.upstreamFile().string() + "\n" + "  blue: " + address(blue) +
+        "\n" + "  green: " + address(green) + "\n" + "  reload_command: " + nginx.reloadCommand() +
+        "\n" + "  verify_url: " + nginx.url("/health") + "\n";
+    // The agent's rules: the default policy, and green's health failing for 2 s is critical.
+    const std::string defaults = slurp(fs::path(NOVA_SOURCE_DIR) / "rules/default.yaml");
+    writeText(dir / "rules.yaml", defaults.substr(0, defaults.find("\nrules:\n")) +
+                                      "\nrules:\n  - name: api_down\n"
+                                      "    expr: min(nova_agent_health_up)\n"
+                                      "    threshold: \"< 1\"\n    for: 2s\n"
+                                      "    severity: critical\n"
+                                      "    summary: green /health failing\n");
+    writeText(dir / "agent.yaml",
+              "target:\n  health_url: " + green.url("/health") +
+                  "\n  metrics_url: " + green.url("/metrics") + "\n  health_interval: 500ms\n" +
+                  "rule_files: [rules.yaml]\neval_interval: 500ms\n" + "switch:\n  type: nginx\n" +
+                  switchSettings + "notifiers: [{type: log}]\nstate_file: state.json\n" +
+                  "listen: 127.0.0.1:0\n");
+    writeText(dir / "rollout.yaml",
+              "switch:\n  type: nginx\n" + switchSettings +
+                  "  public_url: " + nginx.url("/health") + "\n  verify_timeout: 10s\n" +
+                  "window:\n  days: [sun, mon, tue, wed, thu, fri, sat]\n"
+                  "  hours: \"00:00-23:59\"\n  deny_last_days_of_month: 0\n"
+                  "  expected_duration: 1m\n"
+                  "preflight:\n  - name: db-connections\n    command: [\"true\"]\n"
+                  "snapshot:\n  start:\n    shell: true\n"
+                  "    command: echo $NOVA_SNAPSHOT_ID >> " +
+                  (dir / "snapshots").string() +
+                  "\n"
+                  "deploy:\n  hook:\n    command: [\"true\"]\n"
+                  "smoke:\n  base_url: " +
+                  green.url("") +
+                  "\n"
+                  "blue:\n  scale_down_delay: 1s\n  hook:\n    shell: true\n"
+                  "    command: echo stopped >> " +
+                  (dir / "blue-stopped").string() + "\nmonitor:\n  agent_url: AGENT\n" +
+                  "  duration: " + std::to_string(monitor / kSecond) + "s\n" +
+                  "  poll_interval: 500ms\n  medium_max_wait: 20s\n" +
+                  "bounds:\n  preflight: 1m\n  green: 1m\n  switch: 1m\n  blue: 1m\n"
+                  "  overall: 3m\n"
+                  "lease:\n  duration: 3s\n"
+                  "report_dir: reports\n");
+  }
+  ~Site() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+
+  static fs::path makeDir() {
+    char pattern[] = "/tmp/nova-rollout-it-XXXXXX";
+    REQUIRE(::mkdtemp(pattern) != nullptr);
+    return pattern;
+  }
+  static std::string address(const demo::test::ServiceProcess& s) {
+    return "127.0.0.1:" + std::to_string(s.port());
+  }
+
+  // Starts the agent beside green and points rollout.yaml at it.
+  void startAgent() {
+    agent = std::make_unique<testing::ChildProcess>(
+        NOVA_AGENT_BIN, std::vector<std::string>{"--config", (dir / "agent.yaml").string()},
+        (dir / "agent.log").string());
+    const int port = agent->waitForPort(10s);
+    REQUIRE_MESSAGE(port > 0, agent->log());
+    std::string config = slurp(dir / "rollout.yaml");
+    config.replace(config.find("AGENT"), 5, "http://127.0.0.1:" + std::to_string(port));
+    writeText(dir / "rollout.yaml", config);
+  }
+
+  std::unique_ptr<testing::ChildProcess> novactl(const std::string& id, const std::string& log,
+                                                 const std::string& version) {
+    return std::make_unique<testing::ChildProcess>(
+        NOVACTL_BIN,
+        std::vector<std::string>{"rollout", "-f", (dir / "rollout.yaml").string(), "--version",
+                                 version, "--rollout-id", id, "--window-override",
+                                 "the tests run at any hour", "--events",
+                                 (dir / "events.jsonl").string(), "-o", "json"},
+        (dir / log).string());
+  }
+
+  bool includeNames(const demo::test::ServiceProcess& s) {
+    return slurp(nginx.upstreamFile()).find("server " + address(s) + ";") != std::string::npos;
+  }
+
+  // The rollout's events show the monitoring window running.
+  bool monitoring() {
+    return slurp(dir / "events.jsonl").find("\"phase\":\"monitor\"") != std::string::npos;
+  }
+
+  // "pre-flight 12 ms, snapshot 3 ms, ...": how long each phase took, from its first event
+  // to the first of the next phase (the end event counts as one), by the events' times.
+  std::string phaseTimings() {
+    std::vector<std::pair<std::string, TimestampMs>> firsts;
+    std::istringstream lines(slurp(dir / "events.jsonl"));
+    for (std::string line; std::getline(lines, line);) {
+      json::value e = json::parse(line);
+      auto at = parseRfc3339(std::string(e.at("at").as_string()));
+      REQUIRE(at.ok());
+      const std::string phase(e.at("phase").as_string());
+      if (firsts.empty() || firsts.back().first != phase) {
+        firsts.emplace_back(phase, *at);
+      }
+    }
+    std::string out;
+    for (std::size_t i = 0; i + 1 < firsts.size(); ++i) {
+      out += (out.empty() ? "" : ", ") + firsts[i].first + " " +
+             std::to_string(firsts[i + 1].second - firsts[i].second) + " ms";
+    }
+    return out;
+  }
+
+  // Events of the forward switch across every run.
+  int forwardSwitches() {
+    int n = 0;
+    std::istringstream lines(slurp(dir / "events.jsonl"));
+    for (std::string line; std::getline(lines, line);) {
+      json::value e = json::parse(line);
+      n += e.at("step") == "switch" && e.at("result") == "ok" ? 1 : 0;
+    }
+    return n;
+  }
+
+  fs::path dir;
+  demo::test::ServiceProcess blue;
+  demo::test::ServiceProcess green;
+  testing::NginxProcess nginx;
+  std::unique_ptr<testing::ChildProcess> agent;
+};
+
+bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto until = Steady::now() + timeout;
+  while (Steady::now() < until) {
+    if (condition()) {
+      return true;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  return condition();
+}
+
+TEST_CASE("a good version rolls out: every phase, blue stopped, exit 0") {
+  Site site("v1.2.4");
+  site.startAgent();
+  Clients clients(site.nginx.url("/health"));
+  const auto start = Steady::now();
+  auto run = site.novactl("r-good", "novactl.log", "v1.2.4");
+  const int code = exitStatus(run->waitExit(120s));
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start);
+  INFO(run->log());
+  CHECK(code == 0);
+  CHECK(site.includeNames(site.green));
+  CHECK(slurp(site.dir / "blue-stopped") == "stopped\n");
+  CHECK(slurp(site.dir / "snapshots").find("nova-pre-deploy-v1-2-4-r-good") != std::string::npos);
+  CHECK(site.forwardSwitches() == 1);
+  CHECK(clients.failed() == 0);
+  MESSAGE("rollout v1.2.4: succeeded (exit " << code << ") in " << took.count()
+                                             << " ms: " << site.phaseTimings());
+  // novactl status reads the record novactl wrote.
+  testing::ChildProcess status(NOVACTL_BIN,
+                               {"status", "-f", (site.dir / "rollout.yaml").string(), "-o", "json"},
+                               (site.dir / "status.log").string());
+  CHECK(exitStatus(status.waitExit(20s)) == 0);
+}
+
+TEST_CASE("a bad version fails after the switch: the agent rolls back, rollout exits 4") {
+  Site site("v1.2.5", 30 * kSecond);
+  site.startAgent();
+  Clients clients(site.nginx.url("/health"));
+  auto run = site.novactl("r-bad", "novactl.log", "v1.2.5");
+  // The fault comes once the switch is verified and the monitoring window runs.
+  REQUIRE_MESSAGE(waitFor([&] { return site.monitoring(); }, 60s), run->log());
+  REQUIRE(site.includeNames(site.green));
+  const auto switched = Steady::now();
+  {
+    http::Client client;
+    http::Request fault;
+    fault.method = "POST";
+    fault.url = site.green.url("/admin/faults");
+    fault.body = R"({"health_down": true})";
+    auto answer = client.perform(fault);
+    REQUIRE(answer.ok());
+    REQUIRE(answer->status == 200);
+  }
+  REQUIRE(waitFor([&] { return site.includeNames(site.blue); }, 30s));
+  const auto onBlue = Steady::now();
+  const int code = exitStatus(run->waitExit(60s));
+  INFO(run->log());
+  INFO(site.agent->log());
+  CHECK(code == 4);
+  const fs::path report = site.dir / "reports/r-bad-report.md";
+  const std::string text = slurp(report);
+  CHECK(text.find("Deployment Rollback Incident Report") != std::string::npos);
+  // The agent's incident is in it: the rule that fired and its timeline.
+  CHECK_MESSAGE(text.find("api_down") != std::string::npos, text);
+  MESSAGE("fault-to-blue: "
+          << std::chrono::duration_cast<std::chrono::milliseconds>(onBlue - switched).count()
+          << " ms; failed client requests: " << clients.failed() << " of " << clients.sent());
+  CHECK(run->log().find("the agent rolled back") != std::string::npos);
+  MESSAGE("rollout v1.2.5: rolled_back (exit " << code << "): " << site.phaseTimings());
+}
+
+TEST_CASE("SIGKILL after the switch: another id is refused, the same id resumes, one switch") {
+  Site site("v1.2.4", 8 * kSecond);
+  site.startAgent();
+  auto first = site.novactl("r-kill", "novactl-1.log", "v1.2.4");
+  REQUIRE_MESSAGE(waitFor([&] { return site.includeNames(site.green); }, 60s), first->log());
+  // Past the switch and its check through the public URL: monitoring.
+  REQUIRE(waitFor([&] { return site.monitoring(); }, 30s));
+  first->signal(SIGKILL);
+  CHECK(exitStatus(first->waitExit(10s)) == 128 + SIGKILL);
+
+  auto other = site.novactl("r-other", "novactl-2.log", "v1.2.4");
+  const int refused = exitStatus(other->waitExit(60s));
+  INFO(other->log());
+  CHECK(refused == 5);
+  CHECK(other->log().find("r-kill") != std::string::npos);
+
+  const auto start = Steady::now();
+  auto again = site.novactl("r-kill", "novactl-3.log", "v1.2.4");
+  const int code = exitStatus(again->waitExit(120s));
+  INFO(again->log());
+  CHECK(code == 0);
+  CHECK(site.forwardSwitches() == 1);
+  CHECK(site.includeNames(site.green));
+  CHECK(slurp(site.dir / "blue-stopped") == "stopped\n");
+  MESSAGE("resumed run took "
+          << std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start).count()
+          << " ms");
+}
+
+TEST_CASE("SIGTERM while monitoring stops at a step boundary (143); a re-run resumes") {
+  Site site("v1.2.4", 6 * kSecond);
+  site.startAgent();
+  auto first = site.novactl("r-term", "novactl-1.log", "v1.2.4");
+  REQUIRE_MESSAGE(waitFor([&] { return site.monitoring(); }, 60s), first->log());
+  first->signal(SIGTERM);
+  CHECK(exitStatus(first->waitExit(10s)) == 143);
+  INFO(first->log());
+  CHECK(first->log().find("stopped (SIGTERM)") != std::string::npos);
+  // The lease was released on the way out: the re-run starts at once.
+  auto again = site.novactl("r-term", "novactl-2.log", "v1.2.4");
+  CHECK(exitStatus(again->waitExit(60s)) == 0);
+  INFO(again->log());
+  CHECK(site.forwardSwitches() == 1);
+}
+
+TEST_CASE("rollback --option switch with the agent dead; status and report read the record") {
+  Site site("v1.2.4", 2 * kSecond);
+  site.startAgent();
+  auto run = site.novactl("r-back", "novactl.log", "v1.2.4");
+  REQUIRE_MESSAGE(exitStatus(run->waitExit(60s)) == 0, run->log());
+  site.agent->signal(SIGKILL);
+  const std::string config = (site.dir / "rollout.yaml").string();
+
+  testing::ChildProcess plan(NOVACTL_BIN, {"rollback", "-f", config, "--dry-run"},
+                             (site.dir / "plan.log").string());
+  CHECK(exitStatus(plan.waitExit(20s)) == 0);
+  CHECK(site.includeNames(site.green));
+
+  testing::ChildProcess back(NOVACTL_BIN,
+                             {"rollback", "-f", config, "--reason", "customer reports"},
+                             (site.dir / "rollback.log").string());
+  const int code = exitStatus(back.waitExit(60s));
+  INFO(back.log());
+  CHECK(code == 0);
+  CHECK(site.includeNames(site.blue));
+  const std::string report = slurp(site.dir / "reports/r-back-rollback-report.md");
+  CHECK(report.find("Deployment Rollback Incident Report") != std::string::npos);
+  CHECK(report.find("customer reports") != std::string::npos);
+
+  testing::ChildProcess status(NOVACTL_BIN, {"status", "-f", config},
+                               (site.dir / "status.log").string());
+  CHECK(exitStatus(status.waitExit(20s)) == 0);
+  testing::ChildProcess rendered(
+      NOVACTL_BIN, {"report", "-f", config, "--out", (site.dir / "report.md").string()},
+      (site.dir / "report.log").string());
+  CHECK(exitStatus(rendered.waitExit(20s)) == 0);
+  CHECK(slurp(site.dir / "report.md").find("r-back") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace nova
