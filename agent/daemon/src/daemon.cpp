@@ -14,6 +14,7 @@
 #include "nova/notify/router.h"
 #include "nova/rules/selected_names.h"
 #include "nova/scrape/ingest.h"
+#include "nova/watch/policy_setup.h"
 #include "signals.h"
 
 namespace nova::daemon {
@@ -58,9 +59,8 @@ struct Parts {
   rules::RuleSet ruleSet;
   policy::Escalator escalator;
   traffic::SwitchPtr sw;
-  std::vector<notify::NotifierPtr> notifiers;
-  /// The one notifier above: routes by severity, dedups by incident across restarts.
-  notify::Router* router = nullptr;
+  /// The one notifier: routes by severity, dedups by incident across restarts.
+  std::unique_ptr<notify::Router> router;
 };
 
 // Only series some rule can select are stored; null (keep all) when a selector has no
@@ -80,18 +80,18 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now) {
   if (!ruleSet.ok()) {
     return ruleSet.error();
   }
-  auto policy = effectivePolicy(*ruleSet, config.policyYaml);
+  auto policy = watch::effectivePolicy(*ruleSet, config.policyYaml);
   if (!policy.ok()) {
     return policy.error();
   }
   auto snapshot = readStateFile(config.stateFile);
   auto escalator =
-      makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), snapshot);
+      watch::makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), snapshot);
   if (!escalator.ok() && snapshot) {
     // A state file that does not restore must not keep the agent from watching.
     spdlog::error("state file {} not restored, starting fresh: {}", config.stateFile,
                   escalator.error().message);
-    escalator = makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), {});
+    escalator = watch::makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), {});
   } else if (snapshot) {
     spdlog::info("restored escalator state from {}", config.stateFile);
   }
@@ -111,11 +111,8 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now) {
   if (!router.ok()) {
     return router.error();
   }
-  notify::Router* routerPtr = router->get();
-  std::vector<notify::NotifierPtr> notifiers;
-  notifiers.push_back(std::move(router).value());
   return Parts{std::move(ruleSet).value(), std::move(escalator).value(), std::move(sw).value(),
-               std::move(notifiers), routerPtr};
+               std::move(router).value()};
 }
 
 class Daemon {
@@ -161,7 +158,7 @@ class Daemon {
 
 int Daemon::run() {
   ControllerOptions options;
-  options.statusUrl = config_.statusUrl;
+  options.watch.statusUrl = config_.statusUrl;
   options.configJson = describe(config_);
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
@@ -259,7 +256,7 @@ void Daemon::iteration(TimestampMs& nextEval) {
 }
 
 void Daemon::workerLoop() {
-  ActionExecutor executor(*parts_.sw, parts_.notifiers, &metrics_, clock_);
+  ActionExecutor executor(*parts_.sw, *parts_.router, &metrics_, clock_);
   while (true) {
     const std::int64_t deadline = drainDeadline_.load();
     if (deadline != 0 && detail::steadyMs() > deadline) {

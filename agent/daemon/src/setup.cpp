@@ -3,9 +3,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "nova/rules/evaluator.h"
-#include "nova/rules/scenario.h"
-
 namespace nova::daemon {
 
 Result<rules::RuleSet> loadRuleFiles(const std::vector<std::string>& files) {
@@ -34,30 +31,6 @@ Result<rules::RuleSet> loadRuleFiles(const std::vector<std::string>& files) {
     return Error{problems};
   }
   return merged;
-}
-
-Result<policy::PolicyConfig> effectivePolicy(const rules::RuleSet& ruleSet,
-                                             const std::optional<std::string>& policyYaml) {
-  policy::PolicyConfig config = ruleSet.policy;
-  if (policyYaml) {
-    if (Status s = rules::applyPolicyOverrides(config, *policyYaml); !s) {
-      return Error{"policy: " + s.error().message};
-    }
-  }
-  return config;
-}
-
-Result<policy::Escalator> makeEscalator(const rules::RuleSet& ruleSet,
-                                        const policy::PolicyConfig& policy, TimestampMs switchedAt,
-                                        const std::optional<std::string>& snapshot) {
-  auto specs = rules::ruleSpecs(ruleSet);
-  if (Status s = policy::validate(policy, specs); !s) {
-    return s.error();
-  }
-  if (snapshot) {
-    return policy::Escalator::restore(*snapshot, policy, std::move(specs));
-  }
-  return policy::Escalator(policy, std::move(specs), switchedAt);
 }
 
 }  // namespace nova::daemon

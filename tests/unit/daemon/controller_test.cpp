@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "fakes.h"
-#include "nova/daemon/setup.h"
+#include "nova/watch/policy_setup.h"
 
 namespace nova::daemon {
 namespace {
@@ -31,13 +31,14 @@ struct Harness {
   explicit Harness(std::size_t queueCapacity = 64) : queue(queueCapacity) {
     auto ruleSet = rules::load(kRules, "test.yaml");
     REQUIRE(ruleSet.ok());
-    auto policy = effectivePolicy(*ruleSet, std::nullopt);
+    auto policy = watch::effectivePolicy(*ruleSet, std::nullopt);
     REQUIRE(policy.ok());
-    auto escalator = makeEscalator(*ruleSet, *policy, 0, std::nullopt);
+    auto escalator = watch::makeEscalator(*ruleSet, *policy, 0, std::nullopt);
     REQUIRE(escalator.ok());
-    notifiers.push_back(std::make_unique<testing::RecordingNotifier>(sent));
+    ControllerOptions options;
+    options.watch.statusUrl = "http://agent/status";
     controller.emplace(std::move(ruleSet).value(), std::move(escalator).value(), storage, clock,
-                       queue, metrics, ControllerOptions{.statusUrl = "http://agent/status"});
+                       queue, metrics, options);
   }
 
   // One scrape's worth of counters: `requests` more requests, `errors` of them failed.
@@ -51,7 +52,7 @@ struct Harness {
 
   // Runs the worker's side: every queued item through the executor, reports back.
   void drain() {
-    ActionExecutor executor(sw, notifiers, &metrics, clock);
+    ActionExecutor executor(sw, notifier, &metrics, clock);
     while (auto item = queue.tryPop()) {
       if (auto report = executor.run(*item)) {
         controller->rollbackFinished(*report);
@@ -65,7 +66,7 @@ struct Harness {
   ActionQueue queue;
   testing::RecordingSwitch sw;
   std::vector<notify::Notification> sent;
-  std::vector<notify::NotifierPtr> notifiers;
+  testing::RecordingNotifier notifier{sent};
   std::optional<Controller> controller;
   double requestsTotal = 0;
   double errorsTotal = 0;
@@ -199,7 +200,7 @@ TEST_CASE("a full queue drops notifications, never the rollback") {
   REQUIRE(h.controller->command({Command::Kind::kRollback, 0, "a", "x"}).status == 200);
   auto first = h.queue.tryPop();
   REQUIRE(first);
-  CHECK(first->rollback.has_value());
+  CHECK(std::holds_alternative<watch::RollbackAction>(*first));
   CHECK(h.metrics.serialize().find("nova_agent_notifications_dropped_total 2") !=
         std::string::npos);
 }

@@ -1,8 +1,8 @@
+#include "nova/watch/notifications.h"
+
 #include <algorithm>
 
-#include "nova/daemon/controller.h"
-
-namespace nova::daemon {
+namespace nova::watch {
 namespace {
 
 using notify::NotificationKind;
@@ -86,4 +86,18 @@ std::vector<notify::Notification> notificationsFor(const policy::Decision& decis
   return out;
 }
 
-}  // namespace nova::daemon
+notify::Notification rollbackImpossible(const traffic::RollbackRequest& request,
+                                        const std::string& reason, const std::string& statusUrl,
+                                        TimestampMs now) {
+  notify::Notification n;
+  n.kind = NotificationKind::kRollbackImpossible;
+  n.severity = Severity::kCritical;
+  n.incidentId = request.incidentId;
+  n.action = "page";
+  n.reason = reason;
+  n.statusUrl = statusUrl;
+  n.at = now;
+  return n;
+}
+
+}  // namespace nova::watch
