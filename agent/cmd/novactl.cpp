@@ -2,8 +2,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "nova/cli/eval_command.h"
 #include "nova/core/time.h"
-#include "nova/rollout/eval_command.h"
 #include "nova/rules/commands.h"
 
 namespace {
@@ -17,7 +17,7 @@ nova::DurationMs parseDurationFlag(const std::string& text, const std::string& f
   return *parsed;
 }
 
-void addEval(CLI::App& app, nova::rollout::EvalOptions& options, std::string& interval,
+void addEval(CLI::App& app, nova::cli::EvalOptions& options, std::string& interval,
              std::string& timeout) {
   auto* eval = app.add_subcommand(
       "eval", "Scrape a /metrics endpoint or read a file, then evaluate a PromQL expression");
@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   CLI::App app{"novactl: blue-green rollouts with automatic rollback"};
   app.require_subcommand(1);
 
-  nova::rollout::EvalOptions evalOptions;
+  nova::cli::EvalOptions evalOptions;
   std::string interval = "1s";
   std::string timeout = "10s";
   addEval(app, evalOptions, interval, timeout);
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("eval")) {
       evalOptions.interval = parseDurationFlag(interval, "--interval");
       evalOptions.timeout = parseDurationFlag(timeout, "--timeout");
-      return nova::rollout::runEval(evalOptions, std::cout, std::cerr);
+      return nova::cli::runEval(evalOptions, std::cout, std::cerr);
     }
     if (rules->got_subcommand("check")) {
       return nova::rules::runRulesCheck(rulesArgs.checkFiles, std::cout, std::cerr);

@@ -1,4 +1,4 @@
-#include "nova/rollout/query_output.h"
+#include "nova/cli/query_output.h"
 
 #include <doctest/doctest.h>
 
@@ -6,9 +6,9 @@
 #include <limits>
 
 using nova::Labels;
-using nova::rollout::formatApiTimestamp;
-using nova::rollout::formatQueryJson;
-using nova::rollout::formatSampleValue;
+using nova::cli::formatApiTimestamp;
+using nova::cli::formatQueryJson;
+using nova::cli::formatSampleValue;
 
 TEST_CASE("sample values print as Go's strconv.FormatFloat(v, 'f', -1, 64)") {
   CHECK(formatSampleValue(1) == "1");

@@ -4,7 +4,7 @@
 
 #include "nova/promql/value.h"
 
-namespace nova::rollout {
+namespace nova::cli {
 
 /// The `data` object of Prometheus's /api/v1/query answer, byte for byte as Prometheus
 /// writes it: `{"resultType":"vector","result":[{"metric":{...},"value":[1700000000.5,"1"]}]}`.
@@ -21,4 +21,4 @@ std::string formatSampleValue(double v);
 /// A timestamp in milliseconds as Prometheus's API prints it (seconds, up to 3 decimals).
 std::string formatApiTimestamp(TimestampMs t);
 
-}  // namespace nova::rollout
+}  // namespace nova::cli

@@ -1,4 +1,4 @@
-#include "nova/rollout/query_output.h"
+#include "nova/cli/query_output.h"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <type_traits>
 
-namespace nova::rollout {
+namespace nova::cli {
 namespace {
 
 // Label names and values go through Boost.JSON so escaping matches the JSON grammar.
@@ -148,4 +148,4 @@ std::string formatQueryTable(const promql::Value& value) {
   return out;
 }
 
-}  // namespace nova::rollout
+}  // namespace nova::cli

@@ -5,7 +5,7 @@
 
 #include "nova/core/time.h"
 
-namespace nova::rollout {
+namespace nova::cli {
 
 /// `novactl eval`: scrape a target (or read a file) into a fresh store, then evaluate one
 /// PromQL expression at the time of the last scrape, as Prometheus would.
@@ -29,4 +29,4 @@ struct EvalOptions {
 /// Runs the command; returns the process exit code (0 ok, 1 query or input error).
 int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err);
 
-}  // namespace nova::rollout
+}  // namespace nova::cli

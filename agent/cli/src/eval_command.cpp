@@ -1,4 +1,4 @@
-#include "nova/rollout/eval_command.h"
+#include "nova/cli/eval_command.h"
 
 #include <chrono>
 #include <fstream>
@@ -6,16 +6,16 @@
 #include <ostream>
 #include <thread>
 
+#include "nova/cli/query_output.h"
 #include "nova/core/clock.h"
 #include "nova/http/client.h"
 #include "nova/promql/engine.h"
 #include "nova/promql/parser.h"
-#include "nova/rollout/query_output.h"
 #include "nova/scrape/ingest.h"
 #include "nova/tsdb/scrape_appender.h"
 #include "nova/tsdb/storage.h"
 
-namespace nova::rollout {
+namespace nova::cli {
 namespace {
 
 constexpr std::size_t kMaxBodyBytes = std::size_t{16} << 20;
@@ -107,4 +107,4 @@ int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-}  // namespace nova::rollout
+}  // namespace nova::cli
