@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "nova/cli/eval_command.h"
+#include "nova/cli/rules_commands.h"
 #include "nova/core/time.h"
-#include "nova/rules/commands.h"
 
 namespace {
 
@@ -88,10 +88,10 @@ int main(int argc, char** argv) {
       return nova::cli::runEval(evalOptions, std::cout, std::cerr);
     }
     if (rules->got_subcommand("check")) {
-      return nova::rules::runRulesCheck(rulesArgs.checkFiles, std::cout, std::cerr);
+      return nova::cli::runRulesCheck(rulesArgs.checkFiles, std::cout, std::cerr);
     }
     if (rules->got_subcommand("test")) {
-      return nova::rules::runRulesTest(rulesArgs.scenario, std::cout, std::cerr);
+      return nova::cli::runRulesTest(rulesArgs.scenario, std::cout, std::cerr);
     }
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

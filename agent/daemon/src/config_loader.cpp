@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "config_fields.h"
-#include "nova/rules/scenario.h"
+#include "nova/rules/loader.h"
 
 namespace nova::daemon {
 namespace {

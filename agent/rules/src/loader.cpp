@@ -6,9 +6,9 @@
 #include <map>
 #include <sstream>
 
-#include "context.h"
-#include "fields.h"
-#include "rule_loader.h"
+#include "nova/rules/detail/context.h"
+#include "nova/rules/detail/fields.h"
+#include "nova/rules/detail/rule_loader.h"
 
 namespace nova::rules {
 namespace {

@@ -1,7 +1,7 @@
 #include "nova/watch/policy_setup.h"
 
 #include "nova/rules/evaluator.h"
-#include "nova/rules/scenario.h"
+#include "nova/rules/loader.h"
 
 namespace nova::watch {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "context.h"
 #include "nova/core/time.h"
 #include "nova/promql/ast.h"
+#include "nova/rules/detail/context.h"
 
 namespace nova::rules::detail {
 

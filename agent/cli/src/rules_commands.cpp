@@ -1,4 +1,4 @@
-#include "nova/rules/commands.h"
+#include "nova/cli/rules_commands.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -6,10 +6,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "nova/cli/scenario.h"
 #include "nova/rules/loader.h"
-#include "nova/rules/scenario.h"
 
-namespace nova::rules {
+namespace nova::cli {
 namespace {
 
 std::optional<std::string> readFile(const std::string& path, std::ostream& err) {
@@ -33,13 +33,13 @@ std::string actionText(const policy::SeverityPolicy& p) {
   return text;
 }
 
-void printTable(const RuleSet& set, std::ostream& out) {
+void printTable(const rules::RuleSet& set, std::ostream& out) {
   char line[512];
   std::snprintf(line, sizeof line, "%-28s %-9s %-6s %-10s %s\n", "NAME", "SEVERITY", "FOR",
                 "THRESHOLD", "ACTION");
   out << line;
-  for (const Rule& rule : set.rules) {
-    const std::string source = rule.source == RuleSource::kPrometheus ? " (prometheus)" : "";
+  for (const rules::Rule& rule : set.rules) {
+    const std::string source = rule.source == rules::RuleSource::kPrometheus ? " (prometheus)" : "";
     std::snprintf(line, sizeof line, "%-28s %-9s %-6s %-10s %s%s\n", rule.name.c_str(),
                   std::string(toString(rule.severity)).c_str(),
                   formatDuration(rule.forDuration).c_str(), rule.threshold.toString().c_str(),
@@ -48,8 +48,9 @@ void printTable(const RuleSet& set, std::ostream& out) {
   }
 }
 
-std::optional<RuleSet> loadRuleFiles(const std::vector<std::string>& paths, std::ostream& err) {
-  RuleSet merged;
+std::optional<rules::RuleSet> loadRuleFiles(const std::vector<std::string>& paths,
+                                            std::ostream& err) {
+  rules::RuleSet merged;
   bool ok = true;
   for (const std::string& path : paths) {
     auto text = readFile(path, err);
@@ -57,15 +58,15 @@ std::optional<RuleSet> loadRuleFiles(const std::vector<std::string>& paths, std:
       ok = false;
       continue;
     }
-    LoadReport report = loadDetailed(*text, path);
-    for (const Diagnostic& d : report.diagnostics) {
+    rules::LoadReport report = rules::loadDetailed(*text, path);
+    for (const rules::Diagnostic& d : report.diagnostics) {
       err << d.toString() << "\n";
     }
     if (!report.ok()) {
       ok = false;
       continue;
     }
-    if (Status mergedOk = merge(merged, std::move(*report.ruleSet)); !mergedOk) {
+    if (Status mergedOk = rules::merge(merged, std::move(*report.ruleSet)); !mergedOk) {
       err << path << ": " << mergedOk.error().message << "\n";
       ok = false;
     }
@@ -90,9 +91,9 @@ int runRulesCheck(std::span<const std::string> files, std::ostream& out, std::os
       status = 1;
       continue;
     }
-    const LoadReport report = loadDetailed(*text, path);
+    const rules::LoadReport report = rules::loadDetailed(*text, path);
     if (!report.ok()) {
-      for (const Diagnostic& d : report.diagnostics) {
+      for (const rules::Diagnostic& d : report.diagnostics) {
         err << d.toString() << "\n";
       }
       err << path << ": " << report.diagnostics.size() << " problem"
@@ -112,7 +113,7 @@ int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostrea
     return 1;
   }
   ScenarioLoad load = parseScenario(*text, scenarioFile);
-  for (const Diagnostic& d : load.diagnostics) {
+  for (const rules::Diagnostic& d : load.diagnostics) {
     err << d.toString() << "\n";
   }
   if (!load.scenario) {
@@ -146,4 +147,4 @@ int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostrea
   return 1;
 }
 
-}  // namespace nova::rules
+}  // namespace nova::cli

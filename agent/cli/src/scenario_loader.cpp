@@ -4,15 +4,15 @@
 #include <array>
 #include <charconv>
 
-#include "context.h"
-#include "fields.h"
-#include "nova/rules/scenario.h"
-#include "rule_loader.h"
+#include "nova/cli/scenario.h"
+#include "nova/rules/detail/context.h"
+#include "nova/rules/detail/fields.h"
+#include "nova/rules/detail/rule_loader.h"
 
-namespace nova::rules {
+namespace nova::cli {
 namespace {
 
-using detail::LoadContext;
+using rules::detail::LoadContext;
 
 constexpr std::array<std::string_view, 10> kScenarioKeys{
     "description", "rule_files", "interval", "traffic_switch", "duration",
@@ -48,7 +48,7 @@ void readSeries(const YAML::Node& list, LoadContext& ctx, Scenario& out) {
     return;
   }
   for (const YAML::Node& node : list) {
-    auto text = detail::readString(node, "series", ctx);
+    auto text = rules::detail::readString(node, "series", ctx);
     if (!text) {
       continue;
     }
@@ -68,19 +68,19 @@ std::optional<TimestampMs> readAt(const YAML::Node& entry, LoadContext& ctx) {
     ctx.error(entry, "missing required field at");
     return std::nullopt;
   }
-  return detail::readDuration(entry["at"], "at", ctx);
+  return rules::detail::readDuration(entry["at"], "at", ctx);
 }
 
 template <typename T, typename Parse>
 std::optional<T> readName(const YAML::Node& node, std::string_view what, Parse parse,
                           std::span<const std::string_view> names, LoadContext& ctx) {
-  auto text = detail::readString(node, what, ctx);
+  auto text = rules::detail::readString(node, what, ctx);
   if (!text) {
     return std::nullopt;
   }
   std::optional<T> value = parse(*text);
   if (!value) {
-    ctx.error(node, detail::unknownNameMessage(what, *text, names));
+    ctx.error(node, rules::detail::unknownNameMessage(what, *text, names));
   }
   return value;
 }
@@ -115,7 +115,7 @@ std::vector<std::string> readNameList(const YAML::Node& node, std::string_view w
     out.push_back(node.Scalar());
   } else if (node.IsSequence()) {
     for (const YAML::Node& item : node) {
-      if (auto text = detail::readString(item, what, ctx)) {
+      if (auto text = rules::detail::readString(item, what, ctx)) {
         out.push_back(*text);
       }
     }
@@ -126,7 +126,7 @@ std::vector<std::string> readNameList(const YAML::Node& node, std::string_view w
 }
 
 void readExpectation(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
-  if (!detail::checkKeys(entry, kExpectKeys, "expect entry", ctx)) {
+  if (!rules::detail::checkKeys(entry, kExpectKeys, "expect entry", ctx)) {
     return;
   }
   Expectation e;
@@ -150,12 +150,12 @@ void readExpectation(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
       if (auto kind = policy::parseEventKind(name)) {
         e.events.push_back(*kind);
       } else {
-        ctx.error(entry["events"], detail::unknownNameMessage("event", name, names));
+        ctx.error(entry["events"], rules::detail::unknownNameMessage("event", name, names));
       }
     }
   }
   if (entry["incident"]) {
-    e.incident = detail::readString(entry["incident"], "incident", ctx);
+    e.incident = rules::detail::readString(entry["incident"], "incident", ctx);
   }
   if (entry["firing"]) {
     e.firing = readNameList(entry["firing"], "firing", ctx);
@@ -171,7 +171,7 @@ void readExpectedActions(const YAML::Node& list, LoadContext& ctx, Scenario& out
     return;
   }
   for (const YAML::Node& node : list) {
-    auto text = detail::readString(node, "expect_actions entry", ctx);
+    auto text = rules::detail::readString(node, "expect_actions entry", ctx);
     if (!text) {
       continue;
     }
@@ -188,7 +188,7 @@ void readExpectedActions(const YAML::Node& list, LoadContext& ctx, Scenario& out
 }
 
 void readCommand(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
-  if (!detail::checkKeys(entry, kCommandKeys, "action", ctx)) {
+  if (!rules::detail::checkKeys(entry, kCommandKeys, "action", ctx)) {
     return;
   }
   ScenarioCommand command;
@@ -209,17 +209,17 @@ void readCommand(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
     ctx.error(entry, "an action needs exactly one of hold, release, rollback");
     return;
   }
-  if (!detail::checkKeys(body, kCommandFields, "action", ctx)) {
+  if (!rules::detail::checkKeys(body, kCommandFields, "action", ctx)) {
     return;
   }
-  command.who = body["who"] ? detail::readString(body["who"], "who", ctx).value_or("") : "";
+  command.who = body["who"] ? rules::detail::readString(body["who"], "who", ctx).value_or("") : "";
   command.reason =
-      body["reason"] ? detail::readString(body["reason"], "reason", ctx).value_or("") : "";
+      body["reason"] ? rules::detail::readString(body["reason"], "reason", ctx).value_or("") : "";
   if (command.kind == ScenarioCommand::Kind::kHold) {
     if (!body["for"]) {
       ctx.error(body, "hold: missing required field for");
     } else {
-      command.holdFor = detail::readDuration(body["for"], "for", ctx).value_or(0);
+      command.holdFor = rules::detail::readDuration(body["for"], "for", ctx).value_or(0);
     }
   }
   out.commands.push_back(std::move(command));
@@ -237,11 +237,12 @@ void forEachEntry(const YAML::Node& list, std::string_view field, LoadContext& c
 }
 
 void readScenario(const YAML::Node& root, LoadContext& ctx, Scenario& out) {
-  if (!detail::checkKeys(root, kScenarioKeys, "scenario", ctx)) {
+  if (!rules::detail::checkKeys(root, kScenarioKeys, "scenario", ctx)) {
     return;
   }
   if (root["description"]) {
-    out.description = detail::readString(root["description"], "description", ctx).value_or("");
+    out.description =
+        rules::detail::readString(root["description"], "description", ctx).value_or("");
   }
   if (root["rule_files"]) {
     out.ruleFiles = readNameList(root["rule_files"], "rule_files", ctx);
@@ -249,14 +250,15 @@ void readScenario(const YAML::Node& root, LoadContext& ctx, Scenario& out) {
     out.ruleFiles = {"../../rules/default.yaml"};
   }
   if (root["interval"]) {
-    out.interval = detail::readDuration(root["interval"], "interval", ctx).value_or(out.interval);
+    out.interval =
+        rules::detail::readDuration(root["interval"], "interval", ctx).value_or(out.interval);
     if (out.interval <= 0) {
       ctx.error(root["interval"], "interval must be positive");
     }
   }
   if (root["traffic_switch"]) {
     out.trafficSwitch =
-        detail::readDuration(root["traffic_switch"], "traffic_switch", ctx).value_or(0);
+        rules::detail::readDuration(root["traffic_switch"], "traffic_switch", ctx).value_or(0);
   }
   if (root["series"]) {
     readSeries(root["series"], ctx, out);
@@ -269,11 +271,11 @@ void readScenario(const YAML::Node& root, LoadContext& ctx, Scenario& out) {
   }
   out.end = longest == 0 ? 0 : static_cast<TimestampMs>(longest - 1) * out.interval;
   if (root["duration"]) {
-    out.end = detail::readDuration(root["duration"], "duration", ctx).value_or(out.end);
+    out.end = rules::detail::readDuration(root["duration"], "duration", ctx).value_or(out.end);
   }
   if (root["policy"]) {
     // Checked now against the defaults; applied later over the rule files' policy.
-    (void)detail::loadPolicy(root["policy"], ctx);
+    (void)rules::detail::loadPolicy(root["policy"], ctx);
     out.policyOverrides = YAML::Dump(root["policy"]);
   }
   if (root["actions"]) {
@@ -301,7 +303,7 @@ ScenarioLoad parseScenario(std::string_view yamlText, std::string_view fileName)
   } catch (const YAML::Exception& e) {
     ctx.error(e.mark, e.msg);
   } catch (const std::exception& e) {
-    ctx.error(detail::FilePos{1, 1}, e.what());
+    ctx.error(rules::detail::FilePos{1, 1}, e.what());
   }
   ScenarioLoad load;
   load.diagnostics = ctx.takeDiagnostics();
@@ -311,18 +313,4 @@ ScenarioLoad parseScenario(std::string_view yamlText, std::string_view fileName)
   return load;
 }
 
-Status applyPolicyOverrides(policy::PolicyConfig& config, std::string_view policyYaml) {
-  LoadContext ctx(policyYaml, "policy");
-  try {
-    config = detail::loadPolicy(YAML::Load(std::string(policyYaml)), ctx, config);
-  } catch (const std::exception& e) {
-    return Error{e.what()};
-  }
-  auto problems = ctx.takeDiagnostics();
-  if (!problems.empty()) {
-    return Error{problems.front().toString()};
-  }
-  return policy::validate(config);
-}
-
-}  // namespace nova::rules
+}  // namespace nova::cli

@@ -1,4 +1,4 @@
-#include "nova/rules/commands.h"
+#include "nova/cli/rules_commands.h"
 
 #include <doctest/doctest.h>
 
@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-namespace nova::rules {
+namespace nova::cli {
 namespace {
 
-const std::string kData = NOVA_SOURCE_DIR "/tests/unit/rules/data/";
+const std::string kData = NOVA_SOURCE_DIR "/tests/unit/cli/data/";
 
 TEST_CASE("rules check prints the table of a valid file") {
   const std::vector<std::string> files{NOVA_SOURCE_DIR "/rules/default.yaml"};
@@ -85,4 +85,4 @@ TEST_CASE("rules test fails with a readable diff") {
 }
 
 }  // namespace
-}  // namespace nova::rules
+}  // namespace nova::cli

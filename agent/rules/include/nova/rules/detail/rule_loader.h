@@ -2,8 +2,8 @@
 
 #include <optional>
 
-#include "context.h"
 #include "nova/policy/config.h"
+#include "nova/rules/detail/context.h"
 #include "nova/rules/rule.h"
 
 namespace nova::rules::detail {

@@ -1,14 +1,14 @@
 #include <doctest/doctest.h>
 
-#include "nova/rules/scenario.h"
-#include "test_util.h"
+#include "../doctest_strings.h"
+#include "nova/cli/scenario.h"
 
-namespace nova::rules {
+namespace nova::cli {
 namespace {
 
 std::vector<std::string> scenarioProblems(const std::string& yaml) {
   std::vector<std::string> out;
-  for (const Diagnostic& d : parseScenario(yaml, "s.yaml").diagnostics) {
+  for (const rules::Diagnostic& d : parseScenario(yaml, "s.yaml").diagnostics) {
     // The series notation's wording is its parser's; the place is ours.
     const std::string message =
         d.message.starts_with("series: ") ? std::string("series: ...") : d.message;
@@ -33,7 +33,7 @@ TEST_CASE("a scenario's fields") {
       "  - {at: 45s, severity: none, action: none, state: open, events: [hold, page],"
       " incident: 30000-1, firing: r}\n",
       "s.yaml");
-  for (const Diagnostic& d : load.diagnostics) {
+  for (const rules::Diagnostic& d : load.diagnostics) {
     FAIL_CHECK(d.toString());
   }
   REQUIRE(load.scenario.has_value());
@@ -62,7 +62,7 @@ TEST_CASE("a scenario's fields") {
   CHECK(e.firing == std::vector<std::string>{"r"});
 
   policy::PolicyConfig config;
-  REQUIRE(applyPolicyOverrides(config, *s.policyOverrides).ok());
+  REQUIRE(rules::applyPolicyOverrides(config, *s.policyOverrides).ok());
   CHECK(config.recovery == kMinute);
   CHECK((config.high == policy::PolicyConfig{}.high));
 }
@@ -94,4 +94,4 @@ TEST_CASE("scenario mistakes are all reported in place") {
 }
 
 }  // namespace
-}  // namespace nova::rules
+}  // namespace nova::cli

@@ -3,11 +3,11 @@
 #include <cstdio>
 #include <sstream>
 
+#include "nova/cli/scenario.h"
 #include "nova/core/sample.h"
-#include "nova/rules/scenario.h"
 #include "nova/tsdb/scrape_appender.h"
 
-namespace nova::rules {
+namespace nova::cli {
 namespace {
 
 std::string at(TimestampMs t) {
@@ -152,16 +152,16 @@ void checkExpectations(const Scenario& scenario, ScenarioReport& report) {
 
 }  // namespace
 
-ScenarioReport runScenario(const Scenario& scenario, const RuleSet& ruleSet) {
+ScenarioReport runScenario(const Scenario& scenario, const rules::RuleSet& ruleSet) {
   ScenarioReport report;
   policy::PolicyConfig config = ruleSet.policy;
   if (scenario.policyOverrides) {
-    if (Status applied = applyPolicyOverrides(config, *scenario.policyOverrides); !applied) {
+    if (Status applied = rules::applyPolicyOverrides(config, *scenario.policyOverrides); !applied) {
       report.failures.push_back("policy: " + applied.error().message);
       return report;
     }
   }
-  std::vector<policy::RuleSpec> specs = ruleSpecs(ruleSet);
+  std::vector<policy::RuleSpec> specs = rules::ruleSpecs(ruleSet);
   if (Status valid = policy::validate(config, specs); !valid) {
     report.failures.push_back("policy: " + valid.error().message);
     return report;
@@ -189,8 +189,8 @@ ScenarioReport runScenario(const Scenario& scenario, const RuleSet& ruleSet) {
         mergeInto(tick.decision, std::move(*done));
       }
     }
-    tick.results = evaluateRules(ruleSet, engine, storage, t);
-    mergeInto(tick.decision, escalator.step(observations(tick.results), t));
+    tick.results = rules::evaluateRules(ruleSet, engine, storage, t);
+    mergeInto(tick.decision, escalator.step(rules::observations(tick.results), t));
     if (tick.decision.action == policy::Action::kRollback) {
       // The simulated shell flips traffic at once and reports it done.
       if (auto flipped = escalator.rollbackCompleted(t, "traffic on blue (simulated)")) {
@@ -227,4 +227,4 @@ std::string formatTimeline(const ScenarioReport& report) {
   return out.str();
 }
 
-}  // namespace nova::rules
+}  // namespace nova::cli

@@ -4,8 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "nova/rules/detail/source_map.h"
 #include "nova/rules/loader.h"
-#include "source_map.h"
 
 namespace YAML {
 class Node;

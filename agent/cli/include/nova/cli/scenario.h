@@ -12,7 +12,7 @@
 #include "nova/rules/evaluator.h"
 #include "nova/rules/loader.h"
 
-namespace nova::rules {
+namespace nova::cli {
 
 /// A person's command at a moment of a scenario.
 struct ScenarioCommand {
@@ -55,7 +55,7 @@ struct ExpectedAction {
 /// rules and the escalator, with expectations. Times are ms from the first sample (t = 0).
 struct Scenario {
   std::string description;
-  /// Rule files relative to the scenario's folder (default ../../rules/default.yaml).
+  /// rules::Rule files relative to the scenario's folder (default ../../rules/default.yaml).
   std::vector<std::string> ruleFiles;
   /// Sample i of every series is scraped at i * interval; rules are evaluated at each scrape.
   DurationMs interval = 10 * kSecond;
@@ -76,20 +76,17 @@ struct Scenario {
 /// Everything a scenario parse found.
 struct ScenarioLoad {
   std::optional<Scenario> scenario;
-  std::vector<Diagnostic> diagnostics;
+  std::vector<rules::Diagnostic> diagnostics;
 };
 
 /// Parses and validates a scenario's text, reporting every problem as file:line:col
 /// (series notation errors point at their column). Pure; never throws.
 ScenarioLoad parseScenario(std::string_view yamlText, std::string_view fileName);
 
-/// Applies a scenario's `policy:` section over `config`.
-Status applyPolicyOverrides(policy::PolicyConfig& config, std::string_view policyYaml);
-
 /// One tick of a run: what the rules said and what the escalator decided.
 struct TickRecord {
   TimestampMs at = 0;
-  std::vector<RuleEvaluation> results;
+  std::vector<rules::RuleEvaluation> results;
   /// The tick's decisions merged: commands and step, events in order, strongest action.
   policy::Decision decision;
 };
@@ -110,9 +107,9 @@ struct ScenarioReport {
 /// samples go stale as in Prometheus), runs the scenario's commands, evaluates the rules,
 /// steps the escalator and, after a rollback decision, reports the flip done at once.
 /// Checks every expectation. Pure; never throws.
-ScenarioReport runScenario(const Scenario& scenario, const RuleSet& ruleSet);
+ScenarioReport runScenario(const Scenario& scenario, const rules::RuleSet& ruleSet);
 
 /// The decision timeline, one line per event and action, times relative to t = 0.
 std::string formatTimeline(const ScenarioReport& report);
 
-}  // namespace nova::rules
+}  // namespace nova::cli

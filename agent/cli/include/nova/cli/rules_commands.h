@@ -4,7 +4,7 @@
 #include <span>
 #include <string>
 
-namespace nova::rules {
+namespace nova::cli {
 
 /// `novactl rules check FILE...`: loads every file, prints a table of the rules (name,
 /// severity, for, action, threshold) to `out`, and every problem of every file as
@@ -18,4 +18,4 @@ int runRulesCheck(std::span<const std::string> files, std::ostream& out, std::os
 /// expectation holds, 1 when one does not or a file is invalid.
 int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostream& err);
 
-}  // namespace nova::rules
+}  // namespace nova::cli
