@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "nova/cli/scenario.h"
+#include "nova/cli/scenario_loader.h"
 #include "nova/promql/engine.h"
 #include "nova/rules/evaluator.h"
 #include "nova/rules/loader.h"

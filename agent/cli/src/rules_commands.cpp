@@ -1,13 +1,18 @@
 #include "nova/cli/rules_commands.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include "nova/cli/scenario.h"
+#include "nova/cli/scenario_loader.h"
 #include "nova/rules/loader.h"
+#include "nova/traffic/dry_run_switch.h"
+#include "nova/watch/replay.h"
+#include "timeline.h"
 
 namespace nova::cli {
 namespace {
@@ -119,7 +124,7 @@ int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostrea
   if (!load.scenario) {
     return 1;
   }
-  const Scenario& scenario = *load.scenario;
+  const watch::Scenario& scenario = *load.scenario;
   const std::filesystem::path folder = std::filesystem::path(scenarioFile).parent_path();
   std::vector<std::string> paths;
   for (const std::string& file : scenario.ruleFiles) {
@@ -134,7 +139,10 @@ int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostrea
       << " series, interval " << formatDuration(scenario.interval) << ", traffic switch at "
       << formatDuration(scenario.trafficSwitch) << ", until " << formatDuration(scenario.end)
       << "\n";
-  const ScenarioReport report = runScenario(scenario, *ruleSet);
+  // The dry-run switch logs what a real one would do; the timeline shows it instead.
+  spdlog::set_level(spdlog::level::off);
+  traffic::DryRunSwitch traffic;
+  const watch::ScenarioReport report = watch::replay(scenario, *ruleSet, traffic);
   out << formatTimeline(report);
   if (report.passed()) {
     out << "PASS " << scenarioFile << ": " << report.checked << " expectations hold\n";

@@ -1,10 +1,11 @@
+#include "nova/cli/scenario_loader.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 
-#include "nova/cli/scenario.h"
 #include "nova/rules/detail/context.h"
 #include "nova/rules/detail/fields.h"
 #include "nova/rules/detail/rule_loader.h"
@@ -13,6 +14,11 @@ namespace nova::cli {
 namespace {
 
 using rules::detail::LoadContext;
+using watch::Command;
+using watch::Expectation;
+using watch::ExpectedAction;
+using watch::Scenario;
+using watch::ScenarioCommand;
 
 constexpr std::array<std::string_view, 10> kScenarioKeys{
     "description", "rule_files", "interval", "traffic_switch", "duration",
@@ -191,14 +197,15 @@ void readCommand(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
   if (!rules::detail::checkKeys(entry, kCommandKeys, "action", ctx)) {
     return;
   }
-  ScenarioCommand command;
-  command.line = entry.Mark().line + 1;
-  command.at = readAt(entry, ctx).value_or(0);
+  ScenarioCommand entryCommand;
+  entryCommand.line = entry.Mark().line + 1;
+  entryCommand.at = readAt(entry, ctx).value_or(0);
+  Command& command = entryCommand.command;
   int kinds = 0;
   YAML::Node body;
-  for (const auto& [key, kind] : {std::pair{"hold", ScenarioCommand::Kind::kHold},
-                                  std::pair{"release", ScenarioCommand::Kind::kRelease},
-                                  std::pair{"rollback", ScenarioCommand::Kind::kRollback}}) {
+  for (const auto& [key, kind] :
+       {std::pair{"hold", Command::Kind::kHold}, std::pair{"release", Command::Kind::kRelease},
+        std::pair{"rollback", Command::Kind::kRollback}}) {
     if (entry[key]) {
       ++kinds;
       command.kind = kind;
@@ -215,14 +222,14 @@ void readCommand(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
   command.who = body["who"] ? rules::detail::readString(body["who"], "who", ctx).value_or("") : "";
   command.reason =
       body["reason"] ? rules::detail::readString(body["reason"], "reason", ctx).value_or("") : "";
-  if (command.kind == ScenarioCommand::Kind::kHold) {
+  if (command.kind == Command::Kind::kHold) {
     if (!body["for"]) {
       ctx.error(body, "hold: missing required field for");
     } else {
       command.holdFor = rules::detail::readDuration(body["for"], "for", ctx).value_or(0);
     }
   }
-  out.commands.push_back(std::move(command));
+  out.commands.push_back(std::move(entryCommand));
 }
 
 template <typename Fn>

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "../doctest_strings.h"
-#include "nova/cli/scenario.h"
+#include "nova/cli/scenario_loader.h"
 
 namespace nova::cli {
 namespace {
@@ -37,7 +37,7 @@ TEST_CASE("a scenario's fields") {
     FAIL_CHECK(d.toString());
   }
   REQUIRE(load.scenario.has_value());
-  const Scenario& s = *load.scenario;
+  const watch::Scenario& s = *load.scenario;
   CHECK(s.ruleFiles == std::vector<std::string>{"../../rules/default.yaml"});
   CHECK(s.interval == 5 * kSecond);
   CHECK(s.trafficSwitch == 30 * kSecond);
@@ -46,14 +46,16 @@ TEST_CASE("a scenario's fields") {
   CHECK(s.series[0].values.size() == 13);
   CHECK_FALSE(s.series[0].values[11].has_value());
   REQUIRE(s.commands.size() == 2);
-  CHECK((s.commands[0].kind == ScenarioCommand::Kind::kHold));
-  CHECK(s.commands[0].holdFor == kMinute);
-  CHECK(s.commands[0].who == "alice");
-  CHECK((s.commands[1].kind == ScenarioCommand::Kind::kRelease));
+  CHECK(s.commands[0].at == 40 * kSecond);
+  CHECK((s.commands[0].command.kind == watch::Command::Kind::kHold));
+  CHECK(s.commands[0].command.holdFor == kMinute);
+  CHECK(s.commands[0].command.who == "alice");
+  CHECK((s.commands[1].command.kind == watch::Command::Kind::kRelease));
   REQUIRE(s.expectedActions.has_value());
-  CHECK((*s.expectedActions == std::vector<ExpectedAction>{{40 * kSecond, policy::Action::kPage}}));
+  CHECK((*s.expectedActions ==
+         std::vector<watch::ExpectedAction>{{40 * kSecond, policy::Action::kPage}}));
   REQUIRE(s.expectations.size() == 1);
-  const Expectation& e = s.expectations[0];
+  const watch::Expectation& e = s.expectations[0];
   CHECK(e.line == 12);
   CHECK((e.severity == Severity::kNone));
   CHECK((e.state == policy::IncidentState::kOpen));

@@ -2,27 +2,22 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "nova/core/severity.h"
 #include "nova/core/time.h"
 #include "nova/policy/escalator.h"
 #include "nova/promql/series_notation.h"
-#include "nova/rules/evaluator.h"
-#include "nova/rules/loader.h"
+#include "nova/watch/watcher.h"
 
-namespace nova::cli {
+namespace nova::watch {
 
 /// A person's command at a moment of a scenario.
 struct ScenarioCommand {
-  enum class Kind { kHold, kRelease, kRollback };
-  Kind kind = Kind::kHold;
   TimestampMs at = 0;
-  /// For kHold: how long the hold lasts from `at` (ms).
-  DurationMs holdFor = 0;
-  std::string who;
-  std::string reason;
+  /// For a hold, `holdFor` counts from `at`.
+  Command command;
+  /// The line of the entry in the scenario file, for failure messages.
   int line = 0;
 };
 
@@ -55,7 +50,7 @@ struct ExpectedAction {
 /// rules and the escalator, with expectations. Times are ms from the first sample (t = 0).
 struct Scenario {
   std::string description;
-  /// rules::Rule files relative to the scenario's folder (default ../../rules/default.yaml).
+  /// Rule files relative to the scenario's folder (default ../../rules/default.yaml).
   std::vector<std::string> ruleFiles;
   /// Sample i of every series is scraped at i * interval; rules are evaluated at each scrape.
   DurationMs interval = 10 * kSecond;
@@ -73,43 +68,4 @@ struct Scenario {
   std::optional<std::vector<ExpectedAction>> expectedActions;
 };
 
-/// Everything a scenario parse found.
-struct ScenarioLoad {
-  std::optional<Scenario> scenario;
-  std::vector<rules::Diagnostic> diagnostics;
-};
-
-/// Parses and validates a scenario's text, reporting every problem as file:line:col
-/// (series notation errors point at their column). Pure; never throws.
-ScenarioLoad parseScenario(std::string_view yamlText, std::string_view fileName);
-
-/// One tick of a run: what the rules said and what the escalator decided.
-struct TickRecord {
-  TimestampMs at = 0;
-  std::vector<rules::RuleEvaluation> results;
-  /// The tick's decisions merged: commands and step, events in order, strongest action.
-  policy::Decision decision;
-};
-
-/// The outcome of a run.
-struct ScenarioReport {
-  std::vector<TickRecord> ticks;
-  std::vector<ExpectedAction> actions;
-  /// One readable paragraph per failed expectation; empty when the scenario passes.
-  std::vector<std::string> failures;
-  std::size_t checked = 0;
-
-  bool passed() const { return failures.empty(); }
-};
-
-/// Replays `scenario` through `ruleSet` tick by tick with a simulated clock: appends each
-/// series' sample into a tsdb::Storage (default retention) through a ScrapeAppender (absent
-/// samples go stale as in Prometheus), runs the scenario's commands, evaluates the rules,
-/// steps the escalator and, after a rollback decision, reports the flip done at once.
-/// Checks every expectation. Pure; never throws.
-ScenarioReport runScenario(const Scenario& scenario, const rules::RuleSet& ruleSet);
-
-/// The decision timeline, one line per event and action, times relative to t = 0.
-std::string formatTimeline(const ScenarioReport& report);
-
-}  // namespace nova::cli
+}  // namespace nova::watch
