@@ -6,31 +6,64 @@
 #include <array>
 #include <charconv>
 
-#include "nova/rules/detail/context.h"
-#include "nova/rules/detail/fields.h"
 #include "nova/rules/detail/rule_loader.h"
+#include "scenario_reading.h"
 
 namespace nova::cli {
+namespace detail {
+
+std::optional<TimestampMs> readAt(const YAML::Node& entry, LoadContext& ctx) {
+  if (!entry["at"]) {
+    ctx.error(entry, "missing required field at");
+    return std::nullopt;
+  }
+  return rules::detail::readDuration(entry["at"], "at", ctx);
+}
+
+std::vector<std::string> readNameList(const YAML::Node& node, std::string_view what,
+                                      LoadContext& ctx) {
+  std::vector<std::string> out;
+  if (node.IsScalar()) {
+    out.push_back(node.Scalar());
+  } else if (node.IsSequence()) {
+    for (const YAML::Node& item : node) {
+      if (auto text = rules::detail::readString(item, what, ctx)) {
+        out.push_back(*text);
+      }
+    }
+  } else {
+    ctx.error(node, std::string(what) + " must be a name or a list of names");
+  }
+  return out;
+}
+
+}  // namespace detail
+
 namespace {
 
-using rules::detail::LoadContext;
+using detail::LoadContext;
+using detail::readAt;
+using detail::readNameList;
 using watch::Command;
-using watch::Expectation;
-using watch::ExpectedAction;
 using watch::Scenario;
 using watch::ScenarioCommand;
 
-constexpr std::array<std::string_view, 10> kScenarioKeys{
-    "description", "rule_files", "interval", "traffic_switch", "duration",
-    "series",      "policy",     "actions",  "expect",         "expect_actions"};
-constexpr std::array<std::string_view, 7> kExpectKeys{"at",     "severity", "action", "state",
-                                                      "events", "incident", "firing"};
+constexpr std::array<std::string_view, 14> kScenarioKeys{"description",
+                                                         "rule_files",
+                                                         "interval",
+                                                         "traffic_switch",
+                                                         "duration",
+                                                         "series",
+                                                         "policy",
+                                                         "actions",
+                                                         "receivers",
+                                                         "switch",
+                                                         "expect",
+                                                         "expect_actions",
+                                                         "expect_notifications",
+                                                         "expect_rollbacks"};
 constexpr std::array<std::string_view, 4> kCommandKeys{"at", "hold", "release", "rollback"};
 constexpr std::array<std::string_view, 3> kCommandFields{"for", "who", "reason"};
-constexpr std::array<std::string_view, 5> kSeverityNames{"none", "low", "medium", "high",
-                                                         "critical"};
-constexpr std::array<std::string_view, 6> kStateNames{"open",         "investigating", "recovering",
-                                                      "rolling_back", "rolled_back",   "resolved"};
 
 // "column 12: message" from parseSeriesLine, placed inside the scalar.
 void seriesError(const YAML::Node& node, const std::string& message, LoadContext& ctx) {
@@ -66,130 +99,6 @@ void readSeries(const YAML::Node& list, LoadContext& ctx, Scenario& out) {
     } else {
       out.series.push_back(std::move(*line));
     }
-  }
-}
-
-std::optional<TimestampMs> readAt(const YAML::Node& entry, LoadContext& ctx) {
-  if (!entry["at"]) {
-    ctx.error(entry, "missing required field at");
-    return std::nullopt;
-  }
-  return rules::detail::readDuration(entry["at"], "at", ctx);
-}
-
-template <typename T, typename Parse>
-std::optional<T> readName(const YAML::Node& node, std::string_view what, Parse parse,
-                          std::span<const std::string_view> names, LoadContext& ctx) {
-  auto text = rules::detail::readString(node, what, ctx);
-  if (!text) {
-    return std::nullopt;
-  }
-  std::optional<T> value = parse(*text);
-  if (!value) {
-    ctx.error(node, rules::detail::unknownNameMessage(what, *text, names));
-  }
-  return value;
-}
-
-std::optional<Severity> parseSeverityOrNone(std::string_view text) {
-  return text == "none" ? std::optional<Severity>(Severity::kNone) : parseSeverity(text);
-}
-
-std::optional<policy::IncidentState> parseState(std::string_view text) {
-  for (auto state : {policy::IncidentState::kOpen, policy::IncidentState::kInvestigating,
-                     policy::IncidentState::kRecovering, policy::IncidentState::kRollingBack,
-                     policy::IncidentState::kRolledBack, policy::IncidentState::kResolved}) {
-    if (policy::toString(state) == text) {
-      return state;
-    }
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string_view> eventNames() {
-  std::vector<std::string_view> names;
-  for (int i = 0; i <= static_cast<int>(policy::EventKind::kWindowExpired); ++i) {
-    names.push_back(policy::toString(static_cast<policy::EventKind>(i)));
-  }
-  return names;
-}
-
-std::vector<std::string> readNameList(const YAML::Node& node, std::string_view what,
-                                      LoadContext& ctx) {
-  std::vector<std::string> out;
-  if (node.IsScalar()) {
-    out.push_back(node.Scalar());
-  } else if (node.IsSequence()) {
-    for (const YAML::Node& item : node) {
-      if (auto text = rules::detail::readString(item, what, ctx)) {
-        out.push_back(*text);
-      }
-    }
-  } else {
-    ctx.error(node, std::string(what) + " must be a name or a list of names");
-  }
-  return out;
-}
-
-void readExpectation(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
-  if (!rules::detail::checkKeys(entry, kExpectKeys, "expect entry", ctx)) {
-    return;
-  }
-  Expectation e;
-  e.line = entry.Mark().line + 1;
-  e.at = readAt(entry, ctx).value_or(0);
-  if (entry["severity"]) {
-    e.severity =
-        readName<Severity>(entry["severity"], "severity", parseSeverityOrNone, kSeverityNames, ctx);
-  }
-  if (entry["action"]) {
-    e.action = readName<policy::Action>(entry["action"], "action", policy::parseAction,
-                                        policy::actionNames(), ctx);
-  }
-  if (entry["state"]) {
-    e.state =
-        readName<policy::IncidentState>(entry["state"], "state", parseState, kStateNames, ctx);
-  }
-  if (entry["events"]) {
-    const auto names = eventNames();
-    for (const std::string& name : readNameList(entry["events"], "event", ctx)) {
-      if (auto kind = policy::parseEventKind(name)) {
-        e.events.push_back(*kind);
-      } else {
-        ctx.error(entry["events"], rules::detail::unknownNameMessage("event", name, names));
-      }
-    }
-  }
-  if (entry["incident"]) {
-    e.incident = rules::detail::readString(entry["incident"], "incident", ctx);
-  }
-  if (entry["firing"]) {
-    e.firing = readNameList(entry["firing"], "firing", ctx);
-  }
-  out.expectations.push_back(std::move(e));
-}
-
-// "1m30s page"
-void readExpectedActions(const YAML::Node& list, LoadContext& ctx, Scenario& out) {
-  out.expectedActions.emplace();
-  if (!list.IsSequence()) {
-    ctx.error(list, "expect_actions must be a list of \"<time> <action>\" entries");
-    return;
-  }
-  for (const YAML::Node& node : list) {
-    auto text = rules::detail::readString(node, "expect_actions entry", ctx);
-    if (!text) {
-      continue;
-    }
-    const std::size_t space = text->find(' ');
-    auto at = parseDuration(text->substr(0, space));
-    auto action =
-        space == std::string::npos ? std::nullopt : policy::parseAction(text->substr(space + 1));
-    if (!at.ok() || !action) {
-      ctx.error(node, "expect_actions entry must be \"<time> <action>\", e.g. \"1m30s page\"");
-      continue;
-    }
-    out.expectedActions->push_back(ExpectedAction{*at, *action});
   }
 }
 
@@ -289,12 +198,26 @@ void readScenario(const YAML::Node& root, LoadContext& ctx, Scenario& out) {
     forEachEntry(root["actions"], "actions", ctx,
                  [&](const YAML::Node& e) { readCommand(e, ctx, out); });
   }
+  if (root["receivers"]) {
+    out.receivers.clear();
+    forEachEntry(root["receivers"], "receivers", ctx,
+                 [&](const YAML::Node& e) { detail::readReceiver(e, ctx, out); });
+  }
+  if (root["switch"]) {
+    detail::readSwitch(root["switch"], ctx, out);
+  }
   if (root["expect"]) {
     forEachEntry(root["expect"], "expect", ctx,
-                 [&](const YAML::Node& e) { readExpectation(e, ctx, out); });
+                 [&](const YAML::Node& e) { detail::readExpectation(e, ctx, out); });
   }
   if (root["expect_actions"]) {
-    readExpectedActions(root["expect_actions"], ctx, out);
+    detail::readExpectedActions(root["expect_actions"], ctx, out);
+  }
+  if (root["expect_notifications"]) {
+    detail::readExpectedNotifications(root["expect_notifications"], ctx, out);
+  }
+  if (root["expect_rollbacks"]) {
+    detail::readExpectedRollbacks(root["expect_rollbacks"], ctx, out);
   }
 }
 

@@ -21,6 +21,27 @@ std::string formatTimeline(const watch::ScenarioReport& report) {
                     tick.decision.reason.c_str());
       out << line;
     }
+    for (const watch::RollbackAttempt& attempt : tick.rollbacks) {
+      // A flip's detail is the rollback_completed event's already; a failure's is news.
+      const bool failed = attempt.outcome == "error" || attempt.outcome == "impossible";
+      const std::string detail = failed ? ": " + attempt.detail : "";
+      std::snprintf(line, sizeof line, "%8s  rollback attempt %d: %s%s\n",
+                    formatDuration(tick.at).c_str(), attempt.attempt, attempt.outcome.c_str(),
+                    detail.c_str());
+      out << line;
+    }
+    for (const watch::SentNotification& sent : tick.notifications) {
+      std::string receivers;
+      for (const auto& r : sent.receivers) {
+        receivers += (receivers.empty() ? "" : ", ") + r;
+      }
+      const std::string& key = sent.notification.incidentId;
+      std::snprintf(line, sizeof line, "%8s  -> %s %s to %s\n", formatDuration(tick.at).c_str(),
+                    std::string(notify::toString(sent.notification.kind)).c_str(),
+                    key.empty() ? "-" : key.c_str(),
+                    receivers.empty() ? "nobody" : receivers.c_str());
+      out << line;
+    }
   }
   return out.str();
 }

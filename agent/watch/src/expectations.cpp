@@ -10,7 +10,9 @@ std::string at(TimestampMs t) {
   return formatDuration(t);
 }
 
-std::string describe(const TickRecord& tick) {
+// What happened at `tick`, for a failed expectation: the decision always, what was sent and
+// the rollback attempts when the expectation was about them.
+std::string describe(const TickRecord& tick, const Expectation& e) {
   std::ostringstream out;
   const policy::Decision& d = tick.decision;
   if (d.incident) {
@@ -27,7 +29,78 @@ std::string describe(const TickRecord& tick) {
     out << " " << policy::toString(event.kind)
         << (event.rule.empty() ? "" : "(" + event.rule + ")");
   }
+  if (!e.notifications.empty()) {
+    out << "; sent:" << (tick.notifications.empty() ? " none" : "");
+    for (std::size_t i = 0; i < tick.notifications.size(); ++i) {
+      const auto& sent = tick.notifications[i];
+      const std::string line = entryText(ExpectedNotification{
+          tick.at, sent.notification.kind, sent.notification.incidentId, sent.receivers});
+      out << (i == 0 ? " " : "; ") << line.substr(line.find(' ') + 1);  // without the time
+    }
+  }
+  if (e.rollback) {
+    out << "; rollback attempts:" << (tick.rollbacks.empty() ? " none" : "");
+    for (const auto& attempt : tick.rollbacks) {
+      out << " " << attempt.attempt << " " << attempt.outcome;
+    }
+  }
   return out.str();
+}
+
+bool matches(const NotificationMatch& want, const SentNotification& sent) {
+  const auto& receivers = sent.receivers;
+  return (!want.kind || *want.kind == sent.notification.kind) &&
+         (!want.key || *want.key == sent.notification.incidentId) &&
+         (!want.receiver ||
+          std::find(receivers.begin(), receivers.end(), *want.receiver) != receivers.end());
+}
+
+// "rollback_started 0-1 to pagerduty", naming only what is checked.
+std::string describe(const NotificationMatch& want) {
+  std::string text = want.kind ? std::string(notify::toString(*want.kind)) : "a notification";
+  if (want.key) {
+    text += " " + (want.key->empty() ? std::string("without incident") : *want.key);
+  }
+  return want.receiver ? text + " to " + *want.receiver : text;
+}
+
+// The notification and rollback checks of one expectation, appended to `diff`.
+void compareActions(const Expectation& e, const TickRecord& tick, std::ostringstream& diff) {
+  for (const NotificationMatch& want : e.notifications) {
+    const bool sent = std::any_of(tick.notifications.begin(), tick.notifications.end(),
+                                  [&](const SentNotification& n) { return matches(want, n); });
+    if (!sent) {
+      diff << "  notification: expected " << describe(want) << ", not sent at this tick\n";
+    }
+  }
+  if (e.rollback) {
+    const std::string got = tick.rollbacks.empty() ? "none" : tick.rollbacks.back().outcome;
+    if (got != *e.rollback) {
+      diff << "  rollback: expected " << *e.rollback << ", got " << got << "\n";
+    }
+  }
+}
+
+// Exactly `expected`, in order, or one failure listing both sides.
+template <typename Entry>
+void checkExact(std::string_view field, std::string_view what, std::string_view done,
+                const std::optional<std::vector<Entry>>& expected, const std::vector<Entry>& taken,
+                ScenarioReport& report) {
+  if (!expected) {
+    return;
+  }
+  ++report.checked;
+  if (*expected == taken) {
+    return;
+  }
+  std::string diff = std::string(field) + ": the " + std::string(what) + " differ\n";
+  for (const auto& entry : *expected) {
+    diff += "  - " + entryText(entry) + "\n";
+  }
+  for (const auto& entry : taken) {
+    diff += "  + " + entryText(entry) + "\n";
+  }
+  report.failures.push_back(diff + "  (- expected, + " + std::string(done) + ")");
 }
 
 // Compares one expectation with its tick; returns the mismatches, one per line.
@@ -70,6 +143,7 @@ std::string compare(const Expectation& e, const TickRecord& tick) {
       diff << "  firing:   expected " << rule << " to be firing, it is not\n";
     }
   }
+  compareActions(e, tick, diff);
   return diff.str();
 }
 
@@ -89,22 +163,15 @@ void checkExpectations(const Scenario& scenario, ScenarioReport& report) {
     }
     const std::string diff = compare(e, *tick);
     if (!diff.empty()) {
-      report.failures.push_back(where + diff + "  at this tick: " + describe(*tick));
+      report.failures.push_back(where + diff + "  at this tick: " + describe(*tick, e));
     }
   }
-  if (scenario.expectedActions) {
-    ++report.checked;
-    if (*scenario.expectedActions != report.actions) {
-      std::string diff = "expect_actions: the actions taken differ\n";
-      for (const auto& a : *scenario.expectedActions) {
-        diff += "  - " + at(a.at) + " " + std::string(policy::toString(a.action)) + "\n";
-      }
-      for (const auto& a : report.actions) {
-        diff += "  + " + at(a.at) + " " + std::string(policy::toString(a.action)) + "\n";
-      }
-      report.failures.push_back(diff + "  (- expected, + taken)");
-    }
-  }
+  checkExact("expect_actions", "actions taken", "taken", scenario.expectedActions, report.actions,
+             report);
+  checkExact("expect_notifications", "notifications sent", "sent", scenario.expectedNotifications,
+             report.notifications, report);
+  checkExact("expect_rollbacks", "rollback attempts", "made", scenario.expectedRollbacks,
+             report.rollbacks, report);
 }
 
 }  // namespace nova::watch

@@ -4,6 +4,7 @@
 #include <deque>
 #include <iterator>
 
+#include "failing_switch.h"
 #include "nova/core/sample.h"
 #include "nova/notify/router.h"
 #include "nova/tsdb/scrape_appender.h"
@@ -110,6 +111,33 @@ class Shell {
   Deliveries& deliveries_;
 };
 
+// The scenario's receivers, routed like the agent's notifiers of the same types.
+Status addReceivers(const Scenario& scenario, notify::Router& router, Deliveries& deliveries) {
+  for (const notify::NotifierConfig& config : scenario.receivers) {
+    auto route = notify::Route::fromSettings(config.type, config.settings);
+    if (!route.ok()) {
+      return route.error().prefixed("receivers: " + config.type + ": ");
+    }
+    router.add(std::make_unique<RecordingReceiver>(receiverName(config), std::move(route).value(),
+                                                   deliveries));
+  }
+  return {};
+}
+
+// The tick's action, notifications and rollback attempts in the form of the exact lists.
+void record(const TickRecord& tick, ScenarioReport& report) {
+  if (tick.decision.action != policy::Action::kNone) {
+    report.actions.push_back({tick.at, tick.decision.action});
+  }
+  for (const SentNotification& sent : tick.notifications) {
+    report.notifications.push_back(
+        {tick.at, sent.notification.kind, sent.notification.incidentId, sent.receivers});
+  }
+  for (const RollbackAttempt& attempt : tick.rollbacks) {
+    report.rollbacks.push_back({tick.at, attempt.outcome});
+  }
+}
+
 Result<Watcher> makeWatcher(const Scenario& scenario, const rules::RuleSet& ruleSet) {
   auto config = effectivePolicy(ruleSet, scenario.policyOverrides);
   if (!config.ok()) {
@@ -134,9 +162,12 @@ ScenarioReport replay(const Scenario& scenario, const rules::RuleSet& ruleSet,
   }
   Deliveries deliveries;
   notify::Router router;
-  router.add(
-      std::make_unique<RecordingReceiver>("log", notify::Route::defaultFor("log"), deliveries));
-  Shell shell(*watcher, traffic, router, deliveries);
+  if (Status added = addReceivers(scenario, router, deliveries); !added) {
+    report.failures.push_back(added.error().message);
+    return report;
+  }
+  FailingSwitch failing(traffic, scenario.switchFailures);
+  Shell shell(*watcher, failing, router, deliveries);
   tsdb::Storage storage;
   tsdb::ScrapeAppender appender(storage);
   TimestampMs previous = scenario.trafficSwitch - 1;
@@ -170,9 +201,7 @@ ScenarioReport replay(const Scenario& scenario, const rules::RuleSet& ruleSet,
     mergeInto(tick.decision, std::move(out.decision));
     std::move(out.actions.begin(), out.actions.end(), std::back_inserter(actions));
     shell.carryOut(std::move(actions), now, tick);
-    if (tick.decision.action != policy::Action::kNone) {
-      report.actions.push_back(ExpectedAction{t, tick.decision.action});
-    }
+    record(tick, report);
     report.ticks.push_back(std::move(tick));
     previous = t;
   }

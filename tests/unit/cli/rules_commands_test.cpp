@@ -63,6 +63,20 @@ TEST_CASE("rules test passes a scenario and prints its timeline") {
   CHECK(out.str().find("PASS ") != std::string::npos);
 }
 
+TEST_CASE("rules test prints rollback attempts and notifications with their receivers") {
+  std::ostringstream out;
+  std::ostringstream err;
+  CHECK(runRulesTest(NOVA_SOURCE_DIR "/tests/scenarios/rollback_retried.yaml", out, err) == 0);
+  CHECK(err.str().empty());
+  const std::string timeline = out.str();
+  CHECK(timeline.find("   1m10s  rollback attempt 1: error: dry-run: simulated failure 1 of 2\n"
+                      "   1m10s  -> rollback_started 0-1 to pagerduty\n"
+                      "   1m20s  rollback attempt 2: error: dry-run: simulated failure 2 of 2\n") !=
+        std::string::npos);
+  CHECK(timeline.find("   1m30s  rollback attempt 3: flipped\n"
+                      "   1m30s  -> rollback_done 0-1 to pagerduty\n") != std::string::npos);
+}
+
 TEST_CASE("rules test fails with a readable diff") {
   std::ostringstream out;
   std::ostringstream err;

@@ -97,3 +97,98 @@ TEST_CASE("scenario mistakes are all reported in place") {
 
 }  // namespace
 }  // namespace nova::cli
+
+namespace nova::cli {
+namespace {
+
+TEST_CASE("a scenario's receivers, switch and notification and rollback expectations") {
+  const ScenarioLoad load = parseScenario(
+      "series: ['up 1x3']\n"
+      "receivers:\n"
+      "  - {type: pagerduty}\n"
+      "  - {type: slack, name: deploys, severities: [medium, low], kinds: incident_opened}\n"
+      "switch: {fail: 2}\n"
+      "expect_notifications:\n"
+      "  - 1m incident_opened 0-1 -> pagerduty, slack:deploys\n"
+      "  - 2m hold - -> none\n"
+      "expect_rollbacks: [1m error, 1m10s flipped]\n"
+      "expect:\n"
+      "  - at: 1m\n"
+      "    rollback: none\n"
+      "    notifications: [{kind: rollback_done, key: '0-1', receiver: log}, {receiver: x}]\n",
+      "s.yaml");
+  for (const rules::Diagnostic& d : load.diagnostics) {
+    FAIL_CHECK(d.toString());
+  }
+  REQUIRE(load.scenario.has_value());
+  const watch::Scenario& s = *load.scenario;
+  REQUIRE(s.receivers.size() == 2);
+  CHECK(s.receivers[0].type == "pagerduty");
+  CHECK(s.receivers[1].settings ==
+        std::map<std::string, std::string>{
+            {"name", "deploys"}, {"severities", "medium, low"}, {"kinds", "incident_opened"}});
+  CHECK(s.switchFailures == 2);
+  using notify::NotificationKind;
+  CHECK((*s.expectedNotifications ==
+         std::vector<watch::ExpectedNotification>{
+             {kMinute, NotificationKind::kIncidentOpened, "0-1", {"pagerduty", "slack:deploys"}},
+             {2 * kMinute, NotificationKind::kHold, "", {}}}));
+  CHECK((*s.expectedRollbacks ==
+         std::vector<watch::ExpectedRollback>{{kMinute, "error"}, {70 * kSecond, "flipped"}}));
+  REQUIRE(s.expectations.size() == 1);
+  const watch::Expectation& e = s.expectations[0];
+  CHECK(e.rollback == "none");
+  REQUIRE(e.notifications.size() == 2);
+  CHECK((e.notifications[0].kind == NotificationKind::kRollbackDone));
+  CHECK(e.notifications[0].key == "0-1");
+  CHECK(e.notifications[0].receiver == "log");
+  CHECK_FALSE(e.notifications[1].kind.has_value());
+  CHECK(e.notifications[1].receiver == "x");
+}
+
+TEST_CASE("without receivers a scenario notifies the agent's default, one log receiver") {
+  const ScenarioLoad load = parseScenario("series: ['up 1']\n", "s.yaml");
+  REQUIRE(load.scenario.has_value());
+  REQUIRE(load.scenario->receivers.size() == 1);
+  CHECK(load.scenario->receivers[0].type == "log");
+  CHECK(load.scenario->switchFailures == 0);
+}
+
+TEST_CASE("mistakes in receivers, switch and the new expectations are reported in place") {
+  CHECK(scenarioProblems("series: ['up 1']\n"
+                         "receivers:\n"
+                         "  - {type: pagerdooty}\n"
+                         "  - {type: slack, severities: [loud]}\n"
+                         "  - {type: log, colour: red}\n"
+                         "  - {type: log}\n"
+                         "  - {type: log}\n"
+                         "switch: {fail: 1.5}\n"
+                         "expect_notifications: [1m incident_opened 0-1, 1m opened 0-1 -> log]\n"
+                         "expect_rollbacks: [1m flopped]\n"
+                         "expect:\n"
+                         "  - {at: 1m, rollback: maybe, notifications: [{kind: x, who: y}]}\n") ==
+        std::vector<std::string>{
+            "3:12: unknown receiver type \"pagerdooty\"; did you mean pagerduty?",
+            "4:5: receiver slack: severities: unknown value \"loud\"",
+            "5:17: unknown key \"colour\" in receiver",
+            "6:5: a second receiver named \"log\"; set name to tell them apart",
+            "7:5: a second receiver named \"log\"; set name to tell them apart",
+            "8:16: switch.fail must be a whole number from 0 to 100",
+            "9:24: expect_notifications entry must be \"<time> <kind> <key> -> <receiver>, ...\" "
+            "(key - for none, receiver none for nobody), e.g. \"2m40s incident_opened 0-1 -> log\"",
+            "9:48: unknown notification kind \"opened\" (expected incident_opened, "
+            "severity_changed, rollback_started, rollback_done, "
+            "rollback_impossible, escalated, incident_resolved, hold, release)",
+            "10:20: expect_rollbacks entry must be \"<time> <outcome>\" (flipped, already_blue, "
+            "impossible, error), e.g. \"7m40s error\"",
+            "12:24: unknown rollback outcome \"maybe\" (expected flipped, already_blue, "
+            "impossible, error, none)",
+            "12:54: unknown notification kind \"x\" (expected incident_opened, severity_changed, "
+            "rollback_started, rollback_done, "
+            "rollback_impossible, escalated, incident_resolved, hold, release)",
+            "12:57: unknown key \"who\" in notification",
+        });
+}
+
+}  // namespace
+}  // namespace nova::cli

@@ -107,4 +107,91 @@ TEST_CASE("a policy the rules cannot run under fails the replay before the first
   CHECK(report.ticks.empty());
 }
 
+TEST_CASE("a switch that fails twice: the rollback is retried on the next ticks, then flips") {
+  traffic::DryRunSwitch traffic;
+  Scenario scenario = apiDown(3, 8);
+  scenario.switchFailures = 2;
+  scenario.receivers = {{"pagerduty", {}}, {"slack", {{"name", "deploys"}}}};
+  scenario.expectedRollbacks = std::vector<ExpectedRollback>{
+      {40 * kSecond, "error"}, {50 * kSecond, "error"}, {60 * kSecond, "flipped"}};
+  scenario.expectedNotifications =
+      std::vector<ExpectedNotification>{{40 * kSecond,
+                                         notify::NotificationKind::kRollbackStarted,
+                                         "0-1",
+                                         {"pagerduty", "slack:deploys"}},
+                                        {60 * kSecond,
+                                         notify::NotificationKind::kRollbackDone,
+                                         "0-1",
+                                         {"pagerduty", "slack:deploys"}}};
+  Expectation retried;
+  retried.at = 50 * kSecond;
+  retried.rollback = "error";
+  Expectation done;
+  done.at = 60 * kSecond;
+  done.rollback = "flipped";
+  done.notifications = {{notify::NotificationKind::kRollbackDone, "0-1", "pagerduty"}};
+  scenario.expectations = {retried, done};
+  const ScenarioReport report = replay(scenario, ruleSet(), traffic);
+  for (const auto& failure : report.failures) {
+    FAIL_CHECK(failure);
+  }
+  CHECK(report.checked == 4);
+  CHECK(traffic.requests().size() == 1);  // the failures never reached the dry-run switch
+  REQUIRE(report.ticks[4].rollbacks.size() == 1);
+  CHECK(report.ticks[4].rollbacks[0].detail == "dry-run: simulated failure 1 of 2");
+  CHECK(report.ticks[6].rollbacks[0].attempt == 3);
+}
+
+TEST_CASE("a switch that keeps failing: after three attempts a person is paged") {
+  traffic::DryRunSwitch traffic;
+  Scenario scenario = apiDown(3, 8);
+  scenario.switchFailures = 5;
+  const ScenarioReport report = replay(scenario, ruleSet(), traffic);
+  CHECK(sent(report) == std::vector<std::string>{"40s rollback_started 0-1 -> log",
+                                                 "1m rollback_impossible 0-1 -> log"});
+  CHECK(report.rollbacks == std::vector<ExpectedRollback>{{40 * kSecond, "error"},
+                                                          {50 * kSecond, "error"},
+                                                          {60 * kSecond, "error"}});
+  CHECK(traffic.requests().empty());
+}
+
+TEST_CASE("failed notification and rollback checks say what happened instead") {
+  traffic::DryRunSwitch traffic;
+  Scenario scenario = apiDown(3, 2);
+  scenario.receivers = {{"pagerduty", {}}, {"slack", {{"severities", "low"}}}};
+  Expectation e;
+  e.at = 40 * kSecond;
+  e.line = 12;
+  e.rollback = "error";
+  e.notifications = {{notify::NotificationKind::kRollbackStarted, "0-1", "slack"},
+                     {notify::NotificationKind::kHold, std::nullopt, std::nullopt}};
+  scenario.expectations = {e};
+  scenario.expectedRollbacks = std::vector<ExpectedRollback>{{30 * kSecond, "flipped"}};
+  const ScenarioReport report = replay(scenario, ruleSet(), traffic);
+  CHECK(report.failures ==
+        std::vector<std::string>{
+            "line 12, at 40s:\n"
+            "  notification: expected rollback_started 0-1 to slack, not sent at this tick\n"
+            "  notification: expected hold, not sent at this tick\n"
+            "  rollback: expected error, got flipped\n"
+            "  at this tick: incident 0-1 critical rolled_back; action rollback; events: "
+            "rule_firing(api_down) incident_opened rollback_decided rollback_completed; sent: "
+            "rollback_started 0-1 -> pagerduty; rollback_done 0-1 -> pagerduty; rollback "
+            "attempts: 1 flipped",
+            "expect_rollbacks: the rollback attempts differ\n"
+            "  - 30s flipped\n"
+            "  + 40s flipped\n"
+            "  (- expected, + made)"});
+}
+
+TEST_CASE("entries print as scenario files write them") {
+  CHECK(entryText(ExpectedAction{160 * kSecond, policy::Action::kPage}) == "2m40s page");
+  CHECK(entryText(ExpectedNotification{0, notify::NotificationKind::kHold, "", {}}) ==
+        "0s hold - -> none");
+  CHECK(entryText(ExpectedNotification{
+            kMinute, notify::NotificationKind::kIncidentOpened, "0-1", {"log", "slack:x"}}) ==
+        "1m incident_opened 0-1 -> log, slack:x");
+  CHECK(entryText(ExpectedRollback{kMinute, "already_blue"}) == "1m already_blue");
+}
+
 }  // namespace nova::watch

@@ -48,7 +48,11 @@ struct TickRecord {
 /// The outcome of a replay.
 struct ScenarioReport {
   std::vector<TickRecord> ticks;
+  /// Every action taken, notification sent and rollback attempt made, in the form of the
+  /// scenario's exact lists.
   std::vector<ExpectedAction> actions;
+  std::vector<ExpectedNotification> notifications;
+  std::vector<ExpectedRollback> rollbacks;
   /// One readable paragraph per failed expectation; empty when the scenario passes.
   std::vector<std::string> failures;
   std::size_t checked = 0;

@@ -6,6 +6,7 @@
 
 #include "nova/core/severity.h"
 #include "nova/core/time.h"
+#include "nova/notify/notifier.h"
 #include "nova/policy/escalator.h"
 #include "nova/promql/series_notation.h"
 #include "nova/watch/watcher.h"
@@ -19,6 +20,15 @@ struct ScenarioCommand {
   Command command;
   /// The line of the entry in the scenario file, for failure messages.
   int line = 0;
+};
+
+/// A notification that must be sent at a tick; unset fields match anything.
+struct NotificationMatch {
+  std::optional<notify::NotificationKind> kind;
+  /// The dedup key: the incident id ("0-1"); empty for hold/release outside an incident.
+  std::optional<std::string> key;
+  /// A receiver the router must have given it to ("log", "pagerduty", "slack:deploys").
+  std::optional<std::string> receiver;
 };
 
 /// What must be true at one tick. Unset fields are not checked.
@@ -35,6 +45,11 @@ struct Expectation {
   std::optional<std::string> incident;
   /// Rules that must be firing in the incident at this tick.
   std::vector<std::string> firing;
+  /// Notifications that must be sent at this tick (others may be sent too).
+  std::vector<NotificationMatch> notifications;
+  /// The outcome of the rollback attempt at this tick ("flipped", "already_blue",
+  /// "impossible", "error"), or "none" when there must be no attempt.
+  std::optional<std::string> rollback;
   /// The line of the entry in the scenario file, for failure messages.
   int line = 0;
 };
@@ -44,6 +59,24 @@ struct ExpectedAction {
   TimestampMs at = 0;
   policy::Action action = policy::Action::kNone;
   friend bool operator==(const ExpectedAction&, const ExpectedAction&) = default;
+};
+
+/// One notification the run must send, with the receivers it must reach (in the order of
+/// the scenario's `receivers:`).
+struct ExpectedNotification {
+  TimestampMs at = 0;
+  notify::NotificationKind kind = notify::NotificationKind::kIncidentOpened;
+  std::string key;
+  std::vector<std::string> receivers;
+  friend bool operator==(const ExpectedNotification&, const ExpectedNotification&) = default;
+};
+
+/// One rollback attempt the run must make, and its outcome.
+struct ExpectedRollback {
+  TimestampMs at = 0;
+  /// "flipped", "already_blue", "impossible" or "error".
+  std::string outcome;
+  friend bool operator==(const ExpectedRollback&, const ExpectedRollback&) = default;
 };
 
 /// A `novactl rules test` scenario: input series replayed at a scrape interval through the
@@ -63,9 +96,31 @@ struct Scenario {
   /// The scenario's `policy:` section, applied over the rule files' policy.
   std::optional<std::string> policyOverrides;
   std::vector<ScenarioCommand> commands;
+  /// Who gets the notifications: each entry routes like the agent's notifier of its type
+  /// (`type`, and `name`, `severities`, `kinds` as in the agent's `notifiers:`) and records
+  /// instead of sending. Default: one `log` receiver, the agent's default.
+  std::vector<notify::NotifierConfig> receivers{notify::NotifierConfig{}};
+  /// The dry-run switch fails this many rollback attempts (a transient error) before it
+  /// flips, so the watcher's retries show.
+  int switchFailures = 0;
   std::vector<Expectation> expectations;
   /// When set, exactly these actions (time, action) must be taken, no others.
   std::optional<std::vector<ExpectedAction>> expectedActions;
+  /// When set, exactly these notifications must be sent, in this order, no others.
+  std::optional<std::vector<ExpectedNotification>> expectedNotifications;
+  /// When set, exactly these rollback attempts must be made, no others.
+  std::optional<std::vector<ExpectedRollback>> expectedRollbacks;
 };
+
+/// The name of the receiver a `receivers:` entry gives: its type, or "type:name" when it
+/// has a name ("slack:deploys"), as the agent's router names its receivers.
+std::string receiverName(const notify::NotifierConfig& config);
+
+/// The text of an entry of `expect_actions`, `expect_notifications` and `expect_rollbacks`,
+/// as scenario files write them: "7m40s rollback"; "2m40s incident_opened 0-1 -> log,
+/// pagerduty" ("-" for an empty key, "none" for no receiver); "7m40s error".
+std::string entryText(const ExpectedAction& entry);
+std::string entryText(const ExpectedNotification& entry);
+std::string entryText(const ExpectedRollback& entry);
 
 }  // namespace nova::watch
