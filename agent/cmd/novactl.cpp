@@ -4,6 +4,7 @@
 
 #include "nova/cli/eval_command.h"
 #include "nova/cli/rules_commands.h"
+#include "nova/core/clock.h"
 #include "nova/core/time.h"
 
 namespace {
@@ -85,7 +86,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("eval")) {
       evalOptions.interval = parseDurationFlag(interval, "--interval");
       evalOptions.timeout = parseDurationFlag(timeout, "--timeout");
-      return nova::cli::runEval(evalOptions, std::cout, std::cerr);
+      return nova::cli::runEval(evalOptions, std::cout, std::cerr, nova::SystemClock());
     }
     if (rules->got_subcommand("check")) {
       return nova::cli::runRulesCheck(rulesArgs.checkFiles, std::cout, std::cerr);

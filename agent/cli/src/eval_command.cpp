@@ -1,13 +1,10 @@
 #include "nova/cli/eval_command.h"
 
-#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <ostream>
-#include <thread>
 
 #include "nova/cli/query_output.h"
-#include "nova/core/clock.h"
 #include "nova/http/client.h"
 #include "nova/promql/engine.h"
 #include "nova/promql/parser.h"
@@ -54,7 +51,7 @@ Labels targetLabels(const EvalOptions& options) {
 
 }  // namespace
 
-int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err) {
+int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err, const Clock& clock) {
   if (options.url.empty() == options.file.empty()) {
     err << "error: give exactly one of --url and --file\n";
     return 1;
@@ -72,14 +69,14 @@ int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err) {
   tsdb::Storage storage;
   tsdb::ScrapeAppender appender(storage);
   http::Client client;
-  const SystemClock clock;
   const Labels target = targetLabels(options);
   TimestampMs lastScrape = 0;
   for (int i = 0; i < std::max(1, options.scrapes); ++i) {
     if (i > 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(options.interval));
+      clock.sleepFor(options.interval);
     }
     lastScrape = clock.now();
+    const MonoTime started = clock.monoNow();
     scrape::ScrapeOutcome outcome;
     const auto body = readBody(options, client);
     if (body.ok()) {
@@ -93,7 +90,7 @@ int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err) {
       appender.failed(lastScrape);
       err << "warning: scrape " << i + 1 << ": " << body.error().message << "\n";
     }
-    outcome.duration = clock.now() - lastScrape;
+    outcome.duration = clock.monoNow() - started;
     scrape::appendScrapeSeries(appender, lastScrape, target, outcome);
   }
 

@@ -2,18 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <exception>
 
 #include "nova/daemon/metrics.h"
 
 namespace nova::daemon {
 
-ActionQueue::ActionQueue(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+ActionQueue::ActionQueue(std::size_t capacity, const Clock& clock)
+    : capacity_(capacity == 0 ? 1 : capacity), ready_(clock) {}
 
 bool ActionQueue::push(ActionItem item) {
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(ready_.mutex());
     if (auto* rollback = std::get_if<watch::RollbackAction>(&item)) {
       if (closed_ || rollback_) {
         return false;
@@ -28,7 +28,7 @@ bool ActionQueue::push(ActionItem item) {
       notifications_.push_back(std::move(notify));
     }
   }
-  ready_.notify_one();
+  ready_.notifyAll();
   return true;
 }
 
@@ -47,32 +47,31 @@ std::optional<ActionItem> ActionQueue::takeLocked() {
 }
 
 std::optional<ActionItem> ActionQueue::pop(DurationMs wait) {
-  std::unique_lock lock(mutex_);
-  ready_.wait_for(lock, std::chrono::milliseconds(wait),
-                  [&] { return closed_ || rollback_ || !notifications_.empty(); });
+  std::unique_lock lock(ready_.mutex());
+  ready_.waitFor(lock, wait, [&] { return closed_ || rollback_ || !notifications_.empty(); });
   return takeLocked();
 }
 
 std::optional<ActionItem> ActionQueue::tryPop() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(ready_.mutex());
   return takeLocked();
 }
 
 void ActionQueue::close() {
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(ready_.mutex());
     closed_ = true;
   }
-  ready_.notify_all();
+  ready_.notifyAll();
 }
 
 std::uint64_t ActionQueue::dropped() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(ready_.mutex());
   return dropped_;
 }
 
 std::size_t ActionQueue::size() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(ready_.mutex());
   return notifications_.size() + (rollback_ ? 1 : 0);
 }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -120,11 +121,11 @@ class Daemon {
   Daemon(const AgentConfig& config, std::string_view version, Parts parts)
       : config_(config),
         metrics_(version),
-        queue_(config.actionQueueCapacity),
+        queue_(config.actionQueueCapacity, clock_),
         parts_(std::move(parts)),
         prober_(config.target, storage_, clock_),
-        inbox_([this] { prober_.wakeup(); }),
-        api_{metrics_, published_, inbox_, config.apiToken, 2 * kSecond} {
+        inbox_(clock_, [this] { prober_.wakeup(); }),
+        api_{clock_, metrics_, published_, inbox_, config.apiToken, 2 * kSecond} {
     prober_.setMetricFilter(metricFilter(parts_.ruleSet));
   }
 
@@ -133,11 +134,10 @@ class Daemon {
  private:
   void loop();
   void workerLoop();
-  void iteration(TimestampMs& nextEval);
+  void iteration(MonoTime& nextEval);
   void reload();
   void publish();
   void persist();
-  void stop();
 
   const AgentConfig& config_;
   SystemClock clock_;
@@ -152,7 +152,9 @@ class Daemon {
   std::optional<Controller> controller_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> reloadWanted_{false};
-  std::atomic<std::int64_t> drainDeadline_{0};
+  // The worker's drain deadline (monotonic ms) once stopping; kNoDeadline before.
+  static constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
+  std::atomic<std::int64_t> drainDeadline_{kNoDeadline};
   std::string lastSnapshot_;
 };
 
@@ -191,7 +193,7 @@ int Daemon::run() {
   loop();
   // Graceful stop: no new commands, drain the worker with a bound, keep the state.
   (*server)->stop();
-  drainDeadline_ = detail::steadyMs() + kDrainBound;
+  drainDeadline_ = (clock_.monoNow() + kDrainBound).ms();
   queue_.close();
   worker.join();
   for (auto& report : inbox_.takeReports()) {
@@ -204,18 +206,20 @@ int Daemon::run() {
 
 void Daemon::loop() {
   // The first tick waits for the first scrape (due at once), so ticks start on its grid.
-  TimestampMs nextEval = clock_.now() + config_.evalInterval + kEvalGrace;
+  MonoTime nextEval = clock_.monoNow() + config_.evalInterval + kEvalGrace;
   while (!stopping_) {
     iteration(nextEval);
   }
 }
 
-void Daemon::iteration(TimestampMs& nextEval) {
-  published_.heartbeat = detail::steadyMs();
-  const TimestampMs now = clock_.now();
-  const TimestampMs until = std::min(prober_.nextDue(), nextEval);
+void Daemon::iteration(MonoTime& nextEval) {
+  const MonoTime now = clock_.monoNow();
+  published_.heartbeat = now.ms();
+  // The prober keeps its schedule in wall time; the loop's own deadline is monotonic.
+  const DurationMs untilProbe = prober_.nextDue() - clock_.now();
+  const DurationMs wait = std::min(untilProbe, nextEval - now);
   std::optional<TimestampMs> scrapedAt;
-  for (const auto& event : prober_.poll(std::clamp<DurationMs>(until - now, 0, kSecond))) {
+  for (const auto& event : prober_.poll(std::clamp<DurationMs>(wait, 0, kSecond))) {
     controller_->observe(event);
     if (event.kind == scrape::ProbeEvent::Kind::kScrape) {
       scrapedAt = event.at;
@@ -231,7 +235,7 @@ void Daemon::iteration(TimestampMs& nextEval) {
     changed = true;
   }
   for (auto& pending : inbox_.takeCommands()) {
-    pending.reply.set_value(controller_->command(pending.command));
+    inbox_.answer(pending, controller_->command(pending.command));
     changed = true;
   }
   if (reloadWanted_.exchange(false)) {
@@ -242,11 +246,11 @@ void Daemon::iteration(TimestampMs& nextEval) {
   // target) at least every eval interval, so health probes are still judged.
   if (scrapedAt) {
     controller_->tickAt(*scrapedAt);
-    nextEval = clock_.now() + config_.evalInterval + kEvalGrace;
+    nextEval = clock_.monoNow() + config_.evalInterval + kEvalGrace;
     changed = true;
-  } else if (clock_.now() >= nextEval) {
+  } else if (clock_.monoNow() >= nextEval) {
     controller_->tick();
-    nextEval = clock_.now() + config_.evalInterval;
+    nextEval = clock_.monoNow() + config_.evalInterval;
     changed = true;
   }
   if (changed) {
@@ -258,8 +262,7 @@ void Daemon::iteration(TimestampMs& nextEval) {
 void Daemon::workerLoop() {
   ActionExecutor executor(*parts_.sw, *parts_.router, &metrics_, clock_);
   while (true) {
-    const std::int64_t deadline = drainDeadline_.load();
-    if (deadline != 0 && detail::steadyMs() > deadline) {
+    if (clock_.monoNow().ms() > drainDeadline_.load()) {
       if (queue_.size() > 0) {
         spdlog::warn("stopping with {} actions not carried out", queue_.size());
       }
@@ -268,7 +271,7 @@ void Daemon::workerLoop() {
     auto item = queue_.pop(200);
     parts_.router->tick(clock_.now());  // Alertmanager re-sends; never blocks
     if (!item) {
-      if (drainDeadline_.load() != 0) {
+      if (drainDeadline_.load() != kNoDeadline) {
         parts_.router->flush(kSecond);  // bounded: SIGTERM must finish within 2 s
         return;                         // closed and empty
       }

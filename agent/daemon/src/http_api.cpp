@@ -1,5 +1,5 @@
 #include <boost/json.hpp>
-#include <chrono>
+#include <limits>
 
 #include "daemon_shared.h"
 
@@ -11,7 +11,7 @@ namespace json = boost::json;
 constexpr const char* kJson = "application/json";
 constexpr const char* kText = "text/plain; charset=utf-8";
 // /healthz fails when the loop has not come round for this long.
-constexpr std::int64_t kStaleLoopMs = 5000;
+constexpr DurationMs kStaleLoop = 5 * kSecond;
 
 http::ServerResponse text(int status, std::string body) {
   return {status, kText, {}, std::move(body) + "\n"};
@@ -51,12 +51,11 @@ http::ServerResponse command(ApiContext& ctx, Command::Kind kind,
   if (!parsed.ok()) {
     return jsonError(400, parsed.error().message);
   }
-  auto future = ctx.inbox.submit(std::move(parsed).value());
-  if (future.wait_for(std::chrono::milliseconds(ctx.commandTimeout)) != std::future_status::ready) {
+  auto reply = ctx.inbox.submit(std::move(parsed).value(), ctx.commandTimeout);
+  if (!reply) {
     return jsonError(503, "the agent loop did not answer in time; the command may still apply");
   }
-  CommandReply reply = future.get();
-  return {reply.status, kJson, {}, reply.body};
+  return {reply->status, kJson, {}, reply->body};
 }
 
 }  // namespace
@@ -115,7 +114,9 @@ http::Handler makeApiHandler(ApiContext& ctx) {
         return {200, "text/plain; version=0.0.4; charset=utf-8", {}, ctx.metrics.serialize()};
       }
       if (path == "/healthz") {
-        const bool alive = steadyMs() - ctx.published.heartbeat.load() < kStaleLoopMs;
+        const std::int64_t beat = ctx.published.heartbeat.load();
+        const bool alive = beat != std::numeric_limits<std::int64_t>::min() &&
+                           ctx.clock.monoNow().ms() - beat < kStaleLoop;
         return alive ? text(200, "ok") : text(503, "loop stalled");
       }
       if (path == "/readyz") {

@@ -28,7 +28,7 @@ rules:
 // The loop's world with simulated time: a store fed by the test, the controller, the
 // action queue drained synchronously through recording fakes.
 struct Harness {
-  explicit Harness(std::size_t queueCapacity = 64) : queue(queueCapacity) {
+  explicit Harness(std::size_t queueCapacity = 64) : queue(queueCapacity, clock) {
     auto ruleSet = rules::load(kRules, "test.yaml");
     REQUIRE(ruleSet.ok());
     auto policy = watch::effectivePolicy(*ruleSet, std::nullopt);

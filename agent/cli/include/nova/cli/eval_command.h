@@ -3,6 +3,7 @@
 #include <iosfwd>
 #include <string>
 
+#include "nova/core/clock.h"
 #include "nova/core/time.h"
 
 namespace nova::cli {
@@ -26,7 +27,8 @@ struct EvalOptions {
   std::string instance;
 };
 
-/// Runs the command; returns the process exit code (0 ok, 1 query or input error).
-int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err);
+/// Runs the command; returns the process exit code (0 ok, 1 query or input error). Scrapes
+/// are stamped with `clock`'s wall time and spaced by sleeping on it.
+int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err, const Clock& clock);
 
 }  // namespace nova::cli

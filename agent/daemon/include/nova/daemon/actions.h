@@ -1,10 +1,8 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -25,18 +23,20 @@ using watch::RollbackReport;
 /// The bounded hand-off from the loop to the action worker, so a slow switch or notifier
 /// never delays probing or evaluation. Notifications wait in a queue of fixed capacity and
 /// are dropped (and counted) when it is full; a rollback is never dropped: it has a slot of
-/// its own and is handed out before any notification. Thread-safe.
+/// its own and is handed out before any notification. Waits on `clock`'s monotonic time
+/// (a ManualClock drives it in tests). Thread-safe.
 class ActionQueue {
  public:
-  explicit ActionQueue(std::size_t capacity);
+  /// `clock` must outlive the queue.
+  ActionQueue(std::size_t capacity, const Clock& clock);
 
   /// Queues an action. A notification is refused when the queue is full (unless urgent: a
   /// rollback that could not be done) or closed, and counted in dropped(). A rollback fills
   /// the rollback slot; one already waiting stays (one flip suffices). False when refused.
   bool push(ActionItem item);
 
-  /// The next item, rollback first; waits up to `wait` ms. nullopt on timeout, or at once
-  /// when closed and empty.
+  /// The next item, rollback first; waits up to `wait` ms of the clock's monotonic time.
+  /// nullopt on timeout, or at once when closed and empty.
   std::optional<ActionItem> pop(DurationMs wait);
   /// The next item without waiting.
   std::optional<ActionItem> tryPop();
@@ -51,8 +51,7 @@ class ActionQueue {
   std::optional<ActionItem> takeLocked();
 
   const std::size_t capacity_;
-  mutable std::mutex mutex_;
-  std::condition_variable ready_;
+  mutable Wakeup ready_;
   std::deque<watch::NotifyAction> notifications_;
   std::optional<watch::RollbackAction> rollback_;
   std::uint64_t dropped_ = 0;
