@@ -126,7 +126,8 @@ CommandReply Controller::command(const Command& command) {
   auto out = watcher_.command(command, watch::Now::of(clock_));
   if (!out.ok()) {
     spdlog::warn("command from {} refused: {}", command.who, out.error().message);
-    return {409, commandErrorJson(out.error().message)};
+    const int status = out.error().code == ErrorCode::kInvalidInput ? 400 : 409;
+    return {status, commandErrorJson(out.error().message)};
   }
   carryOut(*out);
   return {200, commandReplyJson(out->decision)};

@@ -55,7 +55,7 @@ TickOutput Watcher::tick(const tsdb::Storage& storage, TickTime time) {
 Result<Output> Watcher::command(const Command& command, Now now) {
   auto decision = apply(escalator_, command, now.wall);
   if (!decision.ok()) {
-    return Error(ErrorCode::kConflict, decision.error().message);
+    return decision.error();
   }
   Output out;
   out.at = now.wall;

@@ -179,7 +179,7 @@ TEST_CASE("an impossible flip sends a critical notification; an error is retried
   CHECK(e.sent.back().reason.find("after 3 attempts") != std::string::npos);
 }
 
-TEST_CASE("hold and release are commands; refusals are 409 with the reason") {
+TEST_CASE("hold and release are commands; refusals are 409, invalid commands 400") {
   Harness h;
   auto hold = h.controller->command({Command::Kind::kHold, 10 * kMinute, "carol", "freeze"});
   CHECK(hold.status == 200);
@@ -187,7 +187,10 @@ TEST_CASE("hold and release are commands; refusals are 409 with the reason") {
   CHECK(h.controller->command({Command::Kind::kRelease, 0, "carol", ""}).status == 200);
   auto again = h.controller->command({Command::Kind::kRelease, 0, "carol", ""});
   CHECK(again.status == 409);
-  CHECK(again.body.find(R"("ok":false)") != std::string::npos);
+  CHECK(again.body == R"({"ok":false,"error":"release: no hold is active"})");
+  auto instant = h.controller->command({Command::Kind::kHold, 0, "carol", ""});
+  CHECK(instant.status == 400);
+  CHECK(instant.body.find("is not in the future") != std::string::npos);
   h.drain();
   CHECK(kinds(h.sent) == std::vector<std::string>{"hold", "release"});
 }

@@ -61,6 +61,8 @@ class Controller {
   /// ticks sit on the scrape grid. An `at` before the last one counts as the last one.
   policy::Decision tickAt(TimestampMs at);
 
+  /// Applies a person's command: 200 with the decision, 409 when the state refuses it
+  /// (kConflict), 400 when the command itself is invalid (kInvalidInput).
   CommandReply command(const Command& command);
 
   /// The worker's report on a rollback: flipped or already on blue completes it in the

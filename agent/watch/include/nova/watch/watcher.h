@@ -116,8 +116,9 @@ class Watcher {
   /// The storage must not be written during the call.
   TickOutput tick(const tsdb::Storage& storage, TickTime time);
 
-  /// Applies a person's command at `now`. Errors (kConflict) are the escalator's refusals
-  /// ("release: no hold is active"); nothing changes then.
+  /// Applies a person's command at `now`. Errors are the escalator's refusals, nothing
+  /// changed then: kConflict when the state does not allow it ("release: no hold is
+  /// active"), kInvalidInput for a hold that ends before it starts.
   Result<Output> command(const Command& command, Now now);
 
   /// The switch's answer to a RollbackAction: flipped or already on blue completes the
