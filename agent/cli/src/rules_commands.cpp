@@ -4,12 +4,12 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <ostream>
 
 #include "nova/cli/scenario_loader.h"
+#include "nova/core/files.h"
 #include "nova/rules/loader.h"
+#include "nova/rules/rule_files.h"
 #include "nova/traffic/dry_run_switch.h"
 #include "nova/watch/replay.h"
 #include "timeline.h"
@@ -17,15 +17,17 @@
 namespace nova::cli {
 namespace {
 
-std::optional<std::string> readFile(const std::string& path, std::ostream& err) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err << path << ": cannot read file\n";
+// A scenario file is read whole; rule files have their own bound.
+constexpr std::size_t kMaxInputBytes = rules::kMaxRuleFileBytes;
+
+// A file's text, or nullopt after printing why it could not be read.
+std::optional<std::string> readText(const std::string& path, std::ostream& err) {
+  auto text = readFile(path, kMaxInputBytes);
+  if (!text.ok()) {
+    err << text.error().message << "\n";
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return std::move(text).value();
 }
 
 // "page, then rollback after 5m" for the table.
@@ -53,35 +55,6 @@ void printTable(const rules::RuleSet& set, std::ostream& out) {
   }
 }
 
-std::optional<rules::RuleSet> loadRuleFiles(const std::vector<std::string>& paths,
-                                            std::ostream& err) {
-  rules::RuleSet merged;
-  bool ok = true;
-  for (const std::string& path : paths) {
-    auto text = readFile(path, err);
-    if (!text) {
-      ok = false;
-      continue;
-    }
-    rules::LoadReport report = rules::loadDetailed(*text, path);
-    for (const rules::Diagnostic& d : report.diagnostics) {
-      err << d.toString() << "\n";
-    }
-    if (!report.ok()) {
-      ok = false;
-      continue;
-    }
-    if (Status mergedOk = rules::merge(merged, std::move(*report.ruleSet)); !mergedOk) {
-      err << path << ": " << mergedOk.error().message << "\n";
-      ok = false;
-    }
-  }
-  if (!ok) {
-    return std::nullopt;
-  }
-  return merged;
-}
-
 }  // namespace
 
 int runRulesCheck(std::span<const std::string> files, std::ostream& out, std::ostream& err) {
@@ -91,7 +64,7 @@ int runRulesCheck(std::span<const std::string> files, std::ostream& out, std::os
   }
   int status = 0;
   for (const std::string& path : files) {
-    auto text = readFile(path, err);
+    auto text = readText(path, err);
     if (!text) {
       status = 1;
       continue;
@@ -113,7 +86,7 @@ int runRulesCheck(std::span<const std::string> files, std::ostream& out, std::os
 }
 
 int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostream& err) {
-  auto text = readFile(scenarioFile, err);
+  auto text = readText(scenarioFile, err);
   if (!text) {
     return 1;
   }
@@ -130,8 +103,10 @@ int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostrea
   for (const std::string& file : scenario.ruleFiles) {
     paths.push_back((folder / file).lexically_normal().string());
   }
-  auto ruleSet = loadRuleFiles(paths, err);
-  if (!ruleSet) {
+  auto ruleSet = rules::loadRuleFiles(
+      paths, [](const std::string& path) { return readFile(path, rules::kMaxRuleFileBytes); });
+  if (!ruleSet.ok()) {
+    err << ruleSet.error().message << "\n";
     return 1;
   }
   out << scenarioFile << ": " << scenario.description << "\n";

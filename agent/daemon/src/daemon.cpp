@@ -11,8 +11,9 @@
 #include <thread>
 
 #include "daemon_shared.h"
-#include "nova/daemon/setup.h"
+#include "nova/core/files.h"
 #include "nova/notify/router.h"
+#include "nova/rules/rule_files.h"
 #include "nova/rules/selected_names.h"
 #include "nova/scrape/ingest.h"
 #include "nova/watch/policy_setup.h"
@@ -54,6 +55,11 @@ void writeStateFile(const std::string& path, const std::string& snapshot) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     spdlog::error("cannot rename {} to {}", tmp, path);
   }
+}
+
+Result<rules::RuleSet> loadRuleFiles(const std::vector<std::string>& files) {
+  return rules::loadRuleFiles(
+      files, [](const std::string& path) { return readFile(path, rules::kMaxRuleFileBytes); });
 }
 
 struct Parts {

@@ -107,11 +107,11 @@ Status applyPolicyOverrides(policy::PolicyConfig& config, std::string_view polic
   try {
     config = detail::loadPolicy(YAML::Load(std::string(policyYaml)), ctx, config);
   } catch (const std::exception& e) {
-    return Error{e.what()};
+    return Error(ErrorCode::kInvalidInput, e.what());
   }
   auto problems = ctx.takeDiagnostics();
   if (!problems.empty()) {
-    return Error{problems.front().toString()};
+    return Error(ErrorCode::kInvalidInput, problems.front().toString());
   }
   return policy::validate(config);
 }

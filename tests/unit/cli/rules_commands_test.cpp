@@ -50,7 +50,7 @@ TEST_CASE("rules check: a missing file and no files are errors") {
   std::ostringstream err;
   const std::vector<std::string> missing{kData + "nope.yaml"};
   CHECK(runRulesCheck(missing, out, err) == 1);
-  CHECK(err.str() == kData + "nope.yaml: cannot read file\n");
+  CHECK(err.str() == "cannot open " + kData + "nope.yaml: No such file or directory\n");
   CHECK(runRulesCheck({}, out, err) == 1);
 }
 
