@@ -43,7 +43,7 @@ Result<std::vector<ParsedSample>> parseAll(std::string_view body, ParseLimits li
     labels = {};
   }
   if (parser.error()) {
-    return Error{parser.error()->toString()};
+    return Error(ErrorCode::kInvalidInput, parser.error()->toString());
   }
   return samples;
 }
