@@ -1,10 +1,9 @@
 #include "nova/cli/eval_command.h"
 
-#include <fstream>
-#include <iterator>
 #include <ostream>
 
 #include "nova/cli/query_output.h"
+#include "nova/core/files.h"
 #include "nova/http/client.h"
 #include "nova/promql/engine.h"
 #include "nova/promql/parser.h"
@@ -17,18 +16,20 @@ namespace {
 
 constexpr std::size_t kMaxBodyBytes = std::size_t{16} << 20;
 
+// What a refused scrape means for the caller, by HTTP status.
+ErrorCode codeOfStatus(long status) {
+  if (status == 404) {
+    return ErrorCode::kNotFound;
+  }
+  if (status == 401 || status == 403) {
+    return ErrorCode::kRefused;
+  }
+  return status == 429 || status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInvalidInput;
+}
+
 Result<std::string> readBody(const EvalOptions& options, http::Client& client) {
   if (!options.file.empty()) {
-    std::ifstream in(options.file, std::ios::binary);
-    if (!in) {
-      return Error{"cannot read " + options.file};
-    }
-    std::string body;
-    body.assign(std::istreambuf_iterator<char>(in), {});
-    if (body.size() > kMaxBodyBytes) {
-      return Error{options.file + ": larger than " + std::to_string(kMaxBodyBytes) + " bytes"};
-    }
-    return body;
+    return readFile(options.file, kMaxBodyBytes);
   }
   http::Request request;
   request.url = options.url;
@@ -40,7 +41,8 @@ Result<std::string> readBody(const EvalOptions& options, http::Client& client) {
     return response.error();
   }
   if (response->status != 200) {
-    return Error{"GET " + options.url + ": HTTP " + std::to_string(response->status)};
+    return Error(codeOfStatus(response->status),
+                 "GET " + options.url + ": HTTP " + std::to_string(response->status));
   }
   return std::move(response->body);
 }

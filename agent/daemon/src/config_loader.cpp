@@ -6,12 +6,17 @@
 #include <sstream>
 
 #include "config_fields.h"
+#include "nova/core/files.h"
 #include "nova/rules/loader.h"
 
 namespace nova::daemon {
 namespace {
 
 using detail::ConfigContext;
+
+// Bounds of the files the configuration reads whole.
+constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
+constexpr std::size_t kMaxSecretBytes = std::size_t{64} << 10;
 
 constexpr std::array<std::string_view, 15> kTopKeys{
     "target",     "rule_files", "policy",     "traffic_switched_at", "eval_interval",
@@ -282,7 +287,7 @@ Result<AgentConfig> loadConfig(std::string_view yamlText, std::string_view fileN
     for (const auto& e : ctx.errors()) {
       message += (message.empty() ? "" : "\n") + e;
     }
-    return Error{message};
+    return Error(ErrorCode::kInvalidInput, message);
   }
   return config;
 }
@@ -295,13 +300,11 @@ ConfigEnvironment systemEnvironment(std::string baseDir) {
     return value == nullptr ? std::nullopt : std::optional<std::string>(value);
   };
   env.readFile = [](const std::string& path) -> Result<std::string> {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      return Error{"cannot open " + path};
+    auto text = readFile(path, kMaxSecretBytes);
+    if (!text.ok()) {
+      return text.error();
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string value = text.str();
+    std::string value = std::move(text).value();
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
       value.pop_back();
     }
@@ -312,15 +315,13 @@ ConfigEnvironment systemEnvironment(std::string baseDir) {
 
 Result<AgentConfig> loadConfigFile(const std::string& path,
                                    std::span<const std::string> overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error{path + ": cannot open the configuration file"};
+  auto text = readFile(path, kMaxConfigBytes);
+  if (!text.ok()) {
+    return text.error();
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   const auto slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
-  return loadConfig(text.str(), path, overrides, systemEnvironment(dir.empty() ? "." : dir));
+  return loadConfig(*text, path, overrides, systemEnvironment(dir.empty() ? "." : dir));
 }
 
 }  // namespace nova::daemon

@@ -66,14 +66,15 @@ Result<Command> parseCommand(Command::Kind kind, std::string_view body) {
   c.who = "api";
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     if (kind == Command::Kind::kHold) {
-      return Error{"body: {\"for\":\"10m\",\"who\":...,\"reason\":...} is required"};
+      return Error(ErrorCode::kInvalidInput,
+                   "body: {\"for\":\"10m\",\"who\":...,\"reason\":...} is required");
     }
     return c;
   }
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
   if (ec || !v.is_object()) {
-    return Error{"body: must be a JSON object"};
+    return Error(ErrorCode::kInvalidInput, "body: must be a JSON object");
   }
   const auto& o = v.get_object();
   std::string error;
@@ -97,7 +98,7 @@ Result<Command> parseCommand(Command::Kind kind, std::string_view body) {
     }
   }
   if (!error.empty()) {
-    return Error{error};
+    return Error(ErrorCode::kInvalidInput, error);
   }
   return c;
 }

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <thread>
 
+#include "nova/http/server.h"
+
 namespace nova::cli {
 namespace {
 
@@ -45,14 +47,30 @@ TEST_CASE("a file that cannot be read is a failed scrape (up 0); a bad expressio
   std::ostringstream err;
   CHECK(runEval(options, out, err, clock) == 0);
   CHECK(out.str() == "up  0\n");
-  CHECK(err.str() == "warning: scrape 1: cannot read " NOVA_SOURCE_DIR
-                     "/tests/unit/cli/data/nope.prom\n");
+  CHECK(err.str() == "warning: scrape 1: cannot open " NOVA_SOURCE_DIR
+                     "/tests/unit/cli/data/nope.prom: No such file or directory\n");
   std::ostringstream badOut;
   std::ostringstream badErr;
   options.expr = "rate(x[5q])";
   CHECK(runEval(options, badOut, badErr, clock) == 1);
   CHECK(badErr.str().rfind("error: ", 0) == 0);
   CHECK(badOut.str().empty());
+}
+
+TEST_CASE("a scrape answered with an HTTP error is a failed scrape named by its status") {
+  auto server = http::Server::start({}, [](const http::ServerRequest&) {
+    return http::ServerResponse{503, "text/plain", {}, "busy\n"};
+  });
+  REQUIRE(server.ok());
+  ManualClock clock;
+  EvalOptions options;
+  options.expr = "up";
+  options.url = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/metrics";
+  std::ostringstream out;
+  std::ostringstream err;
+  CHECK(runEval(options, out, err, clock) == 0);
+  CHECK(out.str() == "up  0\n");
+  CHECK(err.str() == "warning: scrape 1: GET " + options.url + ": HTTP 503\n");
 }
 
 }  // namespace nova::cli

@@ -127,8 +127,18 @@ TEST_CASE("constant-time comparison and command parsing") {
   auto rollback = parseCommand(Command::Kind::kRollback, "");
   REQUIRE(rollback.ok());
   CHECK(rollback->who == "api");
-  CHECK_FALSE(parseCommand(Command::Kind::kRollback, "[1]").ok());
-  CHECK_FALSE(parseCommand(Command::Kind::kRollback, R"({"who":5})").ok());
+  const auto errorOf = [](Command::Kind kind, std::string_view body) {
+    auto parsed = parseCommand(kind, body);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().code == ErrorCode::kInvalidInput);
+    return parsed.error().message;
+  };
+  CHECK(errorOf(Command::Kind::kRollback, "[1]") == "body: must be a JSON object");
+  CHECK(errorOf(Command::Kind::kRollback, R"({"who":5})") == "who: must be a string");
+  CHECK(errorOf(Command::Kind::kHold, " ") ==
+        R"(body: {"for":"10m","who":...,"reason":...} is required)");
+  CHECK(errorOf(Command::Kind::kHold, R"({"for":"0s"})") ==
+        R"(for: must be a positive duration such as "10m")");
 }
 
 }  // namespace nova::daemon::detail
