@@ -1,7 +1,6 @@
 #include "nova/cli/query_output.h"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
+#include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -11,24 +10,21 @@
 namespace nova::cli {
 namespace {
 
-// Label names and values go through Boost.JSON so escaping matches the JSON grammar.
+namespace json = boost::json;
+
+// Strings and label sets are serialized by Boost.JSON. The points are written here: their
+// timestamps are JSON numbers in Prometheus's own form ("1435781451.781", "2.500"), which
+// Boost.JSON's double formatting ("2.5E0") does not reproduce.
 void appendJsonString(std::string& out, std::string_view text) {
-  out += boost::json::serialize(boost::json::string(text));
+  out += json::serialize(json::string(text));
 }
 
 void appendMetric(std::string& out, const Labels& labels) {
-  out += "{";
-  bool first = true;
+  json::object metric;
   for (const Label& label : labels) {
-    if (!first) {
-      out += ',';
-    }
-    first = false;
-    appendJsonString(out, label.name);
-    out += ':';
-    appendJsonString(out, label.value);
+    metric[label.name] = label.value;
   }
-  out += "}";
+  out += json::serialize(metric);
 }
 
 void appendPoint(std::string& out, TimestampMs t, const std::string& value) {

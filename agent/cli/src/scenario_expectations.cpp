@@ -120,7 +120,10 @@ std::optional<ExpectedNotification> parseNotificationEntry(std::string_view text
     }
     rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
   }
-  auto at = words.size() == 3 ? parseDuration(words[0]) : Result<DurationMs>(Error());
+  auto at =
+      words.size() == 3
+          ? parseDuration(words[0])
+          : Result<DurationMs>(Error(ErrorCode::kInvalidInput, "expected <time> <kind> <key>"));
   if (arrow == std::string_view::npos || !at.ok()) {
     ctx.error(node, std::string(kNotificationForm));
     return std::nullopt;
