@@ -1,12 +1,9 @@
 #include <array>
-#include <ctime>
 #include <exception>
-#include <fstream>
-#include <iomanip>
-#include <sstream>
 
 #include "config_fields.h"
 #include "nova/core/files.h"
+#include "nova/core/rfc3339.h"
 #include "nova/rules/loader.h"
 
 namespace nova::daemon {
@@ -172,17 +169,14 @@ void readListen(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx)
   config.listenPort = static_cast<std::uint16_t>(port);
 }
 
+// Milliseconds since the epoch, or an RFC 3339 time.
 std::optional<TimestampMs> parseSwitchedAt(const std::string& text) {
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+  if (!text.empty() && text.size() <= 18 &&
+      text.find_first_not_of("0123456789") == std::string::npos) {
     return std::stoll(text);
   }
-  std::tm tm{};
-  std::istringstream in(text);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (in.fail() || in.get() != 'Z' || in.peek() != EOF) {
-    return std::nullopt;
-  }
-  return static_cast<TimestampMs>(timegm(&tm)) * 1000;
+  auto parsed = parseRfc3339(text);
+  return parsed.ok() ? std::optional<TimestampMs>(*parsed) : std::nullopt;
 }
 
 void readPolicy(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx) {
@@ -215,7 +209,8 @@ void readRest(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx) {
     auto text = detail::readString(at, "traffic_switched_at", ctx);
     if (text && !(config.trafficSwitchedAt = parseSwitchedAt(*text))) {
       ctx.error(at, "traffic_switched_at",
-                "traffic_switched_at: must be ms since the epoch or YYYY-MM-DDTHH:MM:SSZ");
+                "traffic_switched_at: must be ms since the epoch or an RFC 3339 time such as "
+                "2026-01-02T03:04:05Z");
     }
   }
   if (root["eval_interval"]) {

@@ -2,12 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <limits>
-#include <sstream>
 #include <thread>
 
 #include "daemon_shared.h"
@@ -28,32 +25,30 @@ constexpr DurationMs kDrainBound = 1200;
 // at the same moment (and a little late) keeps the ticks on the scrape grid.
 constexpr DurationMs kEvalGrace = 250;
 
+// The escalator's snapshot is small; a state file larger than this is not one.
+constexpr std::size_t kMaxStateBytes = std::size_t{4} << 20;
+
+// The snapshot to restore; nullopt without a state file or when there is none yet. A file
+// that cannot be read is logged and the agent starts fresh: it must not keep it from
+// watching.
 std::optional<std::string> readStateFile(const std::string& path) {
   if (path.empty()) {
     return std::nullopt;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto text = readFile(path, kMaxStateBytes);
+  if (!text.ok()) {
+    if (text.error().code != ErrorCode::kNotFound) {
+      spdlog::error("state file not read, starting fresh: {}", text.error().message);
+    }
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return std::move(text).value();
 }
 
-// Written to a temporary file and renamed, so a crash never leaves half a snapshot.
+// Durable before it counts: a crash leaves the old snapshot or the new one, whole.
 void writeStateFile(const std::string& path, const std::string& snapshot) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << snapshot;
-    if (!out) {
-      spdlog::error("cannot write state file {}", tmp);
-      return;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    spdlog::error("cannot rename {} to {}", tmp, path);
+  if (Status written = writeFileDurably(path, snapshot); !written) {
+    spdlog::error("cannot write state file: {}", written.error().message);
   }
 }
 

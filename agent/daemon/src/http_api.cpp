@@ -2,6 +2,7 @@
 #include <limits>
 
 #include "daemon_shared.h"
+#include "nova/core/text.h"
 
 namespace nova::daemon::detail {
 namespace {
@@ -64,7 +65,7 @@ Result<Command> parseCommand(Command::Kind kind, std::string_view body) {
   Command c;
   c.kind = kind;
   c.who = "api";
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+  if (trim(body).empty()) {
     if (kind == Command::Kind::kHold) {
       return Error(ErrorCode::kInvalidInput,
                    "body: {\"for\":\"10m\",\"who\":...,\"reason\":...} is required");

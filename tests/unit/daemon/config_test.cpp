@@ -207,6 +207,20 @@ TEST_CASE("secrets come from files or the environment and are never shown") {
   CHECK(plain.error().message.find("hunter2") == std::string::npos);
 }
 
+TEST_CASE("traffic_switched_at: ms since the epoch or any RFC 3339 time") {
+  auto ms = load(std::string(kMinimal) + "traffic_switched_at: 1700000000123\n");
+  REQUIRE(ms.ok());
+  CHECK(ms->trafficSwitchedAt == 1'700'000'000'123);
+  auto offset = load(std::string(kMinimal) + "traffic_switched_at: 2023-11-14T23:13:20.5+01:00\n");
+  REQUIRE(offset.ok());
+  CHECK(offset->trafficSwitchedAt == 1'700'000'000'500);
+  auto bad = load(std::string(kMinimal) + "traffic_switched_at: yesterday\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message ==
+        "agent.yaml:5:22: traffic_switched_at: must be ms since the epoch or an RFC 3339 time "
+        "such as 2026-01-02T03:04:05Z");
+}
+
 TEST_CASE("dry_run forces the dry-run switch") {
   auto c = load(std::string(kMinimal) + "dry_run: true\n");
   REQUIRE(c.ok());
