@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test, in two stages:
+# Builds everything and runs every test, in three stages:
 #   1. the regular build: unit, conformance, scenario, fuzz-corpus and integration tests;
-#   2. the unit tests again, built with -fsanitize=address,undefined.
-# Installs missing Debian packages first. Usage: scripts/test.sh [--no-sanitize]
+#   2. the unit tests again, built with -fsanitize=address,undefined;
+#   3. the container image, packed from stage 1's binaries, run as the chart runs it.
+# Installs missing Debian packages first (the dashboard's npm bundle and Chromium included).
+# Usage: scripts/test.sh [--no-sanitize]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,7 +15,7 @@ export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 sanitize=1
 [ "${1:-}" = "--no-sanitize" ] && sanitize=0
 
-scripts/deps.sh build test
+scripts/deps.sh build test dashboard
 scripts/check-format.sh
 
 echo "== stage 1: build and run all tests"
@@ -37,3 +39,6 @@ if [ "$sanitize" = 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs"
 fi
+
+echo "== stage 3: container image"
+scripts/image.sh --build-dir build

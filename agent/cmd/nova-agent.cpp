@@ -10,7 +10,8 @@
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
+// From the build (agent/cmd/CMakeLists.txt): the project version unless the build names one.
+constexpr const char* kVersion = NOVA_VERSION;
 
 }  // namespace
 

@@ -73,6 +73,8 @@ CLI::App* addRules(CLI::App& app, RulesArgs& args) {
 int main(int argc, char** argv) {
   CLI::App app{"novactl: blue-green rollouts with automatic rollback"};
   app.require_subcommand(1);
+  // NOVA_VERSION comes from the build (agent/cmd/CMakeLists.txt).
+  app.set_version_flag("--version", std::string("novactl ") + NOVA_VERSION);
 
   nova::cli::EvalOptions evalOptions;
   std::string interval = "1s";

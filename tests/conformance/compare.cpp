@@ -1,5 +1,7 @@
 #include "compare.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -201,6 +203,23 @@ std::optional<std::string> compareResult(const EvalCommand& ev, const promql::Va
   const std::string want = ev.expectedString.value_or("");
   if (str != want) {
     return "expected string \"" + want + "\", got \"" + str + "\"";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> compareError(const EvalCommand& ev, const std::string& error) {
+  for (const FailCheck& check : ev.failChecks) {
+    bool ok = false;
+    if (check.regex) {
+      const RE2 re(check.text, RE2::Quiet);
+      ok = re.ok() && RE2::PartialMatch(error, re);
+    } else {
+      ok = error == check.text;
+    }
+    if (!ok) {
+      return std::string("expected an error ") + (check.regex ? "matching " : "equal to ") + "\"" +
+             check.text + "\", got \"" + error + "\"";
+    }
   }
   return std::nullopt;
 }

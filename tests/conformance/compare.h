@@ -32,6 +32,10 @@ struct Grid {
 std::optional<std::string> compareResult(const EvalCommand& ev, const promql::Value& got,
                                          const Grid& grid);
 
+/// For an eval that must fail: whether `error` (the query's error text) satisfies every
+/// `expect fail msg:/regex:` check. Returns the first check it does not satisfy, or nullopt.
+std::optional<std::string> compareError(const EvalCommand& ev, const std::string& error);
+
 /// A description of the first pair of series out of label order, or nullopt when sorted.
 std::optional<std::string> checkSorted(const promql::Matrix& matrix);
 

@@ -6,19 +6,14 @@
 #include <limits>
 
 #include "nova/core/sample.h"
+#include "script_testing.h"
 
 using namespace nova::conformance;
+using namespace nova::conformance::testing;
 using nova::Labels;
 namespace promql = nova::promql;
 
 namespace {
-
-EvalCommand mustEval(const std::string& text) {
-  auto commands = readScript(text);
-  REQUIRE_MESSAGE(commands.ok(), (commands.ok() ? "" : commands.error().message));
-  REQUIRE(commands->size() == 1);
-  return std::get<EvalCommand>(commands->front());
-}
 
 const Labels kA{{"__name__", "m"}, {"a", "1"}};
 const Labels kB{{"__name__", "m"}, {"a", "2"}};

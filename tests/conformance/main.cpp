@@ -1,12 +1,12 @@
 // promql_conformance: runs the Prometheus promqltest scripts against the local engine.
 //
-//   promql_conformance [--classify-list FILE] [--verbose] [DIR|FILE.test ...]
+//   promql_conformance [--classify-list FILE]... [--verbose] [DIR|FILE.test ...]
 //
 // Prints one line per in-subset case that does not pass, then
 // "promql conformance: N of M in-subset cases pass (K out of subset)". With
-// --classify-list, every case listed there (classify.py --list output) must have run as
-// in-subset. Exits non-zero when an in-subset case does not pass, a script cannot be read,
-// or the cross-check finds a listed case we did not run.
+// --classify-list (repeatable), every case listed in each file (classify.py --list output)
+// must have run as in-subset. Exits non-zero when an in-subset case does not pass, a script
+// cannot be read, or a cross-check finds a listed case we did not run.
 
 #include <algorithm>
 #include <filesystem>
@@ -28,7 +28,7 @@ namespace {
 
 struct Args {
   std::vector<fs::path> paths;
-  std::string classifyList;
+  std::vector<std::string> classifyLists;
   bool verbose = false;
 };
 
@@ -36,11 +36,12 @@ bool parseArgs(int argc, char** argv, Args& args) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--classify-list" && i + 1 < argc) {
-      args.classifyList = argv[++i];
+      args.classifyLists.emplace_back(argv[++i]);
     } else if (arg == "--verbose" || arg == "-v") {
       args.verbose = true;
     } else if (arg.starts_with("-")) {
-      std::cerr << "usage: promql_conformance [--classify-list FILE] [--verbose] [DIR|FILE ...]\n";
+      std::cerr << "usage: promql_conformance [--classify-list FILE]... [--verbose] "
+                   "[DIR|FILE ...]\n";
       return false;
     } else {
       args.paths.emplace_back(arg);
@@ -100,8 +101,8 @@ int main(int argc, char** argv) {
   }
   report.print(std::cout, args.verbose);
   bool ok = report.allPass();
-  if (!args.classifyList.empty()) {
-    ok = report.crossCheck(args.classifyList, std::cout) && ok;
+  for (const std::string& list : args.classifyLists) {
+    ok = report.crossCheck(list, std::cout) && ok;
   }
   return ok ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -96,8 +97,8 @@ bool Report::crossCheck(const std::string& path, std::ostream& out) const {
       ++missing;
     }
   }
-  out << "classify.py cross-check: " << listed - missing << " of " << listed
-      << " listed cases ran in subset\n";
+  out << "classify.py cross-check (" << std::filesystem::path(path).filename().string()
+      << "): " << listed - missing << " of " << listed << " listed cases ran in subset\n";
   return missing == 0 && listed > 0;
 }
 

@@ -1,13 +1,12 @@
 #include "runner.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <array>
 #include <exception>
 #include <map>
 #include <utility>
 
+#include "annotation_check.h"
 #include "compare.h"
 #include "nova/promql/parser.h"
 
@@ -42,19 +41,8 @@ CaseResult with(CaseResult r, Outcome outcome, std::string detail = {}) {
 
 // An eval that must fail passes when every message check holds for the error text.
 CaseResult checkFailure(const EvalCommand& ev, CaseResult r, const std::string& error) {
-  for (const FailCheck& check : ev.failChecks) {
-    bool ok = false;
-    if (check.regex) {
-      const RE2 re(check.text, RE2::Quiet);
-      ok = re.ok() && RE2::PartialMatch(error, re);
-    } else {
-      ok = error == check.text;
-    }
-    if (!ok) {
-      return with(std::move(r), Outcome::kFail,
-                  std::string("expected an error ") + (check.regex ? "matching " : "equal to ") +
-                      "\"" + check.text + "\", got \"" + error + "\"");
-    }
+  if (auto diff = compareError(ev, error)) {
+    return with(std::move(r), Outcome::kFail, *diff);
   }
   return with(std::move(r), Outcome::kPass);
 }
@@ -68,11 +56,6 @@ Labels nhcbBase(const Labels& labels) {
     }
   }
   return {};
-}
-
-bool usesQueryContextFunction(const std::string& expr) {
-  static const RE2 re(R"((start|end|range|step)\(\))");
-  return RE2::PartialMatch(expr, re);
 }
 
 }  // namespace
@@ -148,10 +131,6 @@ CaseResult ScriptRunner::eval(const EvalCommand& ev) {
     if (error.message.find(kNotSupported) != std::string::npos) {
       return with(std::move(r), Outcome::kOutOfSubset, "parser: " + error.message);
     }
-    if (mentionsAtModifier(ev.expr)) {
-      return with(std::move(r), Outcome::kOutOfSubset,
-                  "@ modifier (parser: " + error.message + ")");
-    }
     if (auto why = special_.reachedByText(ev.expr)) {
       return with(std::move(r), Outcome::kOutOfSubset, *why);
     }
@@ -161,9 +140,6 @@ CaseResult ScriptRunner::eval(const EvalCommand& ev) {
     return with(std::move(r), Outcome::kFail, "parse error: " + error.toString());
   }
   const promql::Expr& expr = parsed.expr();
-  if (usesAtModifier(expr)) {
-    return with(std::move(r), Outcome::kOutOfSubset, "@ modifier");
-  }
   if (auto why = special_.reachedBy(expr)) {
     return with(std::move(r), Outcome::kOutOfSubset, *why);
   }
@@ -178,62 +154,11 @@ CaseResult ScriptRunner::eval(const EvalCommand& ev) {
   }
 }
 
-CaseResult ScriptRunner::runInstant(const EvalCommand& ev, const promql::Expr& expr,
-                                    CaseResult r) const {
-  const TimestampMs t = ev.evalTime();
-  Result<promql::Value> got = engine_.instant(expr, storage_, t);
-  if (!got) {
-    if (ev.fail) {
-      return checkFailure(ev, std::move(r), got.error().message);
-    }
-    return with(std::move(r), Outcome::kFail, "error: " + got.error().message);
-  }
-  if (ev.fail) {
-    return with(std::move(r), Outcome::kFail, "expected an error, got a result");
-  }
-  const Grid grid = ev.rangeVector ? Grid{ev.start, ev.end, ev.step} : Grid{t, std::nullopt, 0};
-  if (auto diff = compareResult(ev, *got, grid)) {
-    return with(std::move(r), Outcome::kFail, *diff);
-  }
-  if (ev.rangeVector || ev.expectedString || usesQueryContextFunction(ev.expr)) {
-    return with(std::move(r), Outcome::kPass);
-  }
-  // Range mode: the same query over t-1m..t+1m must give the same result at t.
-  Result<promql::Matrix> range = engine_.range(expr, storage_, t - kMinute, t + kMinute, kMinute);
-  if (!range) {
-    return with(std::move(r), Outcome::kFail, "range mode: error: " + range.error().message);
-  }
-  if (ev.ordered) {
-    return with(std::move(r), Outcome::kPass);  // range results are sorted by labels instead
-  }
-  if (auto unsorted = checkSorted(*range)) {
-    return with(std::move(r), Outcome::kFail, "range mode: " + *unsorted);
-  }
-  promql::Vector atT;
-  for (const promql::Series& series : *range) {
-    for (const Sample& p : series.points) {
-      if (p.t == t) {
-        atT.push_back({series.labels, p.t, p.v});
-        break;
-      }
-    }
-  }
-  std::optional<std::string> diff;
-  if (std::holds_alternative<promql::Scalar>(*got)) {
-    diff = atT.empty() ? std::optional<std::string>("no point at t for the scalar")
-                       : compareResult(ev, promql::Scalar{t, atT.front().v}, grid);
-  } else {
-    diff = compareResult(ev, atT, grid);
-  }
-  if (diff) {
-    return with(std::move(r), Outcome::kFail, "range mode: " + *diff);
-  }
-  return with(std::move(r), Outcome::kPass);
-}
-
 CaseResult ScriptRunner::runRange(const EvalCommand& ev, const promql::Expr& expr,
                                   CaseResult r) const {
-  Result<promql::Matrix> got = engine_.range(expr, storage_, ev.start, ev.end, ev.step);
+  promql::Annotations annotations;
+  Result<promql::Matrix> got =
+      engine_.range(expr, storage_, ev.start, ev.end, ev.step, &annotations);
   if (!got) {
     if (ev.fail) {
       return checkFailure(ev, std::move(r), got.error().message);
@@ -242,6 +167,9 @@ CaseResult ScriptRunner::runRange(const EvalCommand& ev, const promql::Expr& exp
   }
   if (ev.fail) {
     return with(std::move(r), Outcome::kFail, "expected an error, got a result");
+  }
+  if (auto diff = checkAnnotations(ev, annotations, ev.expr)) {
+    return with(std::move(r), Outcome::kFail, *diff);
   }
   if (auto diff = compareResult(ev, *got, Grid{ev.start, ev.end, ev.step})) {
     return with(std::move(r), Outcome::kFail, *diff);

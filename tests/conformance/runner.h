@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,12 @@ class ScriptRunner {
   void load(const LoadCommand& cmd);
   CaseResult eval(const EvalCommand& ev);
   CaseResult runInstant(const EvalCommand& ev, const promql::Expr& expr, CaseResult r) const;
+  /// One instant query, `expr` parsed from `text`, at `t` against the eval's expectations,
+  /// then in range mode; the first disagreement, or nullopt.
+  std::optional<std::string> checkInstant(const EvalCommand& ev, const promql::Expr& expr,
+                                          const std::string& text, TimestampMs t) const;
+  std::optional<std::string> checkRangeMode(const EvalCommand& ev, const promql::Expr& expr,
+                                            const promql::Value& instant, TimestampMs t) const;
   CaseResult runRange(const EvalCommand& ev, const promql::Expr& expr, CaseResult r) const;
 
   std::string file_;

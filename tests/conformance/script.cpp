@@ -259,7 +259,8 @@ Status Reader::readEval(std::vector<Command>& out) {
   }
   ev.fail = mod == "fail";
   ev.ordered = mod == "ordered";
-  ev.annotations = mod == "warn" || mod == "info";
+  ev.warnings.required = mod == "warn";
+  ev.infos.required = mod == "info";
   while (nextBodyLine()) {
     Result<bool> more = readEvalBodyLine(ev, mod == "fail");
     if (!more) {
@@ -327,7 +328,17 @@ Result<bool> Reader::readEvalBodyLine(EvalCommand& ev, bool deprecatedFail) {
     } else if (kind == "ordered") {
       ev.ordered = true;
     } else {
-      ev.annotations = true;
+      AnnotationExpectation& e = kind.ends_with("warn") ? ev.warnings : ev.infos;
+      if (kind.starts_with("no_")) {
+        e.none = true;
+      } else {
+        e.checks.push_back({matchType != "msg", std::string(trim(text))});
+      }
+      if (e.none && !e.checks.empty()) {
+        return lineError(i_, "invalid expect lines, " + kind.substr(kind.find('_') + 1) +
+                                 " and no_" + kind.substr(kind.find('_') + 1) +
+                                 " cannot be used together");
+      }
     }
     return true;
   }

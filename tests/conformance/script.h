@@ -37,10 +37,24 @@ struct ClearCommand {
   int line = 0;
 };
 
-/// A check on the error text of an eval that must fail.
+/// A check on the error text of an eval that must fail, or on an annotation's text.
 struct FailCheck {
   bool regex = false;  ///< RE2 unanchored search; otherwise an exact match
   std::string text;
+};
+
+/// What an eval expects of one kind of annotation (warnings or infos).
+struct AnnotationExpectation {
+  /// `eval_warn` / `eval_info`: at least one.
+  bool required = false;
+  /// `expect warn` lines (a line without msg/regex is a regex matching anything): there is
+  /// at least one annotation, each line matches one, and each annotation matches a line.
+  std::vector<FailCheck> checks;
+  /// `expect no_warn`: none at all.
+  bool none = false;
+
+  /// Whether any of the above was given; without, annotations of this kind are not checked.
+  bool given() const { return required || none || !checks.empty(); }
 };
 
 /// `eval instant ...` or `eval range ...` with its expectations.
@@ -59,8 +73,8 @@ struct EvalCommand {
   bool fail = false;
   std::vector<FailCheck> failChecks;
   bool ordered = false;
-  /// warn/info/no_warn/no_info lines were given; the runner does not check annotations.
-  bool annotations = false;
+  AnnotationExpectation warnings;
+  AnnotationExpectation infos;
 
   std::optional<double> expectedScalar;
   std::optional<std::string> expectedString;

@@ -7,18 +7,14 @@
 #include <sstream>
 
 #include "nova/core/sample.h"
+#include "script_testing.h"
 
 using namespace nova::conformance;
+using namespace nova::conformance::testing;
 using nova::kMinute;
 using nova::Labels;
 
 namespace {
-
-std::vector<Command> mustRead(const std::string& text) {
-  auto commands = readScript(text);
-  REQUIRE_MESSAGE(commands.ok(), (commands.ok() ? "" : commands.error().message));
-  return std::move(*commands);
-}
 
 const EvalCommand& evalAt(const std::vector<Command>& commands, std::size_t i) {
   REQUIRE(i < commands.size());
@@ -93,7 +89,10 @@ eval instant at 0 "a"
   CHECK(sum.expr == "sum by (g) (x)");
   CHECK(sum.start == 50 * kMinute);
   CHECK(sum.ordered);
-  CHECK(sum.annotations);
+  REQUIRE(sum.warnings.checks.size() == 1);
+  CHECK(sum.warnings.checks[0].regex);
+  CHECK(sum.warnings.checks[0].text.empty());
+  CHECK_FALSE(sum.infos.given());
   REQUIRE(sum.expected.size() == 2);
   CHECK(sum.expected[1].labels == Labels{{"g", "b"}});
 

@@ -71,29 +71,6 @@ void forEachSelector(const promql::Expr& expr,
       expr.node);
 }
 
-bool usesAtModifier(const promql::Expr& expr) {
-  bool found = false;
-  forEachSelector(expr, [&](const promql::VectorSelector& s) { found = found || s.at; });
-  return found;
-}
-
-bool mentionsAtModifier(std::string_view expr) {
-  for (std::size_t i = 0; i < expr.size(); ++i) {
-    const char c = expr[i];
-    if (c == '@') {
-      return true;
-    }
-    if (c == '"' || c == '\'' || c == '`') {
-      for (++i; i < expr.size() && expr[i] != c; ++i) {
-        if (expr[i] == '\\' && c != '`') {
-          ++i;
-        }
-      }
-    }
-  }
-  return false;
-}
-
 std::string_view toString(SpecialSeries::Kind kind) {
   switch (kind) {
     case SpecialSeries::Kind::kNativeHistogram:

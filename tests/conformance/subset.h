@@ -16,11 +16,6 @@ namespace nova::conformance {
 void forEachSelector(const promql::Expr& expr,
                      const std::function<void(const promql::VectorSelector&)>& fn);
 
-/// True when a selector carries an `@` modifier.
-bool usesAtModifier(const promql::Expr& expr);
-/// The same for an expression our parser refused: an `@` outside string literals.
-bool mentionsAtModifier(std::string_view expr);
-
 /// Series loaded since the last `clear` that a float-only engine cannot serve as upstream
 /// does: native histograms (written `{{...}}` or made by load_with_nhcb), series with start
 /// timestamps, and series carrying __type__/__unit__ labels. An eval whose selectors can

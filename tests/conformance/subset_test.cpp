@@ -51,12 +51,3 @@ TEST_CASE("the text fallback looks for whole metric names and __name__") {
   CHECK_FALSE(special.reachedByText("rate(hh[1m] anchored)"));
   CHECK(special.reachedByText("{__name__=~\"x\"} smoothed"));
 }
-
-TEST_CASE("@ is found outside string literals only") {
-  CHECK(mentionsAtModifier("x @ 100s"));
-  CHECK(mentionsAtModifier("x @ start()"));
-  CHECK_FALSE(mentionsAtModifier("x{a=\"@\"}"));
-  CHECK_FALSE(mentionsAtModifier("x{a='\\'@'}"));
-  CHECK(usesAtModifier(*mustParse("sum(x @ 100)")));
-  CHECK_FALSE(usesAtModifier(*mustParse("sum(x offset 1m)")));
-}

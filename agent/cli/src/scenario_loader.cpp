@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 
+#include "nova/core/severity.h"
 #include "nova/rules/detail/rule_loader.h"
 #include "scenario_reading.h"
 
@@ -63,7 +64,9 @@ constexpr std::array<std::string_view, 14> kScenarioKeys{"description",
                                                          "expect_notifications",
                                                          "expect_rollbacks"};
 constexpr std::array<std::string_view, 4> kCommandKeys{"at", "hold", "release", "rollback"};
-constexpr std::array<std::string_view, 3> kCommandFields{"for", "who", "reason"};
+constexpr std::array<std::string_view, 4> kCommandFields{"for", "who", "reason", "covers"};
+// What a hold may cover: a severity, never "none".
+constexpr std::array<std::string_view, 4> kHoldScopes{"low", "medium", "high", "critical"};
 
 // "column 12: message" from parseSeriesLine, placed inside the scalar.
 void seriesError(const YAML::Node& node, const std::string& message, LoadContext& ctx) {
@@ -137,6 +140,13 @@ void readCommand(const YAML::Node& entry, LoadContext& ctx, Scenario& out) {
     } else {
       command.holdFor = rules::detail::readDuration(body["for"], "for", ctx).value_or(0);
     }
+    if (body["covers"]) {
+      command.holdCovers =
+          detail::readName<Severity>(body["covers"], "covers", parseSeverity, kHoldScopes, ctx)
+              .value_or(Severity::kHigh);
+    }
+  } else if (body["covers"]) {
+    ctx.error(body["covers"], "covers: only a hold has a scope");
   }
   out.commands.push_back(std::move(entryCommand));
 }

@@ -120,7 +120,9 @@ void readTyped(const YAML::Node& node, const std::string& path, Section& out, Ag
 void readSwitchAndNotifiers(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx) {
   if (root["switch"]) {
     readTyped(root["switch"], "switch", config.switchConfig, config, ctx);
-    if (auto made = traffic::makeSwitch(config.switchConfig); !made.ok()) {
+    SystemClock clock;
+    SystemRandom random;
+    if (auto made = traffic::makeSwitch(config.switchConfig, clock, random); !made.ok()) {
       ctx.error(root["switch"], "switch", made.error().message);
     }
   }

@@ -77,7 +77,8 @@ std::shared_ptr<const scrape::MetricNameFilter> metricFilter(const rules::RuleSe
   return std::make_shared<const scrape::MetricNameFilter>(std::move(*names));
 }
 
-Result<Parts> buildParts(const AgentConfig& config, TimestampMs now) {
+Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock& clock,
+                         Random& random) {
   auto ruleSet = loadRuleFiles(config.ruleFiles);
   if (!ruleSet.ok()) {
     return ruleSet.error();
@@ -100,7 +101,7 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now) {
   if (!escalator.ok()) {
     return escalator.error();
   }
-  auto sw = traffic::makeSwitch(config.switchConfig);
+  auto sw = traffic::makeSwitch(config.switchConfig, clock, random);
   if (!sw.ok()) {
     return sw.error();
   }
@@ -317,7 +318,9 @@ void Daemon::persist() {
 }  // namespace
 
 Result<std::string> checkConfig(const AgentConfig& config) {
-  auto parts = buildParts(config, 0);
+  SystemClock clock;
+  SystemRandom random;
+  auto parts = buildParts(config, 0, clock, random);
   if (!parts.ok()) {
     return parts.error();
   }
@@ -327,8 +330,9 @@ Result<std::string> checkConfig(const AgentConfig& config) {
 int runDaemon(const AgentConfig& config, std::string_view version) {
   // Before anything can start a thread (notifiers may): only the watcher gets signals.
   detail::blockWatchedSignals();
-  SystemClock clock;
-  auto parts = buildParts(config, clock.now());
+  SystemClock clock;  // the switch's waits; outlives the daemon below
+  SystemRandom random;
+  auto parts = buildParts(config, clock.now(), clock, random);
   if (!parts.ok()) {
     spdlog::error("cannot start:\n{}", parts.error().message);
     return 1;

@@ -86,6 +86,15 @@ Result<Command> parseCommand(Command::Kind kind, std::string_view body) {
     c.reason = *reason;
   }
   if (kind == Command::Kind::kHold) {
+    // A hold covers up to HIGH unless it says "covers":"critical": a hold taken to look
+    // into one problem must not swallow a CRITICAL (API down, data loss) that comes later.
+    if (auto covers = field(o, "covers", error)) {
+      if (auto severity = parseSeverity(*covers)) {
+        c.holdCovers = *severity;
+      } else {
+        error = "covers: must be low, medium, high or critical";
+      }
+    }
     auto forText = field(o, "for", error);
     if (!forText && error.empty()) {
       error = "for: required (e.g. \"10m\")";

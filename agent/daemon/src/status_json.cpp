@@ -99,8 +99,11 @@ std::string Controller::statusJson() const {
   }
   json::value hold = nullptr;
   if (auto h = escalator.activeHold()) {
-    hold = json::object{
-        {"who", h->who}, {"reason", h->reason}, {"since", h->since}, {"until", h->until}};
+    hold = json::object{{"who", h->who},
+                        {"reason", h->reason},
+                        {"since", h->since},
+                        {"until", h->until},
+                        {"covers", toString(h->covers)}};
   }
   json::value rollback = nullptr;
   if (rollbackState) {

@@ -5,98 +5,58 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <chrono>
-#include <mutex>
-#include <random>
-#include <thread>
 
-#include "nova/http/client.h"
-#include "nova/kube/token_source.h"
+#include "client_impl.h"
 #include "status_error.h"
 
 namespace nova::kube {
 
 namespace json = boost::json;
+using detail::Call;
+using detail::on;
 
-struct Client::Impl {
-  Impl(ClusterConfig c, ClientOptions o) : config(std::move(c)), options(std::move(o)) {
-    if (options.clock == nullptr) {
-      options.clock = &systemClock;
-    }
-    if (!options.sleep) {
-      options.sleep = [](DurationMs ms) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-      };
-    }
-    if (!options.random) {
-      options.random = [engine = std::mt19937_64(std::random_device{}())]() mutable {
-        return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-      };
-    }
-    if (!config.token.empty()) {
-      tokens = TokenSource::fixed(config.token);
-    } else if (!config.tokenFile.empty()) {
-      tokens = TokenSource::file(config.tokenFile, *options.clock, options.tokenReload);
-    }
+Client::Impl::Impl(ClusterConfig c, const Clock& clk, Random& rnd, ClientOptions o)
+    : config(std::move(c)), clock(clk), random(rnd), options(std::move(o)) {
+  if (!config.token.empty()) {
+    tokens = TokenSource::fixed(config.token);
+  } else if (!config.tokenFile.empty()) {
+    tokens = TokenSource::file(config.tokenFile, clock, options.tokenReload);
   }
+}
 
-  http::Request baseRequest(const std::string& method, const ObjectRef& ref) const {
-    http::Request request;
-    request.method = method;
-    request.url = config.server + ref.path();
-    request.timeout = options.timeout;
-    request.connectTimeout = options.connectTimeout;
-    request.verifyTls = !config.insecureSkipTlsVerify;
-    request.caFile = config.caFile;
-    request.caPem = config.caPem;
-    request.clientCertFile = config.clientCertFile;
-    request.clientKeyFile = config.clientKeyFile;
-    request.clientCertPem = config.clientCertPem;
-    request.clientKeyPem = config.clientKeyPem;
-    request.headers = {{"Accept", "application/json"}, {"User-Agent", options.userAgent}};
-    return request;
+http::Request Client::Impl::baseRequest(const Call& call) const {
+  http::Request request;
+  request.method = call.method;
+  request.url = config.server + call.path;
+  request.timeout = options.timeout;
+  request.connectTimeout = options.connectTimeout;
+  request.verifyTls = !config.insecureSkipTlsVerify;
+  request.caFile = config.caFile;
+  request.caPem = config.caPem;
+  request.clientCertFile = config.clientCertFile;
+  request.clientKeyFile = config.clientKeyFile;
+  request.clientCertPem = config.clientCertPem;
+  request.clientKeyPem = config.clientKeyPem;
+  request.headers = {{"Accept", "application/json"}, {"User-Agent", options.userAgent}};
+  if (!call.contentType.empty()) {
+    request.headers.emplace_back("Content-Type", call.contentType);
   }
+  request.body = call.body;
+  return request;
+}
 
-  DurationMs backoff(int attempt) const {
-    DurationMs base = options.retry.initialBackoff;
-    for (int i = 1; i < attempt && base < options.retry.maxBackoff; ++i) {
-      base *= 2;
-    }
-    base = std::min(base, options.retry.maxBackoff);
-    const double jitter = std::clamp(options.random(), 0.0, 1.0);
-    return base / 2 + static_cast<DurationMs>(jitter * static_cast<double>(base - base / 2));
+// Retry `attempt` (1-based) waits the server's hint when it gave one, else the backoff.
+DurationMs Client::Impl::waitBefore(const ApiError& error, int attempt) const {
+  if (error.retryAfter >= 0) {
+    return std::min(error.retryAfter, options.retry.maxRetryAfter);
   }
+  return options.retry.backoff.delay(attempt, random.uniform());
+}
 
-  DurationMs waitBefore(const ApiError& error, int attempt) const {
-    if (error.retryAfter >= 0) {
-      return std::min(error.retryAfter, options.retry.maxRetryAfter);
-    }
-    return backoff(attempt);
-  }
-
-  ApiResult<json::value> call(const std::string& verb, const std::string& method,
-                              const ObjectRef& ref, const std::string& contentType,
-                              const std::string& body);
-
-  ApiResult<json::value> attempt(const std::string& verb, http::Request& request,
-                                 const ObjectRef& ref);
-
-  SystemClock systemClock;
-  ClusterConfig config;
-  ClientOptions options;
-  http::Client http;
-  TokenSource tokens;
-};
-
-ApiResult<json::value> Client::Impl::attempt(const std::string& verb, http::Request& request,
-                                             const ObjectRef& ref) {
+ApiResult<json::value> Client::Impl::attempt(const Call& call, http::Request& request) {
   auto token = tokens.token();
   if (!token.ok()) {
-    ApiError e;
-    e.reason = "Unauthorized";
-    e.message = token.error().message;
-    e.summary = verb + " on " + ref.describe() + ": no bearer token: " + e.message;
-    return e;
+    return detail::noCredentials(token.error(), call.verb, call.what);
   }
   // The Authorization header is the last one; replace it on every attempt (rotation).
   if (!request.headers.empty() && request.headers.back().first == "Authorization") {
@@ -107,42 +67,31 @@ ApiResult<json::value> Client::Impl::attempt(const std::string& verb, http::Requ
   }
   auto response = http.perform(request);
   if (!response.ok()) {
-    return detail::fromTransport(response.error().message, verb, ref.describe());
+    return detail::fromTransport(response.error(), call.verb, call.what);
   }
   if (response->status < 200 || response->status > 299) {
-    return detail::fromResponse(*response, verb, ref.describe());
+    return detail::fromResponse(*response, call.verb, call.what, clock.now());
   }
   json::error_code ec;
   json::value object = json::parse(response->body, ec);
   if (ec) {
-    ApiError e;
-    e.code = static_cast<int>(response->status);
-    e.reason = "Decode";
-    e.message = ec.message();
-    e.summary = verb + " on " + ref.describe() + ": response is not JSON: " + e.message;
-    return e;
+    return detail::decodeFailure(response->status, ec.message(), call.verb, call.what);
   }
   return object;
 }
 
-ApiResult<json::value> Client::Impl::call(const std::string& verb, const std::string& method,
-                                          const ObjectRef& ref, const std::string& contentType,
-                                          const std::string& body) {
-  http::Request request = baseRequest(method, ref);
-  if (!contentType.empty()) {
-    request.headers.emplace_back("Content-Type", contentType);
-  }
-  request.body = body;
+ApiResult<json::value> Client::Impl::perform(const Call& call) {
+  http::Request request = baseRequest(call);
   const int attempts = std::max(1, options.retry.attempts);
   bool retriedUnauthorized = false;
   for (int n = 1;; ++n) {
-    auto result = attempt(verb, request, ref);
+    auto result = attempt(call, request);
     if (result.ok()) {
       return result;
     }
     ApiError error = result.error();
     error.attempts = n;
-    if (error.code == 401 && !retriedUnauthorized && tokens.reloadAfterUnauthorized()) {
+    if (error.status == 401 && !retriedUnauthorized && tokens.reloadAfterUnauthorized()) {
       retriedUnauthorized = true;  // a rotated token: one immediate retry, not counted
       --n;
       continue;
@@ -151,7 +100,7 @@ ApiResult<json::value> Client::Impl::call(const std::string& verb, const std::st
       if (n > 1) {
         error.summary += " (after " + std::to_string(n) + " attempts)";
       }
-      if (error.code == 409 || error.code == 422) {
+      if (error.code() == ErrorCode::kConflict) {
         // Conflicts are answers the caller judges (a failed test means "someone was first").
         spdlog::info("kube: {}", error.summary);
       } else {
@@ -162,30 +111,39 @@ ApiResult<json::value> Client::Impl::call(const std::string& verb, const std::st
     const DurationMs wait = waitBefore(error, n);
     spdlog::warn("kube: {}; retrying in {} ms (attempt {} of {})", error.summary, wait, n + 1,
                  attempts);
-    options.sleep(wait);
+    clock.sleepFor(wait);
   }
 }
 
-Client::Client(ClusterConfig config, ClientOptions options)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(options))) {}
+Client::Client(ClusterConfig config, const Clock& clock, Random& random, ClientOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), clock, random, std::move(options))) {}
 Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
 ApiResult<json::value> Client::get(const ObjectRef& ref) {
-  return impl_->call("get", "GET", ref, "", "");
+  return impl_->perform(on("get", "GET", ref));
 }
 
 ApiResult<json::value> Client::jsonPatch(const ObjectRef& ref, const json::array& ops) {
-  return impl_->call("patch", "PATCH", ref, "application/json-patch+json", json::serialize(ops));
+  Call call = on("patch", "PATCH", ref);
+  call.contentType = "application/json-patch+json";
+  call.body = json::serialize(ops);
+  return impl_->perform(call);
 }
 
 ApiResult<json::value> Client::mergePatch(const ObjectRef& ref, const json::value& patch) {
-  return impl_->call("patch", "PATCH", ref, "application/merge-patch+json", json::serialize(patch));
+  Call call = on("patch", "PATCH", ref);
+  call.contentType = "application/merge-patch+json";
+  call.body = json::serialize(patch);
+  return impl_->perform(call);
 }
 
 ApiResult<json::value> Client::put(const ObjectRef& ref, const json::value& object) {
-  return impl_->call("update", "PUT", ref, "application/json", json::serialize(object));
+  Call call = on("update", "PUT", ref);
+  call.contentType = "application/json";
+  call.body = json::serialize(object);
+  return impl_->perform(call);
 }
 
 ApiResult<std::int64_t> Client::getScale(const std::string& ns, const std::string& deployment) {

@@ -1,7 +1,9 @@
 #include <cstdlib>
 
+#include "file_limits.h"
+#include "nova/core/files.h"
+#include "nova/core/text.h"
 #include "nova/kube/config.h"
-#include "text_util.h"
 
 namespace nova::kube {
 
@@ -19,23 +21,23 @@ Result<ClusterConfig> inClusterConfig(const InClusterPaths& paths, const EnvLook
   auto host = env("KUBERNETES_SERVICE_HOST");
   auto port = env("KUBERNETES_SERVICE_PORT");
   if (!host || !port || host->empty() || port->empty()) {
-    return Error{
-        "in-cluster config: not in cluster (KUBERNETES_SERVICE_HOST and "
-        "KUBERNETES_SERVICE_PORT must both be set)"};
+    return Error(ErrorCode::kNotFound,
+                 "in-cluster config: not in cluster (KUBERNETES_SERVICE_HOST and "
+                 "KUBERNETES_SERVICE_PORT must both be set)");
   }
   ClusterConfig config;
   config.origin = "in-cluster";
   // As Go's JoinHostPort: an IPv6 literal needs brackets in a URL.
   const bool ipv6 = host->find(':') != std::string::npos && host->front() != '[';
   config.server = "https://" + (ipv6 ? "[" + *host + "]" : *host) + ":" + *port;
-  auto token = detail::readWholeFile(paths.tokenFile);
+  auto token = readFile(paths.tokenFile, detail::kMaxTokenFileBytes);
   if (!token.ok()) {
-    return Error{"in-cluster config: service-account token " + token.error().message};
+    return token.error().prefixed("in-cluster config: service-account token: ");
   }
   config.tokenFile = paths.tokenFile;
   config.caFile = paths.caFile;
-  if (auto ns = detail::readWholeFile(paths.namespaceFile); ns.ok()) {
-    std::string_view trimmed = detail::trim(*ns);
+  if (auto ns = readFile(paths.namespaceFile, detail::kMaxTokenFileBytes); ns.ok()) {
+    std::string_view trimmed = trim(*ns);
     if (!trimmed.empty()) {
       config.defaultNamespace = std::string(trimmed);
     }

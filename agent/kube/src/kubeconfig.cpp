@@ -4,8 +4,10 @@
 #include <map>
 #include <vector>
 
+#include "base64.h"
+#include "file_limits.h"
+#include "nova/core/files.h"
 #include "nova/kube/config.h"
-#include "text_util.h"
 
 namespace nova::kube {
 
@@ -59,7 +61,7 @@ Status pemOrPath(const YAML::Node& node, const std::string& key, std::string_vie
   if (std::string data = text(node, (key + "-data").c_str()); !data.empty()) {
     auto decoded = detail::decodeBase64(data);
     if (!decoded) {
-      return Error{where + ": " + key + "-data is not valid base64"};
+      return Error(ErrorCode::kInvalidInput, where + ": " + key + "-data is not valid base64");
     }
     pem = std::move(*decoded);
     return {};
@@ -73,18 +75,18 @@ Result<ClusterConfig> resolve(const Merged& merged, std::string_view context,
   const std::string where(origin);
   std::string name = context.empty() ? merged.currentContext : std::string(context);
   if (name.empty()) {
-    return Error{where + ": no current-context and no context given"};
+    return Error(ErrorCode::kInvalidInput, where + ": no current-context and no context given");
   }
   auto ctx = merged.contexts.find(name);
   if (ctx == merged.contexts.end()) {
-    return Error{where + ": context \"" + name + "\" not found"};
+    return Error(ErrorCode::kNotFound, where + ": context \"" + name + "\" not found");
   }
   const std::string clusterName = text(ctx->second, "cluster");
   const std::string userName = text(ctx->second, "user");
   auto cluster = merged.clusters.find(clusterName);
   if (cluster == merged.clusters.end()) {
-    return Error{where + ": context \"" + name + "\" names cluster \"" + clusterName +
-                 "\", which is not defined"};
+    return Error(ErrorCode::kInvalidInput, where + ": context \"" + name + "\" names cluster \"" +
+                                               clusterName + "\", which is not defined");
   }
   ClusterConfig config;
   config.origin = where + " context " + name;
@@ -93,7 +95,8 @@ Result<ClusterConfig> resolve(const Merged& merged, std::string_view context,
     config.server.pop_back();
   }
   if (config.server.empty()) {
-    return Error{where + ": cluster \"" + clusterName + "\" has no server"};
+    return Error(ErrorCode::kInvalidInput,
+                 where + ": cluster \"" + clusterName + "\" has no server");
   }
   if (std::string ns = text(ctx->second, "namespace"); !ns.empty()) {
     config.defaultNamespace = ns;
@@ -111,15 +114,16 @@ Result<ClusterConfig> resolve(const Merged& merged, std::string_view context,
   }
   auto user = merged.users.find(userName);
   if (user == merged.users.end()) {
-    return Error{where + ": context \"" + name + "\" names user \"" + userName +
-                 "\", which is not defined"};
+    return Error(ErrorCode::kInvalidInput, where + ": context \"" + name + "\" names user \"" +
+                                               userName + "\", which is not defined");
   }
   const YAML::Node& u = user->second;
   const std::string userWhere = where + ": user \"" + userName + "\"";
   for (const char* unsupported : {"exec", "auth-provider", "username", "password"}) {
     if (u[unsupported]) {
-      return Error{userWhere + " uses \"" + unsupported +
-                   "\", which is not supported; use a token, tokenFile or client certificate"};
+      return Error(ErrorCode::kInvalidInput,
+                   userWhere + " uses \"" + unsupported +
+                       "\", which is not supported; use a token, tokenFile or client certificate");
     }
   }
   config.token = text(u, "token");
@@ -153,7 +157,7 @@ Result<ClusterConfig> parseKubeconfig(std::string_view text, std::string_view co
     mergeDocument(YAML::Load(std::string(text)), baseDir, merged);
     return resolve(merged, context, origin);
   } catch (const std::exception& e) {
-    return Error{std::string(origin) + ": " + e.what()};
+    return Error(ErrorCode::kInvalidInput, std::string(origin) + ": " + e.what());
   }
 }
 
@@ -166,7 +170,7 @@ Result<ClusterConfig> loadKubeconfig(std::string_view paths, std::string_view co
     } else if (auto home = env("HOME"); home) {
       list = *home + "/.kube/config";
     } else {
-      return Error{"kubeconfig: neither KUBECONFIG nor HOME is set"};
+      return Error(ErrorCode::kNotFound, "kubeconfig: neither KUBECONFIG nor HOME is set");
     }
   }
   Merged merged;
@@ -178,20 +182,20 @@ Result<ClusterConfig> loadKubeconfig(std::string_view paths, std::string_view co
     if (path.empty()) {
       continue;
     }
-    auto content = detail::readWholeFile(path);
+    auto content = readFile(path, detail::kMaxKubeconfigBytes);
     if (!content.ok()) {
-      return Error{"kubeconfig " + content.error().message};
+      return content.error().prefixed("kubeconfig: ");
     }
     try {
       mergeDocument(YAML::Load(*content), dirOf(path), merged);
     } catch (const std::exception& e) {
-      return Error{"kubeconfig " + path + ": " + e.what()};
+      return Error(ErrorCode::kInvalidInput, "kubeconfig " + path + ": " + e.what());
     }
   }
   try {
     return resolve(merged, context, "kubeconfig " + list);
   } catch (const std::exception& e) {
-    return Error{"kubeconfig " + list + ": " + e.what()};
+    return Error(ErrorCode::kInvalidInput, "kubeconfig " + list + ": " + e.what());
   }
 }
 

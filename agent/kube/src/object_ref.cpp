@@ -6,9 +6,22 @@ namespace nova::kube {
 
 namespace {
 
+ObjectRef make(std::string group, std::string resource, std::string ns, std::string name,
+               std::string subresource = "") {
+  ObjectRef ref;
+  ref.group = std::move(group);
+  ref.resource = std::move(resource);
+  ref.ns = std::move(ns);
+  ref.name = std::move(name);
+  ref.subresource = std::move(subresource);
+  return ref;
+}
+
+}  // namespace
+
 // Names and namespaces are DNS labels in practice; encode anything else so a bad setting
 // cannot reshape the URL.
-std::string encodeSegment(const std::string& text) {
+std::string percentEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
@@ -25,25 +38,24 @@ std::string encodeSegment(const std::string& text) {
   return out;
 }
 
-ObjectRef make(std::string group, std::string resource, std::string ns, std::string name,
-               std::string subresource = "") {
-  ObjectRef ref;
-  ref.group = std::move(group);
-  ref.resource = std::move(resource);
-  ref.ns = std::move(ns);
-  ref.name = std::move(name);
-  ref.subresource = std::move(subresource);
-  return ref;
-}
-
-}  // namespace
-
-std::string ObjectRef::path() const {
+std::string CollectionRef::path() const {
   std::string out = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
   if (!ns.empty()) {
-    out += "/namespaces/" + encodeSegment(ns);
+    out += "/namespaces/" + percentEncode(ns);
   }
-  out += "/" + resource + "/" + encodeSegment(name);
+  return out + "/" + resource;
+}
+
+std::string CollectionRef::describe() const {
+  return ns.empty() ? resource : resource + " in " + ns;
+}
+
+CollectionRef ObjectRef::collection() const {
+  return CollectionRef{group, version, resource, ns};
+}
+
+std::string ObjectRef::path() const {
+  std::string out = collection().path() + "/" + percentEncode(name);
   if (!subresource.empty()) {
     out += "/" + subresource;
   }
@@ -75,6 +87,10 @@ ObjectRef deploymentRef(std::string ns, std::string name) {
 
 ObjectRef scaleRef(std::string ns, std::string deployment) {
   return make("apps", "deployments", std::move(ns), std::move(deployment), "scale");
+}
+
+ObjectRef leaseRef(std::string ns, std::string name) {
+  return make("coordination.k8s.io", "leases", std::move(ns), std::move(name));
 }
 
 }  // namespace nova::kube

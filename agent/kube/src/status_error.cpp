@@ -1,15 +1,10 @@
 #include "status_error.h"
 
 #include <boost/json/parse.hpp>
-#include <charconv>
 
-namespace nova::kube {
+#include "nova/core/backoff.h"
 
-bool ApiError::retryable() const {
-  return code == 0 || code == 429 || code == 500 || code == 503 || code == 504;
-}
-
-namespace detail {
+namespace nova::kube::detail {
 
 namespace {
 
@@ -53,7 +48,7 @@ std::string defaultReason(int code) {
 
 std::string summarize(const ApiError& e, const std::string& verb, const std::string& object) {
   const std::string tail = e.message.empty() ? e.reason : e.message;
-  switch (e.code) {
+  switch (e.status) {
     case 401:
       return "unauthorized: the API server refused our credentials for " + verb + " on " + object +
              ": " + tail;
@@ -66,31 +61,29 @@ std::string summarize(const ApiError& e, const std::string& verb, const std::str
     case 422:
       return verb + " on " + object + ": rejected as invalid (422 " + e.reason + "): " + tail;
     default:
-      return verb + " on " + object + ": HTTP " + std::to_string(e.code) + " " + e.reason + ": " +
+      return verb + " on " + object + ": HTTP " + std::to_string(e.status) + " " + e.reason + ": " +
              tail;
   }
 }
 
-DurationMs parseRetryAfter(const http::Response& response) {
+// The Retry-After header (delta-seconds or an HTTP date); -1 when absent or unusable.
+DurationMs retryAfterHeader(const http::Response& response, TimestampMs now) {
   const std::string* header = response.header("Retry-After");
   if (header == nullptr) {
     return -1;
   }
-  long long seconds = 0;
-  auto [end, ec] = std::from_chars(header->data(), header->data() + header->size(), seconds);
-  if (ec != std::errc{} || seconds < 0) {
-    return -1;  // an HTTP date is not used by the API server
-  }
-  return static_cast<DurationMs>(seconds) * kSecond;
+  return parseRetryAfter(*header, now).value_or(-1);
 }
 
 }  // namespace
 
 ApiError fromResponse(const http::Response& response, const std::string& verb,
-                      const std::string& object) {
+                      const std::string& object, TimestampMs now) {
   ApiError e;
-  e.code = static_cast<int>(response.status);
-  e.retryAfter = parseRetryAfter(response);
+  e.status = static_cast<int>(response.status);
+  // Below 400 (a redirect not followed, a 1xx): nothing a retry or the caller can mend.
+  e.failure = ErrorCode::kInternal;
+  e.retryAfter = retryAfterHeader(response, now);
   boost::system::error_code ec;
   boost::json::value body = boost::json::parse(response.body, ec);
   const auto* status = ec ? nullptr : body.if_object();
@@ -109,20 +102,53 @@ ApiError fromResponse(const http::Response& response, const std::string& verb,
     e.message = response.body.substr(0, 200);
   }
   if (e.reason.empty()) {
-    e.reason = defaultReason(e.code);
+    e.reason = defaultReason(e.status);
   }
   e.summary = summarize(e, verb, object);
   return e;
 }
 
-ApiError fromTransport(const std::string& message, const std::string& verb,
-                       const std::string& object) {
+ApiError fromTransport(const Error& error, const std::string& verb, const std::string& object) {
   ApiError e;
-  e.reason = message.find("Timeout") != std::string::npos ? "Timeout" : "Transport";
-  e.message = message;
-  e.summary = verb + " on " + object + ": no response: " + message;
+  // Classified by the transport's code, never by its text. A transport error that names no
+  // code of its own (kInternal) still failed below HTTP: it counts as kTransport.
+  switch (error.code) {
+    case ErrorCode::kTimeout:
+      e.failure = ErrorCode::kTimeout;
+      e.reason = "Timeout";
+      break;
+    case ErrorCode::kInvalidInput:  // the request could not be sent, or the answer was too big
+      e.failure = ErrorCode::kInvalidInput;
+      e.reason = "Transport";
+      break;
+    default:
+      e.failure = ErrorCode::kTransport;
+      e.reason = "Transport";
+      break;
+  }
+  e.message = error.message;
+  e.summary = verb + " on " + object + ": no response: " + error.message;
   return e;
 }
 
-}  // namespace detail
-}  // namespace nova::kube
+ApiError decodeFailure(long status, const std::string& why, const std::string& verb,
+                       const std::string& object) {
+  ApiError e;
+  e.status = static_cast<int>(status);
+  e.failure = ErrorCode::kInternal;
+  e.reason = "Decode";
+  e.message = why;
+  e.summary = verb + " on " + object + ": response is not JSON: " + why;
+  return e;
+}
+
+ApiError noCredentials(const Error& error, const std::string& verb, const std::string& object) {
+  ApiError e;
+  e.failure = ErrorCode::kRefused;
+  e.reason = "Unauthorized";
+  e.message = error.message;
+  e.summary = verb + " on " + object + ": no bearer token: " + error.message;
+  return e;
+}
+
+}  // namespace nova::kube::detail

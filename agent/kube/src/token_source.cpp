@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "text_util.h"
+#include "file_limits.h"
+#include "nova/core/files.h"
+#include "nova/core/text.h"
 
 namespace nova::kube {
 
@@ -38,15 +40,15 @@ TokenSource& TokenSource::operator=(TokenSource&& other) noexcept {
   return *this;
 }
 
-Result<std::string> TokenSource::readFile() const {
+Result<std::string> TokenSource::readTokenFile() const {
   // Opened by path each time: kubelet replaces the file by swapping a symlink.
-  auto text = detail::readWholeFile(path_);
+  auto text = nova::readFile(path_, detail::kMaxTokenFileBytes);
   if (!text.ok()) {
-    return Error{"token file " + text.error().message};
+    return text.error().prefixed("token file: ");
   }
-  std::string token(detail::trim(*text));
+  std::string token(trim(*text));
   if (token.empty()) {
-    return Error{"token file " + path_ + ": empty"};
+    return Error(ErrorCode::kInvalidInput, "token file " + path_ + ": empty");
   }
   return token;
 }
@@ -56,11 +58,11 @@ Result<std::string> TokenSource::token() {
   if (path_.empty()) {
     return token_;
   }
-  const TimestampMs now = clock_->now();
+  const MonoTime now = clock_->monoNow();
   if (loaded_ && now - loadedAt_ < reloadEvery_) {
     return token_;
   }
-  auto fresh = readFile();
+  auto fresh = readTokenFile();
   if (!fresh.ok()) {
     if (loaded_) {
       // Keep serving the old token: a half-written rotation must not break every call.
@@ -81,13 +83,13 @@ bool TokenSource::reloadAfterUnauthorized() {
   if (path_.empty()) {
     return false;
   }
-  auto fresh = readFile();
+  auto fresh = readTokenFile();
   if (!fresh.ok() || *fresh == token_) {
     return false;
   }
   spdlog::info("kube: token file {} holds a new token; retrying with it", path_);
   token_ = std::move(*fresh);
-  loadedAt_ = clock_->now();
+  loadedAt_ = clock_->monoNow();
   loaded_ = true;
   return true;
 }

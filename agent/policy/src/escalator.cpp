@@ -8,6 +8,29 @@
 #include "escalator_impl.h"
 
 namespace nova::policy {
+namespace {
+
+// "automatic rollback up to high until <t> (critical still rolls back)".
+std::string holdScope(Severity covers, TimestampMs until) {
+  const std::string expiry = " until " + detail::formatTime(until);
+  if (covers == Severity::kCritical) {
+    return "every automatic rollback, critical included," + expiry;
+  }
+  std::vector<std::string> above;
+  for (Severity s : {Severity::kLow, Severity::kMedium, Severity::kHigh, Severity::kCritical}) {
+    if (s > covers) {
+      above.emplace_back(toString(s));
+    }
+  }
+  std::string list;
+  for (std::size_t i = 0; i < above.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == above.size() ? " and " : ", ") + above[i];
+  }
+  return "automatic rollback up to " + std::string(toString(covers)) + expiry + " (" + list +
+         (above.size() == 1 ? " still rolls back)" : " still roll back)");
+}
+
+}  // namespace
 
 Escalator::Impl::Impl(PolicyConfig cfg, std::vector<RuleSpec> specs, TimestampMs switched)
     : config(std::move(cfg)), switchedAt(switched) {
@@ -126,10 +149,14 @@ Decision Escalator::step(std::span<const RuleObservation> observations, Timestam
 }
 
 Result<Decision> Escalator::hold(TimestampMs now, TimestampMs until, std::string who,
-                                 std::string reason) {
+                                 std::string reason, Severity covers) {
   if (impl_->rollbackDecided) {
     return Error(ErrorCode::kConflict,
                  "hold: a rollback was already decided; there is nothing to hold");
+  }
+  if (covers == Severity::kNone) {
+    return Error{ErrorCode::kInvalidInput,
+                 "hold: covers must be a severity (low, medium, high, critical)"};
   }
   detail::Tick tick = impl_->begin(now);
   if (until <= tick.now) {
@@ -137,8 +164,9 @@ Result<Decision> Escalator::hold(TimestampMs now, TimestampMs until, std::string
                  "hold: the expiry " + detail::formatTime(until) + " is not in the future");
   }
   Impl::emit(tick, EventKind::kHold, "",
-             who + " holds automatic rollback until " + detail::formatTime(until) + ": " + reason);
-  impl_->hold = detail::HoldState{{std::move(who), std::move(reason), tick.now, until}, false};
+             who + " holds " + holdScope(covers, until) + ": " + reason);
+  impl_->hold =
+      detail::HoldState{{std::move(who), std::move(reason), tick.now, until, covers}, false, false};
   return impl_->finish(tick);
 }
 

@@ -47,6 +47,8 @@ struct OpenIncident {
   bool paged = false;
   /// A rollback was suppressed by the expired window and an event said so.
   bool windowNoted = false;
+  /// A CRITICAL rollback was suppressed by the expired window, announced and paged.
+  bool windowCriticalNoted = false;
   std::optional<TimestampMs> rollbackAt;
   bool rolledBack = false;
   std::vector<std::string> members;
@@ -55,7 +57,10 @@ struct OpenIncident {
 
 struct HoldState {
   Hold hold;
+  /// A rollback was suppressed by this hold and an event said so.
   bool suppressedNoted = false;
+  /// A CRITICAL rollback was suppressed by this hold, announced and paged.
+  bool criticalNoted = false;
 };
 
 /// The output of one call being assembled.
@@ -104,7 +109,15 @@ struct Escalator::Impl {
   void updateIncident(detail::Tick& tick);
   void openIncident(detail::Tick& tick, Severity current);
   void perform(detail::Tick& tick, Action action, const std::string& why);
-  void tryRollback(detail::Tick& tick, const std::string& why);
+  /// A rollback is due at `severity`: decided, or suppressed by the window or a hold
+  /// covering `severity`, or decided over a hold that does not cover it.
+  void tryRollback(detail::Tick& tick, Severity severity, const std::string& why);
+  /// Announces a rollback the window or a hold suppressed, once: `noted` for any severity,
+  /// `criticalNoted` once more for a CRITICAL. True when announced now.
+  bool noteSuppressed(detail::Tick& tick, Severity severity, bool& noted, bool& criticalNoted,
+                      const std::string& detail);
+  /// Pages regardless of an earlier page and of the cool-down.
+  void pageNow(detail::Tick& tick, const std::string& why);
   void decideRollback(detail::Tick& tick, EventKind kind, const std::string& why);
 
   // escalator.cpp

@@ -73,7 +73,7 @@ void Escalator::Impl::updateIncident(detail::Tick& tick) {
     // A rollback entry action stays due for as long as the incident breaches at that
     // severity, so a hold or a failed guard only postpones it.
     if (policy.action == Action::kRollback && breaching) {
-      tryRollback(tick, name(level.severity) + ": " + firingList(level.severity));
+      tryRollback(tick, level.severity, name(level.severity) + ": " + firingList(level.severity));
     }
     if (policy.afterInvestigation == Action::kNone ||
         tick.now < level.engagedAt + policy.investigate) {
@@ -81,8 +81,9 @@ void Escalator::Impl::updateIncident(detail::Tick& tick) {
     }
     const std::string window = formatDuration(policy.investigate);
     if (breaching && policy.afterInvestigation == Action::kRollback) {
-      tryRollback(tick, name(level.severity) + ": still breaching after " + window +
-                            " investigation: " + firingList(level.severity));
+      tryRollback(tick, level.severity,
+                  name(level.severity) + ": still breaching after " + window +
+                      " investigation: " + firingList(level.severity));
     } else if (breaching && !level.afterDone) {
       level.afterDone = true;
       perform(tick, policy.afterInvestigation,
@@ -128,7 +129,7 @@ void Escalator::Impl::perform(detail::Tick& tick, Action action, const std::stri
     case Action::kPage:
       break;
     case Action::kRollback:
-      tryRollback(tick, why);
+      tryRollback(tick, incident->peak, why);
       return;
   }
   if (incident->paged) {
@@ -141,35 +142,70 @@ void Escalator::Impl::perform(detail::Tick& tick, Action action, const std::stri
     raise(tick, Action::kNotify, detail);
     return;
   }
+  pageNow(tick, why);
+}
+
+void Escalator::Impl::pageNow(detail::Tick& tick, const std::string& why) {
   incident->paged = true;
   emit(tick, EventKind::kPage, "", why);
   raise(tick, Action::kPage, why);
 }
 
-void Escalator::Impl::tryRollback(detail::Tick& tick, const std::string& why) {
+void Escalator::Impl::tryRollback(detail::Tick& tick, Severity severity, const std::string& why) {
   if (rollbackDecided) {
     return;
   }
+  const bool critical = severity >= Severity::kCritical;
   if (tick.now >= windowEnd()) {
-    if (!incident->windowNoted) {
-      incident->windowNoted = true;
-      emit(tick, EventKind::kRollbackSuppressed, "",
-           why + "; rollback window ended at " + detail::formatTime(windowEnd()) +
-               ", paging instead");
-      perform(tick, Action::kPage, why + " (rollback window over; roll back by hand)");
+    const std::string pageWhy = why + " (rollback window over; roll back by hand)";
+    if (noteSuppressed(tick, severity, incident->windowNoted, incident->windowCriticalNoted,
+                       why + "; rollback window ended at " + detail::formatTime(windowEnd()) +
+                           ", paging instead")) {
+      // Below CRITICAL the page follows the incident's rules (once, cool-down); a CRITICAL
+      // left to a person is paged whatever came before.
+      if (critical) {
+        pageNow(tick, pageWhy);
+      } else {
+        perform(tick, Action::kPage, pageWhy);
+      }
     }
     return;
   }
+  if (hold && severity > hold->hold.covers) {
+    const Hold overridden = hold->hold;
+    const std::string scope = "which covers up to " + name(overridden.covers);
+    hold.reset();
+    emit(tick, EventKind::kRelease, "",
+         "hold by " + overridden.who + " (" + scope + ") ended: a " + name(severity) +
+             " rollback overrides it");
+    decideRollback(tick, EventKind::kRollbackDecided,
+                   why + " (overrides the hold by " + overridden.who + ", " + scope + ")");
+    return;
+  }
   if (hold) {
-    if (!hold->suppressedNoted) {
-      hold->suppressedNoted = true;
-      emit(tick, EventKind::kRollbackSuppressed, "",
-           "rollback suppressed by hold (" + hold->hold.who + " until " +
-               detail::formatTime(hold->hold.until) + "): " + why);
+    const std::string by =
+        "hold (" + hold->hold.who + " until " + detail::formatTime(hold->hold.until) + ")";
+    if (noteSuppressed(tick, severity, hold->suppressedNoted, hold->criticalNoted,
+                       "rollback suppressed by " + by + ": " + why) &&
+        critical) {
+      pageNow(tick,
+              why + " (rollback suppressed by " + by + "; roll back by hand or release the hold)");
     }
     return;
   }
   decideRollback(tick, EventKind::kRollbackDecided, why);
+}
+
+bool Escalator::Impl::noteSuppressed(detail::Tick& tick, Severity severity, bool& noted,
+                                     bool& criticalNoted, const std::string& detail) {
+  const bool critical = severity >= Severity::kCritical;
+  if (critical ? criticalNoted : noted) {
+    return false;
+  }
+  noted = true;
+  criticalNoted = criticalNoted || critical;
+  emit(tick, EventKind::kRollbackSuppressed, "", detail);
+  return true;
 }
 
 void Escalator::Impl::decideRollback(detail::Tick& tick, EventKind kind, const std::string& why) {

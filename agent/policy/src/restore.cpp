@@ -63,6 +63,17 @@ class Reader {
     return v != nullptr && v->is_bool() && v->as_bool();
   }
 
+  // A field added to the schema later: absent in older snapshots, where it is `fallback`.
+  bool laterBoolean(const json::object& o, std::string_view key, const std::string& at,
+                    bool fallback) {
+    return o.contains(key) ? boolean(o, key, at) : fallback;
+  }
+
+  Severity laterSeverity(const json::object& o, std::string_view key, const std::string& at,
+                         Severity fallback) {
+    return o.contains(key) ? severity(o, key, at) : fallback;
+  }
+
   std::string string(const json::object& o, std::string_view key, const std::string& at) {
     const json::value* v = field(o, key, at);
     if (v != nullptr && !v->is_string()) {
@@ -158,6 +169,7 @@ void readIncident(Reader& r, const json::object& o, Escalator::Impl& s) {
   open.clearSince = r.optInteger(o, "clearSince", at);
   open.paged = r.boolean(o, "paged", at);
   open.windowNoted = r.boolean(o, "windowNoted", at);
+  open.windowCriticalNoted = r.laterBoolean(o, "windowCriticalNoted", at, false);
   open.rollbackAt = r.optInteger(o, "rollbackAt", at);
   open.rolledBack = r.boolean(o, "rolledBack", at);
   if (const json::array* members = r.array(o, "members", at)) {
@@ -198,8 +210,13 @@ void readRoot(Reader& r, const json::object& root, Escalator::Impl& s) {
   if (const json::object* hold = r.optObject(root, "hold", "")) {
     s.hold =
         detail::HoldState{{r.string(*hold, "who", "hold"), r.string(*hold, "reason", "hold"),
-                           r.integer(*hold, "since", "hold"), r.integer(*hold, "until", "hold")},
-                          r.boolean(*hold, "suppressedNoted", "hold")};
+                           r.integer(*hold, "since", "hold"), r.integer(*hold, "until", "hold"),
+                           r.laterSeverity(*hold, "covers", "hold", Severity::kHigh)},
+                          r.boolean(*hold, "suppressedNoted", "hold"),
+                          r.laterBoolean(*hold, "criticalNoted", "hold", false)};
+    if (!r.error && s.hold->hold.covers == Severity::kNone) {
+      r.fail("hold.covers", "must be a severity (low, medium, high, critical)");
+    }
   }
   if (const json::object* incident = r.optObject(root, "incident", "")) {
     readIncident(r, *incident, s);

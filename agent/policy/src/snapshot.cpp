@@ -48,6 +48,7 @@ json::object incidentToJson(const detail::OpenIncident& open) {
       {"clearSince", optionalTime(open.clearSince)},
       {"paged", open.paged},
       {"windowNoted", open.windowNoted},
+      {"windowCriticalNoted", open.windowCriticalNoted},
       {"rollbackAt", optionalTime(open.rollbackAt)},
       {"rolledBack", open.rolledBack},
       {"members", std::move(members)},
@@ -69,7 +70,9 @@ std::string Escalator::snapshot() const {
                         {"reason", s.hold->hold.reason},
                         {"since", s.hold->hold.since},
                         {"until", s.hold->hold.until},
-                        {"suppressedNoted", s.hold->suppressedNoted}};
+                        {"suppressedNoted", s.hold->suppressedNoted},
+                        {"covers", toString(s.hold->hold.covers)},
+                        {"criticalNoted", s.hold->criticalNoted}};
   }
   const json::object root{
       {"version", detail::kSnapshotVersion},

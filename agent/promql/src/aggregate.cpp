@@ -167,28 +167,12 @@ class Aggregator {
 }  // namespace
 
 Result<EvalValue> Evaluator::evalAggregate(const Aggregate& agg, TimestampMs t) {
-  if (agg.op == AggregateOp::kTopk || agg.op == AggregateOp::kBottomk ||
-      agg.op == AggregateOp::kQuantile) {
-    if (!agg.param) {
-      return Error{"aggregation " + std::string(toString(agg.op)) + " needs a parameter"};
-    }
-    auto param = evalScalar(*agg.param, t);
-    if (!param) {
-      return param.error();
-    }
-    auto in = evalVector(*agg.expr, t);
-    if (!in) {
-      return in.error();
-    }
-    auto out = aggregateWithParam(agg, *param, std::move(*in));
-    if (!out) {
-      return out.error();
-    }
-    return EvalValue{std::move(*out)};
+  if (agg.param) {
+    return evalAggregateWithParam(*this, agg, t);
   }
   if (!supported(agg.op)) {
-    return Error{"aggregation " + std::string(toString(agg.op)) +
-                 " is not supported by the local engine"};
+    return Error{ErrorCode::kRefused, "aggregation " + std::string(toString(agg.op)) +
+                                          " is not supported by the local engine"};
   }
   Aggregator aggregator(agg);
   // sum(rate(x[1m])) and the like: feed the aggregation from the store's labels directly,

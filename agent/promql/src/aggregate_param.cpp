@@ -1,4 +1,4 @@
-// Aggregations with a parameter: topk, bottomk and quantile.
+// Aggregations with a parameter: topk, bottomk, quantile and count_values.
 #include "aggregate_param.h"
 
 #include <algorithm>
@@ -7,7 +7,11 @@
 #include <string>
 #include <unordered_map>
 
+#include "annotation_messages.h"
 #include "eval_labels.h"
+#include "go_format.h"
+#include "lexer_text.h"
+#include "nova/core/text.h"
 
 namespace nova::promql::detail {
 namespace {
@@ -76,26 +80,34 @@ double quantileOf(double q, std::vector<double> values) {
          values[static_cast<std::size_t>(upper)] * weight;
 }
 
-Result<EvalVector> aggregateWithParam(const Aggregate& agg, double param, EvalVector in) {
-  const auto groups = groupSamples(in, agg);
+namespace {
+
+EvalVector quantiles(const Aggregate& agg, double q, const EvalVector& in) {
   EvalVector out;
-  if (agg.op == AggregateOp::kQuantile) {
-    for (const auto& g : groups) {
-      std::vector<double> values;
-      values.reserve(g.members.size());
-      for (std::size_t i : g.members) {
-        values.push_back(in[i].v);
-      }
-      out.push_back(EvalSample{g.labels, quantileOf(param, std::move(values)), g.dropName});
+  for (const auto& g : groupSamples(in, agg)) {
+    std::vector<double> values;
+    values.reserve(g.members.size());
+    for (std::size_t i : g.members) {
+      values.push_back(in[i].v);
     }
-    return out;
+    out.push_back(EvalSample{g.labels, quantileOf(q, std::move(values)), g.dropName});
   }
-  if (std::isnan(param)) {
-    return Error{"Parameter value is NaN"};
-  }
+  return out;
+}
+
+Result<EvalVector> topOrBottom(const Aggregate& agg, double param, EvalVector in) {
+  EvalVector out;
   if (param < 1) {
     return out;
   }
+  if (std::isnan(param)) {
+    return Error{ErrorCode::kInvalidInput, "Parameter value is NaN"};
+  }
+  // Prometheus converts k to an int64.
+  if (param >= 9223372036854775807.0) {
+    return Error{ErrorCode::kInvalidInput, "Scalar value " + formatGoG(param) + " overflows int64"};
+  }
+  const auto groups = groupSamples(in, agg);
   const double limit = std::min(param, static_cast<double>(in.size()));
   const auto k = static_cast<std::size_t>(limit);
   const bool top = agg.op == AggregateOp::kTopk;
@@ -110,6 +122,76 @@ Result<EvalVector> aggregateWithParam(const Aggregate& agg, double param, EvalVe
     }
   }
   return out;
+}
+
+// count_values: the value, written as Go's %f-shortest, joins the labels that group.
+Result<EvalVector> countValues(const Aggregate& agg, const std::string& label,
+                               const EvalVector& in) {
+  if (label.empty() || !isValidUtf8(label)) {
+    return Error{ErrorCode::kInvalidInput, "invalid label name " + quote(label)};
+  }
+  std::vector<std::string> grouping = agg.grouping;
+  if (!agg.without) {
+    grouping.push_back(label);
+  }
+  EvalVector out;
+  std::unordered_map<std::string, std::size_t> index;
+  std::string signature;
+  for (const EvalSample& s : in) {
+    const Labels labels = LabelsBuilder(s.labels).set(label, formatGoFixed(s.v)).build();
+    groupingSignature(labels, grouping, agg.without, signature);
+    auto [it, inserted] = index.emplace(signature, out.size());
+    if (inserted) {
+      out.push_back(EvalSample{
+          agg.without ? removeLabels(labels, grouping, true) : keepOnlyLabels(labels, grouping), 1,
+          false});
+    } else {
+      out[it->second].v += 1;
+    }
+  }
+  return out;
+}
+
+std::string stringParam(const Expr& param) {
+  if (const auto* s = std::get_if<StringLiteral>(&unwrapParens(param).node)) {
+    return s->value;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<EvalValue> evalAggregateWithParam(Evaluator& ev, const Aggregate& agg, TimestampMs t) {
+  Result<EvalVector> out = EvalVector{};
+  if (agg.op == AggregateOp::kCountValues) {
+    auto in = ev.evalVector(*agg.expr, t);
+    if (!in) {
+      return in.error();
+    }
+    out = countValues(agg, stringParam(*agg.param), *in);
+  } else if (agg.op == AggregateOp::kTopk || agg.op == AggregateOp::kBottomk ||
+             agg.op == AggregateOp::kQuantile) {
+    auto param = ev.evalScalar(*agg.param, t);
+    if (!param) {
+      return param.error();
+    }
+    if (agg.op == AggregateOp::kQuantile && ev.annotating() && !(*param >= 0 && *param <= 1)) {
+      ev.annotate(invalidQuantileWarning(*param, unwrapParens(*agg.param).pos));
+    }
+    auto in = ev.evalVector(*agg.expr, t);
+    if (!in) {
+      return in.error();
+    }
+    out = agg.op == AggregateOp::kQuantile ? quantiles(agg, *param, *in)
+                                           : topOrBottom(agg, *param, std::move(*in));
+  } else {
+    return Error{ErrorCode::kRefused, "aggregation " + std::string(toString(agg.op)) +
+                                          " is not supported by the local engine"};
+  }
+  if (!out) {
+    return out.error();
+  }
+  return EvalValue{std::move(*out)};
 }
 
 }  // namespace nova::promql::detail

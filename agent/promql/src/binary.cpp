@@ -117,8 +117,8 @@ Result<EvalValue> Evaluator::evalBinary(const Binary& bin, TimestampMs t) {
     return EvalValue{vectorScalar(bin.op, std::move(*rv), ls->v, true, bin.returnBool)};
   }
   if (lv == nullptr || rv == nullptr) {
-    return Error{"binary operator " + std::string(toString(bin.op)) +
-                 " needs scalar or instant vector operands"};
+    return Error{ErrorCode::kInternal, "binary operator " + std::string(toString(bin.op)) +
+                                           " needs scalar or instant vector operands"};
   }
   const VectorMatching matching = bin.matching.value_or(VectorMatching{});
   if (isSetOperator(bin.op)) {

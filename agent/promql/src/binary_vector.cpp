@@ -24,10 +24,12 @@ Error duplicateSeriesError(const EvalSample& a, const EvalSample& b, const Vecto
                                    : removeLabels(a.labels, matching.labels, true);
   const Labels& first = a.labels < b.labels ? a.labels : b.labels;
   const Labels& second = a.labels < b.labels ? b.labels : a.labels;
-  return Error{"found duplicate series for the match group " + formatLabelsForError(group) +
-               " on the " + (oneSideIsLeft ? "left" : "right") + " hand-side of the operation: [" +
-               formatLabelsForError(first) + ", " + formatLabelsForError(second) +
-               "];many-to-many matching not allowed: matching labels must be unique on one side"};
+  return Error{
+      ErrorCode::kInvalidInput,
+      "found duplicate series for the match group " + formatLabelsForError(group) + " on the " +
+          (oneSideIsLeft ? "left" : "right") + " hand-side of the operation: [" +
+          formatLabelsForError(first) + ", " + formatLabelsForError(second) +
+          "];many-to-many matching not allowed: matching labels must be unique on one side"};
 }
 
 // The labels of a result element: the "many" side's labels, reduced to the matching
@@ -129,12 +131,13 @@ Result<EvalVector> vectorBinary(BinaryOp op, EvalVector lhs, EvalVector rhs,
     auto [entry, first] = matched.try_emplace(lsigs[i]);
     if (matching.card == Card::kOneToOne) {
       if (!first) {
-        return Error{
-            "multiple matches for labels: many-to-one matching must be explicit "
-            "(group_left/group_right)"};
+        return Error{ErrorCode::kInvalidInput,
+                     "multiple matches for labels: many-to-one matching must be explicit "
+                     "(group_left/group_right)"};
       }
     } else if (!entry->second.insert(labels.hash()).second) {
-      return Error{"multiple matches for labels: grouping labels must ensure unique matches"};
+      return Error{ErrorCode::kInvalidInput,
+                   "multiple matches for labels: grouping labels must ensure unique matches"};
     }
     const double l = swapped ? one.v : many.v;
     const double r = swapped ? many.v : one.v;

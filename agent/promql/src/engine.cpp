@@ -3,11 +3,12 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
 
+#include "annotation_messages.h"
 #include "eval_cache.h"
 #include "eval_context.h"
 #include "eval_labels.h"
+#include "functions_table.h"
 
 namespace nova::promql {
 namespace {
@@ -28,23 +29,43 @@ void applyDelayedNameRemoval(EvalVector& vec) {
   }
 }
 
-Status checkUniqueLabels(const EvalVector& vec) {
-  if (vec.size() < 2) {
-    return {};
-  }
-  std::unordered_set<Labels, LabelsHash> seen;
-  seen.reserve(vec.size());
-  for (const auto& s : vec) {
-    if (!seen.insert(s.labels).second) {
-      return Error{kDuplicateLabelset};
-    }
-  }
-  return {};
-}
-
 // Out of line for the same GCC 12 -Wmaybe-uninitialized false positive as scalarResult.
 [[gnu::noinline]] Result<Value> valueResult(Value value) {
   return value;
+}
+
+// A range vector with the delayed name removal applied, sorted by labels. Series whose
+// names were dropped into one label set are merged, as Prometheus does, unless two of them
+// have a point at the same time.
+Result<Matrix> finishMatrix(detail::EvalMatrix m) {
+  Matrix out;
+  std::unordered_map<Labels, std::size_t, LabelsHash> index;
+  bool merged = false;
+  for (auto& series : m) {
+    Labels labels = series.dropName ? detail::dropMetricName(series.labels) : series.labels;
+    auto [it, inserted] = index.try_emplace(labels, out.size());
+    if (inserted) {
+      out.push_back(Series{std::move(labels), std::move(series.points)});
+      continue;
+    }
+    auto& points = out[it->second].points;
+    points.insert(points.end(), series.points.begin(), series.points.end());
+    merged = true;
+  }
+  if (merged) {
+    for (Series& series : out) {
+      std::sort(series.points.begin(), series.points.end(),
+                [](const Sample& a, const Sample& b) { return a.t < b.t; });
+      for (std::size_t i = 1; i < series.points.size(); ++i) {
+        if (series.points[i].t == series.points[i - 1].t) {
+          return Error{ErrorCode::kInvalidInput, kDuplicateLabelset};
+        }
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Series& a, const Series& b) { return a.labels < b.labels; });
+  return out;
 }
 
 // The public Value of an instant query's result, with the delayed name removal applied.
@@ -59,19 +80,15 @@ Result<Value> finishInstant(Result<EvalValue> result, TimestampMs t) {
     return valueResult(String{t, std::move(str->v)});
   }
   if (auto* m = std::get_if<detail::EvalMatrix>(&*result)) {
-    Matrix out;
-    out.reserve(m->size());
-    for (auto& series : *m) {
-      Labels labels = series.dropName ? detail::dropMetricName(series.labels) : series.labels;
-      out.push_back(Series{std::move(labels), std::move(series.points)});
+    auto out = finishMatrix(std::move(*m));
+    if (!out) {
+      return out.error();
     }
-    std::sort(out.begin(), out.end(),
-              [](const Series& a, const Series& b) { return a.labels < b.labels; });
-    return Value{std::move(out)};
+    return Value{std::move(*out)};
   }
   auto& vec = std::get<EvalVector>(*result);
   applyDelayedNameRemoval(vec);
-  if (auto st = checkUniqueLabels(vec); !st) {
+  if (auto st = detail::checkUniqueLabels(vec); !st) {
     return st.error();
   }
   Vector out;
@@ -82,36 +99,8 @@ Result<Value> finishInstant(Result<EvalValue> result, TimestampMs t) {
   return Value{std::move(out)};
 }
 
-}  // namespace
-
-Engine::Engine(EngineOptions options) : options_(options) {}
-
-Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t) const {
-  Evaluator evaluator(options_, storage);
-  return finishInstant(evaluator.evalAt(expr, t), t);
-}
-
-Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
-                              EvalCache& cache) const {
-  cache.impl_->bind(storage, options_);
-  Evaluator evaluator(options_, storage, cache.impl_.get());
-  return finishInstant(evaluator.evalAt(expr, t), t);
-}
-
-Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, TimestampMs start,
-                             TimestampMs end, DurationMs step) const {
-  if (step <= 0) {
-    return Error{"zero or negative query resolution step widths are not accepted"};
-  }
-  if (end < start) {
-    return Error{"end timestamp must not be before start time"};
-  }
-  const ValueType type = expr.type();
-  if (type != ValueType::kScalar && type != ValueType::kVector) {
-    return Error{"invalid expression type \"" + std::string(toString(type)) +
-                 "\" for range query, must be Scalar or instant Vector"};
-  }
-  Evaluator evaluator(options_, storage);
+Result<Matrix> evaluateRange(Evaluator& evaluator, const EngineOptions& options, const Expr& expr,
+                             TimestampMs start, TimestampMs end, DurationMs step) {
   Matrix out;
   std::unordered_map<Labels, std::size_t, LabelsHash> index;
   std::size_t points = 0;
@@ -126,7 +115,8 @@ Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, Tim
     } else if (auto* v = std::get_if<EvalVector>(&*result)) {
       vec = std::move(*v);
     } else {
-      return Error{"range query expression must be a scalar or an instant vector"};
+      return Error{ErrorCode::kInternal,
+                   "range query expression must be a scalar or an instant vector"};
     }
     applyDelayedNameRemoval(vec);
     for (auto& s : vec) {
@@ -137,17 +127,69 @@ Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, Tim
       auto& series = out[it->second].points;
       // Two elements with one label set at one step: names were dropped into a clash.
       if (!series.empty() && series.back().t == t) {
-        return Error{kDuplicateLabelset};
+        return Error{ErrorCode::kInvalidInput, kDuplicateLabelset};
       }
       series.push_back(Sample{t, s.v});
     }
     points += vec.size();
-    if (points > options_.maxSamples) {
-      return Error{"query processing would load too many samples into memory in query execution"};
+    if (points > options.maxSamples) {
+      return detail::tooManySamples(options.maxSamples);
     }
   }
   std::sort(out.begin(), out.end(),
             [](const Series& a, const Series& b) { return a.labels < b.labels; });
+  return out;
+}
+
+// Hands the query's annotations, each message once, to the caller who asked for them.
+void reportAnnotations(const Evaluator& evaluator, Annotations* annotations) {
+  if (annotations != nullptr) {
+    *annotations = detail::mergeAnnotations(evaluator.annotations());
+  }
+}
+
+}  // namespace
+
+Engine::Engine(EngineOptions options) : options_(options) {}
+
+Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
+                              Annotations* annotations) const {
+  Evaluator evaluator(options_, storage, detail::QueryWindow{t, t}, nullptr,
+                      annotations != nullptr);
+  auto result = finishInstant(evaluator.evalAt(expr, t), t);
+  reportAnnotations(evaluator, annotations);
+  return result;
+}
+
+Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
+                              EvalCache& cache, Annotations* annotations) const {
+  cache.impl_->bind(storage, options_, annotations != nullptr);
+  Evaluator evaluator(options_, storage, detail::QueryWindow{t, t}, cache.impl_.get(),
+                      annotations != nullptr);
+  auto result = finishInstant(evaluator.evalAt(expr, t), t);
+  reportAnnotations(evaluator, annotations);
+  return result;
+}
+
+Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, TimestampMs start,
+                             TimestampMs end, DurationMs step, Annotations* annotations) const {
+  if (step <= 0) {
+    return Error{ErrorCode::kInvalidInput,
+                 "zero or negative query resolution step widths are not accepted"};
+  }
+  if (end < start) {
+    return Error{ErrorCode::kInvalidInput, "end timestamp must not be before start time"};
+  }
+  const ValueType type = expr.type();
+  if (type != ValueType::kScalar && type != ValueType::kVector) {
+    return Error{ErrorCode::kInvalidInput,
+                 "invalid expression type \"" + std::string(detail::documentedType(type)) +
+                     "\" for range query, must be Scalar or instant Vector"};
+  }
+  Evaluator evaluator(options_, storage, detail::QueryWindow{start, end}, nullptr,
+                      annotations != nullptr);
+  auto out = evaluateRange(evaluator, options_, expr, start, end, step);
+  reportAnnotations(evaluator, annotations);
   return out;
 }
 

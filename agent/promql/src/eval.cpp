@@ -32,12 +32,14 @@ Result<EvalValue> Evaluator::eval(const Expr& expr, TimestampMs t) {
     return evalNode(expr, t);
   }
   const std::size_t key = cache_->keyOf(expr);
-  if (const EvalValue* hit = cache_->find(key, t)) {
-    return wrap(*hit);
+  if (const EvalCacheImpl::Entry* hit = cache_->find(key, t, window_.end)) {
+    return wrap(hit->value);
   }
+  const std::size_t annotationsBefore = annotations_.size();
   auto result = evalNode(expr, t);
   if (result) {
-    cache_->store(key, t, *result);
+    cache_->store(key, t, window_.end,
+                  EvalCacheImpl::Entry{*result, annotations_.size() > annotationsBefore});
   }
   return result;
 }
@@ -59,7 +61,11 @@ Result<EvalValue> Evaluator::evalNode(const Expr& expr, TimestampMs t) {
         } else if constexpr (std::is_same_v<T, MatrixSelector>) {
           return evalMatrixSelector(node, t);
         } else if constexpr (std::is_same_v<T, Subquery>) {
-          return Error{"subqueries are not supported by the local engine"};
+          auto matrix = evalSubquery(node, t);
+          if (!matrix) {
+            return matrix.error();
+          }
+          return EvalValue{std::move(*matrix)};
         } else if constexpr (std::is_same_v<T, Call>) {
           return evalCall(node, expr, t);
         } else if constexpr (std::is_same_v<T, Aggregate>) {
@@ -84,7 +90,7 @@ Result<double> Evaluator::evalScalar(const Expr& expr, TimestampMs t) {
   if (const auto* s = std::get_if<Scalar>(&*value)) {
     return s->v;
   }
-  return Error{"expected a scalar expression"};
+  return Error{ErrorCode::kInternal, "expected a scalar expression"};
 }
 
 Result<EvalVector> Evaluator::evalVector(const Expr& expr, TimestampMs t) {
@@ -95,7 +101,7 @@ Result<EvalVector> Evaluator::evalVector(const Expr& expr, TimestampMs t) {
   if (auto* v = std::get_if<EvalVector>(&*value)) {
     return std::move(*v);
   }
-  return Error{"expected an instant vector expression"};
+  return Error{ErrorCode::kInternal, "expected an instant vector expression"};
 }
 
 Result<EvalValue> Evaluator::evalUnary(const Unary& unary, TimestampMs t) {
@@ -114,7 +120,7 @@ Result<EvalValue> Evaluator::evalUnary(const Unary& unary, TimestampMs t) {
     }
     return value;
   }
-  return Error{"unary minus needs a scalar or an instant vector"};
+  return Error{ErrorCode::kInternal, "unary minus needs a scalar or an instant vector"};
 }
 
 }  // namespace nova::promql::detail

@@ -26,13 +26,18 @@ std::size_t EvalCache::entries() const {
 
 namespace detail {
 
-void EvalCacheImpl::bind(const tsdb::Storage& storage, const EngineOptions& options) {
+void EvalCacheImpl::bind(const tsdb::Storage& storage, const EngineOptions& options,
+                         bool annotating) {
+  // Results are made with annotations or without, for queries that ask the same.
   if (storage_ != &storage || lookbackDelta_ != options.lookbackDelta ||
-      maxSamples_ != options.maxSamples) {
+      maxSamples_ != options.maxSamples || subqueryStep_ != options.defaultSubqueryStep ||
+      annotating != annotating_) {
     results_.clear();
     storage_ = &storage;
     lookbackDelta_ = options.lookbackDelta;
     maxSamples_ = options.maxSamples;
+    subqueryStep_ = options.defaultSubqueryStep;
+    annotating_ = annotating;
   }
 }
 
@@ -61,17 +66,18 @@ std::size_t EvalCacheImpl::keyOf(const Expr& expr) {
   return text->second;
 }
 
-const EvalValue* EvalCacheImpl::find(std::size_t key, TimestampMs t) const {
-  auto it = results_.find(Slot{key, t});
-  if (it == results_.end()) {
+const EvalCacheImpl::Entry* EvalCacheImpl::find(std::size_t key, TimestampMs t,
+                                                TimestampMs queryTime) const {
+  auto it = results_.find(Slot{key, t, queryTime});
+  if (it == results_.end() || it->second.annotated) {
     return nullptr;
   }
   ++hits_;
   return &it->second;
 }
 
-void EvalCacheImpl::store(std::size_t key, TimestampMs t, const EvalValue& value) {
-  results_.insert_or_assign(Slot{key, t}, value);
+void EvalCacheImpl::store(std::size_t key, TimestampMs t, TimestampMs queryTime, Entry entry) {
+  results_.insert_or_assign(Slot{key, t, queryTime}, std::move(entry));
 }
 
 void EvalCacheImpl::clear() {

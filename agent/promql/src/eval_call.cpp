@@ -1,10 +1,11 @@
-// Function calls: range-vector functions, element-wise math and the special ones.
+// Function calls: the dispatch, element-wise math and the special ones.
+#include "eval_call.h"
+
 #include <cmath>
 #include <limits>
 #include <numbers>
 
 #include "eval_context.h"
-#include "fn_label.h"
 #include "fn_math.h"
 #include "fn_range.h"
 #include "histogram_quantile.h"
@@ -13,109 +14,7 @@ namespace nova::promql::detail {
 namespace {
 
 Error unsupported(const std::string& name) {
-  return Error{"function " + name + " is not supported by the local engine"};
-}
-
-const MatrixSelector* matrixArgument(const Expr& arg) {
-  return std::get_if<MatrixSelector>(&unwrapParens(arg).node);
-}
-
-}  // namespace
-
-Status streamRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const Call& call,
-                           TimestampMs t, const RangeSink& sink) {
-  const auto matrixIndex = static_cast<std::size_t>(info.matrixArg);
-  const MatrixSelector* ms =
-      call.args.size() <= matrixIndex ? nullptr : matrixArgument(*call.args[matrixIndex]);
-  if (ms == nullptr) {
-    return Error{"function " + call.function +
-                 " over a subquery is not supported by the local engine"};
-  }
-  double param = 0;
-  for (std::size_t i = 0; i < call.args.size(); ++i) {
-    if (i != matrixIndex) {
-      auto v = ev.evalScalar(*call.args[i], t);
-      if (!v) {
-        return v.error();
-      }
-      param = *v;
-    }
-  }
-  const TimestampMs to = selectorTime(ms->selector, t);
-  const TimestampMs from = to - ms->range;
-  const TimestampMs evalTime = ms->selector.at ? *ms->selector.at : t;
-  std::vector<Sample> buffer;
-  const auto& ids = ev.matchingSeries(ms->selector);
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    ev.prefetchSeries(ids, i + kPrefetchDistance);
-    const tsdb::SeriesId id = ids[i];
-    const auto points = ev.rangePoints(id, from, to, buffer);
-    if (points.empty()) {
-      continue;
-    }
-    if (auto st = ev.charge(points.size()); !st) {
-      return st.error();
-    }
-    const RangeWindow window{points, from, to, ms->range, evalTime, param};
-    if (auto value = info.fn(window)) {
-      sink(ev.storage().labels(id), *value, !info.keepsName);
-    }
-  }
-  return {};
-}
-
-namespace {
-
-Result<EvalValue> evalRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const Call& call,
-                                    TimestampMs t) {
-  EvalVector out;
-  auto st = streamRangeFunction(ev, info, call, t, [&](const Labels& labels, double v, bool drop) {
-    out.push_back(EvalSample{labels, v, drop});
-  });
-  if (!st) {
-    return st.error();
-  }
-  return EvalValue{std::move(out)};
-}
-
-// The labels absent() reports: those fixed by a single equality matcher.
-Labels absentLabels(const Expr& arg) {
-  const VectorSelector* vs = std::get_if<VectorSelector>(&arg.node);
-  if (const auto* ms = std::get_if<MatrixSelector>(&arg.node)) {
-    vs = &ms->selector;
-  }
-  if (vs == nullptr) {
-    return {};
-  }
-  std::vector<Label> labels;
-  std::vector<std::string> seen;
-  for (const auto& m : vs->matchers) {
-    if (m.name() == kMetricNameLabel) {
-      continue;
-    }
-    const bool first = std::find(seen.begin(), seen.end(), m.name()) == seen.end();
-    std::erase_if(labels, [&](const Label& l) { return l.name == m.name(); });
-    if (m.op() == MatchOp::kEqual && first) {
-      labels.push_back(Label{m.name(), m.value()});
-      seen.push_back(m.name());
-    }
-  }
-  return Labels::fromUnsorted(std::move(labels));
-}
-
-Result<EvalValue> evalAbsentOverTime(Evaluator& ev, const Call& call, TimestampMs t) {
-  const MatrixSelector* ms = call.args.empty() ? nullptr : matrixArgument(*call.args[0]);
-  if (ms == nullptr) {
-    return unsupported(call.function);
-  }
-  const TimestampMs to = selectorTime(ms->selector, t);
-  std::vector<Sample> buffer;
-  for (tsdb::SeriesId id : ev.matchingSeries(ms->selector)) {
-    if (!ev.rangePoints(id, to - ms->range, to, buffer).empty()) {
-      return EvalValue{EvalVector{}};
-    }
-  }
-  return EvalValue{EvalVector{EvalSample{absentLabels(*call.args[0]), 1, false}}};
+  return Error{ErrorCode::kRefused, "function " + name + " is not supported by the local engine"};
 }
 
 Result<EvalValue> evalTimestamp(Evaluator& ev, const Call& call, TimestampMs t) {
@@ -190,45 +89,40 @@ Result<EvalValue> evalScalarFunction(Evaluator& ev, const Call& call, TimestampM
   return scalarResult(t, v);
 }
 
-std::string stringArgument(const Expr& arg) {
-  if (const auto* s = std::get_if<StringLiteral>(&unwrapParens(arg).node)) {
-    return s->value;
-  }
-  return {};
-}
-
-Result<EvalValue> evalLabelFunction(Evaluator& ev, const Call& call, TimestampMs t) {
-  if (call.args.size() < 3 || (call.function == "label_replace" && call.args.size() != 5)) {
-    return Error{"wrong number of arguments to " + call.function};
-  }
-  auto in = ev.evalVector(*call.args[0], t);
-  if (!in) {
-    return in.error();
-  }
-  Result<EvalVector> out = EvalVector{};
-  if (call.function == "label_replace") {
-    out = labelReplace(std::move(*in), stringArgument(*call.args[1]), stringArgument(*call.args[2]),
-                       stringArgument(*call.args[3]), stringArgument(*call.args[4]));
-  } else {
-    std::vector<std::string> sources;
-    for (std::size_t i = 3; i < call.args.size(); ++i) {
-      sources.push_back(stringArgument(*call.args[i]));
-    }
-    out = labelJoin(std::move(*in), stringArgument(*call.args[1]), stringArgument(*call.args[2]),
-                    sources);
-  }
-  if (!out) {
-    return out.error();
-  }
-  return EvalValue{std::move(*out)};
-}
-
 }  // namespace
 
-Result<EvalValue> Evaluator::evalCall(const Call& call, const Expr& /*expr*/, TimestampMs t) {
+Labels absentLabels(const Expr& argument) {
+  const Expr& arg = unwrapParens(argument);
+  const VectorSelector* vs = std::get_if<VectorSelector>(&arg.node);
+  if (const auto* ms = std::get_if<MatrixSelector>(&arg.node)) {
+    vs = &ms->selector;
+  }
+  if (vs == nullptr) {
+    return {};
+  }
+  std::vector<Label> labels;
+  std::vector<std::string> seen;
+  for (const auto& m : vs->matchers) {
+    if (m.name() == kMetricNameLabel) {
+      continue;
+    }
+    const bool first = std::find(seen.begin(), seen.end(), m.name()) == seen.end();
+    std::erase_if(labels, [&](const Label& l) { return l.name == m.name(); });
+    if (m.op() == MatchOp::kEqual && first) {
+      labels.push_back(Label{m.name(), m.value()});
+      seen.push_back(m.name());
+    }
+  }
+  return Labels::fromUnsorted(std::move(labels));
+}
+
+Result<EvalValue> Evaluator::evalCall(const Call& call, const Expr& expr, TimestampMs t) {
   const std::string& name = call.function;
   if (const RangeFunctionInfo* info = findRangeFunction(name)) {
     return evalRangeFunction(*this, *info, call, t);
+  }
+  if (auto result = evalVectorCall(*this, call, expr, t)) {
+    return std::move(*result);
   }
   if (name == "round" && call.args.size() == 2) {
     auto toNearest = evalScalar(*call.args[1], t);
@@ -253,7 +147,9 @@ Result<EvalValue> Evaluator::evalCall(const Call& call, const Expr& /*expr*/, Ti
     if (!in) {
       return in.error();
     }
-    return EvalValue{histogramQuantile(*q, *in)};
+    const QuantileAnnotations notes{*this, unwrapParens(*call.args[0]).pos,
+                                    unwrapParens(*call.args[1]).pos, t};
+    return EvalValue{histogramQuantile(*q, *in, notes)};
   }
   if (name == "absent") {
     auto in = evalVector(*call.args[0], t);
@@ -283,9 +179,6 @@ Result<EvalValue> Evaluator::evalCall(const Call& call, const Expr& /*expr*/, Ti
   }
   if (name == "scalar") {
     return evalScalarFunction(*this, call, t);
-  }
-  if (name == "label_replace" || name == "label_join") {
-    return evalLabelFunction(*this, call, t);
   }
   if (name == "timestamp") {
     return evalTimestamp(*this, call, t);

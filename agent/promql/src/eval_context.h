@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 #include "nova/core/result.h"
 #include "nova/core/sample.h"
 #include "nova/core/time.h"
+#include "nova/promql/annotations.h"
 #include "nova/promql/ast.h"
 #include "nova/promql/engine.h"
 #include "nova/promql/value.h"
@@ -38,6 +40,13 @@ using EvalMatrix = std::vector<EvalSeries>;
 
 using EvalValue = std::variant<Scalar, EvalVector, EvalMatrix, String>;
 
+/// The first and last evaluation time of a query (equal for an instant query): what
+/// `@ start()` and `@ end()` stand for.
+struct QueryWindow {
+  TimestampMs start = 0;
+  TimestampMs end = 0;
+};
+
 /// Evaluates one expression tree at one or more timestamps over one Storage. Caches the
 /// series each selector matched, so a range query matches regular expressions once.
 class EvalCacheImpl;
@@ -45,9 +54,15 @@ class EvalCacheImpl;
 class Evaluator {
  public:
   /// `cache`, when given, supplies and keeps subexpression results (see EvalCache).
-  Evaluator(const EngineOptions& options, const tsdb::Storage& storage,
-            EvalCacheImpl* cache = nullptr)
-      : options_(options), storage_(storage), cache_(cache) {}
+  /// `annotate` asks for Prometheus's warnings and infos (see annotations()); they cost a
+  /// check per series, so they are only produced when asked for.
+  Evaluator(const EngineOptions& options, const tsdb::Storage& storage, QueryWindow window,
+            EvalCacheImpl* cache = nullptr, bool annotate = false)
+      : options_(options),
+        storage_(storage),
+        window_(window),
+        cache_(cache),
+        annotating_(annotate) {}
 
   /// Evaluates `expr` at `t`; the sample budget starts afresh.
   Result<EvalValue> evalAt(const Expr& expr, TimestampMs t);
@@ -80,6 +95,31 @@ class Evaluator {
 
   const tsdb::Storage& storage() const { return storage_; }
   const EngineOptions& options() const { return options_; }
+  const QueryWindow& window() const { return window_; }
+
+  /// Whether the query asked for annotations.
+  bool annotating() const { return annotating_; }
+  /// Records an annotation (when annotating); repeats are merged when the query ends.
+  void annotate(Annotation annotation);
+  /// Every annotation recorded so far, repeats included, in order.
+  const Annotations& annotations() const { return annotations_; }
+
+  /// The time a selector reads at: its `@` if any (`@ start()` and `@ end()` resolved
+  /// against the query window), else `t`, minus its offset.
+  TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t) const;
+
+  /// A time range (from, to]: left-open, as range selectors read.
+  struct Window {
+    TimestampMs from = 0;
+    TimestampMs to = 0;
+  };
+  /// The range a subquery covers at `t`: `to` is its `@` (or `t`) minus its offset.
+  Window subqueryWindow(const Subquery& sq, TimestampMs t) const;
+  /// The subquery's inner expression evaluated at its steps inside subqueryWindow(): the
+  /// multiples of its step (EngineOptions::defaultSubqueryStep when it has none), as series
+  /// in order of appearance. Every step and every point counts against maxSamples, so a long
+  /// range at a fine step is refused rather than evaluated without bound.
+  Result<EvalMatrix> evalSubquery(const Subquery& sq, TimestampMs t);
 
  private:
   Result<EvalValue> evalNode(const Expr& expr, TimestampMs t);
@@ -88,10 +128,15 @@ class Evaluator {
   Result<EvalValue> evalBinary(const Binary& bin, TimestampMs t);
   Result<EvalValue> evalUnary(const Unary& unary, TimestampMs t);
   Result<EvalValue> evalMatrixSelector(const MatrixSelector& sel, TimestampMs t);
+  /// `t` moved to an `@` time when there is one.
+  TimestampMs atTime(const std::optional<TimestampMs>& at, AtAnchor anchor, TimestampMs t) const;
 
   const EngineOptions& options_;
   const tsdb::Storage& storage_;
+  QueryWindow window_;
   EvalCacheImpl* cache_ = nullptr;
+  bool annotating_ = false;
+  Annotations annotations_;
   std::unordered_map<const VectorSelector*, std::vector<tsdb::SeriesId>> seriesCache_;
   std::size_t samplesInUse_ = 0;
 };
@@ -112,11 +157,11 @@ Status streamRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const C
 Result<EvalValue> scalarResult(TimestampMs t, double v);
 Result<EvalValue> stringResult(TimestampMs t, std::string v);
 
+/// The refusal of a query that would go over EngineOptions::maxSamples, naming the limit.
+Error tooManySamples(std::size_t limit);
+
 /// How many series ahead of the current one sample buffers are prefetched.
 inline constexpr std::size_t kPrefetchDistance = 4;
-
-/// The time a selector reads at: its `@` if any, minus its offset.
-TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t);
 
 /// `expr` with any parentheses around it removed.
 const Expr& unwrapParens(const Expr& expr);

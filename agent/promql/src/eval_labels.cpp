@@ -1,6 +1,7 @@
 #include "eval_labels.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace nova::promql::detail {
 namespace {
@@ -76,6 +77,21 @@ void groupingSignature(const Labels& labels, const std::vector<std::string>& gro
       appendPair(out, label);
     }
   }
+}
+
+Status checkUniqueLabels(const EvalVector& vec) {
+  if (vec.size() < 2) {
+    return {};
+  }
+  std::unordered_set<Labels, LabelsHash> seen;
+  seen.reserve(vec.size());
+  for (const auto& s : vec) {
+    if (!seen.insert(s.labels).second) {
+      return Error{ErrorCode::kInvalidInput,
+                   "vector cannot contain metrics with the same labelset"};
+    }
+  }
+  return {};
 }
 
 std::string formatLabelsForError(const Labels& labels) {

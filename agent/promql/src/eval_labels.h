@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "eval_context.h"
 #include "nova/core/labels.h"
 #include "nova/promql/ast.h"
 
@@ -23,6 +24,10 @@ void matchingSignature(const Labels& labels, const VectorMatching& matching, std
 /// Same, for grouping in aggregations (`by` keeps, `without` drops plus __name__).
 void groupingSignature(const Labels& labels, const std::vector<std::string>& grouping, bool without,
                        std::string& out);
+
+/// Fails with Prometheus's "vector cannot contain metrics with the same labelset" when two
+/// elements of `vec` have equal labels (the metric name included).
+Status checkUniqueLabels(const EvalVector& vec);
 
 /// Prometheus's (Go) form of a label set in error messages: `{__name__="x", a="b"}`.
 std::string formatLabelsForError(const Labels& labels);

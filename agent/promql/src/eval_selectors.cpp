@@ -70,9 +70,28 @@ const Sample* firstAfter(std::span<const Sample> samples, TimestampMs t) {
 
 }  // namespace
 
-TimestampMs selectorTime(const VectorSelector& selector, TimestampMs t) {
-  const TimestampMs base = selector.at ? *selector.at : t;
-  return base - selector.offset;
+TimestampMs Evaluator::atTime(const std::optional<TimestampMs>& at, AtAnchor anchor,
+                              TimestampMs t) const {
+  if (at) {
+    return *at;
+  }
+  if (anchor == AtAnchor::kStart) {
+    return window_.start;
+  }
+  if (anchor == AtAnchor::kEnd) {
+    return window_.end;
+  }
+  return t;
+}
+
+TimestampMs Evaluator::selectorTime(const VectorSelector& selector, TimestampMs t) const {
+  return atTime(selector.at, selector.atAnchor, t) - selector.offset;
+}
+
+void Evaluator::annotate(Annotation annotation) {
+  if (annotating_) {
+    annotations_.push_back(std::move(annotation));
+  }
 }
 
 const Expr& unwrapParens(const Expr& expr) {
@@ -128,10 +147,17 @@ void Evaluator::prefetchSeries(const std::vector<tsdb::SeriesId>& ids, std::size
   }
 }
 
+Error tooManySamples(std::size_t limit) {
+  return Error{ErrorCode::kRefused,
+               "query processing would load too many samples into memory in query execution "
+               "(the limit is " +
+                   std::to_string(limit) + " samples per query)"};
+}
+
 Status Evaluator::charge(std::size_t samples) {
   samplesInUse_ += samples;
   if (samplesInUse_ > options_.maxSamples) {
-    return Error{"query processing would load too many samples into memory in query execution"};
+    return tooManySamples(options_.maxSamples);
   }
   return {};
 }

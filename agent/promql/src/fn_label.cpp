@@ -8,37 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "eval_labels.h"
+#include "nova/core/text.h"
+
 namespace nova::promql::detail {
 namespace {
-
-bool isValidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = 0;
-    if (c < 0x80) {
-      len = 1;
-    } else if ((c >> 5) == 0x6 && c >= 0xc2) {
-      len = 2;
-    } else if ((c >> 4) == 0xe) {
-      len = 3;
-    } else if ((c >> 3) == 0x1e && c <= 0xf4) {
-      len = 4;
-    } else {
-      return false;
-    }
-    if (i + len > text.size()) {
-      return false;
-    }
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) {
-        return false;
-      }
-    }
-    i += len;
-  }
-  return true;
-}
 
 bool isValidLabelName(std::string_view name) {
   // Prometheus 3 accepts any non-empty UTF-8 label name.
@@ -107,10 +81,12 @@ Result<EvalVector> labelReplace(EvalVector in, const std::string& dst, const std
   options.set_dot_nl(true);
   const RE2 re("^(?s:" + regex + ")$", options);
   if (!re.ok()) {
-    return Error{"invalid regular expression in label_replace(): " + regex};
+    return Error{ErrorCode::kInvalidInput,
+                 "invalid regular expression in label_replace(): " + regex};
   }
   if (!isValidLabelName(dst)) {
-    return Error{"invalid destination label name in label_replace(): " + dst};
+    return Error{ErrorCode::kInvalidInput,
+                 "invalid destination label name in label_replace(): " + dst};
   }
   std::vector<re2::StringPiece> groups(static_cast<std::size_t>(re.NumberOfCapturingGroups()) + 1);
   for (auto& sample : in) {
@@ -126,13 +102,23 @@ Result<EvalVector> labelReplace(EvalVector in, const std::string& dst, const std
       sample.dropName = false;
     }
   }
+  if (auto st = checkUniqueLabels(in); !st) {
+    return st.error();
+  }
   return in;
 }
 
 Result<EvalVector> labelJoin(EvalVector in, const std::string& dst, const std::string& separator,
                              const std::vector<std::string>& sources) {
+  for (const std::string& source : sources) {
+    if (!isValidLabelName(source)) {
+      return Error{ErrorCode::kInvalidInput,
+                   "invalid source label name in label_join(): " + source};
+    }
+  }
   if (!isValidLabelName(dst)) {
-    return Error{"invalid destination label name in label_join(): " + dst};
+    return Error{ErrorCode::kInvalidInput,
+                 "invalid destination label name in label_join(): " + dst};
   }
   for (auto& sample : in) {
     std::string joined;
@@ -146,6 +132,9 @@ Result<EvalVector> labelJoin(EvalVector in, const std::string& dst, const std::s
     if (dst == kMetricNameLabel) {
       sample.dropName = false;
     }
+  }
+  if (auto st = checkUniqueLabels(in); !st) {
+    return st.error();
   }
   return in;
 }

@@ -23,18 +23,27 @@ constexpr std::string_view kLocalFunctions[] = {
     // *_over_time.
     "absent_over_time", "avg_over_time", "min_over_time", "max_over_time", "sum_over_time",
     "count_over_time", "last_over_time", "present_over_time", "stddev_over_time",
-    "stdvar_over_time",
+    "stdvar_over_time", "quantile_over_time",
     // Instant vector maths.
     "abs", "ceil", "floor", "round", "sqrt", "exp", "ln", "log2", "log10", "sgn", "clamp",
     "clamp_min", "clamp_max", "deg", "rad", "acos", "acosh", "asin", "asinh", "atan", "atanh",
     "cos", "cosh", "sin", "sinh", "tan", "tanh",
+    // Over a range, with a parameter.
+    "predict_linear", "quantile_over_time",
+    // The calendar.
+    "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute", "month",
+    "year",
+    // Labels and order.
+    "label_replace", "label_join", "sort", "sort_desc",
     // Others.
     "histogram_quantile", "absent", "time", "vector", "scalar", "timestamp", "pi"};
 // clang-format on
 
-constexpr std::array<AggregateOp, 8> kLocalAggregations = {
-    AggregateOp::kSum,   AggregateOp::kAvg,   AggregateOp::kMin,    AggregateOp::kMax,
-    AggregateOp::kCount, AggregateOp::kGroup, AggregateOp::kStddev, AggregateOp::kStdvar};
+// limitk and limit_ratio are experimental in Prometheus and left to it.
+constexpr std::array<AggregateOp, 12> kLocalAggregations = {
+    AggregateOp::kSum,   AggregateOp::kAvg,     AggregateOp::kMin,      AggregateOp::kMax,
+    AggregateOp::kCount, AggregateOp::kGroup,   AggregateOp::kStddev,   AggregateOp::kStdvar,
+    AggregateOp::kTopk,  AggregateOp::kBottomk, AggregateOp::kQuantile, AggregateOp::kCountValues};
 
 bool isLocal(std::string_view name) {
   return std::find(std::begin(kLocalFunctions), std::end(kLocalFunctions), name) !=

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "annotation_messages.h"
 #include "eval_labels.h"
 
 namespace nova::promql::detail {
@@ -47,8 +48,10 @@ void coalesce(std::vector<Bucket>& buckets) {
 
 // Ignores differences that are float noise, in either direction, then removes decreases.
 // `prev` stays at the last accepted count in both corrections.
-bool ensureMonotonic(std::vector<Bucket>& buckets) {
-  bool forced = false;
+MonotonicityRepair ensureMonotonic(std::vector<Bucket>& buckets) {
+  MonotonicityRepair repair;
+  repair.lowestBucket = std::numeric_limits<double>::infinity();
+  repair.highestBucket = -std::numeric_limits<double>::infinity();
   double prev = buckets[0].count;
   for (std::size_t i = 1; i < buckets.size(); ++i) {
     const double curr = buckets[i].count;
@@ -61,12 +64,15 @@ bool ensureMonotonic(std::vector<Bucket>& buckets) {
     }
     if (curr < prev) {
       buckets[i].count = prev;
-      forced = true;
+      repair.forced = true;
+      repair.lowestBucket = std::min(repair.lowestBucket, buckets[i].upperBound);
+      repair.highestBucket = std::max(repair.highestBucket, buckets[i].upperBound);
+      repair.largestDrop = std::max(repair.largestDrop, prev - curr);
       continue;
     }
     prev = curr;
   }
-  return forced;
+  return repair;
 }
 
 // Go's strconv.ParseFloat for `le` values: the whole text must be a number.
@@ -83,9 +89,9 @@ bool parseUpperBound(std::string_view text, double& out) {
 
 }  // namespace
 
-double bucketQuantile(double q, std::vector<Bucket>& buckets, bool* forcedMonotonic) {
-  if (forcedMonotonic != nullptr) {
-    *forcedMonotonic = false;
+double bucketQuantile(double q, std::vector<Bucket>& buckets, MonotonicityRepair* repair) {
+  if (repair != nullptr) {
+    *repair = MonotonicityRepair{};
   }
   if (std::isnan(q)) {
     return std::numeric_limits<double>::quiet_NaN();
@@ -103,16 +109,16 @@ double bucketQuantile(double q, std::vector<Bucket>& buckets, bool* forcedMonoto
     return std::numeric_limits<double>::quiet_NaN();
   }
   coalesce(buckets);
-  const bool forced = ensureMonotonic(buckets);
+  const MonotonicityRepair repaired = ensureMonotonic(buckets);
+  if (repair != nullptr) {
+    *repair = repaired;
+  }
   if (buckets.size() < 2) {
     return std::numeric_limits<double>::quiet_NaN();
   }
   const double observations = buckets.back().count;
   if (observations == 0) {
     return std::numeric_limits<double>::quiet_NaN();
-  }
-  if (forcedMonotonic != nullptr) {
-    *forcedMonotonic = forced;
   }
   double rank = q * observations;
   // The first bucket (excluding +Inf) whose cumulative count reaches the rank.
@@ -137,7 +143,11 @@ double bucketQuantile(double q, std::vector<Bucket>& buckets, bool* forcedMonoto
   return bucketStart + (bucketEnd - bucketStart) * (rank / count);
 }
 
-EvalVector histogramQuantile(double q, const EvalVector& in) {
+EvalVector histogramQuantile(double q, const EvalVector& in, const QuantileAnnotations& notes) {
+  Evaluator& ev = notes.ev;
+  if (ev.annotating() && (std::isnan(q) || q < 0 || q > 1)) {
+    ev.annotate(invalidQuantileWarning(q, notes.quantilePos));
+  }
   struct Group {
     Labels labels;
     std::vector<Bucket> buckets;
@@ -148,6 +158,10 @@ EvalVector histogramQuantile(double q, const EvalVector& in) {
   for (const auto& sample : in) {
     double upper = 0;
     if (!parseUpperBound(sample.labels.get("le"), upper)) {
+      if (ev.annotating()) {
+        ev.annotate(badBucketLabelWarning(sample.labels.metricName(), sample.labels.get("le"),
+                                          notes.bucketsPos));
+      }
       continue;
     }
     // The name stays part of the group (and is dropped at the end), so two histograms that
@@ -163,7 +177,13 @@ EvalVector histogramQuantile(double q, const EvalVector& in) {
   EvalVector out;
   out.reserve(groups.size());
   for (auto& group : groups) {
-    const double value = bucketQuantile(q, group.buckets);
+    MonotonicityRepair repair;
+    const double value = bucketQuantile(q, group.buckets, &repair);
+    if (repair.forced) {
+      ev.annotate(forcedMonotonicityInfo(group.labels.metricName(), notes.bucketsPos, notes.t,
+                                         repair.lowestBucket, repair.highestBucket,
+                                         repair.largestDrop));
+    }
     out.push_back(EvalSample{std::move(group.labels), value, true});
   }
   return out;

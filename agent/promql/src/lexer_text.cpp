@@ -1,5 +1,6 @@
 #include "lexer_text.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -272,6 +273,20 @@ std::string quoteRune(std::string_view input, std::size_t pos) {
   }
   std::string q = quote(std::string_view(input.data() + pos, 1));
   return "'" + q.substr(1, q.size() - 2) + "'";
+}
+
+LineColumn lineColumnAt(std::string_view text, int offset) {
+  LineColumn at;
+  const auto end = static_cast<std::size_t>(std::max(0, offset));
+  for (std::size_t i = 0; i < end && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else {
+      ++at.column;
+    }
+  }
+  return at;
 }
 
 bool isLegacyLabelName(std::string_view name) {

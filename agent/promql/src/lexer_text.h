@@ -19,6 +19,14 @@ std::string quote(std::string_view value);
 /// The character at `pos` as Go's %q prints a rune: 'x', '\n', 'é'.
 std::string quoteRune(std::string_view input, std::size_t pos);
 
+/// The 1-based line and column (in bytes) of byte `offset` in `text`, as Prometheus counts
+/// them for errors and annotations.
+struct LineColumn {
+  int line = 1;
+  int column = 1;
+};
+LineColumn lineColumnAt(std::string_view text, int offset);
+
 /// Whether `name` is a label name usable without quotes ([a-zA-Z_][a-zA-Z0-9_]*).
 bool isLegacyLabelName(std::string_view name);
 

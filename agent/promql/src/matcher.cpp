@@ -18,7 +18,7 @@ Result<Matcher> Matcher::create(MatchOp op, std::string name, std::string value)
     // FullMatch anchors the whole program, so `a|b` means ^(?:a|b)$ as in Prometheus.
     auto re = std::make_shared<const RE2>(m.value_, options);
     if (!re->ok()) {
-      return Error{"error parsing regexp: " + re->error()};
+      return Error{ErrorCode::kInvalidInput, "error parsing regexp: " + re->error()};
     }
     m.regex_ = std::move(re);
   }

@@ -15,16 +15,11 @@ constexpr int kMaxDepth = 1000;
 
 ParseError toParseError(std::string_view input, const Failure& failure) {
   ParseError error;
-  const auto pos = static_cast<std::size_t>(std::max(0, failure.pos));
-  for (std::size_t i = 0; i < pos && i < input.size(); ++i) {
-    if (input[i] == '\n') {
-      ++error.line;
-      error.column = 1;
-    } else {
-      ++error.column;
-    }
-  }
+  const LineColumn at = lineColumnAt(input, failure.pos);
+  error.line = at.line;
+  error.column = at.column;
   error.message = failure.message;
+  error.code = failure.code;
   return error;
 }
 
@@ -127,6 +122,10 @@ std::string ParseError::toString() const {
   return std::to_string(line) + ":" + std::to_string(column) + ": " + message;
 }
 
+Error ParseError::toError() const {
+  return Error{code, toString()};
+}
+
 ParseResult parse(std::string_view query, const ParseOptions& options) {
   detail::Parser parser(query);
   ExprPtr expr = parser.parseQuery();
@@ -152,7 +151,7 @@ Result<std::vector<Matcher>> parseSelector(std::string_view text) {
   detail::Parser parser(text);
   auto matchers = parser.parseSeriesSelector();
   if (!matchers) {
-    return Error{detail::toParseError(text, *parser.failure()).toString()};
+    return detail::toParseError(text, *parser.failure()).toError();
   }
   return std::move(*matchers);
 }

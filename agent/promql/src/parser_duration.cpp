@@ -48,7 +48,8 @@ bool isSign(TokenKind kind) {
 
 void Parser::noteOutsideSubset(int pos, std::string_view what) {
   if (!outsideSubset_ || pos < outsideSubset_->pos) {
-    outsideSubset_ = Failure{pos, std::string(what) + std::string(kNotSupportedLocally)};
+    outsideSubset_ =
+        Failure{pos, std::string(what) + std::string(kNotSupportedLocally), ErrorCode::kRefused};
   }
 }
 

@@ -15,6 +15,7 @@ namespace nova::promql::detail {
 struct Failure {
   int pos = 0;
   std::string message;
+  ErrorCode code = ErrorCode::kInvalidInput;
 };
 
 /// Recursive-descent PromQL parser mirroring Prometheus's grammar and precedence:

@@ -23,7 +23,8 @@ class SubsetChecker {
  private:
   void refuse(const Expr& e, std::string what) {
     if (!failure) {
-      failure = Failure{e.pos.start, std::move(what) + std::string(kNotSupportedLocally)};
+      failure = Failure{e.pos.start, std::move(what) + std::string(kNotSupportedLocally),
+                        ErrorCode::kRefused};
     }
   }
 
@@ -34,13 +35,9 @@ class SubsetChecker {
     (void)e;
     visit(*u.expr);
   }
-  void visitNode(const Expr& e, const VectorSelector& vs) {
-    if (vs.at || vs.atAnchor != AtAnchor::kNone) {
-      refuse(e, "@ modifier");
-    }
-  }
-  void visitNode(const Expr& e, const MatrixSelector& m) { visitNode(e, m.selector); }
-  void visitNode(const Expr& e, const Subquery&) { refuse(e, "subquery"); }
+  void visitNode(const Expr&, const VectorSelector&) {}
+  void visitNode(const Expr&, const MatrixSelector&) {}
+  void visitNode(const Expr&, const Subquery& s) { visit(*s.expr); }
   void visitNode(const Expr& e, const Call& c) {
     const FunctionInfo* f = findFunction(c.function);
     if (f == nullptr || !f->supportedLocally) {

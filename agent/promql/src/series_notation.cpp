@@ -86,7 +86,8 @@ class Scanner {
   std::string_view slice(std::size_t from) const { return text_.substr(from, pos_ - from); }
 
   Error errorAt(std::size_t at, std::string_view what) const {
-    return Error{"column " + std::to_string(at + 1) + ": " + std::string(what)};
+    return Error{ErrorCode::kInvalidInput,
+                 "column " + std::to_string(at + 1) + ": " + std::string(what)};
   }
   Error error(std::string_view what) const { return errorAt(pos_, what); }
 

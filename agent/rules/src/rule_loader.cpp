@@ -15,47 +15,14 @@ constexpr std::array<std::string_view, 12> kRuleKeys{
 constexpr std::array<std::string_view, 2> kThresholdKeys{"op", "value"};
 constexpr std::array<std::string_view, 4> kSeverities{"critical", "high", "medium", "low"};
 constexpr std::array<std::string_view, 2> kSources{"scrape", "prometheus"};
-constexpr std::array<std::string_view, 6> kOps{">", ">=", "<", "<=", "==", "!="};
-
-std::size_t skipBlanks(std::string_view s, std::size_t i) {
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) {
-    ++i;
-  }
-  return i;
-}
 
 // `threshold: "> 0.2"`: an operator, blanks, a number.
 std::optional<Threshold> thresholdFromString(const YAML::Node& node, LoadContext& ctx) {
-  const std::string& text = node.Scalar();
-  std::size_t i = skipBlanks(text, 0);
-  std::size_t opEnd = i;
-  while (opEnd < text.size() && std::string_view("<>=!").find(text[opEnd]) != std::string::npos) {
-    ++opEnd;
+  ThresholdParse parsed = parseThreshold(node.Scalar());
+  if (!parsed.threshold) {
+    ctx.error(ctx.positionInScalar(node, parsed.errorAt), parsed.error);
   }
-  const std::string op = text.substr(i, opEnd - i);
-  if (op.empty()) {
-    ctx.error(ctx.positionInScalar(node, i),
-              "threshold needs a comparison, e.g. \"> 0.2\" (quote it: a bare > starts a "
-              "folded block in YAML)");
-    return std::nullopt;
-  }
-  auto parsedOp = parseThresholdOp(op);
-  if (!parsedOp) {
-    ctx.error(ctx.positionInScalar(node, i), unknownNameMessage("threshold operator", op, kOps));
-    return std::nullopt;
-  }
-  const std::size_t numberAt = skipBlanks(text, opEnd);
-  std::string_view number = std::string_view(text).substr(numberAt);
-  while (!number.empty() && (number.back() == ' ' || number.back() == '\t')) {
-    number.remove_suffix(1);
-  }
-  auto value = parseNumber(number);
-  if (!value) {
-    ctx.error(ctx.positionInScalar(node, numberAt),
-              "threshold value must be a number, got \"" + std::string(number) + "\"");
-    return std::nullopt;
-  }
-  return Threshold{*parsedOp, *value};
+  return parsed.threshold;
 }
 
 std::optional<Threshold> readThreshold(const YAML::Node& node, LoadContext& ctx) {
@@ -72,7 +39,7 @@ std::optional<Threshold> readThreshold(const YAML::Node& node, LoadContext& ctx)
   } else if (auto text = readString(node["op"], "threshold.op", ctx)) {
     op = parseThresholdOp(*text);
     if (!op) {
-      ctx.error(node["op"], unknownNameMessage("threshold operator", *text, kOps));
+      ctx.error(node["op"], unknownNameMessage("threshold operator", *text, kThresholdOpNames));
     }
   }
   if (!node["value"]) {

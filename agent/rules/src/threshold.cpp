@@ -2,6 +2,7 @@
 #include <cmath>
 #include <utility>
 
+#include "nova/rules/detail/fields.h"
 #include "nova/rules/rule.h"
 #include "nova/rules/template.h"
 
@@ -16,6 +17,13 @@ constexpr std::array<std::pair<ThresholdOp, std::string_view>, 6> kOps{{
     {ThresholdOp::kGreater, ">"},
     {ThresholdOp::kLess, "<"},
 }};
+
+std::size_t skipBlanks(std::string_view s, std::size_t i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) {
+    ++i;
+  }
+  return i;
+}
 
 }  // namespace
 
@@ -73,6 +81,42 @@ bool Threshold::worse(double a, double b) const {
 
 std::string Threshold::toString() const {
   return std::string(rules::toString(op)) + " " + formatValue(value, ValueFormat::kPlain);
+}
+
+ThresholdParse parseThreshold(std::string_view text) {
+  ThresholdParse out;
+  const std::size_t opAt = skipBlanks(text, 0);
+  std::size_t opEnd = opAt;
+  while (opEnd < text.size() && std::string_view("<>=!").find(text[opEnd]) != std::string::npos) {
+    ++opEnd;
+  }
+  const std::string_view op = text.substr(opAt, opEnd - opAt);
+  out.errorAt = opAt;
+  if (op.empty()) {
+    out.error =
+        "threshold needs a comparison, e.g. \"> 0.2\" (quote it: a bare > starts a folded "
+        "block in YAML)";
+    return out;
+  }
+  const auto parsedOp = parseThresholdOp(op);
+  if (!parsedOp) {
+    out.error = detail::unknownNameMessage("threshold operator", op, detail::kThresholdOpNames);
+    return out;
+  }
+  const std::size_t numberAt = skipBlanks(text, opEnd);
+  std::string_view number = text.substr(numberAt);
+  while (!number.empty() && (number.back() == ' ' || number.back() == '\t')) {
+    number.remove_suffix(1);
+  }
+  const auto value = detail::parseNumber(number);
+  if (!value) {
+    out.errorAt = numberAt;
+    out.error = "threshold value must be a number, got \"" + std::string(number) + "\"";
+    return out;
+  }
+  out.errorAt = 0;
+  out.threshold = Threshold{*parsedOp, *value};
+  return out;
 }
 
 std::string_view toString(RuleSource source) {

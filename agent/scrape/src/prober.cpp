@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "nova/http/health_check.h"
 #include "nova/http/multi_client.h"
 #include "nova/scrape/ingest.h"
 
@@ -110,7 +111,7 @@ void Prober::Impl::finishHealth(TimestampMs started, Result<http::Response> resu
     event.error = result.error().message;
   } else {
     event.httpStatus = result->status;
-    event.error = checkHealthResponse(result->status, result->body, config.expectedStatus);
+    event.error = http::checkHealthResponse(result->status, result->body, config.expectedStatus);
   }
   event.ok = event.error.empty();
   ++(event.ok ? counters.healthOk : counters.healthFailed);

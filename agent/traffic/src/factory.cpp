@@ -2,6 +2,7 @@
 
 #include "kube_factory.h"
 #include "nova/core/suggest.h"
+#include "nova/traffic/blue_guard.h"
 #include "nova/traffic/dry_run_switch.h"
 #include "nova/traffic/nginx_switch.h"
 #include "nova/traffic/switch.h"
@@ -42,12 +43,13 @@ std::span<const std::string_view> switchTypes() {
   return kTypes;
 }
 
-Result<SwitchPtr> makeSwitch(const SwitchConfig& config) {
+Result<SwitchPtr> makeSwitch(const SwitchConfig& config, const Clock& clock, Random& random) {
   if (config.type == "dry-run") {
     std::string target = "traffic";
     for (const auto& [key, value] : config.settings) {
       if (key != "target") {
-        return Error{"switch: dry-run has no setting \"" + key + "\" (known: target)"};
+        return Error(ErrorCode::kInvalidInput,
+                     "switch: dry-run has no setting \"" + key + "\" (known: target)");
       }
       target = value;
     }
@@ -58,11 +60,15 @@ Result<SwitchPtr> makeSwitch(const SwitchConfig& config) {
     if (!options.ok()) {
       return options.error();
     }
-    return SwitchPtr(std::make_unique<NginxSwitch>(std::move(options).value()));
+    // Blue's health is checked by the same guard as in front of every backend.
+    BlueGuard guard(nullptr,
+                    BlueHealthCheck{options->blueHealthUrl, "healthy", options->healthTimeout});
+    return guarded(std::make_unique<NginxSwitch>(std::move(options).value(), clock),
+                   std::move(guard));
   }
   for (std::string_view kube : detail::kubeSwitchTypes()) {
     if (config.type == kube) {
-      return detail::makeKubeSwitch(config);
+      return detail::makeKubeSwitch(config, clock, random);
     }
   }
   std::string message = "switch: unknown type \"" + config.type + "\"";
@@ -73,7 +79,7 @@ Result<SwitchPtr> makeSwitch(const SwitchConfig& config) {
   for (auto type : kTypes) {
     known += (known.empty() ? "" : ", ") + std::string(type);
   }
-  return Error{message + " (known: " + known + ")"};
+  return Error(ErrorCode::kInvalidInput, message + " (known: " + known + ")");
 }
 
 }  // namespace nova::traffic

@@ -33,7 +33,8 @@ Result<TrafficState> KubeCanarySwitch::classify(const json::value& object) const
   auto weight =
       weightValue == nullptr ? std::optional<std::int64_t>(0) : detail::asCount(weightValue);
   if (!weight) {
-    return Error{name() + ": annotation " + kWeight + " is not a whole number"};
+    return Error(ErrorCode::kInvalidInput,
+                 name() + ": annotation " + kWeight + " is not a whole number");
   }
   state.detail = "canary on, weight " + std::to_string(*weight);
   const bool done = !settings_.disable && *weight <= settings_.weight;

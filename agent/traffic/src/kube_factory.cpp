@@ -12,16 +12,18 @@
 // gateway-httproute:    httproute, green_service, blue_service, rule_index (0),
 //                       blue_weight (100), green_weight (0)
 // ingress-nginx-canary: canary_ingress, canary_weight (0), canary_disable (false)
-// Blue guard, any type: blue_deployment (enables it), blue_min_ready (1), blue_replicas
-//                       (= blue_min_ready), blue_ready_timeout (2m), blue_poll_interval (500ms),
-//                       blue_health_url, blue_health_status (healthy), blue_health_timeout (2s)
+// Blue guard, any type: blue_deployment (scale up and wait for ready), blue_min_ready (1),
+//                       blue_replicas (= blue_min_ready), blue_ready_timeout (2m),
+//                       blue_poll_interval (500ms); blue_health_url (check blue's health),
+//                       blue_health_status (healthy), blue_health_timeout (2s)
 #include "kube_factory.h"
 
 #include <array>
 
 #include "kube_settings.h"
 #include "nova/kube/client.h"
-#include "nova/traffic/kube_blue_guard.h"
+#include "nova/traffic/blue_guard.h"
+#include "nova/traffic/kube_blue_readiness.h"
 #include "nova/traffic/kube_canary_switch.h"
 #include "nova/traffic/kube_httproute_switch.h"
 #include "nova/traffic/kube_ingress_switch.h"
@@ -63,14 +65,15 @@ Result<kube::ClusterConfig> resolveCluster(const Connection& c, const std::strin
   } else if (!c.kubeconfig.empty() || !c.context.empty()) {
     auto loaded = kube::loadKubeconfig(c.kubeconfig, c.context);
     if (!loaded.ok()) {
-      return Error{"switch: " + type + ": " + loaded.error().message};
+      return loaded.error().prefixed("switch: " + type + ": ");
     }
     config = std::move(*loaded);
   } else {
     auto inCluster = kube::inClusterConfig();
     if (!inCluster.ok()) {
-      return Error{"switch: " + type + ": " + inCluster.error().message +
-                   " (set \"server\" or \"kubeconfig\" to run outside a cluster)"};
+      return Error(inCluster.error().code,
+                   "switch: " + type + ": " + inCluster.error().message +
+                       " (set \"server\" or \"kubeconfig\" to run outside a cluster)");
     }
     config = std::move(*inCluster);
   }
@@ -90,11 +93,12 @@ Result<kube::ClusterConfig> resolveCluster(const Connection& c, const std::strin
   return config;
 }
 
-std::unique_ptr<kube::Client> makeClient(const kube::ClusterConfig& config, const Connection& c) {
+std::unique_ptr<kube::Client> makeClient(const kube::ClusterConfig& config, const Connection& c,
+                                         const Clock& clock, Random& random) {
   kube::ClientOptions options;
   options.timeout = c.timeout;
   options.retry.attempts = static_cast<int>(c.attempts);
-  return std::make_unique<kube::Client>(config, options);
+  return std::make_unique<kube::Client>(config, clock, random, options);
 }
 
 }  // namespace
@@ -103,7 +107,7 @@ std::span<const std::string_view> kubeSwitchTypes() {
   return kKubeTypes;
 }
 
-Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config) {
+Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config, const Clock& clock, Random& random) {
   const std::string& type = config.type;
   SettingsReader r(type, config.settings);
   Connection connection = readConnection(r);
@@ -133,15 +137,16 @@ Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config) {
     canary.weight = r.count("canary_weight", 0);
     canary.disable = r.flag("canary_disable", false);
   }
-  BlueGuardSettings guard;
-  guard.deployment = r.text("blue_deployment");
-  guard.minReady = r.count("blue_min_ready", 1);
-  guard.replicas = r.count("blue_replicas", guard.minReady);
-  guard.readyTimeout = r.duration("blue_ready_timeout", 2 * kMinute);
-  guard.pollInterval = r.duration("blue_poll_interval", 500);
-  guard.healthUrl = r.text("blue_health_url");
-  guard.healthStatus = r.text("blue_health_status", "healthy");
-  guard.healthTimeout = r.duration("blue_health_timeout", 2 * kSecond);
+  KubeReadinessSettings readiness;
+  readiness.deployment = r.text("blue_deployment");
+  readiness.minReady = r.count("blue_min_ready", 1);
+  readiness.replicas = r.count("blue_replicas", readiness.minReady);
+  readiness.readyTimeout = r.duration("blue_ready_timeout", 2 * kMinute);
+  readiness.pollInterval = r.duration("blue_poll_interval", 500);
+  BlueHealthCheck health;
+  health.url = r.text("blue_health_url");
+  health.expectedStatus = r.text("blue_health_status", "healthy");
+  health.timeout = r.duration("blue_health_timeout", 2 * kSecond);
   if (Status checked = r.finish(); !checked.ok()) {
     return checked.error();
   }
@@ -154,20 +159,24 @@ Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config) {
   SwitchPtr sw;
   if (type == "kubernetes-ingress") {
     target.ref = kube::ingressRef(ns, objectName);
-    sw = std::make_unique<KubeIngressSwitch>(makeClient(*cluster, connection), target, ingress);
+    sw = std::make_unique<KubeIngressSwitch>(makeClient(*cluster, connection, clock, random),
+                                             target, ingress);
   } else if (type == "gateway-httproute") {
     target.ref = kube::httpRouteRef(ns, objectName);
-    sw = std::make_unique<KubeHttpRouteSwitch>(makeClient(*cluster, connection), target, route);
+    sw = std::make_unique<KubeHttpRouteSwitch>(makeClient(*cluster, connection, clock, random),
+                                               target, route);
   } else {
     target.ref = kube::ingressRef(ns, objectName);
-    sw = std::make_unique<KubeCanarySwitch>(makeClient(*cluster, connection), target, canary);
+    sw = std::make_unique<KubeCanarySwitch>(makeClient(*cluster, connection, clock, random), target,
+                                            canary);
   }
-  if (guard.deployment.empty()) {
-    return sw;
+  std::unique_ptr<BlueReadiness> blue;
+  if (!readiness.deployment.empty()) {
+    readiness.ns = ns;
+    blue = std::make_unique<KubeBlueReadiness>(makeClient(*cluster, connection, clock, random),
+                                               readiness, clock);
   }
-  guard.ns = ns;
-  auto blue = std::make_unique<BlueGuard>(makeClient(*cluster, connection), guard);
-  return SwitchPtr(std::make_unique<GuardedSwitch>(std::move(sw), std::move(blue)));
+  return guarded(std::move(sw), BlueGuard(std::move(blue), std::move(health)));
 }
 
 }  // namespace nova::traffic::detail

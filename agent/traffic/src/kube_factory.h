@@ -11,8 +11,8 @@ namespace nova::traffic::detail {
 std::span<const std::string_view> kubeSwitchTypes();
 
 /// Builds one of the Kubernetes switches from its settings (see kube_factory.cpp for the
-/// keys), wrapped in a GuardedSwitch when `blue_deployment` is set. Errors name the type and
-/// the missing, unknown or malformed setting, or the cluster configuration that failed.
-Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config);
+/// keys), behind the blue guard when `blue_deployment` or `blue_health_url` is set. Errors name the
+/// type and the missing, unknown or malformed setting, or the cluster configuration that failed.
+Result<SwitchPtr> makeKubeSwitch(const SwitchConfig& config, const Clock& clock, Random& random);
 
 }  // namespace nova::traffic::detail

@@ -38,7 +38,7 @@ Result<Refs> findRefs(const json::value& object, const HttpRouteSwitchSettings& 
   const json::value* list = detail::find(object, refsPointer(s.rule));
   const std::string where = "rules[" + std::to_string(s.rule) + "].backendRefs";
   if (list == nullptr || !list->is_array()) {
-    return Error{who + " has no " + where};
+    return Error(ErrorCode::kInvalidInput, who + " has no " + where);
   }
   Refs refs;
   bool blue = false;
@@ -57,8 +57,9 @@ Result<Refs> findRefs(const json::value& object, const HttpRouteSwitchSettings& 
     }
   }
   if (!blue || !green) {
-    return Error{who + ": " + where + " lacks the " + (blue ? "green" : "blue") + " backend (\"" +
-                 (blue ? s.greenService : s.blueService) + "\")"};
+    return Error(ErrorCode::kInvalidInput, who + ": " + where + " lacks the " +
+                                               (blue ? "green" : "blue") + " backend (\"" +
+                                               (blue ? s.greenService : s.blueService) + "\")");
   }
   return refs;
 }

@@ -20,7 +20,7 @@ Result<TrafficState> KubeIngressSwitch::classify(const json::value& object) cons
                             std::to_string(settings_.path) + "]";
   const json::value* service = detail::find(object, servicePointer());
   if (service == nullptr || !service->is_object()) {
-    return Error{name() + " has no service backend at " + where};
+    return Error(ErrorCode::kInvalidInput, name() + " has no service backend at " + where);
   }
   const std::string current = detail::stringAt(*service, "/name");
   TrafficState state;
@@ -31,9 +31,10 @@ Result<TrafficState> KubeIngressSwitch::classify(const json::value& object) cons
     state.backend = TrafficState::Backend::kGreen;
   } else {
     // Neither side: flipping would take traffic from a service nobody told us about.
-    return Error{name() + " points at service \"" + current + "\" at " + where +
-                 ", which is neither green (\"" + settings_.greenService + "\") nor blue (\"" +
-                 settings_.blueService + "\")"};
+    return Error(ErrorCode::kInvalidInput, name() + " points at service \"" + current + "\" at " +
+                                               where + ", which is neither green (\"" +
+                                               settings_.greenService + "\") nor blue (\"" +
+                                               settings_.blueService + "\")");
   }
   return state;
 }

@@ -2,29 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ctime>
-
 #include "kube_json.h"
+#include "nova/core/rfc3339.h"
 
 namespace nova::traffic {
 
 namespace json = boost::json;
 
-std::string formatRfc3339(TimestampMs at) {
-  const std::time_t seconds = static_cast<std::time_t>(at / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[80];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(at % 1000));
-  return buffer;
-}
-
 json::array rollbackAnnotationOps(const json::value& object, const RollbackRequest& request,
                                   const KubeTarget& target) {
   const std::string& p = target.annotationPrefix;
-  json::object values{{p + "rollback-at", formatRfc3339(request.decidedAt)},
+  json::object values{{p + "rollback-at", formatRfc3339(request.decidedAt, SubSecond::kMillis)},
                       {p + "rollback-reason", request.reason},
                       {p + "rollback-incident", request.incidentId},
                       {p + "rollback-by", request.who},
@@ -57,15 +45,6 @@ std::string KubeObjectSwitch::name() const {
   return kind + " " + target_.ref.ns + "/" + target_.ref.name;
 }
 
-namespace {
-
-// 403 and 404 will not heal by retrying: a person has to grant access or fix the name.
-bool definite(const kube::ApiError& error) {
-  return error.code == 403 || error.code == 404;
-}
-
-}  // namespace
-
 SwitchOutcome KubeObjectSwitch::alreadyBlue(const json::value& object, const TrafficState& state,
                                             const RollbackRequest& request) const {
   const std::string& p = target_.annotationPrefix;
@@ -89,10 +68,10 @@ SwitchOutcome KubeObjectSwitch::alreadyBlue(const json::value& object, const Tra
 Result<SwitchOutcome> KubeObjectSwitch::rollback(const RollbackRequest& request) {
   auto object = client_->get(target_.ref);
   if (!object.ok()) {
-    if (definite(object.error())) {
+    if (object.error().definite()) {
       return SwitchOutcome{SwitchOutcome::Kind::kImpossible, object.error().summary};
     }
-    return object.asError();
+    return object.error().toError();
   }
   auto state = classify(*object);
   if (!state.ok()) {
@@ -114,13 +93,13 @@ Result<SwitchOutcome> KubeObjectSwitch::rollback(const RollbackRequest& request)
     spdlog::warn("traffic: flipped {}", detail);
     return SwitchOutcome{SwitchOutcome::Kind::kFlipped, detail};
   }
-  if (patched.error().code == 422) {
+  if (patched.error().code() == ErrorCode::kConflict) {
     return judgeAfterConflict(request);
   }
-  if (definite(patched.error())) {
+  if (patched.error().definite()) {
     return SwitchOutcome{SwitchOutcome::Kind::kImpossible, patched.error().summary};
   }
-  return patched.asError();
+  return patched.error().toError();
 }
 
 Result<SwitchOutcome> KubeObjectSwitch::judgeAfterConflict(const RollbackRequest& request) {
@@ -128,7 +107,7 @@ Result<SwitchOutcome> KubeObjectSwitch::judgeAfterConflict(const RollbackRequest
   // patch again in this call.
   auto object = client_->get(target_.ref);
   if (!object.ok()) {
-    return object.asError();
+    return object.error().toError();
   }
   auto state = classify(*object);
   if (!state.ok()) {
@@ -144,14 +123,15 @@ Result<SwitchOutcome> KubeObjectSwitch::judgeAfterConflict(const RollbackRequest
         SwitchOutcome::Kind::kImpossible,
         name() + " changed under us and now points at neither side: " + state->detail};
   }
-  return Error{name() + ": the patch's test failed (422) but it still points at green (" +
-               state->detail + "); will retry"};
+  return Error(ErrorCode::kConflict,
+               name() + ": the patch's test failed (422) but it still points at green (" +
+                   state->detail + "); will retry");
 }
 
 Result<TrafficState> KubeObjectSwitch::current() {
   auto object = client_->get(target_.ref);
   if (!object.ok()) {
-    return object.asError();
+    return object.error().toError();
   }
   auto state = classify(*object);
   if (!state.ok()) {

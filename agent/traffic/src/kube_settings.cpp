@@ -67,7 +67,7 @@ bool SettingsReader::flag(const std::string& key, bool fallback) {
 
 Status SettingsReader::finish() const {
   if (!error_.empty()) {
-    return Error{error_};
+    return Error(ErrorCode::kInvalidInput, error_);
   }
   std::vector<std::string_view> known(read_.begin(), read_.end());
   for (const auto& [key, value] : settings_) {
@@ -78,7 +78,7 @@ Status SettingsReader::finish() const {
     if (auto hint = closestMatch(key, known)) {
       message += "; did you mean \"" + *hint + "\"?";
     }
-    return Error{message};
+    return Error(ErrorCode::kInvalidInput, message);
   }
   return {};
 }

@@ -16,13 +16,13 @@ std::string renderUpstream(std::string_view server, std::string_view note);
 /// directives are skipped ("server 10.0.0.1:80 max_fails=3;" gives "10.0.0.1:80").
 std::vector<std::string> upstreamServers(std::string_view text);
 
-/// The whole file; errors name the path and the reason.
-Result<std::string> readWholeFile(const std::string& path);
+/// The include file's text, bounded (an include holds a line or two): errors name the path
+/// with readFile's code.
+Result<std::string> readInclude(const std::string& path);
 
-/// Replaces `path` with `content` so that readers (nginx) see the old file or the new one,
-/// never a torn one: writes a temporary file in the same folder, fsyncs it, renames it over
-/// `path` and fsyncs the folder. Keeps the old file's permission bits. Errors name the
-/// step, the path and errno's text; the temporary file is removed on failure.
-Status writeFileAtomically(const std::string& path, std::string_view content);
+/// Replaces the include with `content` so that readers (nginx) see the old file or the new
+/// one, never a torn one, durably (core writeFileDurably: temporary file, fsync, rename,
+/// folder fsync), keeping the old file's permission bits whatever the umask.
+Status replaceInclude(const std::string& path, std::string_view content);
 
 }  // namespace nova::traffic::detail

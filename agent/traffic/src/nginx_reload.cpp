@@ -1,17 +1,16 @@
 #include "nginx_reload.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <csignal>
 #include <cstring>
+#include <thread>
 
-#include "nginx_files.h"
+#include "nova/core/files.h"
 
 extern char** environ;
 
@@ -19,6 +18,15 @@ namespace nova::traffic::detail {
 namespace {
 
 constexpr std::size_t kOutputKept = 2048;
+// A pid file holds a number and a newline.
+constexpr std::size_t kMaxPidFileBytes = 4096;
+
+Error errnoError(const std::string& what, int err) {
+  const ErrorCode code = err == ESRCH || err == ENOENT   ? ErrorCode::kNotFound
+                         : err == EPERM || err == EACCES ? ErrorCode::kRefused
+                                                         : ErrorCode::kInternal;
+  return Error(code, what + ": " + std::strerror(err));
+}
 
 std::string joined(const std::vector<std::string>& argv) {
   std::string out;
@@ -29,9 +37,9 @@ std::string joined(const std::vector<std::string>& argv) {
 }
 
 Result<std::string> signalMaster(const std::string& pidFile) {
-  auto text = readWholeFile(pidFile);
+  auto text = readFile(pidFile, kMaxPidFileBytes);
   if (!text.ok()) {
-    return Error{"nginx pid file: " + text.error().message};
+    return text.error().prefixed("nginx pid file: ");
   }
   long pid = 0;
   try {
@@ -40,11 +48,11 @@ Result<std::string> signalMaster(const std::string& pidFile) {
     pid = 0;
   }
   if (pid <= 1) {
-    return Error{"nginx pid file " + pidFile + " holds no pid"};
+    return Error(ErrorCode::kInvalidInput, "nginx pid file " + pidFile + " holds no pid");
   }
   if (::kill(static_cast<pid_t>(pid), SIGHUP) != 0) {
-    return Error{"SIGHUP to nginx master " + std::to_string(pid) + " (from " + pidFile +
-                 "): " + std::strerror(errno)};
+    return errnoError("SIGHUP to nginx master " + std::to_string(pid) + " (from " + pidFile + ")",
+                      errno);
   }
   return "SIGHUP to nginx master " + std::to_string(pid);
 }
@@ -63,31 +71,52 @@ void drain(int fd, std::string& output) {
   }
 }
 
-// Waits for the child while collecting its output; kills it at the deadline.
-Result<int> waitWithOutput(pid_t pid, int fd, DurationMs timeout, std::string& output) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout);
-  for (;;) {
-    int status = 0;
-    const pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) {
-      drain(fd, output);
-      return status;
+// Waits on `clock` until the child exits or `timeout` passes, then kills it. A helper thread
+// blocks in waitpid() (no polling, no timers of its own) and wakes the wait when the child
+// is gone, so a ManualClock drives the timeout in tests. The output is collected after the
+// exit: a reload command prints a line or two, far below a pipe's capacity.
+Result<int> waitForExit(pid_t pid, int fd, DurationMs timeout, const Clock& clock,
+                        std::string& output) {
+  Wakeup wakeup(clock);
+  bool exited = false;
+  int status = 0;
+  int waitError = 0;
+  std::thread reaper([&] {
+    int st = 0;
+    pid_t done = -1;
+    do {
+      done = ::waitpid(pid, &st, 0);
+    } while (done < 0 && errno == EINTR);
+    {
+      std::lock_guard lock(wakeup.mutex());
+      status = st;
+      waitError = done < 0 ? errno : 0;
+      exited = true;
     }
-    if (done < 0 && errno != EINTR) {
-      return Error{std::string("waitpid: ") + std::strerror(errno)};
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return Error{"still running after " + formatDuration(timeout) + ", killed"};
-    }
-    pollfd p{fd, POLLIN, 0};
-    ::poll(&p, 1, 10);
-    drain(fd, output);
+    wakeup.notifyAll();
+  });
+  bool inTime = false;
+  {
+    std::unique_lock lock(wakeup.mutex());
+    inTime = wakeup.waitFor(lock, timeout, [&] { return exited; });
   }
+  if (!inTime) {
+    ::kill(pid, SIGKILL);  // the reaper then returns
+  }
+  reaper.join();
+  drain(fd, output);
+  if (!inTime) {
+    return Error(ErrorCode::kTimeout,
+                 "still running after " + formatDuration(timeout) + ", killed");
+  }
+  if (waitError != 0) {
+    return errnoError("waitpid", waitError);
+  }
+  return status;
 }
 
-Result<std::string> runCommand(const std::vector<std::string>& command, DurationMs timeout) {
+Result<std::string> runCommand(const std::vector<std::string>& command, DurationMs timeout,
+                               const Clock& clock) {
   std::vector<char*> argv;
   for (const auto& a : command) {
     argv.push_back(const_cast<char*>(a.c_str()));
@@ -95,7 +124,7 @@ Result<std::string> runCommand(const std::vector<std::string>& command, Duration
   argv.push_back(nullptr);
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
-    return Error{std::string("pipe: ") + std::strerror(errno)};
+    return errnoError("pipe", errno);
   }
   // Only our end is non-blocking; the command writes as it would to a terminal.
   ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
@@ -110,13 +139,13 @@ Result<std::string> runCommand(const std::vector<std::string>& command, Duration
   const std::string name = "reload command \"" + joined(command) + "\"";
   if (spawned != 0) {
     ::close(fds[0]);
-    return Error{name + ": " + std::strerror(spawned)};
+    return errnoError(name, spawned);
   }
   std::string output;
-  auto status = waitWithOutput(pid, fds[0], timeout, output);
+  auto status = waitForExit(pid, fds[0], timeout, clock, output);
   ::close(fds[0]);
   if (!status.ok()) {
-    return Error{name + ": " + status.error().message};
+    return status.error().prefixed(name + ": ");
   }
   while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) {
     output.pop_back();
@@ -125,7 +154,8 @@ Result<std::string> runCommand(const std::vector<std::string>& command, Duration
     const std::string how = WIFEXITED(*status)
                                 ? "exited " + std::to_string(WEXITSTATUS(*status))
                                 : "killed by signal " + std::to_string(WTERMSIG(*status));
-    return Error{name + " " + how + (output.empty() ? "" : ": " + output)};
+    // The command ran and said no (a configuration error, nginx not running).
+    return Error(ErrorCode::kRefused, name + " " + how + (output.empty() ? "" : ": " + output));
   }
   return "ran " + joined(command);
 }
@@ -133,11 +163,11 @@ Result<std::string> runCommand(const std::vector<std::string>& command, Duration
 }  // namespace
 
 Result<std::string> reloadNginx(const std::string& pidFile, const std::vector<std::string>& command,
-                                DurationMs timeout) {
+                                DurationMs timeout, const Clock& clock) {
   if (!pidFile.empty()) {
     return signalMaster(pidFile);
   }
-  return runCommand(command, timeout);
+  return runCommand(command, timeout, clock);
 }
 
 }  // namespace nova::traffic::detail

@@ -23,7 +23,8 @@ std::string knownList() {
 }
 
 Error settingError(std::string_view key, const std::string& message) {
-  return Error{"switch: nginx setting \"" + std::string(key) + "\": " + message};
+  return Error(ErrorCode::kInvalidInput,
+               "switch: nginx setting \"" + std::string(key) + "\": " + message);
 }
 
 bool isHttpUrl(const std::string& url) {
@@ -93,7 +94,7 @@ Status setOne(NginxSwitchOptions& o, const std::string& key, const std::string& 
     if (auto hint = closestMatch(key, kSettings)) {
       message += "; did you mean \"" + *hint + "\"?";
     }
-    return Error{message + " (known: " + knownList() + ")"};
+    return Error(ErrorCode::kInvalidInput, message + " (known: " + knownList() + ")");
   }
   return {};
 }
@@ -119,7 +120,8 @@ Result<NginxSwitchOptions> parseNginxSettings(const std::map<std::string, std::s
     return settingError("green", "is the same address as blue (" + o.blue + ")");
   }
   if (o.pidFile.empty() == o.reloadCommand.empty()) {
-    return Error{"switch: nginx needs exactly one of \"pid_file\" and \"reload_command\""};
+    return Error(ErrorCode::kInvalidInput,
+                 "switch: nginx needs exactly one of \"pid_file\" and \"reload_command\"");
   }
   if (o.verifyHeader.empty() || o.verifyValue.empty()) {
     return settingError(o.verifyHeader.empty() ? "verify_header" : "verify_value",

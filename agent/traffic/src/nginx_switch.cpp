@@ -2,9 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/json.hpp>
-#include <chrono>
-#include <thread>
+#include <algorithm>
 
 #include "nginx_files.h"
 #include "nginx_reload.h"
@@ -13,50 +11,10 @@
 namespace nova::traffic {
 namespace {
 
-using Steady = std::chrono::steady_clock;
-
 // Pause between probes through nginx while the new workers start.
-constexpr auto kProbePause = std::chrono::milliseconds(20);
+constexpr DurationMs kProbePause = 20;
 // One probe never waits longer than this, so a stuck connection cannot eat the budget.
 constexpr DurationMs kProbeTimeout = kSecond;
-
-DurationMs msSince(Steady::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start).count();
-}
-
-std::string shortBody(std::string body) {
-  constexpr std::size_t kMax = 200;
-  if (body.size() > kMax) {
-    body.resize(kMax);
-    body += "...";
-  }
-  return body;
-}
-
-// Blue must say so itself: a 200 whose JSON "status" is "healthy". Returns why not.
-std::optional<std::string> blueHealthProblem(const NginxSwitchOptions& o) {
-  http::Client client;
-  http::Request request;
-  request.url = o.blueHealthUrl;
-  request.timeout = o.healthTimeout;
-  request.connectTimeout = std::min(o.healthTimeout, kSecond);
-  auto response = client.perform(request);
-  if (!response.ok()) {
-    return response.error().message;
-  }
-  const std::string where = "GET " + o.blueHealthUrl + " answered ";
-  if (response->status != 200) {
-    return where + std::to_string(response->status) + " " + shortBody(response->body);
-  }
-  boost::system::error_code ec;
-  const boost::json::value body = boost::json::parse(response->body, ec);
-  const auto* object = ec ? nullptr : body.if_object();
-  const auto* status = object ? object->if_contains("status") : nullptr;
-  if (status == nullptr || !status->is_string() || status->as_string() != "healthy") {
-    return where + "200 without \"status\":\"healthy\": " + shortBody(response->body);
-  }
-  return std::nullopt;
-}
 
 struct Sighting {
   bool blue = false;
@@ -65,13 +23,12 @@ struct Sighting {
 };
 
 // Asks nginx on a fresh connection each time: new connections go to the new workers,
-// which are the ones that read the new include.
-Sighting waitForBlue(const NginxSwitchOptions& o, DurationMs budget) {
-  const auto deadline = Steady::now() + std::chrono::milliseconds(budget);
+// which are the ones that read the new include. The budget and the pauses run on `clock`.
+Sighting waitForBlue(const NginxSwitchOptions& o, DurationMs budget, const Clock& clock) {
+  const MonoTime deadline = clock.monoNow() + budget;
   Sighting seen;
   for (;;) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now()).count();
+    const DurationMs left = deadline - clock.monoNow();
     http::Client client;
     http::Request request;
     request.url = o.verifyUrl;
@@ -89,10 +46,10 @@ Sighting waitForBlue(const NginxSwitchOptions& o, DurationMs budget) {
     } else {
       seen.last = response.error().message;
     }
-    if (Steady::now() + kProbePause >= deadline) {
+    if (clock.monoNow() + kProbePause >= deadline) {
       return seen;
     }
-    std::this_thread::sleep_for(kProbePause);
+    clock.sleepFor(kProbePause);
   }
 }
 
@@ -103,21 +60,22 @@ std::string noteFor(const RollbackRequest& request) {
 
 }  // namespace
 
-NginxSwitch::NginxSwitch(NginxSwitchOptions options) : options_(std::move(options)) {}
+NginxSwitch::NginxSwitch(NginxSwitchOptions options, const Clock& clock)
+    : options_(std::move(options)), clock_(clock) {}
 
 NginxSwitch::~NginxSwitch() = default;
 
 Result<SwitchOutcome> NginxSwitch::rollback(const RollbackRequest& request) {
-  auto text = detail::readWholeFile(options_.upstreamFile);
+  auto text = detail::readInclude(options_.upstreamFile);
   if (!text.ok()) {
-    return Error{"nginx upstream: " + text.error().message};
+    return text.error().prefixed("nginx upstream: ");
   }
   const auto servers = detail::upstreamServers(*text);
   const bool includeIsBlue = servers == std::vector<std::string>{options_.blue};
   std::string from = servers.empty() ? "(no server)" : servers.front();
   if (includeIsBlue) {
     // The include alone does not prove it: a reload may have failed after the write.
-    const Sighting seen = waitForBlue(options_, kProbeTimeout);
+    const Sighting seen = waitForBlue(options_, kProbeTimeout, clock_);
     if (seen.blue) {
       return SwitchOutcome{SwitchOutcome::Kind::kAlreadyBlue,
                            "nginx upstream " + options_.upstreamFile + " already names blue " +
@@ -127,33 +85,30 @@ Result<SwitchOutcome> NginxSwitch::rollback(const RollbackRequest& request) {
                  options_.upstreamFile, options_.verifyUrl, seen.last);
     from = "blue named but not served";
   }
-  if (auto problem = blueHealthProblem(options_)) {
-    return SwitchOutcome{SwitchOutcome::Kind::kImpossible, "blue unhealthy: " + *problem};
-  }
   return flip(*text, from, request);
 }
 
 Result<SwitchOutcome> NginxSwitch::flip(const std::string& previous, const std::string& from,
                                         const RollbackRequest& request) {
-  const auto start = Steady::now();
+  const MonoTime start = clock_.monoNow();
   const std::string& file = options_.upstreamFile;
-  if (Status s = detail::writeFileAtomically(
-          file, detail::renderUpstream(options_.blue, noteFor(request)));
+  if (Status s =
+          detail::replaceInclude(file, detail::renderUpstream(options_.blue, noteFor(request)));
       !s.ok()) {
-    return Error{"nginx upstream: " + s.error().message};
+    return s.error().prefixed("nginx upstream: ");
   }
   auto reloaded =
-      detail::reloadNginx(options_.pidFile, options_.reloadCommand, options_.reloadTimeout);
+      detail::reloadNginx(options_.pidFile, options_.reloadCommand, options_.reloadTimeout, clock_);
   if (!reloaded.ok()) {
     // Put the old include back, so current() keeps telling the truth about nginx.
-    if (Status s = detail::writeFileAtomically(file, previous); !s.ok()) {
+    if (Status s = detail::replaceInclude(file, previous); !s.ok()) {
       spdlog::error("nginx upstream {} not restored after the failed reload: {}", file,
                     s.error().message);
     }
     return SwitchOutcome{SwitchOutcome::Kind::kImpossible,
                          "nginx reload failed: " + reloaded.error().message};
   }
-  const Sighting seen = waitForBlue(options_, options_.verifyTimeout);
+  const Sighting seen = waitForBlue(options_, options_.verifyTimeout, clock_);
   if (!seen.blue) {
     return SwitchOutcome{SwitchOutcome::Kind::kImpossible,
                          "blue never answered through nginx: " + options_.verifyUrl +
@@ -163,13 +118,13 @@ Result<SwitchOutcome> NginxSwitch::flip(const std::string& previous, const std::
   return SwitchOutcome{SwitchOutcome::Kind::kFlipped,
                        "nginx upstream " + file + ": " + from + " -> blue " + options_.blue + "; " +
                            *reloaded + "; blue answered through " + options_.verifyUrl + " after " +
-                           std::to_string(msSince(start)) + " ms"};
+                           std::to_string(clock_.monoNow() - start) + " ms"};
 }
 
 Result<TrafficState> NginxSwitch::current() {
-  auto text = detail::readWholeFile(options_.upstreamFile);
+  auto text = detail::readInclude(options_.upstreamFile);
   if (!text.ok()) {
-    return Error{"nginx upstream: " + text.error().message};
+    return text.error().prefixed("nginx upstream: ");
   }
   const auto servers = detail::upstreamServers(*text);
   std::string names;

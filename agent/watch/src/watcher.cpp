@@ -14,7 +14,8 @@ Result<policy::Decision> apply(policy::Escalator& escalator, const Command& comm
                                TimestampMs now) {
   switch (command.kind) {
     case Command::Kind::kHold:
-      return escalator.hold(now, now + command.holdFor, command.who, command.reason);
+      return escalator.hold(now, now + command.holdFor, command.who, command.reason,
+                            command.holdCovers);
     case Command::Kind::kRelease:
       return escalator.release(now, command.who);
     case Command::Kind::kRollback:

@@ -12,9 +12,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
+#include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 
 namespace nova::fake_kube {
@@ -41,11 +41,10 @@ Run run(const std::string& command) {
   return result;
 }
 
+// The file's text, or "" while it does not exist yet.
 std::string readText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text = readFile(path, 1 << 20);
+  return text.ok() ? *text : "";
 }
 
 // A scratch HOME (kubectl caches discovery there) and a self-signed certificate for 127.0.0.1.
@@ -79,6 +78,16 @@ Kubectl kubectlFor(const Scratch& scratch, const FakeKube& server, const std::st
           " --certificate-authority " + scratch.cert + " --request-timeout 10s"};
 }
 
+// The fake over TLS accepting token "secret-token", started with `options`.
+std::unique_ptr<FakeKube> startTls(const Scratch& scratch, Options options = {}) {
+  options.tokens = {"secret-token"};
+  options.tlsCertFile = scratch.cert;
+  options.tlsKeyFile = scratch.key;
+  auto started = FakeKube::start(options);
+  REQUIRE(started.ok());
+  return std::move(started).value();
+}
+
 std::string seed() {
   return readText(std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml");
 }
@@ -92,13 +101,8 @@ TEST_CASE("kubectl runs the runbook's rollback commands against the fake") {
   }
   Scratch scratch;
   Options options;
-  options.tokens = {"secret-token"};
-  options.tlsCertFile = scratch.cert;
-  options.tlsKeyFile = scratch.key;
   options.readyDelay = 100;
-  auto started = FakeKube::start(options);
-  REQUIRE(started.ok());
-  auto& server = *started;
+  auto server = startTls(scratch, options);
   REQUIRE(server->seed(seed()).ok());
   auto kubectl = kubectlFor(scratch, *server, "secret-token");
 
@@ -146,6 +150,73 @@ TEST_CASE("kubectl runs the runbook's rollback commands against the fake") {
   auto denied = kubectlFor(scratch, *server, "stale")("get ingress api-ingress -n production");
   CHECK(denied.status != 0);
   CHECK(denied.output.find("Unauthorized") != std::string::npos);
+}
+
+TEST_CASE("kubectl creates, lists (by label, in pages) and deletes through the fake") {
+  if (!have("kubectl") || !have("openssl")) {
+    std::exit(77);
+  }
+  Scratch scratch;
+  auto server = startTls(scratch);
+  auto kubectl = kubectlFor(scratch, *server, "secret-token");
+
+  const std::string leases = scratch.dir + "/leases.yaml";
+  std::ofstream(leases) << R"(apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: a, namespace: agents, labels: {role: leader}}
+spec: {holderIdentity: agent-a, leaseDurationSeconds: 15}
+---
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: b, namespace: agents, labels: {role: follower}}
+---
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: c, namespace: agents, labels: {role: leader}}
+)";
+  // The fake serves no OpenAPI schemas, so kubectl's client-side validation is off; the
+  // server still refuses what it would refuse.
+  auto created = kubectl("create --validate=false -f " + leases);
+  CHECK_MESSAGE(created.status == 0, created.output);
+  CHECK(created.output ==
+        "lease.coordination.k8s.io/a created\nlease.coordination.k8s.io/b created\n"
+        "lease.coordination.k8s.io/c created\n");
+  auto stored = server->object("leases", "agents", "a");
+  REQUIRE(stored.has_value());
+  CHECK(stored->at_pointer("/spec/holderIdentity") == "agent-a");
+
+  auto leaders = kubectl("get leases -n agents -l role=leader -o name");
+  CHECK_MESSAGE(leaders.status == 0, leaders.output);
+  CHECK(leaders.output == "lease.coordination.k8s.io/a\nlease.coordination.k8s.io/c\n");
+
+  // One item per page: kubectl follows the continue tokens to the end.
+  server->clearRequests();
+  auto paged = kubectl("get leases -n agents --chunk-size=1 -o name");
+  CHECK_MESSAGE(paged.status == 0, paged.output);
+  CHECK(paged.output ==
+        "lease.coordination.k8s.io/a\nlease.coordination.k8s.io/b\n"
+        "lease.coordination.k8s.io/c\n");
+  int pages = 0;
+  for (const auto& r : server->requests()) {
+    pages += r.method == "GET" && r.path == "/apis/coordination.k8s.io/v1/namespaces/agents/leases";
+  }
+  CHECK(pages == 3);
+
+  auto again = kubectl("create --validate=false -f " + leases);
+  CHECK(again.status != 0);
+  CHECK(again.output.find("Error from server (AlreadyExists): error when creating \"" + leases +
+                          "\": leases.coordination.k8s.io \"a\" already exists") !=
+        std::string::npos);
+
+  auto deleted = kubectl("delete lease b -n agents");
+  CHECK_MESSAGE(deleted.status == 0, deleted.output);
+  CHECK(deleted.output == "lease.coordination.k8s.io \"b\" deleted\n");
+  CHECK_FALSE(server->object("leases", "agents", "b").has_value());
+
+  auto missing = kubectl("delete lease b -n agents");
+  CHECK(missing.status != 0);
+  CHECK(missing.output.find("Error from server (NotFound): leases.coordination.k8s.io \"b\" not "
+                            "found") != std::string::npos);
 }
 
 TEST_CASE("the fake-kube-apiserver binary serves kubectl from a seed file") {

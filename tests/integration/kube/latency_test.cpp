@@ -7,13 +7,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
+#include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 #include "nova/http/server.h"
-#include "nova/traffic/kube_blue_guard.h"
+#include "nova/traffic/blue_guard.h"
+#include "nova/traffic/kube_blue_readiness.h"
 #include "nova/traffic/kube_ingress_switch.h"
 
 namespace nova::traffic {
@@ -21,10 +21,10 @@ namespace nova::traffic {
 namespace {
 
 std::string seed() {
-  std::ifstream in(std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text = readFile(
+      std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml", 1 << 20);
+  REQUIRE(text.ok());
+  return *text;
 }
 
 constexpr const char* kBlueReady = R"({"apiVersion":"apps/v1","kind":"Deployment",
@@ -61,17 +61,21 @@ TEST_CASE("decision to patched Ingress, blue ready, on loopback") {
   IngressSwitchSettings ingress;
   ingress.greenService = "user-service-green";
   ingress.blueService = "user-service-blue";
-  BlueGuardSettings guard;
-  guard.ns = "production";
-  guard.deployment = "user-service-blue";
-  guard.minReady = 3;
-  guard.healthUrl = "http://127.0.0.1:" + std::to_string((*health)->port()) + "/health";
+  KubeReadinessSettings readiness;
+  readiness.ns = "production";
+  readiness.deployment = "user-service-blue";
+  readiness.minReady = 3;
+  BlueHealthCheck blueHealth;
+  blueHealth.url = "http://127.0.0.1:" + std::to_string((*health)->port()) + "/health";
 
   // One switch for the whole run, as the agent keeps one: connections stay warm.
+  SystemClock clock;
+  SystemRandom random;
+  auto client = [&] { return std::make_unique<kube::Client>(cluster, clock, random); };
   GuardedSwitch guarded(
-      std::make_unique<KubeIngressSwitch>(std::make_unique<kube::Client>(cluster), target, ingress),
-      std::make_unique<BlueGuard>(std::make_unique<kube::Client>(cluster), guard));
-  KubeIngressSwitch bare(std::make_unique<kube::Client>(cluster), target, ingress);
+      std::make_unique<KubeIngressSwitch>(client(), target, ingress),
+      BlueGuard(std::make_unique<KubeBlueReadiness>(client(), readiness, clock), blueHealth));
+  KubeIngressSwitch bare(client(), target, ingress);
 
   constexpr int kRuns = 200;
   std::vector<double> guardedMs;
@@ -91,8 +95,9 @@ TEST_CASE("decision to patched Ingress, blue ready, on loopback") {
   auto g = summarize(guardedMs);
   auto b = summarize(bareMs);
   std::printf(
-      "decision-to-patched-ingress (loopback, %d runs each): with blue guard (GET deployment + "
-      "health GET + GET ingress + PATCH) median %.2f ms, p90 %.2f ms, max %.2f ms; ingress only "
+      "decision-to-patched-ingress (loopback, %d runs each): with blue guard (GET ingress + GET "
+      "deployment + health GET + GET ingress + PATCH) median %.2f ms, p90 %.2f ms, max %.2f ms; "
+      "ingress only "
       "(GET + PATCH) median %.2f ms, p90 %.2f ms, max %.2f ms\n",
       kRuns, g.median, g.p90, g.max, b.median, b.p90, b.max);
   CHECK(guardedMs.size() == kRuns);

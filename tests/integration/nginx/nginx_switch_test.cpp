@@ -114,7 +114,9 @@ TEST_CASE("real nginx: steady clients move from green to blue with zero failed r
   ServiceProcess blue({"--version", "v1.2.3", "--color", "blue", "--threads", "2"});
   ServiceProcess green({"--version", "v1.2.4", "--color", "green", "--threads", "2"});
   NginxProcess nginx(upstreamFor(green));
-  auto made = makeSwitch({"nginx", settingsFor(nginx, blue, green)});
+  SystemClock clock;  // real nginx, real time
+  SystemRandom random;
+  auto made = makeSwitch({"nginx", settingsFor(nginx, blue, green)}, clock, random);
   REQUIRE(made.ok());
   Switch& sw = **made;
   REQUIRE(sw.current().ok());
@@ -166,7 +168,8 @@ TEST_CASE("real nginx: a configuration nginx refuses makes the flip impossible, 
   auto settings = settingsFor(nginx, blue, green);
   settings.erase("pid_file");
   settings["reload_command"] = nginx.reloadCommand();
-  NginxSwitch sw(*parseNginxSettings(settings));
+  SystemClock clock;  // real nginx, real time
+  NginxSwitch sw(*parseNginxSettings(settings), clock);
   // `nginx -s reload` parses the configuration first and refuses a broken one.
   std::ofstream(nginx.configFile(), std::ios::app) << "\nthis is not nginx syntax\n";
 
@@ -192,12 +195,17 @@ TEST_CASE("real nginx: blue unhealthy means no flip") {
   ServiceProcess blue({"--version", "v1.2.3", "--color", "blue", "--health-down"});
   ServiceProcess green({"--version", "v1.2.4", "--color", "green"});
   NginxProcess nginx(upstreamFor(green));
-  NginxSwitch sw(*parseNginxSettings(settingsFor(nginx, blue, green)));
+  SystemClock clock;
+  SystemRandom random;
+  // As the agent builds it: the nginx switch behind the blue guard.
+  auto made = makeSwitch({"nginx", settingsFor(nginx, blue, green)}, clock, random);
+  REQUIRE(made.ok());
+  Switch& sw = **made;
   auto outcome = sw.rollback(kRequest);
   REQUIRE(outcome.ok());
   CHECK(std::string(toString(outcome->kind)) == "impossible");
-  CHECK(outcome->detail.find("blue unhealthy: GET http://" + address(blue) +
-                             "/health answered 503") == 0);
+  CHECK(outcome->detail.starts_with("blue unhealthy: http://" + address(blue) +
+                                    "/health: health: HTTP status 503, want 200"));
   CHECK(std::string(toString(sw.current()->backend)) == "green");
 }
 

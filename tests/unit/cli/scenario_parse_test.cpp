@@ -101,6 +101,27 @@ TEST_CASE("scenario mistakes are all reported in place") {
 namespace nova::cli {
 namespace {
 
+TEST_CASE("a scenario's hold covers up to high unless it names another severity") {
+  const ScenarioLoad load = parseScenario(
+      "series: ['up 1x10']\n"
+      "actions:\n"
+      "  - {at: 10s, hold: {for: 1m}}\n"
+      "  - {at: 20s, hold: {for: 1m, covers: critical}}\n",
+      "s.yaml");
+  REQUIRE(load.scenario.has_value());
+  REQUIRE(load.scenario->commands.size() == 2);
+  CHECK((load.scenario->commands[0].command.holdCovers == Severity::kHigh));
+  CHECK((load.scenario->commands[1].command.holdCovers == Severity::kCritical));
+  CHECK(scenarioProblems("series: ['up 1x10']\n"
+                         "actions:\n"
+                         "  - {at: 10s, hold: {for: 1m, covers: all}}\n"
+                         "  - {at: 20s, release: {covers: high}}\n") ==
+        std::vector<std::string>{
+            "3:39: unknown covers \"all\" (expected low, medium, high, critical)",
+            "4:33: covers: only a hold has a scope",
+        });
+}
+
 TEST_CASE("a scenario's receivers, switch and notification and rollback expectations") {
   const ScenarioLoad load = parseScenario(
       "series: ['up 1x3']\n"

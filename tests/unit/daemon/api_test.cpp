@@ -141,4 +141,16 @@ TEST_CASE("constant-time comparison and command parsing") {
         R"(for: must be a positive duration such as "10m")");
 }
 
+TEST_CASE("a hold covers up to high unless it names critical") {
+  auto plain = parseCommand(Command::Kind::kHold, R"({"for":"10m"})");
+  REQUIRE(plain.ok());
+  CHECK((plain->holdCovers == Severity::kHigh));
+  auto critical = parseCommand(Command::Kind::kHold, R"({"for":"10m","covers":"critical"})");
+  REQUIRE(critical.ok());
+  CHECK((critical->holdCovers == Severity::kCritical));
+  auto wrong = parseCommand(Command::Kind::kHold, R"({"for":"10m","covers":"everything"})");
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.error().message == "covers: must be low, medium, high or critical");
+}
+
 }  // namespace nova::daemon::detail

@@ -14,6 +14,8 @@ namespace json = boost::json;
 using fake_kube::Fault;
 using test::FakeCluster;
 using test::LogCapture;
+using test::onThread;
+using test::retryWaits;
 
 namespace {
 
@@ -83,7 +85,8 @@ TEST_CASE("Status errors become typed errors naming verb and object, without ret
       "path":"/spec/rules/0/http/paths/0/backend/service/name","value":"user-service-blue"}])");
     auto result = client->jsonPatch(ingressRef("production", "api-ingress"), ops.as_array());
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 422);
+    CHECK(result.error().status == 422);
+    CHECK(result.error().code() == ErrorCode::kConflict);
     CHECK(result.error().reason == "Invalid");
     CHECK(result.error().message ==
           "the server rejected our request due to an error in our request");
@@ -95,7 +98,9 @@ TEST_CASE("Status errors become typed errors naming verb and object, without ret
     cluster.server->forbid("patch", "ingresses");
     auto result = client->jsonPatch(ingressRef("production", "api-ingress"), replaceWithBlue());
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 403);
+    CHECK(result.error().status == 403);
+    CHECK(result.error().code() == ErrorCode::kRefused);
+    CHECK(result.error().definite());
     CHECK(result.error().summary ==
           "RBAC forbids patch on ingresses/api-ingress in production: "
           "ingresses.networking.k8s.io \"api-ingress\" is forbidden: User "
@@ -106,7 +111,9 @@ TEST_CASE("Status errors become typed errors naming verb and object, without ret
   SUBCASE("404") {
     auto result = client->get(ingressRef("production", "missing"));
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 404);
+    CHECK(result.error().status == 404);
+    CHECK(result.error().code() == ErrorCode::kNotFound);
+    CHECK(result.error().definite());
     CHECK(result.error().reason == "NotFound");
     CHECK(result.error().summary ==
           "get on ingresses/missing in production: not found: ingresses.networking.k8s.io "
@@ -116,7 +123,8 @@ TEST_CASE("Status errors become typed errors naming verb and object, without ret
     auto result = client->mergePatch(ingressRef("production", "api-ingress"),
                                      json::parse(R"({"metadata":{"resourceVersion":"1"}})"));
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 409);
+    CHECK(result.error().status == 409);
+    CHECK(result.error().code() == ErrorCode::kConflict);
     CHECK(result.error().summary.find("conflict: Operation cannot be fulfilled on "
                                       "ingresses.networking.k8s.io \"api-ingress\": the object "
                                       "has been modified") != std::string::npos);
@@ -125,25 +133,29 @@ TEST_CASE("Status errors become typed errors naming verb and object, without ret
     auto bad = cluster.client("wrong");
     auto result = bad->get(ingressRef("production", "api-ingress"));
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 401);
+    CHECK(result.error().status == 401);
+    CHECK(result.error().code() == ErrorCode::kRefused);
+    CHECK_FALSE(result.error().definite());
     CHECK(
         result.error().summary.starts_with("unauthorized: the API server refused our "
                                            "credentials for get on ingresses/api-ingress"));
   }
-  CHECK(cluster.sleeps.empty());
+  CHECK(retryWaits(log).empty());
   CHECK(cluster.server->writes("api-ingress") == 0);
 }
 
-TEST_CASE("429, 500, 503, 504, slow answers and resets are retried with backoff") {
+TEST_CASE("429, 500, 503, 504, slow answers and resets are retried with backoff, on the clock") {
   FakeCluster cluster;
   LogCapture log;
   const auto ref = ingressRef("production", "api-ingress");
+  auto client = cluster.client();
 
   SUBCASE("429 honours Retry-After") {
     cluster.server->inject({Fault::Kind::kTooManyRequests, "PATCH", "", 2, 3});
-    auto client = cluster.client();
-    REQUIRE(client->jsonPatch(ref, replaceWithBlue()).ok());
-    CHECK(cluster.sleeps == std::vector<DurationMs>{3000, 3000});
+    auto call = onThread([&] { return client->jsonPatch(ref, replaceWithBlue()); });
+    cluster.passWaits({3000, 3000});
+    REQUIRE(call.get().ok());
+    CHECK(retryWaits(log) == std::vector<DurationMs>{3000, 3000});
     CHECK(
         log.contains("warning kube: patch on ingresses/api-ingress in production: HTTP 429 "
                      "TooManyRequests: Too many requests, please try again later.; retrying "
@@ -151,48 +163,77 @@ TEST_CASE("429, 500, 503, 504, slow answers and resets are retried with backoff"
   }
   SUBCASE("Retry-After is capped") {
     cluster.server->inject({Fault::Kind::kServiceUnavailable, "", "", 1, 3600});
-    auto client = cluster.client();
-    REQUIRE(client->get(ref).ok());
-    CHECK(cluster.sleeps == std::vector<DurationMs>{10 * kSecond});
+    auto call = onThread([&] { return client->get(ref); });
+    cluster.passWaits({10 * kSecond});
+    REQUIRE(call.get().ok());
+    CHECK(retryWaits(log) == std::vector<DurationMs>{10 * kSecond});
   }
   SUBCASE("500 and 504 back off exponentially with jitter") {
     cluster.server->inject({Fault::Kind::kInternalError, "", "", 2});
     cluster.server->inject({Fault::Kind::kGatewayTimeout, "", "", 1});
-    auto client = cluster.client();
-    REQUIRE(client->get(ref).ok());
+    auto call = onThread([&] { return client->get(ref); });
     // half of 100, 200, 400 plus half of the other half (random 0.5)
-    CHECK(cluster.sleeps == std::vector<DurationMs>{75, 150, 300});
+    cluster.passWaits({75, 150, 300});
+    REQUIRE(call.get().ok());
+    CHECK(retryWaits(log) == std::vector<DurationMs>{75, 150, 300});
     CHECK(log.contains("HTTP 500 InternalError: Internal error occurred"));
     CHECK(log.contains("HTTP 504 Timeout"));
   }
   SUBCASE("a connection reset is retried") {
     cluster.server->inject({Fault::Kind::kReset, "PATCH", "", 1});
-    auto client = cluster.client();
-    REQUIRE(client->jsonPatch(ref, replaceWithBlue()).ok());
-    CHECK(cluster.sleeps.size() == 1);
+    auto call = onThread([&] { return client->jsonPatch(ref, replaceWithBlue()); });
+    cluster.passWaits({75});
+    REQUIRE(call.get().ok());
     CHECK(log.contains("no response"));
     CHECK(cluster.server->writes("api-ingress") == 1);
   }
   SUBCASE("a slow answer times out and is retried") {
+    // A real socket timeout (300 ms of real time): the transport's own bound, not a wait of
+    // ours. The held request stays held on the server's clock, which is never advanced that
+    // far; the retry is served at once.
     cluster.server->inject({Fault::Kind::kSlow, "GET", "", 1, 0, 1500});
     ClientOptions options = cluster.options();
     options.timeout = 300;
-    Client client(cluster.config(), options);
-    auto result = client.get(ref);
+    Client slow(cluster.config(), cluster.clock, cluster.random, options);
+    auto call = onThread([&] { return slow.get(ref); });
+    cluster.passWaits({75}, /*sleepers=*/2);  // the held request and the client's backoff
+    auto result = call.get();
     REQUIRE(result.ok());
-    CHECK(cluster.sleeps.size() == 1);
     CHECK(log.contains("no response: GET"));
     CHECK(log.contains("Timeout was reached"));
   }
   SUBCASE("attempts run out") {
     cluster.server->inject({Fault::Kind::kServiceUnavailable, "", "", 10, 0});
-    auto client = cluster.client();
-    auto result = client->get(ref);
+    auto call = onThread([&] { return client->get(ref); });
+    cluster.passWaits({75, 150, 300, 600});
+    auto result = call.get();
     REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == 503);
+    CHECK(result.error().status == 503);
+    CHECK(result.error().code() == ErrorCode::kUnavailable);
+    CHECK(result.error().toError().code == ErrorCode::kUnavailable);
     CHECK(result.error().attempts == 5);
-    CHECK(result.error().summary.ends_with("(after 5 attempts)"));
-    CHECK(cluster.sleeps == std::vector<DurationMs>{75, 150, 300, 600});
+    CHECK(result.error().summary ==
+          "get on ingresses/api-ingress in production: HTTP 503 ServiceUnavailable: the server "
+          "is currently unable to handle the request (after 5 attempts)");
+    CHECK(retryWaits(log) == std::vector<DurationMs>{75, 150, 300, 600});
+  }
+  SUBCASE("a refused connection is a transport error, retried, then given up") {
+    ClusterConfig closed = cluster.config();
+    closed.server = "http://127.0.0.1:1";
+    ClientOptions options = cluster.options();
+    options.retry.attempts = 2;
+    Client nowhere(closed, cluster.clock, cluster.random, options);
+    auto call = onThread([&] { return nowhere.get(ref); });
+    REQUIRE(cluster.clock.awaitWaiters(1));
+    cluster.clock.advance(75);
+    auto result = call.get();
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().status == 0);
+    CHECK(result.error().code() == ErrorCode::kTransport);
+    CHECK(result.error().transport());
+    CHECK(result.error().summary.starts_with(
+        "get on ingresses/api-ingress in production: no response: GET http://127.0.0.1:1/"));
+    CHECK(result.error().summary.ends_with("(after 2 attempts)"));
   }
 }
 
@@ -206,10 +247,7 @@ TEST_CASE("a rotated token file is re-read after a 401 and the call retried once
 
   ClusterConfig config = cluster.config("");
   config.tokenFile = path;
-  ManualClock clock(0);
-  ClientOptions options = cluster.options();
-  options.clock = &clock;
-  Client client(config, options);
+  Client client(config, cluster.clock, cluster.random, cluster.options());
   REQUIRE(client.get(ingressRef("production", "api-ingress")).ok());
 
   // The kubelet rotates the token and the server stops accepting the old one, well before
@@ -220,13 +258,14 @@ TEST_CASE("a rotated token file is re-read after a 401 and the call retried once
   auto after = client.get(ingressRef("production", "api-ingress"));
   REQUIRE(after.ok());
   CHECK(log.contains("holds a new token; retrying with it"));
-  CHECK(cluster.sleeps.empty());
+  CHECK(retryWaits(log).empty());
 
   // An expired token that was not rotated: a clear 401, one attempt.
   cluster.server->setTokens({"newer"});
   auto expired = client.get(ingressRef("production", "api-ingress"));
   REQUIRE_FALSE(expired.ok());
-  CHECK(expired.error().code == 401);
+  CHECK(expired.error().status == 401);
+  CHECK(expired.error().code() == ErrorCode::kRefused);
   auto codes = cluster.server->requests();
   CHECK(codes.back().status == 401);
   std::filesystem::remove_all(dir);

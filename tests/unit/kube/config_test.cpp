@@ -58,13 +58,18 @@ TEST_CASE("in-cluster config reads the service-account files and the service var
 
   auto outside = inClusterConfig(paths, envOf({{"KUBERNETES_SERVICE_HOST", "10.96.0.1"}}));
   REQUIRE_FALSE(outside.ok());
-  CHECK(outside.error().message.find("not in cluster") != std::string::npos);
+  CHECK(outside.error().code == ErrorCode::kNotFound);
+  CHECK(outside.error().message ==
+        "in-cluster config: not in cluster (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT "
+        "must both be set)");
 
   InClusterPaths noToken{dir.path + "/missing", paths.caFile, dir.path + "/no-namespace"};
   auto missing = inClusterConfig(
       noToken, envOf({{"KUBERNETES_SERVICE_HOST", "h"}, {"KUBERNETES_SERVICE_PORT", "1"}}));
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().message.find("missing") != std::string::npos);
+  CHECK(missing.error().code == ErrorCode::kNotFound);
+  CHECK(missing.error().message == "in-cluster config: service-account token: cannot open " +
+                                       dir.path + "/missing: No such file or directory");
 }
 
 constexpr const char* kKubeconfig = R"(apiVersion: v1
@@ -126,15 +131,64 @@ TEST_CASE("kubeconfig resolves the current context, decodes *-data and resolves 
 
   auto eks = parseKubeconfig(kKubeconfig, "eks", "test.yaml");
   REQUIRE_FALSE(eks.ok());
-  CHECK(eks.error().message.find("\"exec\", which is not supported") != std::string::npos);
+  CHECK(eks.error().code == ErrorCode::kInvalidInput);
+  CHECK(eks.error().message ==
+        "test.yaml: user \"cloud\" uses \"exec\", which is not supported; use a token, tokenFile "
+        "or client certificate");
 
   auto none = parseKubeconfig(kKubeconfig, "staging", "test.yaml");
   REQUIRE_FALSE(none.ok());
+  CHECK(none.error().code == ErrorCode::kNotFound);
   CHECK(none.error().message == "test.yaml: context \"staging\" not found");
 
   auto bad = parseKubeconfig("clusters: [", "", "broken.yaml");
   REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code == ErrorCode::kInvalidInput);
   CHECK(bad.error().message.starts_with("broken.yaml: "));
+
+  auto badData = parseKubeconfig(
+      "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\n"
+      "clusters: [{name: c, cluster: {server: s, certificate-authority-data: '%%'}}]\n",
+      "", "t.yaml");
+  REQUIRE_FALSE(badData.ok());
+  CHECK(badData.error().code == ErrorCode::kInvalidInput);
+  CHECK(badData.error().message ==
+        "t.yaml: cluster \"c\": certificate-authority-data is not valid base64");
+
+  auto dangling = parseKubeconfig(
+      "current-context: x\ncontexts: [{name: x, context: {cluster: nowhere}}]\n", "", "t.yaml");
+  REQUIRE_FALSE(dangling.ok());
+  CHECK(dangling.error().code == ErrorCode::kInvalidInput);
+  CHECK(dangling.error().message ==
+        "t.yaml: context \"x\" names cluster \"nowhere\", which is not defined");
+}
+
+TEST_CASE("kubeconfig errors name the file and the entry, with a code") {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"clusters: []\n", "k.yaml: no current-context and no context given"},
+      {"current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\n"
+       "clusters: [{name: c, cluster: {insecure-skip-tls-verify: true}}]\n",
+       "k.yaml: cluster \"c\" has no server"},
+      {"current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\n"
+       "clusters: [{name: c, cluster: {server: s}}]\n",
+       "k.yaml: context \"x\" names user \"u\", which is not defined"},
+  };
+  for (const auto& c : cases) {
+    auto parsed = parseKubeconfig(c.text, "", "k.yaml");
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().code == ErrorCode::kInvalidInput);
+    CHECK(parsed.error().message == c.message);
+  }
+  TempDir dir;
+  const std::string broken = dir.file("broken", "clusters: [");
+  auto loaded = loadKubeconfig(broken, "", envOf({}));
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().code == ErrorCode::kInvalidInput);
+  CHECK(loaded.error().message.starts_with("kubeconfig " + broken + ": "));
 }
 
 TEST_CASE("KUBECONFIG lists merge with the first definition of a name winning") {
@@ -156,7 +210,18 @@ users: [{name: u, user: {token: from-b}}]
 
   auto home = loadKubeconfig("", "", envOf({{"HOME", dir.path}}));
   REQUIRE_FALSE(home.ok());
-  CHECK(home.error().message.find(dir.path + "/.kube/config") != std::string::npos);
+  CHECK(home.error().code == ErrorCode::kNotFound);
+  CHECK(home.error().message ==
+        "kubeconfig: cannot open " + dir.path + "/.kube/config: No such file or directory");
+
+  auto unset = loadKubeconfig("", "", envOf({}));
+  REQUIRE_FALSE(unset.ok());
+  CHECK(unset.error().code == ErrorCode::kNotFound);
+  CHECK(unset.error().message == "kubeconfig: neither KUBECONFIG nor HOME is set");
+
+  auto zero = loadKubeconfig("/dev/zero", "", envOf({}));
+  REQUIRE_FALSE(zero.ok());
+  CHECK(zero.error().code == ErrorCode::kInvalidInput);  // bounded: never reads it all
 }
 
 TEST_CASE("a token file is re-read once its reload interval passes, and at once after a 401") {
@@ -185,7 +250,16 @@ TEST_CASE("a token file is re-read once its reload interval passes, and at once 
   CHECK_FALSE(fixed.reloadAfterUnauthorized());
 
   auto never = TokenSource::file(dir.path + "/absent", clock);
-  REQUIRE_FALSE(never.token().ok());
+  auto absent = never.token();
+  REQUIRE_FALSE(absent.ok());
+  CHECK(absent.error().code == ErrorCode::kNotFound);
+  CHECK(absent.error().message ==
+        "token file: cannot open " + dir.path + "/absent: No such file or directory");
+
+  auto empty = TokenSource::file(dir.file("empty", " \n"), clock);
+  REQUIRE_FALSE(empty.token().ok());
+  CHECK(empty.token().error().code == ErrorCode::kInvalidInput);
+  CHECK(empty.token().error().message == "token file " + dir.path + "/empty: empty");
 }
 
 }  // namespace nova::kube

@@ -4,7 +4,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <thread>
 
 #include "kube_fixture.h"
 #include "nova/http/client.h"
@@ -117,7 +116,10 @@ TEST_CASE("the simulated controller makes readyReplicas follow a scale after the
   CHECK(scaling->at_pointer("/spec/replicas") == 2);
   CHECK(scaling->at_pointer("/status").as_object().if_contains("readyReplicas") == nullptr);
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  cluster.clock.advance(149);
+  auto early = cluster.server->object("deployments", "production", "user-service-blue");
+  CHECK(early->at_pointer("/status").as_object().if_contains("readyReplicas") == nullptr);
+  cluster.clock.advance(1);
   auto ready = cluster.server->object("deployments", "production", "user-service-blue");
   CHECK(ready->at_pointer("/status/readyReplicas") == 2);
   CHECK(ready->at_pointer("/status/availableReplicas") == 2);

@@ -13,6 +13,8 @@ namespace json = boost::json;
 using fake_kube::Fault;
 using kube::test::FakeCluster;
 using kube::test::LogCapture;
+using kube::test::onThread;
+using kube::test::retryWaits;
 using test::backendOf;
 using test::kindOf;
 
@@ -96,8 +98,8 @@ TEST_CASE("two agents racing on the same Ingress produce exactly one flip") {
     FakeCluster cluster;
     auto a = ingressSwitch(cluster, "agent-a");
     auto b = ingressSwitch(cluster, "agent-b");
-    Result<SwitchOutcome> ra = Error{"not run"};
-    Result<SwitchOutcome> rb = Error{"not run"};
+    Result<SwitchOutcome> ra = Error(ErrorCode::kInternal, "not run");
+    Result<SwitchOutcome> rb = Error(ErrorCode::kInternal, "not run");
     std::thread ta([&] { ra = a->rollback(request("incident-a")); });
     std::thread tb([&] { rb = b->rollback(request("incident-b")); });
     ta.join();
@@ -119,20 +121,20 @@ TEST_CASE("a failed test answers from what the Ingress holds now") {
   FakeCluster cluster;
   LogCapture log;
   auto sw = ingressSwitch(cluster);
-  kube::Client other(cluster.config(), cluster.options());
+  kube::Client other(cluster.config(), cluster.clock, cluster.random, cluster.options());
 
   SUBCASE("someone flipped between our read and our patch: already on blue") {
-    // Our patch is held up in the server; another flip lands before it is applied.
+    // Our patch is held in the server; another flip lands before it is applied.
     cluster.server->inject({Fault::Kind::kSlow, "PATCH", "api-ingress", 1, 0, 400});
-    Result<SwitchOutcome> raced = Error{"not run"};
-    std::thread ours([&] { raced = sw->rollback(request()); });
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    auto raced = onThread([&] { return sw->rollback(request()); });
+    REQUIRE(cluster.server->awaitArrivals(1, "PATCH", "api-ingress"));  // ours, held
     auto ops = json::parse(R"([{"op":"replace",
       "path":"/spec/rules/0/http/paths/0/backend/service/name","value":"user-service-blue"}])");
     REQUIRE(other.jsonPatch(kube::ingressRef("production", "api-ingress"), ops.as_array()).ok());
-    ours.join();
-    REQUIRE(raced.ok());
-    CHECK(kindOf(raced) == "already_blue");
+    cluster.clock.advance(400);  // releases ours: its test fails now
+    auto outcome = raced.get();
+    REQUIRE(outcome.ok());
+    CHECK(kindOf(outcome) == "already_blue");
     CHECK(log.contains("changed under us; already on blue"));
     CHECK(cluster.server->writes("api-ingress") == 1);
   }
@@ -217,51 +219,73 @@ TEST_CASE("fault matrix: the right outcome and log line for each") {
 
   SUBCASE("429 with Retry-After, then flipped") {
     cluster.server->inject({Fault::Kind::kTooManyRequests, "PATCH", "", 1, 2});
-    auto outcome = sw->rollback(request());
-    REQUIRE(outcome.ok());
-    CHECK(kindOf(outcome) == "flipped");
-    CHECK(cluster.sleeps == std::vector<DurationMs>{2000});
+    auto outcome = onThread([&] { return sw->rollback(request()); });
+    cluster.passWaits({2000});
+    CHECK(kindOf(outcome.get()) == "flipped");
+    CHECK(retryWaits(log) == std::vector<DurationMs>{2000});
     CHECK(log.contains("HTTP 429 TooManyRequests"));
     CHECK(log.contains("warning traffic: flipped ingress production/api-ingress"));
   }
   SUBCASE("500 then flipped") {
     cluster.server->inject({Fault::Kind::kInternalError, "PATCH", "", 1});
-    CHECK(kindOf(sw->rollback(request())) == "flipped");
+    auto outcome = onThread([&] { return sw->rollback(request()); });
+    cluster.passWaits({75});
+    CHECK(kindOf(outcome.get()) == "flipped");
     CHECK(log.contains("HTTP 500 InternalError"));
   }
   SUBCASE("503 on the read then flipped") {
     cluster.server->inject({Fault::Kind::kServiceUnavailable, "GET", "", 1, 1});
-    CHECK(kindOf(sw->rollback(request())) == "flipped");
+    auto outcome = onThread([&] { return sw->rollback(request()); });
+    cluster.passWaits({1000});
+    CHECK(kindOf(outcome.get()) == "flipped");
     CHECK(log.contains("HTTP 503 ServiceUnavailable"));
   }
   SUBCASE("reset on the patch then flipped") {
     // Two resets: libcurl itself re-sends once when a reused connection dies unanswered.
     cluster.server->inject({Fault::Kind::kReset, "PATCH", "", 2});
-    CHECK(kindOf(sw->rollback(request())) == "flipped");
+    auto outcome = onThread([&] { return sw->rollback(request()); });
+    cluster.passWaits({75});
+    CHECK(kindOf(outcome.get()) == "flipped");
     CHECK(log.contains("no response"));
   }
   SUBCASE("slow beyond the timeout then flipped") {
+    // A real socket timeout (300 ms of real time) ends our PATCH while the server holds it.
+    // The client waits its backoff on its own clock while the server's clock releases the
+    // held patch, which is applied after the client gave up; the retry's test then fails and
+    // the switch recognises its own annotations.
+    ManualClock clientClock(0);
     KubeTarget target;
     target.ref = kube::ingressRef("production", "api-ingress");
     auto options = cluster.options();
     options.timeout = 300;
-    KubeIngressSwitch slow(std::make_unique<kube::Client>(cluster.config(), options), target,
-                           seedSettings());
+    KubeIngressSwitch slow(
+        std::make_unique<kube::Client>(cluster.config(), clientClock, cluster.random, options),
+        target, seedSettings());
     cluster.server->inject({Fault::Kind::kSlow, "PATCH", "", 1, 0, 1000});
-    auto outcome = slow.rollback(request());
-    REQUIRE(outcome.ok());
-    // The slow patch was applied after the client gave up; the retry's test failed and the
-    // switch recognised its own annotations.
-    CHECK(kindOf(outcome) == "flipped");
+    auto outcome = onThread([&] { return slow.rollback(request()); });
+    REQUIRE(cluster.server->awaitArrivals(1, "PATCH"));
+    REQUIRE(clientClock.awaitWaiters(1));  // timed out, backing off
+    cluster.clock.advance(1000);
+    REQUIRE(cluster.server->awaitAnswers(1, "PATCH"));
+    clientClock.advance(75);
+    auto result = outcome.get();
+    REQUIRE(result.ok());
+    CHECK(kindOf(result) == "flipped");
+    CHECK(result->detail.find("flipped to blue by an earlier attempt for this incident") !=
+          std::string::npos);
     CHECK(log.contains("Timeout was reached"));
     CHECK(cluster.ingressService() == "user-service-blue");
   }
   SUBCASE("503 that never ends is an error the agent retries") {
     cluster.server->inject({Fault::Kind::kServiceUnavailable, "", "", 100, 0});
-    auto outcome = sw->rollback(request());
-    REQUIRE_FALSE(outcome.ok());
-    CHECK(outcome.error().message.find("HTTP 503 ServiceUnavailable") != std::string::npos);
-    CHECK(outcome.error().message.ends_with("(after 5 attempts)"));
+    auto outcome = onThread([&] { return sw->rollback(request()); });
+    cluster.passWaits({75, 150, 300, 600});
+    auto result = outcome.get();
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::kUnavailable);
+    CHECK(result.error().message ==
+          "get on ingresses/api-ingress in production: HTTP 503 ServiceUnavailable: the server "
+          "is currently unable to handle the request (after 5 attempts)");
   }
   SUBCASE("401 is a clear error, not retried") {
     KubeTarget target;
@@ -269,8 +293,11 @@ TEST_CASE("fault matrix: the right outcome and log line for each") {
     KubeIngressSwitch bad(cluster.client("expired"), target, seedSettings());
     auto outcome = bad.rollback(request());
     REQUIRE_FALSE(outcome.ok());
-    CHECK(outcome.error().message.starts_with("unauthorized: the API server refused"));
-    CHECK(cluster.sleeps.empty());
+    CHECK(outcome.error().code == ErrorCode::kRefused);
+    CHECK(outcome.error().message ==
+          "unauthorized: the API server refused our credentials for get on "
+          "ingresses/api-ingress in production: Unauthorized");
+    CHECK(retryWaits(log).empty());
     CHECK(log.contains("error kube: unauthorized"));
   }
   SUBCASE("403 is impossible, with the RBAC message") {
@@ -282,7 +309,7 @@ TEST_CASE("fault matrix: the right outcome and log line for each") {
         "RBAC forbids patch on ingresses/api-ingress in production: ingresses.networking.k8s.io "
         "\"api-ingress\" is forbidden: User \"system:serviceaccount:production:nova-agent\" "
         "cannot patch resource \"ingresses\""));
-    CHECK(cluster.sleeps.empty());
+    CHECK(retryWaits(log).empty());
     CHECK(log.contains("error kube: RBAC forbids patch on ingresses/api-ingress in production"));
   }
   SUBCASE("404 is impossible") {

@@ -11,7 +11,9 @@
 namespace nova::traffic {
 
 namespace json = boost::json;
+using fake_kube::Fault;
 using kube::test::FakeCluster;
+using kube::test::onThread;
 using test::backendOf;
 using test::kindOf;
 
@@ -82,8 +84,8 @@ TEST_CASE("HTTPRoute: racing agents flip once; a missing backend is impossible")
   FakeCluster cluster;
   auto a = routeSwitch(cluster, 100, 0, "a");
   auto b = routeSwitch(cluster, 100, 0, "b");
-  Result<SwitchOutcome> ra = Error{""};
-  Result<SwitchOutcome> rb = Error{""};
+  Result<SwitchOutcome> ra = Error(ErrorCode::kInternal, "not run");
+  Result<SwitchOutcome> rb = Error(ErrorCode::kInternal, "not run");
   std::thread ta([&] { ra = a->rollback({"x", "r", "agent", 1}); });
   std::thread tb([&] { rb = b->rollback({"y", "r", "agent", 1}); });
   ta.join();
@@ -126,6 +128,53 @@ TEST_CASE("ingress-nginx canary: the runbook's staged 25%, then off") {
   CHECK(canaryAnnotation(cluster, "nginx.ingress.kubernetes.io/canary-weight") == "0");
   CHECK(kindOf(off->rollback({"inc-11", "critical", "agent", 1})) == "already_blue");
   CHECK(cluster.server->writes("api-ingress-canary") == 2);
+}
+
+TEST_CASE(
+    "HTTPRoute changed under us but still on green: a conflict to retry, not a second patch") {
+  FakeCluster cluster;
+  auto sw = routeSwitch(cluster);
+  kube::Client other(cluster.config(), cluster.clock, cluster.random, cluster.options());
+  cluster.server->inject({Fault::Kind::kSlow, "PATCH", "api-route", 1, 0, 100});
+  auto raced = onThread([&] { return sw->rollback(kRequest); });
+  REQUIRE(cluster.server->awaitArrivals(1, "PATCH", "api-route"));  // ours, held
+  // Someone else shifts a little weight, leaving blue at 0: traffic is still on green.
+  auto ops = json::parse(R"([{"op":"replace","path":"/spec/rules/0/backendRefs/1/weight",
+                              "value":90}])");
+  REQUIRE(other.jsonPatch(kube::httpRouteRef("production", "api-route"), ops.as_array()).ok());
+  cluster.clock.advance(100);
+  auto result = raced.get();
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::kConflict);
+  CHECK(result.error().message ==
+        "httproute production/api-route: the patch's test failed (422) but it still points at "
+        "green (weights blue 0 / green 90); will retry");
+  CHECK(weights(cluster) == json::parse("[0, 90]"));
+}
+
+TEST_CASE("objects that are not as configured are invalid input, named") {
+  FakeCluster cluster;
+  KubeTarget route;
+  route.ref = kube::httpRouteRef("production", "api-route");
+  KubeHttpRouteSwitch noRule(cluster.client(), route,
+                             {"user-service-green", "user-service-blue", 3, 100, 0});
+  auto state = noRule.current();
+  REQUIRE_FALSE(state.ok());
+  CHECK(state.error().code == ErrorCode::kInvalidInput);
+  CHECK(state.error().message == "httproute production/api-route has no rules[3].backendRefs");
+
+  REQUIRE(cluster.server
+              ->seed(R"({"apiVersion":"networking.k8s.io/v1","kind":"Ingress",
+                 "metadata":{"name":"api-ingress-canary","namespace":"production",
+                   "annotations":{"nginx.ingress.kubernetes.io/canary":"true",
+                                  "nginx.ingress.kubernetes.io/canary-weight":"lots"}}})")
+              .ok());
+  auto canary = canarySwitch(cluster, {0, false})->current();
+  REQUIRE_FALSE(canary.ok());
+  CHECK(canary.error().code == ErrorCode::kInvalidInput);
+  CHECK(canary.error().message ==
+        "ingress production/api-ingress-canary: annotation "
+        "nginx.ingress.kubernetes.io/canary-weight is not a whole number");
 }
 
 }  // namespace nova::traffic

@@ -18,9 +18,11 @@ TEST_CASE("hold: a due rollback is suppressed until the hold expires") {
   CHECK(str(held->action) == "none");
   CHECK(joined(eventKeys(*held)) == "hold");
   CHECK(held->events[0].detail ==
-        "alice holds automatic rollback until 2023-11-14T22:23:20Z: checking the DB dashboards");
+        "alice holds automatic rollback up to high until 2023-11-14T22:23:20Z (critical still "
+        "rolls back): checking the DB dashboards");
   REQUIRE(escalator.activeHold().has_value());
   CHECK(escalator.activeHold()->who == "alice");
+  CHECK((escalator.activeHold()->covers == nova::Severity::kHigh));
 
   const auto decisions =
       run(escalator, rules,
@@ -38,13 +40,15 @@ TEST_CASE("hold: a due rollback is suppressed until the hold expires") {
 TEST_CASE("release: a person ends the hold and the due rollback follows at the next tick") {
   const auto rules = seedRules();
   Escalator escalator(PolicyConfig{}, rules, kSwitch);
-  REQUIRE(escalator.hold(at(0), at(30), "alice", "known flaky probe").ok());
+  // A hold against a CRITICAL (API down) must say so.
+  REQUIRE(
+      escalator.hold(at(0), at(30), "alice", "known flaky probe", nova::Severity::kCritical).ok());
   run(escalator, rules,
       {
           {at(0),
            {{"api_down"}},
-           "none",
-           {"rule_firing[api_down]", "incident_opened", "rollback_suppressed"}},
+           "page",
+           {"rule_firing[api_down]", "incident_opened", "rollback_suppressed", "page"}},
           {at(1), {{"api_down"}}, "none", {}},
       });
   const auto released = escalator.release(at(2), "bob");
@@ -58,13 +62,13 @@ TEST_CASE("release: a person ends the hold and the due rollback follows at the n
 TEST_CASE("hold: a breach gone by the expiry is not rolled back") {
   const auto rules = seedRules();
   Escalator escalator(PolicyConfig{}, rules, kSwitch);
-  REQUIRE(escalator.hold(at(0), at(5), "alice", "").ok());
+  REQUIRE(escalator.hold(at(0), at(5), "alice", "", nova::Severity::kCritical).ok());
   run(escalator, rules,
       {
           {at(0),
            {{"api_down"}},
-           "none",
-           {"rule_firing[api_down]", "incident_opened", "rollback_suppressed"}},
+           "page",
+           {"rule_firing[api_down]", "incident_opened", "rollback_suppressed", "page"}},
           {at(1), {}, "none", {"rule_cleared[api_down]"}},
           // The critical also started HIGH's window; it ends with nothing breaching.
           {at(5), {}, "none", {"release", "investigation_ended"}},

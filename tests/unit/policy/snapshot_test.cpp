@@ -122,6 +122,43 @@ TEST_CASE("restore with a changed rule file drops gone rules and starts new ones
   CHECK(joined(eventKeys(decision)) == "rule_firing[errors_high] severity_changed page");
 }
 
+TEST_CASE("restore keeps a hold's scope and the CRITICAL it already paged") {
+  const auto rules = seedRules();
+  Escalator before(PolicyConfig{}, rules, kSwitch);
+  REQUIRE(before.hold(at(0), at(20), "alice", "planned failover", nova::Severity::kCritical).ok());
+  run(before, rules,
+      {{at(1),
+        {{"api_down"}},
+        "page",
+        {"rule_firing[api_down]", "incident_opened", "rollback_suppressed", "page"}}});
+  Escalator after = restoreFrom(before, rules);
+  REQUIRE(after.activeHold().has_value());
+  CHECK((after.activeHold()->covers == nova::Severity::kCritical));
+  // Paged once: the restarted agent does not page again, and rolls back at the expiry.
+  run(after, rules,
+      {{at(2), {{"api_down"}}, "none", {}},
+       {at(20), {{"api_down"}}, "rollback", {"release", "rollback_decided"}}});
+}
+
+TEST_CASE("a snapshot from before holds had a scope restores them as covering up to high") {
+  const auto rules = seedRules();
+  Escalator before(PolicyConfig{}, rules, kSwitch);
+  run(before, rules,
+      {{at(1), {{"ws_drop"}}, "page", {"rule_firing[ws_drop]", "incident_opened", "page"}}});
+  REQUIRE(before.hold(at(2), at(20), "alice", "", nova::Severity::kCritical).ok());
+  std::string json = before.snapshot();
+  for (const std::string field :
+       {",\"covers\":\"critical\"", ",\"criticalNoted\":false", ",\"windowCriticalNoted\":false"}) {
+    const auto pos = json.find(field);
+    REQUIRE(pos != std::string::npos);
+    json.erase(pos, field.size());
+  }
+  auto restored = Escalator::restore(json, PolicyConfig{}, rules);
+  REQUIRE_MESSAGE(restored.ok(), restored.error().message);
+  REQUIRE(restored->activeHold().has_value());
+  CHECK((restored->activeHold()->covers == nova::Severity::kHigh));
+}
+
 TEST_CASE("snapshot is small versioned JSON") {
   const auto rules = seedRules();
   Escalator escalator(PolicyConfig{}, rules, kSwitch);
@@ -168,4 +205,16 @@ TEST_CASE("restore names what is wrong with a bad snapshot") {
         "policy snapshot: incident.paged: expected true or false");
   CHECK(errorOf(replaced("\"engagedAt\":", "\"engagedAt\":\"x\",\"y\":")) ==
         "policy snapshot: incident.levels[0].engagedAt: expected an integer");
+
+  REQUIRE(escalator.hold(at(2), at(9), "alice", "").ok());
+  const std::string held = escalator.snapshot();
+  const auto heldWith = [&](const std::string& covers) {
+    std::string json = held;
+    const std::string from = "\"covers\":\"high\"";
+    return json.replace(json.find(from), from.size(), "\"covers\":" + covers);
+  };
+  CHECK(errorOf(heldWith("\"urgent\"")) ==
+        "policy snapshot: hold.covers: unknown severity \"urgent\"");
+  CHECK(errorOf(heldWith("\"none\"")) ==
+        "policy snapshot: hold.covers: must be a severity (low, medium, high, critical)");
 }

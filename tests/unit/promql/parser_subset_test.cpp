@@ -17,26 +17,19 @@ struct Refused {
 };
 
 constexpr Refused kRefused[] = {
-    {"x[5m:1m]", "1:1: subquery is not supported by the local engine; use source: prometheus"},
-    {"sum(rate(x[5m])) + max_over_time(rate(x[1m])[5m:])",
-     "1:34: subquery is not supported by the local engine; use source: prometheus"},
-    {"x @ 100", "1:1: @ modifier is not supported by the local engine; use source: prometheus"},
-    {"x @ end()", "1:1: @ modifier is not supported by the local engine; use source: prometheus"},
-    {"rate(x[5m] @ 100)",
-     "1:6: @ modifier is not supported by the local engine; use source: prometheus"},
-    {"predict_linear(x[5m], 60)",
-     "1:1: function \"predict_linear\" is not supported by the local engine; use source: "
+    {"max_over_time(limitk(1, x)[5m:1m])",
+     "1:15: aggregation \"limitk\" is not supported by the local engine; use source: prometheus"},
+    {"double_exponential_smoothing(x[5m], 0.5, 0.5)",
+     "1:1: function \"double_exponential_smoothing\" is not supported by the local engine; use "
+     "source: prometheus"},
+    {"sum(sort_by_label(x, \"a\"))",
+     "1:5: function \"sort_by_label\" is not supported by the local engine; use source: "
      "prometheus"},
-    {"sum(label_replace(x, \"a\", \"$1\", \"b\", \"(.*)\"))",
-     "1:5: function \"label_replace\" is not supported by the local engine; use source: "
+    {"limitk(5, x)",
+     "1:1: aggregation \"limitk\" is not supported by the local engine; use source: prometheus"},
+    {"1 + limit_ratio(0.5, x)",
+     "1:5: aggregation \"limit_ratio\" is not supported by the local engine; use source: "
      "prometheus"},
-    {"topk(5, x)",
-     "1:1: aggregation \"topk\" is not supported by the local engine; use source: prometheus"},
-    {"quantile(0.9, x)",
-     "1:1: aggregation \"quantile\" is not supported by the local engine; use source: "
-     "prometheus"},
-    {"1 + bottomk(1, x)",
-     "1:5: aggregation \"bottomk\" is not supported by the local engine; use source: prometheus"},
     // Prometheus's experimental syntax: recognised, then left to Prometheus.
     {"increase(x[1m] anchored)",
      "1:16: `anchored` modifier is not supported by the local engine; use source: prometheus"},
@@ -59,9 +52,9 @@ constexpr Refused kRefused[] = {
     {"sum_over_time(x[1m] offset (20 * 8000ms))",
      "1:28: duration expression is not supported by the local engine; use source: prometheus"},
     // The first unsupported construct in the text is named.
-    {"topk(1, x) + rate(x[1m] anchored)",
-     "1:1: aggregation \"topk\" is not supported by the local engine; use source: prometheus"},
-    {"rate(x[1m] anchored) + topk(1, x)",
+    {"limitk(1, x) + rate(x[1m] anchored)",
+     "1:1: aggregation \"limitk\" is not supported by the local engine; use source: prometheus"},
+    {"rate(x[1m] anchored) + limitk(1, x)",
      "1:12: `anchored` modifier is not supported by the local engine; use source: prometheus"},
 };
 
@@ -81,6 +74,7 @@ constexpr std::string_view kAccepted[] = {
     "absent_over_time(x[5m]) + avg_over_time(x[5m]) + min_over_time(x[5m])",
     "max_over_time(x[5m]) + sum_over_time(x[5m]) + count_over_time(x[5m])",
     "last_over_time(x[5m]) + present_over_time(x[5m])",
+    "quantile_over_time(0.9, x[5m])",
     "x offset 5m",
     "stddev(x) + stdvar(x) + stddev_over_time(x[5m]) + stdvar_over_time(x[5m])",
     "changes(x[5m]) + resets(x[5m])",
@@ -90,6 +84,16 @@ constexpr std::string_view kAccepted[] = {
     "anchored + smoothed",
     "sin(x) + cos(x) + tan(x) + asin(x) + acos(x) + atan(x) + deg(x) + rad(x) * pi()",
     "sinh(x) + cosh(x) + tanh(x) + asinh(x) + acosh(x) + atanh(x)",
+    "predict_linear(x[5m], 60) + quantile_over_time(0.9, x[5m])",
+    "sort(label_replace(x, \"a\", \"$1\", \"b\", \"(.*)\")) + sort_desc(label_join(x, \"a\", "
+    "\",\", \"b\", \"c\"))",
+    "topk(3, x) + bottomk by (a) (1, x) + quantile without (b) (0.9, x)",
+    "count_values(\"v\", x)",
+    "x @ 100 + x @ end() + rate(x[5m] @ start()) + x offset 1m @ 1e3",
+    "sum(rate(x[5m])) + max_over_time(rate(x[1m])[5m:]) + last_over_time(x[5m:1m] @ 100 offset 1m)",
+    "min_over_time(max_over_time(x[5m:1m])[10m:2m]) + absent_over_time(x[5m:])",
+    "day_of_month() + day_of_week(x) + day_of_year() + days_in_month() + hour() + minute() + "
+    "month() + year(x)",
 };
 
 }  // namespace
@@ -128,11 +132,16 @@ TEST_CASE("subset: the support queries agree with the parser") {
   CHECK(isFunctionSupportedLocally("rate"));
   CHECK(isFunctionSupportedLocally("histogram_quantile"));
   CHECK(isFunctionSupportedLocally("last_over_time"));
-  CHECK_FALSE(isFunctionSupportedLocally("predict_linear"));
-  CHECK_FALSE(isFunctionSupportedLocally("label_replace"));
+  CHECK(isFunctionSupportedLocally("predict_linear"));
+  CHECK(isFunctionSupportedLocally("label_replace"));
+  CHECK_FALSE(isFunctionSupportedLocally("mad_over_time"));
+  CHECK_FALSE(isFunctionSupportedLocally("info"));
   CHECK_FALSE(isFunctionSupportedLocally("no_such_function"));
   CHECK_FALSE(isFunctionSupportedLocally("RATE"));
   CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kSum));
   CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kGroup));
-  CHECK_FALSE(isAggregationSupportedLocally(nova::promql::AggregateOp::kTopk));
+  CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kTopk));
+  CHECK(isAggregationSupportedLocally(nova::promql::AggregateOp::kCountValues));
+  CHECK_FALSE(isAggregationSupportedLocally(nova::promql::AggregateOp::kLimitk));
+  CHECK_FALSE(isAggregationSupportedLocally(nova::promql::AggregateOp::kLimitRatio));
 }

@@ -135,5 +135,24 @@ TEST_CASE("threshold operators") {
   CHECK_FALSE(Threshold{ThresholdOp::kEqual, 0}.breaches(-1));
 }
 
+TEST_CASE("thresholds as text: the value, or what is wrong and where") {
+  const ThresholdParse lt = parseThreshold("  <0.95 ");
+  REQUIRE(lt.threshold);
+  CHECK((lt.threshold->op == ThresholdOp::kLess));
+  CHECK(lt.threshold->value == 0.95);
+  CHECK(lt.error.empty());
+  CHECK(parseThreshold(">= 1e-3").threshold->toString() == ">= 0.001");
+  const ThresholdParse word = parseThreshold("> high");
+  CHECK_FALSE(word.threshold);
+  CHECK(word.error == "threshold value must be a number, got \"high\"");
+  CHECK(word.errorAt == 2);
+  const ThresholdParse bare = parseThreshold(" 0.2");
+  CHECK(bare.error.starts_with("threshold needs a comparison"));
+  CHECK(bare.errorAt == 1);
+  const ThresholdParse op = parseThreshold("=< 1");
+  CHECK(op.error.starts_with("unknown threshold operator \"=<\""));
+  CHECK(op.errorAt == 0);
+}
+
 }  // namespace
 }  // namespace nova::rules

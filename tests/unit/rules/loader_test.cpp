@@ -40,6 +40,7 @@ TEST_CASE("default.yaml loads and encodes the seed's tree") {
       {"error_rate_high", Severity::kHigh},
       {"websocket_sudden_drop", Severity::kHigh},
       {"websocket_sustained_loss", Severity::kHigh},
+      {"traffic_collapsed", Severity::kHigh},
       {"error_rate_elevated", Severity::kMedium},
       {"latency_p95", Severity::kMedium},
       {"db_query_p95", Severity::kMedium},
@@ -54,8 +55,9 @@ TEST_CASE("default.yaml loads and encodes the seed's tree") {
   }
   const Rule* latency = set.find("latency_p95");
   REQUIRE(latency != nullptr);
-  CHECK((latency->threshold.op == ThresholdOp::kGreater));
-  CHECK(latency->threshold.value == doctest::Approx(0.2));
+  // The share of requests within 200ms, below 95%: p95 above 200ms.
+  CHECK((latency->threshold.op == ThresholdOp::kLess));
+  CHECK(latency->threshold.value == doctest::Approx(0.95));
   CHECK(latency->forDuration == 2 * kMinute);
   CHECK(latency->parsedGuard != nullptr);
 }
@@ -182,11 +184,12 @@ TEST_CASE("expressions: type and the local subset") {
             "3:11: expr must give an instant vector or a scalar, got range vector"});
   CHECK(problems(oneRule("    expr: '\"text\"'\n" + tail)) ==
         std::vector<std::string>{"3:11: expr must give an instant vector or a scalar, got string"});
-  const std::string subquery = "    expr: max_over_time(rate(x[1m])[5m:1m])\n";
-  const auto local = problems(oneRule(subquery + tail));
+  const std::string experimental = "    expr: sum(limitk(2, rate(x[1m])))\n";
+  const auto local = problems(oneRule(experimental + tail));
   REQUIRE(local.size() == 1);
   CHECK(local[0].find("not supported by the local engine") != std::string::npos);
-  CHECK(problems(oneRule(subquery + tail + "    source: prometheus\n")).empty());
+  CHECK(problems(oneRule(experimental + tail + "    source: prometheus\n")).empty());
+  CHECK(problems(oneRule("    expr: max_over_time(rate(x[1m])[5m:1m])\n" + tail)).empty());
   CHECK(problems(oneRule("    expr: up\n    guard: rate(x[1m]) >\n" + tail)) ==
         std::vector<std::string>{"4:25: guard: unexpected end of input"});
 }

@@ -171,15 +171,4 @@ TEST_CASE("an unreachable target fails both kinds; an oversized body fails the s
   CHECK(bigEvents[0].error.find("exceeds 1024 bytes") != std::string::npos);
 }
 
-TEST_CASE("checkHealthResponse accepts only 200 with the expected status string") {
-  CHECK(checkHealthResponse(200, R"({"status":"healthy","v":1})", "healthy").empty());
-  CHECK(checkHealthResponse(200, R"({"status":"ok"})", "ok").empty());
-  CHECK_FALSE(checkHealthResponse(200, R"({"status":"ok"})", "healthy").empty());
-  CHECK_FALSE(checkHealthResponse(204, R"({"status":"healthy"})", "healthy").empty());
-  CHECK_FALSE(checkHealthResponse(200, "healthy", "healthy").empty());
-  CHECK_FALSE(checkHealthResponse(200, R"(["healthy"])", "healthy").empty());
-  CHECK_FALSE(checkHealthResponse(200, R"({"status":true})", "healthy").empty());
-  CHECK_FALSE(checkHealthResponse(200, "", "healthy").empty());
-}
-
 }  // namespace nova::scrape

@@ -9,9 +9,19 @@ namespace nova::traffic {
 
 namespace {
 
+// "built", or the refusal's message; every refusal of a setting is invalid input.
 std::string refusal(const std::string& type, std::map<std::string, std::string> settings) {
-  auto made = makeSwitch({type, std::move(settings)});
-  return made.ok() ? "built" : made.error().message;
+  ManualClock clock;
+  SequenceRandom random;
+  // A kubeconfig that is not there is not found; everything else is a bad setting.
+  const ErrorCode expected =
+      settings.count("kubeconfig") > 0 ? ErrorCode::kNotFound : ErrorCode::kInvalidInput;
+  auto made = makeSwitch({type, std::move(settings)}, clock, random);
+  if (made.ok()) {
+    return "built";
+  }
+  CHECK(made.error().code == expected);
+  return made.error().message;
 }
 
 }  // namespace
@@ -47,7 +57,8 @@ TEST_CASE("kubernetes switch types are known and validate their settings before 
                                        {"green_service", "g"},
                                        {"blue_service", "b"},
                                        {"kubeconfig", "/nonexistent/kubeconfig"}})
-            .starts_with("switch: kubernetes-ingress: kubeconfig /nonexistent/kubeconfig"));
+            .starts_with("switch: kubernetes-ingress: kubeconfig: cannot open "
+                         "/nonexistent/kubeconfig"));
   // Complete settings with an explicit server build without contacting it.
   CHECK(refusal("kubernetes-ingress", {{"ingress", "i"},
                                        {"green_service", "g"},
@@ -76,7 +87,6 @@ TEST_CASE("rollback annotations: one map when absent, one escaped add per key ot
     CHECK(
         std::string(op.at("path").as_string()).starts_with("/metadata/annotations/nova.rollout~1"));
   }
-  CHECK(formatRfc3339(0) == "1970-01-01T00:00:00.000Z");
 }
 
 }  // namespace nova::traffic

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "nova/traffic/blue_guard.h"
 #include "nova/traffic/nginx_switch.h"
 
 namespace nova::traffic {
@@ -13,9 +14,11 @@ std::map<std::string, std::string> minimal() {
           {"verify_url", "http://127.0.0.1:8080/health"}};
 }
 
+// The refusal's message; every refusal of a setting is invalid input.
 std::string errorOf(const std::map<std::string, std::string>& settings) {
   auto parsed = parseNginxSettings(settings);
   REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.error().code == ErrorCode::kInvalidInput);
   return parsed.error().message;
 }
 
@@ -85,16 +88,21 @@ TEST_CASE("nginx settings: each mistake is named") {
 }
 
 TEST_CASE("makeSwitch builds the nginx switch and passes its errors on") {
-  auto made = makeSwitch({"nginx", minimal()});
+  ManualClock clock;
+  SequenceRandom random;
+  auto made = makeSwitch({"nginx", minimal()}, clock, random);
   REQUIRE(made.ok());
-  CHECK(dynamic_cast<NginxSwitch*>(made->get()) != nullptr);
+  // The nginx switch, behind the blue guard that checks blue's /health.
+  CHECK(dynamic_cast<GuardedSwitch*>(made->get()) != nullptr);
 
-  auto bad = makeSwitch({"nginx", {{"blue", "x"}}});
+  auto bad = makeSwitch({"nginx", {{"blue", "x"}}}, clock, random);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().message.find("switch: nginx setting \"blue\"") != std::string::npos);
+  CHECK(bad.error().code == ErrorCode::kInvalidInput);
+  CHECK(bad.error().message == "switch: nginx setting \"blue\": \"x\" is not HOST:PORT");
 
-  auto typo = makeSwitch({"nginxx", {}});
+  auto typo = makeSwitch({"nginxx", {}}, clock, random);
   REQUIRE_FALSE(typo.ok());
+  CHECK(typo.error().code == ErrorCode::kInvalidInput);
   CHECK(typo.error().message.find("did you mean \"nginx\"?") != std::string::npos);
 }
 

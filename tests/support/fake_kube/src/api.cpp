@@ -1,7 +1,6 @@
 #include "api.h"
 
 #include <boost/json/serialize.hpp>
-#include <thread>
 
 #include "json_patch.h"
 
@@ -45,10 +44,6 @@ std::string verbOf(const std::string& method, bool list) {
   return "create";
 }
 
-std::string qualified(const ResourceType& type) {
-  return type.group.empty() ? type.resource : type.resource + "." + type.group;
-}
-
 }  // namespace
 
 std::string Api::key(std::string_view resource, std::string_view ns, std::string_view name) {
@@ -59,29 +54,54 @@ std::string Api::bumpVersion() {
   return std::to_string(++version_);
 }
 
+void Api::record(const ApiRequest& request, const ApiResponse& response) {
+  requests_.push_back({request.method, request.path, request.query, request.contentType,
+                       request.body, response.reset ? 0 : response.status});
+}
+
 ApiResponse Api::handle(const ApiRequest& request, const std::string& hostPort) {
   ApiResponse response;
+  MonoTime releaseAt;
   {
     std::lock_guard lock(mutex_);
+    arrivals_.push_back({request.method, request.path, request.query, "", "", 0});
     if (auto fault = takeFault(request)) {
       response = *fault;
     } else {
       response = serve(request, hostPort);
     }
-    if (response.delay == 0) {
-      requests_.push_back({request.method, request.path, request.query, request.contentType,
-                           request.body, response.reset ? 0 : response.status});
+    if (response.delay > 0) {
+      releaseAt = clock_.monoNow() + response.delay;
+    } else {
+      record(request, response);
     }
   }
-  if (response.delay > 0) {
-    // A slow answer: wait outside the lock, then serve as usual.
-    std::this_thread::sleep_for(std::chrono::milliseconds(response.delay));
-    std::lock_guard lock(mutex_);
-    response = serve(request, hostPort);
-    requests_.push_back({request.method, request.path, request.query, request.contentType,
-                         request.body, response.status});
+  changed_.notify_all();
+  if (response.delay == 0) {
+    return response;
   }
+  // A slow answer: hold the request on the clock (outside the lock), then serve as usual.
+  bool stopped = false;
+  {
+    std::unique_lock lock(held_.mutex());
+    stopped = held_.waitUntil(lock, releaseAt, [this] { return stopping_; });
+  }
+  {
+    std::lock_guard lock(mutex_);
+    response = stopped ? ApiResponse{} : serve(request, hostPort);
+    response.reset = stopped;
+    record(request, response);
+  }
+  changed_.notify_all();
   return response;
+}
+
+void Api::stop() {
+  {
+    std::lock_guard lock(held_.mutex());
+    stopping_ = true;
+  }
+  held_.notifyAll();
 }
 
 std::optional<ApiResponse> Api::takeFault(const ApiRequest& request) {
@@ -241,12 +261,18 @@ ApiResponse Api::serve(const ApiRequest& request, const std::string& hostPort) {
   if (auto denied = checkRbac(verbOf(request.method, list), *target)) {
     return *denied;
   }
+  if (list && request.method == "GET") {
+    return serveList(request, *target);
+  }
+  if (list && request.method == "POST") {
+    return createObject(request, *target);
+  }
+  if (!list && request.method == "DELETE" && target->subresource.empty()) {
+    return deleteObject(request, *target);
+  }
   if (list) {
-    if (request.method != "GET") {
-      return statusResponse(405, "MethodNotAllowed",
-                            "the server does not allow this method on the requested resource");
-    }
-    return serveList(*target);
+    return statusResponse(405, "MethodNotAllowed",
+                          "the server does not allow this method on the requested resource");
   }
   return serveObject(request, *target);
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nova/core/clock.h"
 #include "nova/fake_kube/fake_kube.h"
 
 namespace nova::fake_kube::detail {
@@ -49,6 +50,17 @@ const std::vector<ResourceType>& resourceTypes();
 const ResourceType* typeByResource(std::string_view group, std::string_view resource);
 const ResourceType* typeByKind(std::string_view apiVersion, std::string_view kind);
 
+/// "ingresses.networking.k8s.io", "services": the resource as messages name it.
+std::string qualified(const ResourceType& type);
+
+/// A 2xx answer with `body`.
+ApiResponse jsonResponse(const boost::json::value& body, int status = 200);
+
+/// 409 Conflict "Operation cannot be fulfilled on <qualified> "<name>": <why>", with the
+/// details the API server gives.
+ApiResponse conflictResponse(const ResourceType& type, const std::string& name,
+                             const std::string& why);
+
 /// A Status object body as the API server writes it.
 std::string statusBody(int code, const std::string& reason, const std::string& message,
                        const boost::json::value& details = nullptr);
@@ -62,9 +74,14 @@ std::optional<ApiResponse> discovery(const std::string& path, const std::string&
 /// The objects and rules of the fake; every public method locks.
 class Api {
  public:
-  explicit Api(Options options) : options_(std::move(options)) {}
+  explicit Api(Options options)
+      : options_(std::move(options)),
+        clock_(options_.clock != nullptr ? *options_.clock : systemClock_) {}
 
+  /// Serves one request; a slow fault holds it on the clock first (see Fault::kSlow).
   ApiResponse handle(const ApiRequest& request, const std::string& hostPort);
+  /// Releases every held request (answered with a reset) and holds no more.
+  void stop();
 
   Status seed(std::string_view text);
   std::optional<boost::json::value> object(std::string_view resource, std::string_view ns,
@@ -80,11 +97,16 @@ class Api {
   std::vector<RecordedRequest> requests() const;
   void clearRequests();
   int writes(std::string_view pathPart) const;
+  std::size_t arrivalCount() const;
+  bool awaitArrivals(std::size_t count, std::string_view method, std::string_view pathContains,
+                     DurationMs realTimeout) const;
+  bool awaitAnswers(std::size_t count, std::string_view method, std::string_view pathContains,
+                    DurationMs realTimeout) const;
 
  private:
   struct Stored {
     boost::json::value object;
-    std::chrono::steady_clock::time_point changedAt{};
+    MonoTime changedAt{};
     bool settling = false;  // replicas changed; status follows after readyDelay
   };
   struct Target {
@@ -100,25 +122,43 @@ class Api {
   std::optional<ApiResponse> checkRbac(const std::string& verb, const Target& target) const;
   std::optional<Target> parseTarget(const std::string& path) const;
   ApiResponse serveObject(const ApiRequest& request, const Target& target);
-  ApiResponse serveList(const Target& target);
+  ApiResponse serveList(const ApiRequest& request, const Target& target);
+  ApiResponse createObject(const ApiRequest& request, const Target& target);
+  ApiResponse deleteObject(const ApiRequest& request, const Target& target);
+  /// Stored objects of `target`'s type and namespace, in key order, after `afterKey`.
+  std::vector<std::pair<std::string, const Stored*>> collection(const Target& target,
+                                                                const std::string& afterKey) const;
   ApiResponse serveScale(const ApiRequest& request, const Target& target, Stored& stored);
   ApiResponse applyPatch(const ApiRequest& request, const Target& target, boost::json::value& doc);
   ApiResponse notFound(const Target& target) const;
-  void store(boost::json::value object);
+  /// Adds or replaces an object (identity fields, generation and resourceVersion set here);
+  /// answers its key.
+  std::string store(boost::json::value object, const std::string& createdAt = kSeedTime);
+  static constexpr const char* kSeedTime = "2026-01-01T00:00:00Z";
   /// Writes `next` over `stored`: keeps identity fields, bumps generation on a spec change
   /// and resourceVersion on any change; a Deployment replica change starts settling.
   void commit(Stored& stored, boost::json::value next);
   void settle();
+  void record(const ApiRequest& request, const ApiResponse& response);
+  bool awaitCount(const std::vector<RecordedRequest>& list, std::size_t count,
+                  std::string_view method, std::string_view pathContains,
+                  DurationMs realTimeout) const;
   std::string bumpVersion();
   static std::string key(std::string_view resource, std::string_view ns, std::string_view name);
 
   mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;  // a request arrived or was answered
   Options options_;
+  SystemClock systemClock_;
+  const Clock& clock_;
+  Wakeup held_{clock_};    // slow requests wait here; stop() wakes them
+  bool stopping_ = false;  // guarded by held_.mutex()
   std::map<std::string, Stored> objects_;
   std::uint64_t version_ = 1000;
   std::vector<std::pair<std::string, std::string>> forbidden_;
   std::deque<Fault> faults_;
   std::vector<RecordedRequest> requests_;
+  std::vector<RecordedRequest> arrivals_;  // method and path only
 };
 
 }  // namespace nova::fake_kube::detail

@@ -10,16 +10,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string qualified(const ResourceType& type) {
-  return type.group.empty() ? type.resource : type.resource + "." + type.group;
-}
-
-ApiResponse ok(const json::value& body) {
-  ApiResponse response;
-  response.body = json::serialize(body);
-  return response;
-}
-
 const json::value* at(const json::value& doc, std::initializer_list<const char*> path) {
   const json::value* v = &doc;
   for (const char* key : path) {
@@ -60,12 +50,9 @@ json::object& objectAt(json::value& doc, const char* key) {
 }
 
 ApiResponse conflict(const ResourceType& type, const std::string& name) {
-  return statusResponse(
-      409, "Conflict",
-      "Operation cannot be fulfilled on " + qualified(type) + " \"" + name +
-          "\": the object has been modified; please apply your changes to "
-          "the latest version and try again",
-      json::object{{"name", name}, {"group", type.group}, {"kind", type.resource}});
+  return conflictResponse(type, name,
+                          "the object has been modified; please apply your changes to the "
+                          "latest version and try again");
 }
 
 json::value scaleOf(const json::value& deployment) {
@@ -157,7 +144,7 @@ void Api::commit(Stored& stored, json::value next) {
   if (intAt(old, {"spec", "replicas"}) != intAt(next, {"spec", "replicas"}) &&
       stringAt(next, {"kind"}) == "Deployment") {
     stored.settling = true;
-    stored.changedAt = std::chrono::steady_clock::now();
+    stored.changedAt = clock_.monoNow();
     auto& status = objectAt(next, "status");
     status["observedGeneration"] = generation;
     setCount(status, "replicas", intAt(next, {"spec", "replicas"}));
@@ -168,10 +155,9 @@ void Api::commit(Stored& stored, json::value next) {
 }
 
 void Api::settle() {
-  const auto now = std::chrono::steady_clock::now();
+  const MonoTime now = clock_.monoNow();
   for (auto& [k, stored] : objects_) {
-    if (!stored.settling ||
-        now < stored.changedAt + std::chrono::milliseconds(options_.readyDelay)) {
+    if (!stored.settling || now < stored.changedAt + options_.readyDelay) {
       continue;
     }
     stored.settling = false;
@@ -191,7 +177,7 @@ void Api::settle() {
 ApiResponse Api::serveScale(const ApiRequest& request, const Target& target, Stored& stored) {
   json::value scale = scaleOf(stored.object);
   if (request.method == "GET") {
-    return ok(scale);
+    return jsonResponse(scale);
   }
   if (request.method == "PATCH") {
     ApiResponse refused = applyPatch(request, target, scale);
@@ -224,7 +210,7 @@ ApiResponse Api::serveScale(const ApiRequest& request, const Target& target, Sto
   json::value next = stored.object;
   objectAt(next, "spec")["replicas"] = replicas != nullptr ? replicas->get_int64() : 0;
   commit(stored, std::move(next));
-  return ok(scaleOf(stored.object));
+  return jsonResponse(scaleOf(stored.object));
 }
 
 ApiResponse Api::serveObject(const ApiRequest& request, const Target& target) {
@@ -237,7 +223,7 @@ ApiResponse Api::serveObject(const ApiRequest& request, const Target& target) {
     return serveScale(request, target, stored);
   }
   if (request.method == "GET") {
-    return ok(stored.object);
+    return jsonResponse(stored.object);
   }
   json::value next = stored.object;
   if (request.method == "PATCH") {
@@ -259,24 +245,7 @@ ApiResponse Api::serveObject(const ApiRequest& request, const Target& target) {
     return statusResponse(405, "MethodNotAllowed", "the server does not allow this method");
   }
   commit(stored, std::move(next));
-  return ok(stored.object);
-}
-
-ApiResponse Api::serveList(const Target& target) {
-  json::array items;
-  const std::string prefix = target.type->resource + "/";
-  for (const auto& [k, stored] : objects_) {
-    if (k.starts_with(prefix) &&
-        (target.ns.empty() || stringAt(stored.object, {"metadata", "namespace"}) == target.ns)) {
-      items.push_back(stored.object);
-    }
-  }
-  const auto& type = *target.type;
-  return ok(json::object{
-      {"kind", type.kind + "List"},
-      {"apiVersion", type.group.empty() ? type.version : type.group + "/" + type.version},
-      {"metadata", json::object{{"resourceVersion", std::to_string(version_)}}},
-      {"items", items}});
+  return jsonResponse(stored.object);
 }
 
 }  // namespace nova::fake_kube::detail

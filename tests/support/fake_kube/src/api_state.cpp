@@ -1,6 +1,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <boost/json/parse.hpp>
+#include <chrono>
 #include <exception>
 
 #include "api.h"
@@ -61,7 +62,7 @@ std::string stringField(const json::object& object, const char* key) {
 
 }  // namespace
 
-void Api::store(json::value object) {
+std::string Api::store(json::value object, const std::string& createdAt) {
   auto& top = object.as_object();
   const ResourceType* type = typeByKind(stringField(top, "apiVersion"), stringField(top, "kind"));
   auto& metaValue = top["metadata"];
@@ -75,10 +76,12 @@ void Api::store(json::value object) {
   }
   const std::string name = stringField(meta, "name");
   meta["uid"] = "00000000-0000-4000-8000-" + std::to_string(100000000000 + version_);
-  meta["creationTimestamp"] = "2026-01-01T00:00:00Z";
+  meta["creationTimestamp"] = createdAt;
   meta["generation"] = 1;
   meta["resourceVersion"] = bumpVersion();
-  objects_[key(resource, stringField(meta, "namespace"), name)] = Stored{std::move(object)};
+  std::string stored = key(resource, stringField(meta, "namespace"), name);
+  objects_[stored] = Stored{std::move(object)};
+  return stored;
 }
 
 Status Api::seed(std::string_view text) {
@@ -95,13 +98,14 @@ Status Api::seed(std::string_view text) {
       }
     }
   } catch (const std::exception& e) {
-    return Error{std::string("seed: ") + e.what()};
+    return Error(ErrorCode::kInvalidInput, std::string("seed: ") + e.what());
   }
   std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < documents.size(); ++i) {
     auto* object = documents[i].if_object();
     if (object == nullptr) {
-      return Error{"seed: document " + std::to_string(i + 1) + " is not an object"};
+      return Error(ErrorCode::kInvalidInput,
+                   "seed: document " + std::to_string(i + 1) + " is not an object");
     }
     if (auto* items = object->if_contains("items"); items != nullptr && items->is_array()) {
       for (auto& item : items->get_array()) {
@@ -110,7 +114,8 @@ Status Api::seed(std::string_view text) {
       continue;
     }
     if (stringField(*object, "kind").empty() || !object->contains("metadata")) {
-      return Error{"seed: document " + std::to_string(i + 1) + " has no kind or metadata"};
+      return Error(ErrorCode::kInvalidInput,
+                   "seed: document " + std::to_string(i + 1) + " has no kind or metadata");
     }
     store(documents[i]);
   }
@@ -161,14 +166,47 @@ std::vector<RecordedRequest> Api::requests() const {
 void Api::clearRequests() {
   std::lock_guard lock(mutex_);
   requests_.clear();
+  arrivals_.clear();
+}
+
+bool Api::awaitCount(const std::vector<RecordedRequest>& list, std::size_t count,
+                     std::string_view method, std::string_view pathContains,
+                     DurationMs realTimeout) const {
+  auto matching = [&] {
+    std::size_t n = 0;
+    for (const auto& r : list) {
+      n += (method.empty() || r.method == method) && r.path.find(pathContains) != std::string::npos;
+    }
+    return n;
+  };
+  std::unique_lock lock(mutex_);
+  // Real time on purpose: this bounds how long a broken test hangs, it times nothing served.
+  return changed_.wait_for(lock, std::chrono::milliseconds(realTimeout),
+                           [&] { return matching() >= count; });
+}
+
+std::size_t Api::arrivalCount() const {
+  std::lock_guard lock(mutex_);
+  return arrivals_.size();
+}
+
+bool Api::awaitArrivals(std::size_t count, std::string_view method, std::string_view pathContains,
+                        DurationMs realTimeout) const {
+  return awaitCount(arrivals_, count, method, pathContains, realTimeout);
+}
+
+bool Api::awaitAnswers(std::size_t count, std::string_view method, std::string_view pathContains,
+                       DurationMs realTimeout) const {
+  return awaitCount(requests_, count, method, pathContains, realTimeout);
 }
 
 int Api::writes(std::string_view pathPart) const {
   std::lock_guard lock(mutex_);
   int count = 0;
   for (const auto& r : requests_) {
-    if ((r.method == "PATCH" || r.method == "PUT") && r.status >= 200 && r.status < 300 &&
-        r.path.find(pathPart) != std::string::npos) {
+    const bool write =
+        r.method == "PATCH" || r.method == "PUT" || r.method == "POST" || r.method == "DELETE";
+    if (write && r.status >= 200 && r.status < 300 && r.path.find(pathPart) != std::string::npos) {
       ++count;
     }
   }

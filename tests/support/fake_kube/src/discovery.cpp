@@ -8,29 +8,16 @@ namespace nova::fake_kube::detail {
 namespace json = boost::json;
 
 const std::vector<ResourceType>& resourceTypes() {
+  // Verbs as the real server lists them, less watch (not served).
+  const std::vector<std::string> all = {"create", "delete", "get", "list", "patch", "update"};
   static const std::vector<ResourceType> kTypes = {
-      {"networking.k8s.io",
-       "v1",
-       "ingresses",
-       "Ingress",
-       true,
-       {"get", "list", "patch", "update"},
-       {"ing"}},
-      {"gateway.networking.k8s.io",
-       "v1",
-       "httproutes",
-       "HTTPRoute",
-       true,
-       {"get", "list", "patch", "update"},
-       {}},
-      {"apps",
-       "v1",
-       "deployments",
-       "Deployment",
-       true,
-       {"get", "list", "patch", "update"},
-       {"deploy"}},
-      {"", "v1", "services", "Service", true, {"get", "list", "patch", "update"}, {"svc"}},
+      {"networking.k8s.io", "v1", "ingresses", "Ingress", true, all, {"ing"}},
+      {"gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true, all, {}},
+      {"apps", "v1", "deployments", "Deployment", true, all, {"deploy"}},
+      {"coordination.k8s.io", "v1", "leases", "Lease", true, all, {}},
+      {"discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, all, {}},
+      {"", "v1", "services", "Service", true, all, {"svc"}},
+      {"", "v1", "configmaps", "ConfigMap", true, all, {"cm"}},
       {"", "v1", "pods", "Pod", true, {"get", "list"}, {"po"}},
       {"", "v1", "namespaces", "Namespace", false, {"get", "list"}, {"ns"}},
   };
@@ -103,21 +90,15 @@ json::object resourceList(const std::string& group, const std::string& version) 
           {"resources", resources}};
 }
 
-ApiResponse ok(const json::value& body) {
-  ApiResponse response;
-  response.body = json::serialize(body);
-  return response;
-}
-
 }  // namespace
 
 std::optional<ApiResponse> discovery(const std::string& path, const std::string& hostPort) {
   const json::array addresses{
       json::object{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", hostPort}}};
   if (path == "/api") {
-    return ok(json::object{{"kind", "APIVersions"},
-                           {"versions", json::array{"v1"}},
-                           {"serverAddressByClientCIDRs", addresses}});
+    return jsonResponse(json::object{{"kind", "APIVersions"},
+                                     {"versions", json::array{"v1"}},
+                                     {"serverAddressByClientCIDRs", addresses}});
   }
   if (path == "/apis") {
     json::array groups;
@@ -130,16 +111,17 @@ std::optional<ApiResponse> discovery(const std::string& path, const std::string&
       groups.push_back(json::object{
           {"name", type.group}, {"versions", json::array{gv}}, {"preferredVersion", gv}});
     }
-    return ok(json::object{{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}});
+    return jsonResponse(
+        json::object{{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}});
   }
   if (path == "/version") {
-    return ok(json::object{{"major", "1"},
-                           {"minor", "32"},
-                           {"gitVersion", "v1.32.0-fake"},
-                           {"platform", "linux/amd64"}});
+    return jsonResponse(json::object{{"major", "1"},
+                                     {"minor", "32"},
+                                     {"gitVersion", "v1.32.0-fake"},
+                                     {"platform", "linux/amd64"}});
   }
   if (path == "/api/v1") {
-    return ok(resourceList("", "v1"));
+    return jsonResponse(resourceList("", "v1"));
   }
   if (path.starts_with("/apis/")) {
     std::string rest = path.substr(6);
@@ -149,7 +131,7 @@ std::optional<ApiResponse> discovery(const std::string& path, const std::string&
       std::string version = rest.substr(slash + 1);
       json::object list = resourceList(group, version);
       if (!list["resources"].get_array().empty()) {
-        return ok(list);
+        return jsonResponse(list);
       }
     }
   }

@@ -135,8 +135,8 @@ Result<std::unique_ptr<FakeKube>> FakeKube::start(Options options) {
     impl->acceptor.bind(endpoint);
     impl->acceptor.listen();
   } catch (const std::exception& e) {
-    return Error{"fake kube: cannot listen on " + address + ":" + std::to_string(port) + ": " +
-                 e.what()};
+    return Error(ErrorCode::kTransport, "fake kube: cannot listen on " + address + ":" +
+                                            std::to_string(port) + ": " + e.what());
   }
   if (!impl->api.tlsCertFile().empty()) {
     try {
@@ -144,7 +144,8 @@ Result<std::unique_ptr<FakeKube>> FakeKube::start(Options options) {
       impl->tls->use_certificate_chain_file(impl->api.tlsCertFile());
       impl->tls->use_private_key_file(impl->api.tlsKeyFile(), asio::ssl::context::pem);
     } catch (const std::exception& e) {
-      return Error{"fake kube: TLS certificate or key: " + std::string(e.what())};
+      return Error(ErrorCode::kInvalidInput,
+                   "fake kube: TLS certificate or key: " + std::string(e.what()));
     }
   }
   impl->hostPort = address + ":" + std::to_string(impl->acceptor.local_endpoint().port());
@@ -166,6 +167,7 @@ void FakeKube::stop() {
   if (impl_->stopping.exchange(true)) {
     return;
   }
+  impl_->api.stop();  // held slow requests end now, so their threads can be joined
   // shutdown() wakes the blocking accept and reads; the threads then close their sockets.
   ::shutdown(impl_->acceptor.native_handle(), SHUT_RDWR);
   if (impl_->acceptThread.joinable()) {
@@ -223,6 +225,20 @@ void FakeKube::clearRequests() {
 
 int FakeKube::writes(std::string_view pathPart) const {
   return impl_->api.writes(pathPart);
+}
+
+std::size_t FakeKube::arrivalCount() const {
+  return impl_->api.arrivalCount();
+}
+
+bool FakeKube::awaitArrivals(std::size_t count, std::string_view method,
+                             std::string_view pathContains, DurationMs realTimeout) const {
+  return impl_->api.awaitArrivals(count, method, pathContains, realTimeout);
+}
+
+bool FakeKube::awaitAnswers(std::size_t count, std::string_view method,
+                            std::string_view pathContains, DurationMs realTimeout) const {
+  return impl_->api.awaitAnswers(count, method, pathContains, realTimeout);
 }
 
 }  // namespace nova::fake_kube

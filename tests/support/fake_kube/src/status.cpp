@@ -18,6 +18,25 @@ std::string statusBody(int code, const std::string& reason, const std::string& m
   return json::serialize(status);
 }
 
+std::string qualified(const ResourceType& type) {
+  return type.group.empty() ? type.resource : type.resource + "." + type.group;
+}
+
+ApiResponse jsonResponse(const json::value& body, int status) {
+  ApiResponse response;
+  response.status = status;
+  response.body = json::serialize(body);
+  return response;
+}
+
+ApiResponse conflictResponse(const ResourceType& type, const std::string& name,
+                             const std::string& why) {
+  return statusResponse(
+      409, "Conflict",
+      "Operation cannot be fulfilled on " + qualified(type) + " \"" + name + "\": " + why,
+      json::object{{"name", name}, {"group", type.group}, {"kind", type.resource}});
+}
+
 ApiResponse statusResponse(int code, const std::string& reason, const std::string& message,
                            const json::value& details) {
   ApiResponse response;

@@ -4,11 +4,10 @@
 // Prints "listening on http://127.0.0.1:PORT" once ready; stops on SIGINT or SIGTERM.
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
+#include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 
 namespace {
@@ -65,14 +64,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   for (const auto& path : seeds) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) {
-      std::cerr << "fake-kube-apiserver: cannot read " << path << "\n";
+    auto text = nova::readFile(path, 64 << 20);
+    if (!text.ok()) {
+      std::cerr << "fake-kube-apiserver: " << text.error().message << "\n";
       return 1;
     }
-    if (auto seeded = (*server)->seed(text.str()); !seeded.ok()) {
+    if (auto seeded = (*server)->seed(*text); !seeded.ok()) {
       std::cerr << path << ": " << seeded.error().message << "\n";
       return 1;
     }

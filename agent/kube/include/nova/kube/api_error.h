@@ -1,21 +1,20 @@
 #pragma once
 
-#include <cassert>
 #include <string>
-#include <utility>
-#include <variant>
 
+#include "nova/core/error.h"
 #include "nova/core/result.h"
 #include "nova/core/time.h"
 
 namespace nova::kube {
 
-/// A failed API call: a Kubernetes `Status` error body, or a transport failure.
+/// A failed API call: a Kubernetes `Status` error answer, a transport failure, or an answer
+/// that could not be used.
 struct ApiError {
   /// HTTP status (401, 403, 404, 409, 422, 429, 500, ...); 0 when no response came back.
-  int code = 0;
+  int status = 0;
   /// Status.reason ("Forbidden", "Invalid", "TooManyRequests", ...); "Timeout" or
-  /// "Transport" for failures without a response.
+  /// "Transport" for failures without a response, "Decode" for an answer that is not JSON.
   std::string reason;
   /// Status.message as the server wrote it, or the transport error.
   std::string message;
@@ -27,42 +26,32 @@ struct ApiError {
   /// The whole story for people, naming verb and object: "RBAC forbids patch on
   /// ingresses/api-ingress in production: <server message>".
   std::string summary;
+  /// The code of a failure that carries no HTTP error status: the transport's code
+  /// (kTimeout, kTransport), kInternal for an undecodable answer, kRefused when no
+  /// credentials could be read. Not used when `status` is 400 or above.
+  ErrorCode failure = ErrorCode::kTransport;
 
-  /// 429, 500, 503, 504 and transport failures (timeouts, resets) are worth retrying.
+  /// What the caller can do about it, from the HTTP status: 404 kNotFound; 409, 410 and 422
+  /// kConflict (someone changed it first, a JSON-patch test failed, a list's continue token
+  /// expired); 401 and 403 kRefused; 429 and 5xx kUnavailable; other 4xx kInvalidInput;
+  /// without an error status, `failure`.
+  ErrorCode code() const;
+  /// nova::retryable(code()): timeouts, transport failures, 429 and 5xx.
   bool retryable() const;
-  bool transport() const { return code == 0; }
+  /// A definite no that retrying cannot change: kNotFound, or kRefused by RBAC (403), so a
+  /// person has to grant access or fix the name. A 401 is not definite: the credentials may
+  /// rotate (a projected token), so it stays an error worth retrying later.
+  bool definite() const;
+  /// No response came back (timeout, reset, refused connection).
+  bool transport() const {
+    return status == 0 && (failure == ErrorCode::kTimeout || failure == ErrorCode::kTransport);
+  }
+  /// Error{code(), summary}, for callers that speak nova::Error.
+  Error toError() const { return Error(code(), summary); }
 };
 
-/// A value or an ApiError; the kube counterpart of nova::Result.
+/// A value or an ApiError.
 template <typename T>
-class [[nodiscard]] ApiResult {
- public:
-  ApiResult(T value) : state_(std::move(value)) {}         // NOLINT: implicit by design
-  ApiResult(ApiError error) : state_(std::move(error)) {}  // NOLINT: implicit by design
-
-  bool ok() const { return std::holds_alternative<T>(state_); }
-  explicit operator bool() const { return ok(); }
-  T& value() & {
-    assert(ok());
-    return std::get<T>(state_);
-  }
-  const T& value() const& {
-    assert(ok());
-    return std::get<T>(state_);
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  const ApiError& error() const {
-    assert(!ok());
-    return std::get<ApiError>(state_);
-  }
-  /// The error as a plain nova::Error carrying the summary.
-  Error asError() const { return Error{error().summary}; }
-
- private:
-  std::variant<T, ApiError> state_;
-};
+using ApiResult = Result<T, ApiError>;
 
 }  // namespace nova::kube

@@ -3,11 +3,13 @@
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "nova/core/backoff.h"
 #include "nova/core/clock.h"
+#include "nova/core/random.h"
 #include "nova/core/time.h"
 #include "nova/kube/api_error.h"
 #include "nova/kube/config.h"
@@ -15,16 +17,16 @@
 
 namespace nova::kube {
 
-/// When and how often a failed call is tried again. 429, 500, 503, 504 and transport
-/// failures (timeouts, resets, refused connections) are retried; a 429 or 503 with
-/// Retry-After waits that long (capped by maxRetryAfter), otherwise the wait is capped
-/// exponential backoff with jitter: half of min(maxBackoff, initialBackoff * 2^(n-1)) plus
-/// a random share of the other half. 401 is retried once, and only when the token file now
-/// holds a different token; 403, 404, 409 and 422 are never retried.
+/// When and how often a failed call is tried again. Calls whose error is retryable (429,
+/// 5xx, timeouts and other transport failures) are tried again: a 429 or 5xx with a wait
+/// hint (Retry-After as seconds or an HTTP date, or details.retryAfterSeconds) waits that
+/// long, capped by maxRetryAfter; otherwise the wait is `backoff` (capped exponential with
+/// equal jitter, nova::Backoff). 401 is retried once, at once, and only when the token file
+/// now holds a different token; 403, 404, 409 and 422 are never retried.
 struct RetryPolicy {
+  /// Attempts in all, the first one included (at least 1).
   int attempts = 5;
-  DurationMs initialBackoff = 100;
-  DurationMs maxBackoff = 2 * kSecond;
+  Backoff backoff{100, 2 * kSecond};
   DurationMs maxRetryAfter = 10 * kSecond;
 };
 
@@ -33,24 +35,55 @@ struct ClientOptions {
   DurationMs timeout = 5 * kSecond;
   DurationMs connectTimeout = 2 * kSecond;
   RetryPolicy retry;
-  /// Waits between attempts; tests record instead of sleeping. Default: real sleep.
-  std::function<void(DurationMs)> sleep;
-  /// Uniform in [0, 1) for the jitter. Default: a seeded engine.
-  std::function<double()> random;
-  /// Times token reloads; must outlive the Client. nullptr: the system clock.
-  const Clock* clock = nullptr;
-  /// How often the token file is re-read even without a 401, in ms.
+  /// How often the token file is re-read even without a 401, in ms of monotonic time.
   DurationMs tokenReload = kMinute;
   std::string userAgent = "nova-agent";
 };
 
-/// A blocking Kubernetes REST client for the few calls the traffic switches make. Every
-/// call returns the object the server answered with, or an ApiError whose summary names the
-/// verb and object. Retries, waits and their log lines (spdlog, "kube: ...") happen inside.
-/// Not thread-safe: one call at a time; use one Client per thread.
+/// Which items a list returns, and which page of them.
+struct ListOptions {
+  /// A label selector as kubectl writes it: "app=web,tier!=db", "env in (prod,qa)",
+  /// "!canary"; "" selects everything.
+  std::string labelSelector{};
+  /// A field selector; the API server supports metadata.name and metadata.namespace for
+  /// every type ("metadata.name=api-ingress"); "" selects everything.
+  std::string fieldSelector{};
+  /// At most this many items in one page; 0 lets the server return them all.
+  std::int64_t limit = 0;
+  /// The continueToken of the previous page; "" asks for the first page. A token the server
+  /// no longer honours answers 410 Expired (kConflict): start the list again.
+  std::string continueToken{};
+};
+
+/// One page of a list.
+struct ObjectList {
+  /// The objects, in the server's order. Items of built-in types carry no kind or
+  /// apiVersion of their own (the list's kind names them).
+  std::vector<boost::json::value> items;
+  /// metadata.resourceVersion of the list: the state it shows, where a watch would start.
+  std::string resourceVersion;
+  /// metadata.continue: not empty when more items remain; pass it back in ListOptions.
+  std::string continueToken;
+};
+
+/// Conditions a delete must meet, so it removes exactly the object that was read.
+struct DeletePreconditions {
+  /// The object's metadata.resourceVersion; "" places no condition.
+  std::string resourceVersion{};
+  /// The object's metadata.uid; "" places no condition.
+  std::string uid{};
+};
+
+/// A blocking Kubernetes REST client for the few calls the traffic switches and the rollout
+/// make. Every call returns the object the server answered with, or an ApiError whose
+/// summary names the verb and object. Retries, the waits between them (on the injected
+/// Clock) and their log lines (spdlog, "kube: ...") happen inside. Not thread-safe: one call
+/// at a time; use one Client per thread.
 class Client {
  public:
-  explicit Client(ClusterConfig config, ClientOptions options = {});
+  /// `clock` times the waits between attempts and the token reloads; `random` jitters the
+  /// backoff. Both must outlive the Client.
+  Client(ClusterConfig config, const Clock& clock, Random& random, ClientOptions options = {});
   ~Client();
   Client(Client&&) noexcept;
   Client& operator=(Client&&) noexcept;
@@ -64,6 +97,18 @@ class Client {
   ApiResult<boost::json::value> mergePatch(const ObjectRef& ref, const boost::json::value& patch);
   /// PUT the whole object (optimistic locking by metadata.resourceVersion; 409 if stale).
   ApiResult<boost::json::value> put(const ObjectRef& ref, const boost::json::value& object);
+
+  /// LIST a collection: one page of its items and the list's resourceVersion.
+  ApiResult<ObjectList> list(const CollectionRef& ref, const ListOptions& options = {});
+  /// POST `object` into the collection; answers the object as created (uid,
+  /// resourceVersion). A name already taken is 409 AlreadyExists (kConflict), also when a
+  /// retried create finds its own lost first attempt: the caller judges by reading.
+  ApiResult<boost::json::value> create(const CollectionRef& ref, const boost::json::value& object);
+  /// DELETE the object, only if `preconditions` still hold (409 Conflict otherwise); answers
+  /// the server's reply (the object as it was deleted, or a Status). A missing object is 404
+  /// (kNotFound), also when a retried delete finds its own lost first attempt done.
+  ApiResult<boost::json::value> remove(const ObjectRef& ref,
+                                       const DeletePreconditions& preconditions = {});
 
   /// spec.replicas of a Deployment's scale subresource (absent means 0).
   ApiResult<std::int64_t> getScale(const std::string& ns, const std::string& deployment);

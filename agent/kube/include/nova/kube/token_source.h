@@ -20,7 +20,8 @@ class TokenSource {
   TokenSource() = default;
   /// A fixed token.
   static TokenSource fixed(std::string token);
-  /// A token file, re-read every `reloadEvery` ms by `clock` (which must outlive this).
+  /// A token file, re-read every `reloadEvery` ms of `clock`'s monotonic time (`clock` must
+  /// outlive this).
   static TokenSource file(std::string path, const Clock& clock, DurationMs reloadEvery = kMinute);
 
   TokenSource(TokenSource&& other) noexcept;
@@ -37,14 +38,14 @@ class TokenSource {
   const std::string& path() const { return path_; }
 
  private:
-  Result<std::string> readFile() const;
+  Result<std::string> readTokenFile() const;
 
   std::mutex mutex_;
   std::string token_;
   std::string path_;
   const Clock* clock_ = nullptr;
   DurationMs reloadEvery_ = kMinute;
-  TimestampMs loadedAt_ = 0;
+  MonoTime loadedAt_;
   bool loaded_ = false;
 };
 

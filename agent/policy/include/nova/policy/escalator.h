@@ -59,12 +59,21 @@ struct Decision {
 std::string toString(const Decision& decision);
 
 /// A person's suspension of automatic rollback.
+///
+/// A hold is taken for a reason (a HIGH error rate being investigated) and covers the
+/// severities up to `covers`. A rollback due at a higher severity, by default a CRITICAL
+/// (API down, data loss) that starts during the hold, is not swallowed by it: the rollback
+/// is decided at once and ends the hold (events kRelease, kRollbackDecided). A hold that
+/// covers CRITICAL must say so (`covers` = kCritical); a CRITICAL rollback it suppresses is
+/// paged at once, even when the incident paged before or a cool-down holds pages back.
 struct Hold {
   std::string who;
   std::string reason;
   TimestampMs since = 0;
   /// The hold ends by itself at the first tick at or after this time.
   TimestampMs until = 0;
+  /// The highest severity whose automatic rollback the hold suspends (not kNone).
+  Severity covers = Severity::kHigh;
 };
 
 /// The seed's escalation tree as a pure state machine driven by rule observations and the
@@ -87,9 +96,13 @@ struct Hold {
 ///   blue and green's signals no longer speak for users.
 /// - From `trafficSwitchedAt + rollbackWindow` on, a rollback that would be due is paged
 ///   instead (event kRollbackSuppressed); kWindowExpired is emitted once when it passes.
-/// - While a hold is active, a due rollback becomes a kRollbackSuppressed event (once per
-///   hold) and no action; at the hold's expiry it is released and a rollback still due is
-///   decided on that tick.
+/// - While a hold is active, a rollback due at a severity the hold covers becomes a
+///   kRollbackSuppressed event (once per hold, and once more when a CRITICAL is suppressed)
+///   and no action; at the hold's expiry it is released and a rollback still due is
+///   decided on that tick. A rollback due above the hold's `covers` overrides it (Hold).
+/// - A suppressed CRITICAL rollback always pages (kPage, action kPage), by hold or by the
+///   rollback window, whatever the incident sent before and despite the cool-down: a
+///   person must act now, and nothing else will tell them.
 ///
 /// `now` must not go backwards; an earlier `now` is treated as the latest one seen.
 /// Not thread-safe: one owner drives it. Movable, not copyable.
@@ -107,9 +120,11 @@ class Escalator {
   /// Feeds one tick's observations (one per rule; later duplicates win) at time `now` (ms).
   Decision step(std::span<const RuleObservation> observations, TimestampMs now);
 
-  /// Suspends automatic rollback until `until` (ms, exclusive) and replaces any current
-  /// hold. Errors when `until <= now` or a rollback was already decided.
-  Result<Decision> hold(TimestampMs now, TimestampMs until, std::string who, std::string reason);
+  /// Suspends automatic rollback at severities up to `covers` until `until` (ms,
+  /// exclusive) and replaces any current hold. Errors when `until <= now`, when `covers`
+  /// is kNone (kInvalidInput), or when a rollback was already decided.
+  Result<Decision> hold(TimestampMs now, TimestampMs until, std::string who, std::string reason,
+                        Severity covers = Severity::kHigh);
   /// Ends the hold. Errors when there is none. A rollback that is due is decided at the
   /// next step().
   Result<Decision> release(TimestampMs now, std::string who);
@@ -137,11 +152,15 @@ class Escalator {
   ///  "lastResolvedAt":ms|null, "rollbackDecided":bool,
   ///  "rules":[{"name":s, "phase":"ok"|"pending"|"firing", "since":ms, "severity":s,
   ///            "value":number|null, "summary":s}],
-  ///  "hold":null|{"who":s, "reason":s, "since":ms, "until":ms, "suppressedNoted":bool},
+  ///  "hold":null|{"who":s, "reason":s, "since":ms, "until":ms, "suppressedNoted":bool,
+  ///     "covers":s, "criticalNoted":bool},
   ///  "incident":null|{"id":s, "startedAt":ms, "severity":s, "state":s,
-  ///     "clearSince":ms|null, "paged":bool, "windowNoted":bool, "rollbackAt":ms|null,
-  ///     "rolledBack":bool, "members":[s], "levels":[{"severity":s, "engagedAt":ms,
-  ///     "afterDone":bool, "endedNoted":bool}]}}
+  ///     "clearSince":ms|null, "paged":bool, "windowNoted":bool, "windowCriticalNoted":bool,
+  ///     "rollbackAt":ms|null, "rolledBack":bool, "members":[s], "levels":[{"severity":s,
+  ///     "engagedAt":ms, "afterDone":bool, "endedNoted":bool}]}}
+  ///
+  /// restore() reads a snapshot without "covers", "criticalNoted" or "windowCriticalNoted"
+  /// (written before holds had a scope) as "high", false and false.
   std::string snapshot() const;
 
   /// Rebuilds an escalator from snapshot(). Rules in the snapshot but not in `rules` are

@@ -109,7 +109,7 @@ struct StringLiteral {
 };
 
 /// `@ start()` / `@ end()`: pins evaluation to the range query's start or end (instant
-/// queries: the evaluation time). Outside the local subset.
+/// queries: the evaluation time).
 enum class AtAnchor { kNone, kStart, kEnd };
 
 /// `anchored` / `smoothed` after a selector: Prometheus's experimental extended range
@@ -147,7 +147,7 @@ struct Subquery {
   DurationMs range = 0;
   DurationMs step = 0;
   DurationMs offset = 0;
-  /// `@ <timestamp>` in milliseconds, when given (outside the local subset).
+  /// `@ <timestamp>` in milliseconds, when given.
   std::optional<TimestampMs> at;
   /// `@ start()` / `@ end()`, when given (then `at` is empty).
   AtAnchor atAnchor = AtAnchor::kNone;

@@ -13,17 +13,23 @@ struct ParseError {
   int line = 1;    ///< 1-based line in the query text
   int column = 1;  ///< 1-based column (in bytes)
   std::string message;
+  /// kInvalidInput for syntax and type errors; kRefused for a construct outside the local
+  /// engine's subset ("... is not supported by the local engine; use source: prometheus").
+  ErrorCode code = ErrorCode::kInvalidInput;
 
   /// "1:17: unknown function ratee; did you mean rate?"
   std::string toString() const;
+  /// The same as an Error: `code` and toString().
+  Error toError() const;
 };
 
 /// Options for what the parser accepts.
 struct ParseOptions {
-  /// When false, constructs outside the local engine's subset (subqueries, @, unknown or
-  /// unsupported functions and aggregations, and Prometheus's experimental duration
-  /// expressions, `anchored`/`smoothed` and `fill` modifiers) are refused with
-  /// "... is not supported by the local engine; use source: prometheus".
+  /// The local engine evaluates all of stable PromQL over float samples. When false, the
+  /// rest is refused (kRefused) with "... is not supported by the local engine; use
+  /// source: prometheus": Prometheus's experimental functions and aggregations (limitk,
+  /// limit_ratio, mad_over_time, info...), duration expressions, `anchored`/`smoothed` and
+  /// `fill` modifiers, and the functions of native histograms.
   bool allowOutsideSubset = false;
 };
 

@@ -34,6 +34,19 @@ struct Threshold {
   std::string toString() const;
 };
 
+/// A threshold written as text, and where it went wrong when it did not parse.
+struct ThresholdParse {
+  std::optional<Threshold> threshold;
+  /// Why it did not parse ("threshold value must be a number, got \"high\""), and the byte
+  /// offset in the text of the part at fault; empty and 0 when it parsed.
+  std::string error;
+  std::size_t errorAt = 0;
+};
+
+/// Parses `text` as written in a rule file's `threshold:`: blanks, an operator, blanks, a
+/// number (decimal, exponent, Inf, NaN), blanks ("> 0.2", "<0.95"). Pure.
+ThresholdParse parseThreshold(std::string_view text);
+
 /// Where a rule's expression is evaluated: over the agent's own scrapes, or by sending the
 /// same expression to a Prometheus server.
 enum class RuleSource { kScrape, kPrometheus };

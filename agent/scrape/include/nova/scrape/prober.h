@@ -111,8 +111,4 @@ class Prober {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Whether a health response passes: HTTP 200 and a JSON object whose string field
-/// `status` equals `expected`. Returns "" on pass, else the reason. Pure.
-std::string checkHealthResponse(long httpStatus, std::string_view body, std::string_view expected);
-
 }  // namespace nova::scrape

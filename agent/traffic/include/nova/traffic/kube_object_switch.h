@@ -59,7 +59,4 @@ class KubeObjectSwitch : public Switch {
 boost::json::array rollbackAnnotationOps(const boost::json::value& object,
                                          const RollbackRequest& request, const KubeTarget& target);
 
-/// RFC 3339 UTC with milliseconds ("2026-11-27T04:39:36.123Z").
-std::string formatRfc3339(TimestampMs at);
-
 }  // namespace nova::traffic

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "nova/core/clock.h"
 #include "nova/core/result.h"
 #include "nova/core/time.h"
 #include "nova/traffic/switch.h"
@@ -36,7 +37,8 @@ struct NginxSwitchOptions {
   std::string verifyHeader = "X-Nova-Color";
   std::string verifyValue = "blue";
   /// Blue's own health endpoint (`blue_health_url`, default http://<blue>/health); it must
-  /// answer 200 with a JSON object whose "status" is "healthy" before traffic moves.
+  /// answer 200 with a JSON object whose "status" is "healthy" before traffic moves. The
+  /// blue guard that makeSwitch puts in front of the switch checks it, not the switch.
   std::string blueHealthUrl;
   /// Bounds in ms: the wait for blue through nginx after the reload (`verify_timeout`,
   /// default 5s), the blue health check (`health_timeout`, 2s), the reload command
@@ -51,24 +53,26 @@ struct NginxSwitchOptions {
 Result<NginxSwitchOptions> parseNginxSettings(const std::map<std::string, std::string>& settings);
 
 /// Moves traffic back to blue behind a local nginx: writes the upstream include atomically
-/// (temporary file in the same folder, fsync, rename), reloads nginx and waits until
-/// responses through nginx come from blue. nginx's graceful reload lets old workers finish
-/// what they serve, so clients see no failed request. Not thread-safe: the agent calls it
-/// from its action worker only.
+/// and durably (temporary file in the same folder, fsync, rename), reloads nginx and waits
+/// until responses through nginx come from blue. nginx's graceful reload lets old workers
+/// finish what they serve, so clients see no failed request. Blue's own health is the blue
+/// guard's job (makeSwitch puts one in front). Not thread-safe: the agent calls it from its
+/// action worker only.
 class NginxSwitch final : public Switch {
  public:
-  /// Does no I/O; the options come from parseNginxSettings.
-  explicit NginxSwitch(NginxSwitchOptions options);
+  /// Does no I/O; the options come from parseNginxSettings. `clock` times the reload
+  /// command's timeout and the verification's budget and pauses; it must outlive the switch.
+  NginxSwitch(NginxSwitchOptions options, const Clock& clock);
   ~NginxSwitch() override;
   NginxSwitch(const NginxSwitch&) = delete;
   NginxSwitch& operator=(const NginxSwitch&) = delete;
 
   /// kAlreadyBlue when the include names blue and nginx already answers from blue (an
   /// include that names blue while nginx still serves green, after a failed reload, is
-  /// reloaded again). kImpossible when blue's own /health is not healthy ("blue unhealthy:
-  /// ..."), when the reload fails, or when blue does not answer through nginx within
-  /// verifyTimeout. kFlipped says how long the flip took, write to first blue answer.
-  /// Errors: the include cannot be read or written (worth a retry).
+  /// reloaded again). kImpossible when the reload fails, or when blue does not answer
+  /// through nginx within verifyTimeout. kFlipped says how long the flip took, write to
+  /// first blue answer. Errors: the include cannot be read or written (with the file
+  /// error's code), worth a retry.
   Result<SwitchOutcome> rollback(const RollbackRequest& request) override;
 
   /// Reads the include file: blue or green by the server address it names, unknown for
@@ -80,6 +84,7 @@ class NginxSwitch final : public Switch {
                              const RollbackRequest& request);
 
   NginxSwitchOptions options_;
+  const Clock& clock_;
 };
 
 }  // namespace nova::traffic

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "nova/core/clock.h"
+#include "nova/core/random.h"
 #include "nova/core/result.h"
 #include "nova/core/time.h"
 
@@ -76,9 +78,12 @@ struct SwitchConfig {
   std::map<std::string, std::string> settings;
 };
 
-/// Builds the switch named by `config.type`. Errors name an unknown type and list the known
-/// ones, or name the setting an implementation refused.
-Result<SwitchPtr> makeSwitch(const SwitchConfig& config);
+/// Builds the switch named by `config.type`. `clock` times every wait of the switch (API
+/// retries, blue's readiness, nginx's reload and verification) and `random` jitters the API
+/// retries; both must outlive the switch. Errors (kInvalidInput, or the code of the cluster
+/// configuration that failed) name an unknown type and list the known ones, or name the
+/// setting an implementation refused.
+Result<SwitchPtr> makeSwitch(const SwitchConfig& config, const Clock& clock, Random& random);
 
 /// The types makeSwitch accepts, for "did you mean ...?" hints.
 std::span<const std::string_view> switchTypes();

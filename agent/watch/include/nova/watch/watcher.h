@@ -24,6 +24,8 @@ struct Command {
   DurationMs holdFor = 0;
   std::string who;
   std::string reason;
+  /// For kHold: the highest severity whose rollback it suspends (policy::Hold::covers).
+  Severity holdCovers = Severity::kHigh;
 };
 
 /// "Now" for a command or a rollback report, read once from a Clock: wall time labels the

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,10 @@
 #include "nova/rules/detail/context.h"
 
 namespace nova::rules::detail {
+
+/// The threshold operators as written, in the order messages list them.
+inline constexpr std::array<std::string_view, 6> kThresholdOpNames{">",  ">=", "<",
+                                                                   "<=", "==", "!="};
 
 /// Reports every key of `map` not in `allowed`, with a did-you-mean hint; `what` names the
 /// mapping in messages ("rule", "policy"). Returns false when `map` is not a mapping.

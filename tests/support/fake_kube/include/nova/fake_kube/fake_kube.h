@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nova/core/clock.h"
 #include "nova/core/result.h"
 #include "nova/core/time.h"
 
@@ -20,7 +21,8 @@ struct Fault {
     kInternalError,       ///< 500 InternalError.
     kServiceUnavailable,  ///< 503 ServiceUnavailable with Retry-After.
     kGatewayTimeout,      ///< 504 Timeout.
-    kSlow,                ///< Waits `delay` ms, then answers normally.
+    kSlow,                ///< Holds the request `delay` ms of the server's clock, then
+                          ///< answers normally (a stopped server resets it instead).
     kReset,               ///< Closes the connection with a TCP reset, no response.
   };
   Kind kind = Kind::kInternalError;
@@ -54,6 +56,9 @@ struct Options {
   std::string user = "system:serviceaccount:production:nova-agent";
   /// How long after a replica change the simulated controller makes status follow, in ms.
   DurationMs readyDelay = 0;
+  /// Times the simulated controller and slow answers (monotonic time); nullptr: the system
+  /// clock. With a ManualClock a test moves both by advance(). Must outlive the server.
+  const Clock* clock = nullptr;
   /// PEM certificate chain and key: when both are set the server speaks HTTPS only (kubectl
   /// sends bearer tokens over TLS only).
   std::string tlsCertFile;
@@ -61,14 +66,20 @@ struct Options {
 };
 
 /// A Kubernetes API server double, faithful to specs/kubernetes.md for what it serves:
-/// GET/PATCH ingresses (networking.k8s.io/v1) and httproutes (gateway.networking.k8s.io/v1),
-/// GET deployments and GET/PATCH/PUT deployments/{name}/scale (apps/v1), lists of those,
-/// discovery (/api, /apis, /api/v1, /apis/<group>/<version>, /version) for kubectl. Every
-/// write bumps metadata.resourceVersion; JSON patch is RFC 6902 with `test` (any failure:
-/// 422 Invalid, "the server rejected our request due to an error in our request"); merge
-/// patch is RFC 7386 (strategic merge is served as merge for built-in kinds and refused
-/// with 415 for httproutes). Each connection gets its own thread, so a slow answer delays
-/// only its own client. All methods are thread-safe.
+/// GET/PATCH/PUT/POST/DELETE of ingresses (networking.k8s.io/v1), httproutes
+/// (gateway.networking.k8s.io/v1), deployments (apps/v1), leases (coordination.k8s.io/v1),
+/// endpointslices (discovery.k8s.io/v1), services and configmaps; GET/PATCH/PUT of
+/// deployments/{name}/scale; lists with label and field selectors (metadata.name,
+/// metadata.namespace), limit and continue tokens (a token expires, 410 Expired, at the next
+/// write: no history is kept), the list kind and metadata.resourceVersion; discovery (/api,
+/// /apis, /api/v1, /apis/<group>/<version>, /version) for kubectl. Every write bumps
+/// metadata.resourceVersion; create answers 201, 409 AlreadyExists or 422 for a missing
+/// name; delete honours DeleteOptions preconditions (409) and answers the object; JSON
+/// patch is RFC 6902 with `test` (any failure: 422 Invalid, "the server rejected our
+/// request due to an error in our request"); merge patch is RFC 7386 (strategic merge is
+/// served as merge for built-in kinds and refused with 415 for httproutes). Each connection
+/// gets its own thread, so a slow answer delays only its own client. All methods are
+/// thread-safe.
 class FakeKube {
  public:
   static Result<std::unique_ptr<FakeKube>> start(Options options = {});
@@ -96,9 +107,26 @@ class FakeKube {
   void clearFaults();
   void setReadyDelay(DurationMs delay);
 
+  /// Requests answered so far, in the order they were answered (a held request once it is
+  /// answered).
   std::vector<RecordedRequest> requests() const;
   void clearRequests();
-  /// Successful writes (PATCH/PUT answered 2xx) to objects whose path contains `pathPart`.
+  /// Blocks until `count` requests whose method is `method` ("" = any) and whose path
+  /// contains `pathContains` have arrived since the start (or the last clearRequests()); a
+  /// held slow request counts as soon as it is held, with its release time already fixed, so
+  /// a test may advance the clock right after. Waits at most `realTimeout` ms of real time,
+  /// so a broken test fails instead of hanging; returns whether they arrived.
+  bool awaitArrivals(std::size_t count, std::string_view method = "",
+                     std::string_view pathContains = "",
+                     DurationMs realTimeout = 10 * kSecond) const;
+  /// How many requests have arrived so far (held ones included).
+  std::size_t arrivalCount() const;
+  /// As awaitArrivals(), for requests answered (those requests() lists).
+  bool awaitAnswers(std::size_t count, std::string_view method = "",
+                    std::string_view pathContains = "",
+                    DurationMs realTimeout = 10 * kSecond) const;
+  /// Successful writes (POST, PATCH, PUT or DELETE answered 2xx) whose path contains
+  /// `pathPart`.
   int writes(std::string_view pathPart) const;
 
   /// Closes the listener and every connection and joins their threads. Idempotent.

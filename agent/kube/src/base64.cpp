@@ -1,30 +1,6 @@
-#include "text_util.h"
-
-#include <fstream>
-#include <sstream>
+#include "base64.h"
 
 namespace nova::kube::detail {
-
-std::string_view trim(std::string_view text) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-Result<std::string> readWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error{path + ": cannot be read"};
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 std::optional<std::string> decodeBase64(std::string_view text) {
   auto value = [](char c) -> int {

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nova/core/result.h"
+#include "nova/core/time.h"
+#include "nova/rollout/hook.h"
+#include "nova/rollout/phase.h"
+#include "nova/rollout/smoke.h"
+#include "nova/rollout/snapshot.h"
+#include "nova/rollout/window.h"
+
+namespace nova::rollout {
+
+/// A pre-flight check the tool cannot do itself (database connections under 70% of max,
+/// capacity, a verified backup, approvals): a command with its expectations.
+struct PreflightCheck {
+  std::string name;
+  CommandSpec command;
+};
+
+/// How green gets deployed (Phase 2).
+struct DeploySpec {
+  enum class Kind {
+    kHook,        ///< A command (the runbook's `helm upgrade --install ... --wait`).
+    kKubernetes,  ///< Built in: set the green Deployment's container image, wait for it.
+  };
+  Kind kind = Kind::kHook;
+  CommandSpec hook;
+  std::string ns;
+  std::string deployment;
+  std::string container;
+  /// The image; `${NOVA_VERSION}` is replaced ("nova/user-service:${NOVA_VERSION}").
+  std::string image;
+  /// Bound on the built-in rollout wait.
+  DurationMs timeout = 10 * kMinute;
+};
+
+/// Blue, as Phase 4 scales it down.
+struct BlueSpec {
+  std::string ns;
+  std::string deployment;
+  /// Wait after the switch is verified before scaling blue down, so every proxy has seen
+  /// the new backend (Argo Rollouts' scaleDownDelaySeconds, 30 s by default).
+  DurationMs scaleDownDelay = 30 * kSecond;
+  /// On plain hosts: a command that stops blue instead of the Kubernetes scale.
+  std::optional<CommandSpec> scaleDownHook;
+};
+
+/// The traffic switch and how the switch is verified.
+struct SwitchSpec {
+  /// A traffic switch type (as the agent's `switch.type`) and its settings.
+  std::string type;
+  std::map<std::string, std::string> settings;
+  /// The public URL checked after the switch: it must answer with the new version (at
+  /// versionPointer of its JSON) within verifyTimeout, or traffic is flipped back. "" to
+  /// skip the check.
+  std::string publicUrl;
+  std::string versionPointer = "/version";
+  DurationMs verifyTimeout = 2 * kMinute;
+};
+
+/// Where the agent is and how often its verdict is read while monitoring.
+struct MonitorSpec {
+  std::string agentUrl;
+  DurationMs pollInterval = 5 * kSecond;
+};
+
+/// When rollouts may start.
+struct WindowSpec {
+  WindowConfig window;
+  /// The holiday file (see parseHolidays), resolved against the config's folder; "" for
+  /// none. Read by the caller: the loader does no I/O.
+  std::string holidaysFile;
+  /// How long a rollout is expected to take; it must fit in the window (runbook: 30-45m).
+  DurationMs expectedDuration = 45 * kMinute;
+};
+
+/// A notifier for the team channel (as the agent's `notifiers:` entries).
+struct NotifierSpec {
+  std::string type;
+  std::map<std::string, std::string> settings;
+};
+
+/// rollout.yaml: everything `novactl rollout` needs besides its flags.
+/// See examples/rollout/rollout.yaml for every field with its meaning.
+struct RolloutConfig {
+  SwitchSpec switchSpec;
+  WindowSpec window;
+  std::vector<PreflightCheck> preflight;
+  std::optional<SnapshotSpec> snapshot;
+  DeploySpec deploy;
+  SmokeConfig smoke;
+  BlueSpec blue;
+  MonitorSpec monitor;
+  /// The runbook's bounds; `monitor.duration` and `monitor.medium_max_wait` land here too.
+  PhaseBounds bounds;
+  DurationMs leaseDuration = 30 * kSecond;
+  /// Where reports and backups (the traffic object, blue's manifest) are written; resolved
+  /// against the config's folder.
+  std::string reportDir = "reports";
+  std::vector<NotifierSpec> notifiers;
+};
+
+/// Parses and validates rollout.yaml in one pass and reports every problem, one per line,
+/// as "file:line:col: message" (kInvalidInput): malformed YAML, unknown keys (with a
+/// did-you-mean hint), missing required fields, wrong types, bad durations, times, days,
+/// time zones, URLs, JSON Pointers and RE2 patterns, unknown switch and notifier types,
+/// duplicate names, `${...}` that names no rollout variable, declared secret or earlier
+/// capture, a command given as a string without `shell: true`, an expected duration no
+/// window can hold. Relative paths (holidays_file, report_dir, working_dir, secret files)
+/// are joined to `baseDir`. Pure: no I/O; never throws.
+Result<RolloutConfig> loadRolloutConfig(std::string_view yamlText, std::string_view fileName,
+                                        std::string_view baseDir = "");
+
+}  // namespace nova::rollout

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nova/core/severity.h"
+#include "nova/core/time.h"
+#include "nova/rollout/exit_code.h"
+#include "nova/rollout/record.h"
+
+namespace nova::rollout {
+
+/// One event of the timeline (from the agent's journal: a breach, a decision, a flip).
+struct ReportEvent {
+  TimestampMs at = 0;
+  std::string text;
+};
+
+/// A rule that fired, with what it saw.
+struct FiredRule {
+  std::string name;
+  Severity severity = Severity::kNone;
+  double value = 0;
+  /// How the value is compared with the threshold (">", ">=", "<", ...).
+  std::string comparison = ">";
+  double threshold = 0;
+  /// The rule's own summary, if it has one ("error rate above 5%").
+  std::string summary;
+  TimestampMs at = 0;
+};
+
+/// Everything the report is made from: plain values, gathered by the caller from the
+/// record, the agent's journal and the rollback annotations.
+struct ReportInput {
+  Record record;
+  Outcome outcome = Outcome::kSucceeded;
+  /// When the rollout (or the rollback) ended.
+  TimestampMs endedAt = 0;
+  std::vector<ReportEvent> timeline;
+  std::vector<FiredRule> rules;
+  /// For a rollback: "switch", "full", "staged" or "db", who decided it ("nova-agent" or a
+  /// person) and when traffic was back on blue.
+  std::string rollbackOption;
+  std::string rollbackBy;
+  std::optional<TimestampMs> rolledBackAt;
+  /// Added by people, after the generated ones.
+  std::vector<std::string> recommendations;
+};
+
+/// The runbook's incident report (Post-Rollback Analysis) as Markdown: Date, Version,
+/// Duration, Root Cause, Timeline (merged from the record's steps and `timeline`, in the
+/// runbook's "HH:MM UTC - ..." form), Resolution, Recommendations, plus the outcome with
+/// its exit code, the snapshot and any window override. A rollback is titled "Deployment
+/// Rollback Incident Report", anything else "Deployment Report". Pure and deterministic.
+std::string renderReport(const ReportInput& input);
+
+/// "45 seconds", "7 minutes", "7 minutes 12 seconds", "1 hour 5 minutes".
+std::string humanDuration(DurationMs duration);
+
+}  // namespace nova::rollout
