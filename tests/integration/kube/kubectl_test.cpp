@@ -1,6 +1,6 @@
 // The real kubectl against the fake API server: the runbook's own commands, over TLS with a
 // bearer token (kubectl sends tokens over TLS only), plus the RBAC and failed-test answers
-// as kubectl prints them. Exits 77 (skipped) when kubectl or openssl is missing.
+// as kubectl prints them. A missing kubectl or openssl fails the test: CI installs them.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +16,7 @@
 
 #include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
+#include "nova/testing/tools.h"
 
 namespace nova::fake_kube {
 
@@ -64,8 +65,10 @@ struct Scratch {
   std::string dir, cert, key;
 };
 
-bool have(const char* tool) {
-  return run(std::string("command -v ") + tool).status == 0;
+// Throws (the test fails) naming what to install when kubectl or openssl is missing.
+void requireTools() {
+  nova::testing::requireTool("kubectl", "kubectl");
+  nova::testing::requireTool("openssl", "Debian's openssl");
 }
 
 struct Kubectl {
@@ -95,10 +98,7 @@ std::string seed() {
 }  // namespace
 
 TEST_CASE("kubectl runs the runbook's rollback commands against the fake") {
-  if (!have("kubectl") || !have("openssl")) {
-    MESSAGE("kubectl or openssl missing: skipped");
-    std::exit(77);
-  }
+  requireTools();
   Scratch scratch;
   Options options;
   options.readyDelay = 100;
@@ -153,9 +153,7 @@ TEST_CASE("kubectl runs the runbook's rollback commands against the fake") {
 }
 
 TEST_CASE("kubectl creates, lists (by label, in pages) and deletes through the fake") {
-  if (!have("kubectl") || !have("openssl")) {
-    std::exit(77);
-  }
+  requireTools();
   Scratch scratch;
   auto server = startTls(scratch);
   auto kubectl = kubectlFor(scratch, *server, "secret-token");
@@ -220,9 +218,7 @@ metadata: {name: c, namespace: agents, labels: {role: leader}}
 }
 
 TEST_CASE("the fake-kube-apiserver binary serves kubectl from a seed file") {
-  if (!have("kubectl") || !have("openssl")) {
-    std::exit(77);
-  }
+  requireTools();
   Scratch scratch;
   const std::string out = scratch.dir + "/server.out";
   const std::string seedFile =

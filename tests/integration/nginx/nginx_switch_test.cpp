@@ -16,6 +16,7 @@
 
 #include "nginx_process.h"
 #include "nova/http/client.h"
+#include "nova/testing/tools.h"
 #include "service_process.h"
 
 namespace nova::traffic {
@@ -97,20 +98,15 @@ std::map<std::string, std::string> settingsFor(const NginxProcess& nginx,
 
 const RollbackRequest kRequest{"inc-1", "high: error rate 50%", "agent", 0};
 
-bool skipWithoutNginx() {
-  if (::access(NginxProcess::kBinary, X_OK) != 0) {
-    MESSAGE("skipped: ", NginxProcess::kBinary, " is not installed (scripts/deps.sh test)");
-    return true;
-  }
-  return false;
+// Throws (the test fails) when nginx is missing: CI installs it, so missing means broken.
+void requireNginx() {
+  nova::testing::requireTool(NginxProcess::kBinary, "Debian's nginx");
 }
 
 }  // namespace
 
 TEST_CASE("real nginx: steady clients move from green to blue with zero failed requests") {
-  if (skipWithoutNginx()) {
-    return;
-  }
+  requireNginx();
   ServiceProcess blue({"--version", "v1.2.3", "--color", "blue", "--threads", "2"});
   ServiceProcess green({"--version", "v1.2.4", "--color", "green", "--threads", "2"});
   NginxProcess nginx(upstreamFor(green));
@@ -159,9 +155,7 @@ TEST_CASE("real nginx: steady clients move from green to blue with zero failed r
 }
 
 TEST_CASE("real nginx: a configuration nginx refuses makes the flip impossible, green stays") {
-  if (skipWithoutNginx()) {
-    return;
-  }
+  requireNginx();
   ServiceProcess blue({"--version", "v1.2.3", "--color", "blue"});
   ServiceProcess green({"--version", "v1.2.4", "--color", "green"});
   NginxProcess nginx(upstreamFor(green));
@@ -189,9 +183,7 @@ TEST_CASE("real nginx: a configuration nginx refuses makes the flip impossible, 
 }
 
 TEST_CASE("real nginx: blue unhealthy means no flip") {
-  if (skipWithoutNginx()) {
-    return;
-  }
+  requireNginx();
   ServiceProcess blue({"--version", "v1.2.3", "--color", "blue", "--health-down"});
   ServiceProcess green({"--version", "v1.2.4", "--color", "green"});
   NginxProcess nginx(upstreamFor(green));

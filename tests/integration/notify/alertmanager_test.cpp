@@ -9,6 +9,7 @@
 #include "alertmanager_process.h"
 #include "nova/http/client.h"
 #include "nova/notify/receiver.h"
+#include "nova/testing/tools.h"
 
 namespace nova::notify {
 namespace {
@@ -41,12 +42,9 @@ boost::json::array listed(const std::string& base, const std::string& incidentId
 }  // namespace
 
 TEST_CASE("integration: alertmanager lists the pushed alert, then shows it resolved") {
-  if (!std::filesystem::exists(testing::AlertmanagerProcess::binary())) {
-    std::printf("SKIPPED: %s is not installed (apt-get install prometheus-alertmanager)\n",
-                testing::AlertmanagerProcess::binary().c_str());
-    std::fflush(stdout);
-    std::exit(77);
-  }
+  // A missing Alertmanager fails the test: CI installs it, so missing means broken.
+  nova::testing::requireTool(testing::AlertmanagerProcess::binary(),
+                             "Debian's prometheus-alertmanager");
   auto am = testing::AlertmanagerProcess::start();
   REQUIRE_MESSAGE(am.ok(), (am.ok() ? "" : am.error().message));
   const std::string base = (*am)->url();
