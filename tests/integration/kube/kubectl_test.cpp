@@ -2,13 +2,10 @@
 // bearer token (kubectl sends tokens over TLS only), plus the RBAC and failed-test answers
 // as kubectl prints them. A missing kubectl or openssl fails the test: CI installs them.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <boost/json/parse.hpp>
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +13,7 @@
 
 #include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
+#include "nova/testing/child_process.h"
 #include "nova/testing/tools.h"
 
 namespace nova::fake_kube {
@@ -24,22 +22,12 @@ namespace json = boost::json;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
+using Run = nova::testing::RunResult;
 
+// A shell line (the runbook's commands are written as such), stdout and stderr together,
+// bounded at 60 s.
 Run run(const std::string& command) {
-  Run result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) {
-    result.output.append(buffer.data(), n);
-  }
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return nova::testing::run({"/bin/sh", "-c", command}, 60 * kSecond, "Debian's dash");
 }
 
 // The file's text, or "" while it does not exist yet.
@@ -220,40 +208,21 @@ metadata: {name: c, namespace: agents, labels: {role: leader}}
 TEST_CASE("the fake-kube-apiserver binary serves kubectl from a seed file") {
   requireTools();
   Scratch scratch;
-  const std::string out = scratch.dir + "/server.out";
   const std::string seedFile =
       std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml";
-  std::fflush(stdout);  // or the child's freopen flushes our buffered output a second time
-  pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    FILE* log = freopen(out.c_str(), "w", stdout);
-    (void)log;
-    execl(NOVA_FAKE_KUBE_BIN, NOVA_FAKE_KUBE_BIN, "--token", "T", "--tls-cert",
-          scratch.cert.c_str(), "--tls-key", scratch.key.c_str(), "--seed", seedFile.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::string url;
-  for (int i = 0; i < 100 && url.empty(); ++i) {
-    usleep(50'000);
-    std::string text = readText(out);
-    if (auto at = text.find("listening on ");
-        at != std::string::npos && text.find('\n', at) != std::string::npos) {
-      url = text.substr(at + 13, text.find('\n', at) - at - 13);
-    }
-  }
+  nova::testing::ChildProcess server(
+      {.argv = {NOVA_FAKE_KUBE_BIN, "--token", "T", "--tls-cert", scratch.cert, "--tls-key",
+                scratch.key, "--seed", seedFile}});
+  const std::string line = server.waitForLine("listening on ", 5 * kSecond);
+  const auto at = line.find("listening on ");
+  const std::string url = at == std::string::npos ? "" : line.substr(at + 13);
   REQUIRE_FALSE(url.empty());
   auto got = run("HOME=" + scratch.dir + " kubectl --server " + url +
                  " --token T --insecure-skip-tls-verify get httproute api-route -n production -o "
                  "jsonpath='{.spec.rules[0].backendRefs[1].weight}'");
   CHECK_MESSAGE(got.status == 0, got.output);
   CHECK(got.output == "100");
-  kill(child, SIGTERM);
-  int status = 0;
-  waitpid(child, &status, 0);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(server.stop(5 * kSecond, SIGTERM) == 0);
 }
 
 }  // namespace nova::fake_kube
