@@ -31,23 +31,12 @@ window=${FOOTPRINT_SECONDS:-60}
 extra_series=${FOOTPRINT_EXTRA_SERIES:-10000}
 warmup=${FOOTPRINT_WARMUP:-3}
 prometheus=/usr/bin/prometheus
-# shellcheck source=footprint/proc.sh
+# shellcheck source=bench/footprint/proc.sh
 source "$repo/bench/footprint/proc.sh"
+# shellcheck source=bench/footprint/start.sh
+source "$repo/bench/footprint/start.sh"
 
-work=$(mktemp -d /tmp/nova-footprint.XXXXXX)
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+begin_run footprint
 log() { echo "footprint.sh: $*" >&2; }
 
 # Prometheus 2.42 from Debian; the package's own service must not run beside ours.
@@ -63,46 +52,6 @@ ensure_prometheus() {
   elif [[ -x /etc/init.d/prometheus ]] && /etc/init.d/prometheus status >/dev/null 2>&1; then
     /etc/init.d/prometheus stop >/dev/null
   fi
-}
-
-build_targets() {
-  if [[ -n ${FOOTPRINT_NO_BUILD:-} ]]; then
-    return
-  fi
-  local out
-  if [[ ! -f $build/CMakeCache.txt ]]; then
-    cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  fi
-  if ! out=$(cmake --build "$build" --target nova-agent nova-demo-service -j2 2>&1); then
-    log "build failed:"
-    tail -n 30 <<<"$out" >&2
-    exit 1
-  fi
-}
-
-start_demo() {
-  "$build/examples/demo-service/nova-demo-service" --listen 127.0.0.1:0 \
-    --extra-series "$extra_series" >"$work/demo.out" 2>"$work/demo.err" &
-  pids+=($!)
-  demo_pid=$!
-  local deadline=$((SECONDS + 10))
-  until grep -q "listening on" "$work/demo.out" 2>/dev/null; do
-    ((SECONDS < deadline)) || { log "nova-demo-service did not start"; exit 1; }
-    sleep 0.1
-  done
-  demo_port=$(sed -n 's/.*listening on [^:]*:\([0-9]*\).*/\1/p' "$work/demo.out" | head -n1)
-  demo_samples=$(curl -fsS "http://127.0.0.1:$demo_port/metrics" | grep -cv '^#' || true)
-}
-
-start_agent() {
-  agent_port=$(free_port)
-  sed -e "s|@DEMO_PORT@|$demo_port|g" -e "s|@AGENT_PORT@|$agent_port|g" \
-    -e "s|@REPO@|$repo|g" "$repo/bench/footprint/agent.yaml.in" >"$work/agent.yaml"
-  "$build/agent/cmd/nova-agent" --config "$work/agent.yaml" >"$work/agent.log" 2>&1 &
-  pids+=($!)
-  agent_pid=$!
-  wait_http "http://127.0.0.1:$agent_port/healthz" 15 ||
-    { log "nova-agent did not start:"; tail -n 20 "$work/agent.log" >&2; exit 1; }
 }
 
 start_prometheus() {
@@ -128,8 +77,8 @@ prometheus_scrapes() {
 }
 
 ensure_prometheus
-build_targets
-start_demo
+build_agent_and_demo "${FOOTPRINT_NO_BUILD:-}"
+start_demo "$extra_series"
 start_agent
 start_prometheus
 log "demo service on :$demo_port with $demo_samples samples; agent :$agent_port; prometheus :$prometheus_port"

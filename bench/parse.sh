@@ -5,18 +5,24 @@
 #
 # Anchors, all built from Debian packages at bench time (no Prometheus code is committed):
 #   textparse  model/textparse PromParser (Prometheus's scrape parser) from Debian's prometheus
-#              source package, labels materialized per series as the scrape loop does
+#              source package, in two modes (see below)
 #   expfmt     client_golang's expfmt.TextParser (golang-github-prometheus-common-dev)
 #   python     prometheus_client.parser (python3-prometheus-client) under /usr/bin/python3
+#
+# Two like-for-like pairs on every corpus, each pair run back to back:
+#   steady     nova-views (label views, no allocation per sample) against textparse-steady
+#              (Next() + Series(): the scrape cache's hit path)
+#   labels     nova-labels (a nova::Labels built per sample) against textparse-labels
+#              (Next() + Series() + Metric(): the cache-miss path)
 #
 # Environment:
 #   NOVA_BENCH_BUILD_DIR  CMake build dir for nova_parse_bench (default <repo>/build-bench)
 #   BENCH_MIN_SECONDS     time each parser at least this long per corpus (default 2)
 #   BENCH_SIZES           corpus sizes in samples (default "1000 10000 100000")
 #
-# The last line is: parse-10k: nova_mbps=X textparse_mbps=Y expfmt_mbps=Z python_mbps=W
-# ratio_vs_textparse=R (nova = the views mode). Exits non-zero when the parsers disagree on a
-# corpus's sample count.
+# The last line is: parse-10k: nova_steady_mbps=A textparse_steady_mbps=B steady_ratio=A/B
+# nova_labels_mbps=C textparse_labels_mbps=D labels_ratio=C/D expfmt_mbps=E python_mbps=F.
+# Exits non-zero when the parsers disagree on a corpus's sample count.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -138,41 +144,50 @@ run_one() {
 label_for() { if (($1 % 1000 == 0)); then echo "$(($1 / 1000))k"; else echo "$1"; fi; }
 
 run_all() {
-  local n label file
+  local n label file nova="$build/bench/parse/nova_parse_bench"
+  local textparse="$build/bench-anchors/textparse"
   : >"$work/results"
   for n in $sizes; do
     label=$(label_for "$n")
     file="$work/corpus/corpus-$label.prom"
     log "corpus $label: $(stat -c %s "$file") bytes"
-    run_one "$label" "$build/bench/parse/nova_parse_bench" views "$file" "$min_seconds"
-    run_one "$label" "$build/bench/parse/nova_parse_bench" labels "$file" "$min_seconds"
-    run_one "$label" "$build/bench-anchors/textparse" "$file" "$min_seconds"
+    # Each pair back to back, so a change in the machine's load hits both sides alike.
+    run_one "$label" "$nova" views "$file" "$min_seconds"
+    run_one "$label" "$textparse" steady "$file" "$min_seconds"
+    run_one "$label" "$nova" labels "$file" "$min_seconds"
+    run_one "$label" "$textparse" labels "$file" "$min_seconds"
     run_one "$label" "$build/bench-anchors/expfmt" "$file" "$min_seconds"
     run_one "$label" "$python" -E -s "$repo/bench/anchors/python/parse_bench.py" "$file" \
       "$min_seconds"
   done
 }
 
-# Table, sample-count cross-check and the summary line, from $work/results.
+# Table, sample-count cross-check and the summary line, from $work/results. Each row's vs_tp
+# compares it with the textparse mode doing the same work: nova-views with textparse-steady,
+# everything that materializes labels (nova-labels, expfmt, python) with textparse-labels.
 report() {
   awk '
     function field(k,   i, kv) {
       for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] }
       return ""
     }
+    function pairOf(p) {
+      return (p == "nova-views" || p == "textparse-steady") ? "textparse-steady" : "textparse-labels"
+    }
+    function mb(c, p) { return mbps[c SUBSEP p] }
     {
       c = $1; p = field("parser"); key = c SUBSEP p
       order[++rows] = key; corpus[key] = c; parser[key] = p
       mbps[key] = field("mbps"); sps[key] = field("sps"); samples[key] = field("samples")
-      if (p == "textparse") { base[c] = mbps[key]; want[c] = samples[key] }
+      if (p == "textparse-labels") { want[c] = samples[key] }
     }
     END {
-      printf "%-7s %-12s %10s %12s %10s %9s\n", "corpus", "parser", "MB/s", "samples/s", \
+      printf "%-7s %-17s %10s %12s %10s %9s\n", "corpus", "parser", "MB/s", "samples/s", \
         "vs_tp", "samples"
       for (r = 1; r <= rows; r++) {
-        k = order[r]; c = corpus[k]
-        ratio = base[c] > 0 ? mbps[k] / base[c] : 0
-        printf "%-7s %-12s %10.1f %12.0f %9.2fx %9d\n", c, parser[k], mbps[k], sps[k], ratio, \
+        k = order[r]; c = corpus[k]; base = mb(c, pairOf(parser[k]))
+        ratio = base > 0 ? mbps[k] / base : 0
+        printf "%-7s %-17s %10.1f %12.0f %9.2fx %9d\n", c, parser[k], mbps[k], sps[k], ratio, \
           samples[k]
       }
       # Every parser must count what Prometheus counts; a cheap cross-check of correctness.
@@ -184,12 +199,16 @@ report() {
           bad = 1
         }
       }
-      t = "10k" SUBSEP
-      if ((t "nova-views") in mbps && base["10k"] > 0) {
-        printf "parse-10k: nova_mbps=%.1f textparse_mbps=%.1f expfmt_mbps=%.1f " \
-          "python_mbps=%.1f ratio_vs_textparse=%.2f\n", mbps[t "nova-views"], \
-          mbps[t "textparse"], mbps[t "expfmt"], mbps[t "python"], \
-          mbps[t "nova-views"] / base["10k"]
+      c = "10k"
+      if (mb(c, "textparse-steady") > 0 && mb(c, "textparse-labels") > 0) {
+        printf "parse-10k: nova_steady_mbps=%.1f textparse_steady_mbps=%.1f steady_ratio=%.2f " \
+          "nova_labels_mbps=%.1f textparse_labels_mbps=%.1f labels_ratio=%.2f " \
+          "expfmt_mbps=%.1f python_mbps=%.1f\n", \
+          mb(c, "nova-views"), mb(c, "textparse-steady"), \
+          mb(c, "nova-views") / mb(c, "textparse-steady"), \
+          mb(c, "nova-labels"), mb(c, "textparse-labels"), \
+          mb(c, "nova-labels") / mb(c, "textparse-labels"), \
+          mb(c, "expfmt"), mb(c, "python")
       }
       exit bad
     }' "$work/results"

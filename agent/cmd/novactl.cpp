@@ -6,6 +6,7 @@
 #include "nova/cli/rules_commands.h"
 #include "nova/core/clock.h"
 #include "nova/core/time.h"
+#include "nova/rules/import_command.h"
 
 namespace {
 
@@ -82,6 +83,15 @@ int main(int argc, char** argv) {
   addEval(app, evalOptions, interval, timeout);
   RulesArgs rulesArgs;
   CLI::App* rules = addRules(app, rulesArgs);
+  nova::rules::ImportCommand importArgs;
+  auto* import = rules->add_subcommand(
+      "import", "Convert Argo Rollouts AnalysisTemplates and Flagger Canaries into a rule file");
+  import->add_option("files", importArgs.files, "input files (YAML)")->required();
+  import->add_option("-o,--output", importArgs.output, "rule file to write (default: stdout)");
+  import->add_option("--arg", importArgs.args, "NAME=VALUE for a template placeholder");
+  import->add_option("--severity", importArgs.severity, "severity of the rules")
+      ->capture_default_str();
+  import->add_option("--source", importArgs.source, "scrape or prometheus")->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -95,6 +105,9 @@ int main(int argc, char** argv) {
     }
     if (rules->got_subcommand("test")) {
       return nova::cli::runRulesTest(rulesArgs.scenario, std::cout, std::cerr);
+    }
+    if (rules->got_subcommand("import")) {
+      return nova::rules::runRulesImport(importArgs, std::cout, std::cerr);
     }
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

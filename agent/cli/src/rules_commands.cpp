@@ -81,6 +81,13 @@ int runRulesCheck(std::span<const std::string> files, std::ostream& out, std::os
     }
     out << path << ": " << report.ruleSet->rules.size() << " rules OK\n";
     printTable(*report.ruleSet, out);
+    for (const rules::RecordingRule& recording : report.ruleSet->recordings) {
+      out << "recording rule " << recording.record << " (group " << recording.group << ")\n";
+    }
+    for (const rules::Diagnostic& note : report.notes) {
+      out << note.file << ":" << note.line << ":" << note.column << ": note: " << note.message
+          << "\n";
+    }
   }
   return status;
 }

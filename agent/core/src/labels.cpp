@@ -1,41 +1,23 @@
 #include "nova/core/labels.h"
 
 #include <algorithm>
+#include <cstring>
+
+#include "label_block.h"
 
 namespace nova {
 namespace {
 
-bool byName(const Label& a, const Label& b) {
-  return a.name < b.name;
-}
-
-bool alreadyNormal(const std::vector<Label>& labels) {
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (labels[i].value.empty() || (i > 0 && !(labels[i - 1].name < labels[i].name))) {
-      return false;
-    }
+// Views of owned labels, normalized and packed into one block.
+template <typename Range>
+std::unique_ptr<std::uint32_t[]> packOwned(const Range& labels) {
+  detail::LabelRefBuffer refs(labels.size());
+  std::size_t i = 0;
+  for (const Label& label : labels) {
+    refs.span()[i++] = {label.name, label.value};
   }
-  return true;
-}
-
-std::vector<Label> normalize(std::vector<Label> labels) {
-  // Scraped series usually arrive sorted already (__name__ sorts before lower-case names).
-  if (alreadyNormal(labels)) {
-    return labels;
-  }
-  // Stable sort keeps input order among equal names so that "last wins" below holds.
-  std::stable_sort(labels.begin(), labels.end(), byName);
-  std::vector<Label> out;
-  out.reserve(labels.size());
-  for (auto& label : labels) {
-    if (!out.empty() && out.back().name == label.name) {
-      out.back() = std::move(label);
-    } else {
-      out.push_back(std::move(label));
-    }
-  }
-  std::erase_if(out, [](const Label& l) { return l.value.empty(); });
-  return out;
+  const std::size_t kept = detail::normalizeLabelRefs(refs.span());
+  return detail::packLabelRefs(refs.span().first(kept));
 }
 
 // FNV-1a over names and values with separators, so ("ab","c") and ("a","bc") differ.
@@ -49,17 +31,35 @@ std::size_t fnv1a(std::size_t h, std::string_view bytes) {
 
 }  // namespace
 
-Labels::Labels(std::initializer_list<Label> labels)
-    : labels_(normalize(std::vector<Label>(labels))) {}
+Labels::Labels(std::initializer_list<Label> labels) : block_(packOwned(labels)) {}
+
+Labels::Labels(const Labels& other) {
+  if (other.block_) {
+    const std::size_t words = detail::blockWords(other.block_.get());
+    block_ = std::make_unique_for_overwrite<std::uint32_t[]>(words);
+    std::memcpy(block_.get(), other.block_.get(), words * sizeof(std::uint32_t));
+  }
+}
+
+Labels& Labels::operator=(const Labels& other) {
+  if (this != &other) {
+    Labels copy(other);
+    block_ = std::move(copy.block_);
+  }
+  return *this;
+}
 
 Labels Labels::fromUnsorted(std::vector<Label> labels) {
-  Labels out;
-  out.labels_ = normalize(std::move(labels));
-  return out;
+  return Labels(packOwned(labels));
+}
+
+Labels Labels::fromViews(std::span<LabelRef> labels) {
+  const std::size_t kept = detail::normalizeLabelRefs(labels);
+  return Labels(detail::packLabelRefs(labels.first(kept)));
 }
 
 std::string_view Labels::get(std::string_view name) const {
-  for (const auto& label : labels_) {
+  for (const LabelRef label : *this) {
     if (label.name == name) {
       return label.value;
     }
@@ -68,14 +68,14 @@ std::string_view Labels::get(std::string_view name) const {
 }
 
 Labels Labels::without(std::initializer_list<std::string_view> names) const {
-  Labels out;
-  out.labels_.reserve(labels_.size());
-  for (const auto& label : labels_) {
+  detail::LabelRefBuffer refs(size());
+  std::size_t kept = 0;
+  for (const LabelRef label : *this) {
     if (std::find(names.begin(), names.end(), label.name) == names.end()) {
-      out.labels_.push_back(label);
+      refs.span()[kept++] = label;
     }
   }
-  return out;
+  return Labels(detail::packLabelRefs(refs.span().first(kept)));
 }
 
 Labels Labels::with(std::string_view name, std::string_view value) const {
@@ -84,7 +84,7 @@ Labels Labels::with(std::string_view name, std::string_view value) const {
 
 std::size_t Labels::hash() const {
   std::size_t h = 14695981039346656037ULL;
-  for (const auto& label : labels_) {
+  for (const LabelRef label : *this) {
     h = fnv1a(h, label.name);
     h = fnv1a(h, "\xff");
     h = fnv1a(h, label.value);
@@ -97,7 +97,7 @@ std::string Labels::toString() const {
   std::string out(metricName());
   out += '{';
   bool first = true;
-  for (const auto& label : labels_) {
+  for (const LabelRef label : *this) {
     if (label.name == kMetricNameLabel) {
       continue;
     }
@@ -117,11 +117,29 @@ std::string Labels::toString() const {
   return out;
 }
 
+std::size_t Labels::heapBytes() const {
+  return block_ ? detail::blockWords(block_.get()) * sizeof(std::uint32_t) : 0;
+}
+
+bool operator==(const Labels& a, const Labels& b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  if (a.empty()) {
+    return true;
+  }
+  // Offsets follow from the content, so equal sets have equal headers and text.
+  const std::uint32_t count = a.block_[0];
+  const std::size_t bytes = (2 * count + 2) * sizeof(std::uint32_t) + a.block_[1 + 2 * count];
+  return b.block_[1 + 2 * count] == a.block_[1 + 2 * count] &&
+         std::memcmp(a.block_.get(), b.block_.get(), bytes) == 0;
+}
+
 bool operator<(const Labels& a, const Labels& b) {
-  const std::size_t n = std::min(a.labels_.size(), b.labels_.size());
+  const std::size_t n = std::min(a.size(), b.size());
   for (std::size_t i = 0; i < n; ++i) {
-    const Label& x = a.labels_[i];
-    const Label& y = b.labels_[i];
+    const LabelRef x = a.begin()[static_cast<std::ptrdiff_t>(i)];
+    const LabelRef y = b.begin()[static_cast<std::ptrdiff_t>(i)];
     if (x.name != y.name) {
       return x.name < y.name;
     }
@@ -129,39 +147,7 @@ bool operator<(const Labels& a, const Labels& b) {
       return x.value < y.value;
     }
   }
-  return a.labels_.size() < b.labels_.size();
-}
-
-LabelsBuilder::LabelsBuilder(const Labels& base) : labels_(base.items()) {}
-
-LabelsBuilder& LabelsBuilder::set(std::string_view name, std::string_view value) {
-  auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
-                             [](const Label& l, std::string_view n) { return l.name < n; });
-  if (it != labels_.end() && it->name == name) {
-    if (value.empty()) {
-      labels_.erase(it);
-    } else {
-      it->value = std::string(value);
-    }
-  } else if (!value.empty()) {
-    labels_.insert(it, Label{std::string(name), std::string(value)});
-  }
-  return *this;
-}
-
-LabelsBuilder& LabelsBuilder::remove(std::string_view name) {
-  return set(name, {});
-}
-
-LabelsBuilder& LabelsBuilder::keepOnly(const std::vector<std::string>& names) {
-  std::erase_if(labels_, [&](const Label& l) {
-    return std::find(names.begin(), names.end(), l.name) == names.end();
-  });
-  return *this;
-}
-
-Labels LabelsBuilder::build() const {
-  return Labels::fromUnsorted(labels_);
+  return a.size() < b.size();
 }
 
 void appendEscapedLabelValue(std::string& out, std::string_view value) {

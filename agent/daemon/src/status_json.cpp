@@ -3,6 +3,7 @@
 
 #include "nova/daemon/config.h"
 #include "nova/daemon/controller.h"
+#include "nova/notify/receiver.h"
 
 namespace nova::daemon {
 namespace {
@@ -168,7 +169,8 @@ std::string describe(const AgentConfig& c) {
   json::array notifiers;
   for (std::size_t i = 0; i < c.notifiers.size(); ++i) {
     json::object n{{"type", c.notifiers[i].type}};
-    for (const auto& [k, v] : c.notifiers[i].settings) {
+    // Secrets by key whatever their source (inline, --set, {file:}, {env:}).
+    for (const auto& [k, v] : notify::redactedSettings(c.notifiers[i])) {
       n[k] = secret("notifiers." + std::to_string(i) + "." + k, v);
     }
     notifiers.push_back(std::move(n));

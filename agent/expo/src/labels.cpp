@@ -33,6 +33,12 @@ bool hasAllowedSuffix(std::string_view suffix, MetricType type) {
   }
 }
 
+// Equal names; the size and the first byte settle nearly every pair without a call to
+// memcmp.
+bool sameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || a.front() == b.front()) && a == b;
+}
+
 }  // namespace
 
 bool Parser::parseSample(std::size_t pos, std::size_t lineEnd, SampleView& out) {
@@ -42,10 +48,7 @@ bool Parser::parseSample(std::size_t pos, std::size_t lineEnd, SampleView& out) 
   bool nameEscaped = false;
   std::size_t p = pos;
   if (is(body_[p], detail::kNameStart)) {
-    ++p;
-    while (p < lineEnd && is(body_[p], detail::kNameChar)) {
-      ++p;
-    }
+    p = detail::skipClass(body_, p + 1, lineEnd, detail::kNameChar);
     out.name = body_.substr(pos, p - pos);
     nameSet = true;
     const std::size_t brace = skipBlanks(body_, p, lineEnd);
@@ -92,10 +95,7 @@ bool Parser::parseLabelBlock(std::size_t& pos, std::size_t lineEnd, SampleView& 
       return true;
     }
     if (is(body_[p], detail::kLabelStart)) {
-      ++p;
-      while (p < lineEnd && is(body_[p], detail::kLabelChar)) {
-        ++p;
-      }
+      p = detail::skipClass(body_, p + 1, lineEnd, detail::kLabelChar);
       name = body_.substr(namePos, p - namePos);
     } else if (body_[p] == '"') {
       quoted = true;
@@ -137,7 +137,13 @@ bool Parser::parseLabelBlock(std::size_t& pos, std::size_t lineEnd, SampleView& 
     const std::size_t valuePos = p;
     std::string_view value;
     bool valueEscaped = false;
-    if (!parseQuoted(p, lineEnd, value, valueEscaped, "label value")) {
+    // Most values are plain ASCII up to the closing quote: taken here, without the call;
+    // anything else (escapes, UTF-8, errors) goes through parseQuoted from the start.
+    const std::size_t close = detail::skipPlain(body_, p + 1, lineEnd);
+    if (close < lineEnd && body_[close] == '"') {
+      value = body_.substr(p + 1, close - p - 1);
+      p = close + 1;
+    } else if (!parseQuoted(p, lineEnd, value, valueEscaped, "label value")) {
       return false;
     }
     if (limits_.maxLabelValueBytes != 0 && value.size() > limits_.maxLabelValueBytes) {
@@ -164,19 +170,7 @@ bool Parser::parseQuoted(std::size_t& pos, std::size_t lineEnd, std::string_view
   const std::size_t open = pos;
   std::size_t p = pos + 1;
   while (true) {
-    // Eight plain bytes at a time: no quote, backslash, NUL or non-ASCII byte among them.
-    while (lineEnd - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, body_.data() + p, 8);
-      if ((w & 0x8080808080808080ULL) != 0 || detail::hasZeroByte(w) || detail::hasByte(w, '"') ||
-          detail::hasByte(w, '\\')) {
-        break;
-      }
-      p += 8;
-    }
-    while (p < lineEnd && is(body_[p], detail::kPlainValue)) {
-      ++p;
-    }
+    p = detail::skipPlain(body_, p, lineEnd);
     if (p >= lineEnd) {
       return fail(open, "unterminated quoted " + std::string(what));
     }
@@ -274,17 +268,23 @@ bool Parser::finishLabels(std::size_t seriesPos, SampleView& out, bool nameEscap
 bool Parser::checkDuplicates(std::size_t seriesPos) {
   const std::size_t n = labels_.size();
   for (const LabelView& label : labels_) {
-    if (label.name == kMetricNameLabel) {
+    if (sameName(label.name, kMetricNameLabel)) {
       return fail(seriesPos, "label __name__ repeats the metric name");
     }
   }
   if (n <= kPairwiseDuplicateCheck) {
-    for (std::size_t i = 1; i < n; ++i) {
-      for (std::size_t j = 0; j < i; ++j) {
-        if (labels_[i].name == labels_[j].name) {
-          return fail(seriesPos, "duplicate label name \"" + std::string(labels_[i].name) + "\"");
+    // One bit per first byte (mod 64) seen so far: a name whose bit is clear cannot repeat an
+    // earlier one, and the names of one sample rarely share a first byte.
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string_view name = labels_[i].name;
+      const std::uint64_t bit = name.empty() ? 1 : 1ULL << (name.front() & 63);
+      for (std::size_t j = 0; (seen & bit) != 0 && j < i; ++j) {
+        if (sameName(name, labels_[j].name)) {
+          return fail(seriesPos, "duplicate label name \"" + std::string(name) + "\"");
         }
       }
+      seen |= bit;
     }
     return true;
   }

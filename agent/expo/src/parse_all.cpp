@@ -29,18 +29,15 @@ std::string ParseError::toString() const {
 Result<std::vector<ParsedSample>> parseAll(std::string_view body, ParseLimits limits) {
   Parser parser(body, limits);
   std::vector<ParsedSample> samples;
-  std::vector<Label> labels;
+  std::vector<LabelRef> labels;  // views into the body, copied once into each set
   SampleView view;
   while (parser.next(view)) {
     labels.clear();
-    labels.reserve(view.labels.size() + 1);
-    labels.push_back({std::string(kMetricNameLabel), std::string(view.name)});
+    labels.push_back({kMetricNameLabel, view.name});
     for (const LabelView& label : view.labels) {
-      labels.push_back({std::string(label.name), std::string(label.value)});
+      labels.push_back({label.name, label.value});
     }
-    samples.push_back(
-        {Labels::fromUnsorted(std::move(labels)), view.value, view.timestamp, view.type});
-    labels = {};
+    samples.push_back({Labels::fromViews(labels), view.value, view.timestamp, view.type});
   }
   if (parser.error()) {
     return Error(ErrorCode::kInvalidInput, parser.error()->toString());

@@ -227,10 +227,7 @@ bool Parser::parseValueAndTimestamp(std::size_t pos, std::size_t lineEnd, Sample
   if (p == pos && p < lineEnd && body_[p] != '{') {
     return failGot(p, lineEnd, "expected space before value");
   }
-  std::size_t q = p;
-  while (q < lineEnd && is(body_[q], detail::kValueChar)) {
-    ++q;
-  }
+  std::size_t q = detail::skipClass(body_, p, lineEnd, detail::kValueChar);
   if (q == p) {
     return failGot(p, lineEnd, "expected value after metric");
   }

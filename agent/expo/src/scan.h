@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,22 @@ inline bool isBlank(char c) {
   return c == ' ' || c == '\t';
 }
 
+/// Index of the first byte at or after `pos` (before `end`) not in `cls`, which must not hold
+/// '\n'. When `end` is a line's newline (every line but an unterminated last one), that byte
+/// stops the loop, so it runs without a bounds check.
+inline std::size_t skipClass(std::string_view s, std::size_t pos, std::size_t end, CharClass cls) {
+  if (end < s.size() && s[end] == '\n') {
+    while (is(s[pos], cls)) {
+      ++pos;
+    }
+    return pos;
+  }
+  while (pos < end && is(s[pos], cls)) {
+    ++pos;
+  }
+  return pos;
+}
+
 /// Index of the first byte at or after `pos` (before `end`) that is not a space or tab.
 inline std::size_t skipBlanks(std::string_view s, std::size_t pos, std::size_t end) {
   while (pos < end && isBlank(s[pos])) {
@@ -89,6 +106,24 @@ inline bool hasZeroByte(std::uint64_t w) {
 /// Whether any byte of the word equals `c`.
 inline bool hasByte(std::uint64_t w, unsigned char c) {
   return hasZeroByte(w ^ (0x0101010101010101ULL * c));
+}
+
+/// Index of the first byte at or after `pos` (before `end`) that a quoted string does not
+/// hold as is ('"', '\\', NUL, newline, a byte >= 0x80), or `end`. Eight plain bytes at a
+/// time; inline, since label values are short and there are several on every line.
+inline std::size_t skipPlain(std::string_view s, std::size_t pos, std::size_t end) {
+  while (end - pos >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + pos, 8);
+    if ((w & 0x8080808080808080ULL) != 0 || hasZeroByte(w) || hasByte(w, '"') || hasByte(w, '\\')) {
+      break;
+    }
+    pos += 8;
+  }
+  while (pos < end && is(s[pos], kPlainValue)) {
+    ++pos;
+  }
+  return pos;
 }
 
 /// Human-readable description of the byte at `pos` for "got ..." messages: 'x', "end of

@@ -7,6 +7,7 @@
 
 #include "easy_transfer.h"
 #include "header_lookup.h"
+#include "nova/http/url.h"
 
 namespace nova::http {
 
@@ -43,10 +44,10 @@ Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
 Result<Response> Client::perform(const Request& request) {
-  std::string where = request.method + " " + detail::redactUrl(request.url) + ": ";
+  const std::string where = request.method + " " + redactUrl(request.url) + ": ";
   try {
     if (impl_ == nullptr || impl_->easy == nullptr) {
-      return Error{where + "HTTP client could not be initialised"};
+      return Error(ErrorCode::kInternal, where + "HTTP client could not be initialised");
     }
     // reset() clears the options but keeps the connection and DNS caches (keep-alive).
     curl_easy_reset(impl_->easy);
@@ -57,7 +58,7 @@ Result<Response> Client::perform(const Request& request) {
     CURLcode code = curl_easy_perform(impl_->easy);
     return detail::finishTransfer(impl_->easy, code, transfer);
   } catch (const std::exception& e) {
-    return Error{where + e.what()};
+    return Error(ErrorCode::kInternal, where + e.what());
   }
 }
 

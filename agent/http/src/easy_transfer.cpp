@@ -3,20 +3,13 @@
 #include <algorithm>
 #include <string_view>
 
+#include "curl_error.h"
+#include "nova/core/text.h"
+#include "nova/http/url.h"
+
 namespace nova::http::detail {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // curl calls these from C: nothing may throw through them.
 std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user) noexcept {
@@ -119,31 +112,21 @@ Transfer::~Transfer() {
   curl_slist_free_all(requestHeaders);
 }
 
-std::string redactUrl(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) {
-    return url;
-  }
-  auto hostStart = scheme + 3;
-  auto at = url.find('@', hostStart);
-  auto pathStart = url.find_first_of("/?#", hostStart);
-  if (at == std::string::npos || (pathStart != std::string::npos && at > pathStart)) {
-    return url;
-  }
-  return url.substr(0, hostStart) + url.substr(at + 1);
-}
-
 Status configureEasy(CURL* easy, const Request& request, Transfer& transfer) {
   transfer.method = request.method;
   transfer.url = redactUrl(request.url);
   transfer.maxBodyBytes = request.maxBodyBytes;
+  if (auto url = Url::parse(request.url); !url.ok()) {
+    return url.error().prefixed(request.method + " " + transfer.url + ": ");
+  }
   // No Expect: 100-continue round trip before sending a body.
   transfer.requestHeaders = curl_slist_append(transfer.requestHeaders, "Expect:");
   for (const auto& [name, value] : request.headers) {
     std::string line = name + ": " + value;
     curl_slist* grown = curl_slist_append(transfer.requestHeaders, line.c_str());
     if (grown == nullptr) {
-      return Error{request.method + " " + transfer.url + ": out of memory for headers"};
+      return Error(ErrorCode::kInternal,
+                   request.method + " " + transfer.url + ": out of memory for headers");
     }
     transfer.requestHeaders = grown;
   }
@@ -179,7 +162,8 @@ Status configureEasy(CURL* easy, const Request& request, Transfer& transfer) {
   setTlsIdentity(o, request);
   setMethodAndBody(o, request, transfer);
   if (o.code() != CURLE_OK) {
-    return Error{request.method + " " + transfer.url + ": " + curl_easy_strerror(o.code())};
+    return Error(errorCodeFor(o.code()),
+                 request.method + " " + transfer.url + ": " + curl_easy_strerror(o.code()));
   }
   return {};
 }
@@ -187,15 +171,15 @@ Status configureEasy(CURL* easy, const Request& request, Transfer& transfer) {
 Result<Response> finishTransfer(CURL* easy, CURLcode code, Transfer& transfer) {
   std::string where = transfer.method + " " + transfer.url + ": ";
   if (transfer.bodyTooLarge || code == CURLE_FILESIZE_EXCEEDED) {
-    return Error{where + "response body exceeds " + std::to_string(transfer.maxBodyBytes) +
-                 " bytes"};
+    return Error(ErrorCode::kInvalidInput, where + "response body exceeds " +
+                                               std::to_string(transfer.maxBodyBytes) + " bytes");
   }
   if (code != CURLE_OK) {
     std::string reason = curl_easy_strerror(code);
     if (transfer.errorBuffer[0] != '\0') {
       reason += std::string(" (") + transfer.errorBuffer + ")";
     }
-    return Error{where + reason};
+    return Error(errorCodeFor(code), where + reason);
   }
   Response response;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);

@@ -20,7 +20,7 @@ struct Transfer {
   Transfer& operator=(const Transfer&) = delete;
 
   std::string method;
-  std::string url;  // with any user:password removed, for messages
+  std::string url;  // redactUrl() of the request URL, for messages
   std::string requestBody;
   curl_slist* requestHeaders = nullptr;
 
@@ -32,13 +32,12 @@ struct Transfer {
 };
 
 /// Sets every option of `request` on `easy`, pointing callbacks and buffers at `transfer`.
-/// The one place that maps Request fields to curl options.
+/// The one place that maps Request fields to curl options. A URL that is not http or https
+/// with a host fails here (kInvalidInput) before curl sees it.
 Status configureEasy(CURL* easy, const Request& request, Transfer& transfer);
 
-/// Turns the outcome of a finished transfer into a Response or an Error naming the URL.
+/// Turns the outcome of a finished transfer into a Response or an Error naming the URL,
+/// with the code of curl's result (see errorCodeFor()).
 Result<Response> finishTransfer(CURL* easy, CURLcode code, Transfer& transfer);
-
-/// `url` without a user:password part, so credentials never reach logs.
-std::string redactUrl(const std::string& url);
 
 }  // namespace nova::http::detail

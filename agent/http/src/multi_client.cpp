@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "easy_transfer.h"
+#include "nova/http/url.h"
 
 namespace nova::http {
 namespace {
@@ -59,14 +60,16 @@ struct MultiClient::Impl {
 
 std::uint64_t MultiClient::Impl::add(const Request& request, Completion done) {
   const std::uint64_t id = nextId++;
-  const std::string where = request.method + " " + detail::redactUrl(request.url) + ": ";
+  const std::string where = request.method + " " + redactUrl(request.url) + ": ";
   if (multi == nullptr) {
-    refused.emplace_back(std::move(done), Error{where + "HTTP client could not be initialised"});
+    refused.emplace_back(std::move(done), Error(ErrorCode::kInternal,
+                                                where + "HTTP client could not be initialised"));
     return id;
   }
   Active active{EasyPtr(curl_easy_init()), std::make_unique<detail::Transfer>(), std::move(done)};
   if (!active.easy) {
-    refused.emplace_back(std::move(active.done), Error{where + "out of memory"});
+    refused.emplace_back(std::move(active.done),
+                         Error(ErrorCode::kInternal, where + "out of memory"));
     return id;
   }
   if (Status s = detail::configureEasy(active.easy.get(), request, *active.transfer); !s) {
@@ -76,7 +79,8 @@ std::uint64_t MultiClient::Impl::add(const Request& request, Completion done) {
   // The id rides along so a finished handle finds its entry.
   curl_easy_setopt(active.easy.get(), CURLOPT_PRIVATE, reinterpret_cast<void*>(id));
   if (CURLMcode code = curl_multi_add_handle(multi, active.easy.get()); code != CURLM_OK) {
-    refused.emplace_back(std::move(active.done), Error{where + curl_multi_strerror(code)});
+    refused.emplace_back(std::move(active.done),
+                         Error(ErrorCode::kInternal, where + curl_multi_strerror(code)));
     return id;
   }
   running.emplace(id, std::move(active));
@@ -124,7 +128,9 @@ std::uint64_t MultiClient::start(const Request& request, Completion done) {
   try {
     return impl_->add(request, std::move(done));
   } catch (const std::exception& e) {
-    impl_->refused.emplace_back(std::move(done), Error{request.url + ": " + e.what()});
+    impl_->refused.emplace_back(
+        std::move(done), Error(ErrorCode::kInternal,
+                               request.method + " " + redactUrl(request.url) + ": " + e.what()));
     return 0;
   }
 }

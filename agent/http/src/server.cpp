@@ -20,6 +20,20 @@ using tcp = asio::ip::tcp;
 
 constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 
+// A taken port is held by someone else (kConflict); a privileged one is refused.
+ErrorCode listenErrorCode(const boost::system::error_code& ec) {
+  if (ec == boost::asio::error::address_in_use) {
+    return ErrorCode::kConflict;
+  }
+  if (ec == boost::asio::error::access_denied) {
+    return ErrorCode::kRefused;
+  }
+  if (ec == boost::system::errc::address_not_available) {
+    return ErrorCode::kInvalidInput;
+  }
+  return ErrorCode::kInternal;
+}
+
 ServerRequest toServerRequest(const bhttp::request<bhttp::string_body>& request) {
   ServerRequest out;
   out.method = std::string(request.method_string());
@@ -157,7 +171,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, Hand
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.address, ec);
   if (ec) {
-    return Error{"cannot listen on " + where + ": invalid address"};
+    return Error(ErrorCode::kInvalidInput, "cannot listen on " + where + ": invalid address");
   }
   const tcp::endpoint endpoint(address, options.port);
   auto& acceptor = impl->acceptor;
@@ -171,7 +185,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, Hand
     acceptor.listen(asio::socket_base::max_listen_connections, ec);
   }
   if (ec) {
-    return Error{"cannot listen on " + where + ": " + ec.message()};
+    return Error(listenErrorCode(ec), "cannot listen on " + where + ": " + ec.message());
   }
   impl->port = acceptor.local_endpoint().port();
   impl->accept();

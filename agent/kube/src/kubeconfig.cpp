@@ -4,9 +4,9 @@
 #include <map>
 #include <vector>
 
-#include "base64.h"
 #include "file_limits.h"
 #include "nova/core/files.h"
+#include "nova/http/encoding.h"
 #include "nova/kube/config.h"
 
 namespace nova::kube {
@@ -59,7 +59,7 @@ std::string resolvePath(const std::string& path, std::string_view baseDir) {
 Status pemOrPath(const YAML::Node& node, const std::string& key, std::string_view baseDir,
                  const std::string& where, std::string& pem, std::string& path) {
   if (std::string data = text(node, (key + "-data").c_str()); !data.empty()) {
-    auto decoded = detail::decodeBase64(data);
+    auto decoded = http::decodeBase64(data);
     if (!decoded) {
       return Error(ErrorCode::kInvalidInput, where + ": " + key + "-data is not valid base64");
     }

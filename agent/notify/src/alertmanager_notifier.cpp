@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "nova/http/url.h"
+
 namespace nova::notify {
 namespace {
 
@@ -12,9 +14,10 @@ constexpr int kEndsAtIntervals = 4;
 
 AlertmanagerNotifier::AlertmanagerNotifier(Parts parts, AlertmanagerOptions options)
     : RetryingNotifier(std::move(parts)), options_(std::move(options)) {
-  while (!options_.url.empty() && options_.url.back() == '/') {
-    options_.url.pop_back();
-  }
+  // The builder checked the URL; one given directly that does not parse is posted as is
+  // and refused by the HTTP client (a counted drop).
+  auto base = http::Url::parse(options_.url);
+  endpoint_ = base.ok() ? base->withSegments({"api", "v2", "alerts"}).str() : options_.url;
   for (const auto& open : ledger().openIncidents()) {
     Tracked& t = tracked_[open.incidentId];
     t.latest = open;
@@ -72,10 +75,8 @@ Attempt AlertmanagerNotifier::post(const Delivery& delivery) {
     t.latest = n;
   }
   it->second.lastScheduled = now;
-  Attempt result = postJson({options_.url + "/api/v2/alerts",
-                             alertmanagerPayload(alertsOf(it->second, now), options_),
-                             {},
-                             200});
+  Attempt result =
+      postJson({endpoint_, alertmanagerPayload(alertsOf(it->second, now), options_), {}, 200});
   if (result.outcome == Attempt::Outcome::kDelivered) {
     it->second.retired.clear();
   }
@@ -92,7 +93,7 @@ std::vector<Delivery> AlertmanagerNotifier::periodic(TimestampMs now) {
     }
     if (now - t.lastScheduled >= options_.resendInterval) {
       t.lastScheduled = now;
-      due.push_back(Delivery{{t.latest}, true, ""});
+      due.push_back(Delivery{{t.latest}, {}, true, ""});
     }
     ++it;
   }

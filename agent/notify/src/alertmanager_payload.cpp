@@ -1,26 +1,21 @@
 #include <boost/json.hpp>
 #include <cmath>
-#include <cstdio>
 
+#include "nova/core/rfc3339.h"
 #include "nova/notify/alertmanager_notifier.h"
 #include "nova/notify/event_json.h"
 #include "nova/notify/slack_notifier.h"
+#include "text_limits.h"
 
 namespace nova::notify {
 namespace {
 
-std::string number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
-  return std::isnan(v) ? "n/a" : buffer;
-}
-
 std::string rulesText(const std::vector<NotifiedRule>& rules) {
   std::string text;
   for (const auto& rule : rules) {
-    text += (text.empty() ? "" : "; ") + rule.name + "=" + number(rule.value);
+    text += (text.empty() ? "" : "; ") + rule.name + "=" + detail::formatValue(rule.value, "n/a");
     if (!std::isnan(rule.threshold)) {
-      text += " (threshold " + number(rule.threshold) + ")";
+      text += " (threshold " + detail::formatValue(rule.threshold, "n/a") + ")";
     }
   }
   return text;

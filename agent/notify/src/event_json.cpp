@@ -2,10 +2,9 @@
 
 #include <boost/json.hpp>
 #include <cmath>
-#include <cstdio>
-#include <ctime>
 
 #include "event_json_value.h"
+#include "nova/core/rfc3339.h"
 #include "nova/notify/route.h"
 
 namespace nova::notify {
@@ -71,7 +70,7 @@ Result<Notification> parseEventJson(std::string_view text) {
   boost::system::error_code ec;
   auto value = boost::json::parse(text, ec);
   if (ec || !value.is_object()) {
-    return Error{"event: not a JSON object"};
+    return Error(ErrorCode::kInvalidInput, "event: not a JSON object");
   }
   const auto& o = value.get_object();
   Notification n;
@@ -79,13 +78,13 @@ Result<Notification> parseEventJson(std::string_view text) {
   const auto* severity = stringField(o, "severity");
   auto parsedKind = kind != nullptr ? parseNotificationKind(*kind) : std::nullopt;
   if (!parsedKind) {
-    return Error{"event: missing or unknown \"kind\""};
+    return Error(ErrorCode::kInvalidInput, "event: missing or unknown \"kind\"");
   }
   n.kind = *parsedKind;
   if (severity != nullptr && *severity != "none") {
     auto parsed = parseSeverity(*severity);
     if (!parsed) {
-      return Error{"event: unknown \"severity\""};
+      return Error(ErrorCode::kInvalidInput, "event: unknown \"severity\"");
     }
     n.severity = *parsed;
   }
@@ -103,7 +102,7 @@ Result<Notification> parseEventJson(std::string_view text) {
   if (const auto* rules = o.if_contains("rules"); rules != nullptr && rules->is_array()) {
     for (const auto& r : rules->get_array()) {
       if (!r.is_object()) {
-        return Error{"event: \"rules\" must hold objects"};
+        return Error(ErrorCode::kInvalidInput, "event: \"rules\" must hold objects");
       }
       const auto& ro = r.get_object();
       NotifiedRule rule;
@@ -119,17 +118,6 @@ Result<Notification> parseEventJson(std::string_view text) {
     }
   }
   return n;
-}
-
-std::string formatRfc3339(TimestampMs at) {
-  const std::time_t seconds = static_cast<std::time_t>(at / 1000 - (at % 1000 < 0 ? 1 : 0));
-  const int millis = static_cast<int>(((at % 1000) + 1000) % 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
-  return buffer;
 }
 
 }  // namespace nova::notify

@@ -45,19 +45,28 @@ std::span<const std::string_view> notifierTypes() {
   return kTypes;
 }
 
+namespace detail {
+namespace {
+
+Result<ReceiverPtr> buildLog(const NotifierConfig& config) {
+  if (auto known = checkKnownKeys(config.settings, kLogKeys); !known.ok()) {
+    return known.error();
+  }
+  auto route = Route::fromSettings("log", config.settings);
+  if (!route.ok()) {
+    return route.error();
+  }
+  return ReceiverPtr(std::make_unique<SyncReceiver>(receiverName(config), *route,
+                                                    std::make_unique<LogNotifier>()));
+}
+
+}  // namespace
+}  // namespace detail
+
 Result<ReceiverPtr> makeReceiver(const NotifierConfig& config, const NotifyDeps& deps) {
-  const std::string where = "notifier " + config.type + ": ";
-  Result<ReceiverPtr> made = Error{""};
+  Result<ReceiverPtr> made = Error(ErrorCode::kInternal, "not built");
   if (config.type == "log") {
-    if (auto known = detail::checkKnownKeys(config.settings, kLogKeys); !known.ok()) {
-      return Error{where + known.error().message};
-    }
-    auto route = Route::fromSettings("log", config.settings);
-    if (!route.ok()) {
-      return Error{where + route.error().message};
-    }
-    made = ReceiverPtr(std::make_unique<detail::SyncReceiver>(detail::receiverName(config), *route,
-                                                              std::make_unique<LogNotifier>()));
+    made = detail::buildLog(config);
   } else if (config.type == "slack") {
     made = detail::buildSlack(config, deps);
   } else if (config.type == "pagerduty") {
@@ -71,10 +80,12 @@ Result<ReceiverPtr> makeReceiver(const NotifierConfig& config, const NotifyDeps&
     if (auto hint = closestMatch(config.type, kTypes)) {
       message += "; did you mean \"" + *hint + "\"?";
     }
-    return Error{message + " (known: log, slack, pagerduty, alertmanager, webhook)"};
+    return Error(ErrorCode::kInvalidInput,
+                 message + " (known: log, slack, pagerduty, alertmanager, webhook)");
   }
-  if (!made.ok() && made.error().message.rfind("notifier ", 0) != 0) {
-    return Error{where + made.error().message};
+  // Builders answer bare ("url: missing"); the type goes in front here, once.
+  if (!made.ok()) {
+    return made.error().prefixed("notifier " + config.type + ": ");
   }
   return made;
 }

@@ -1,13 +1,63 @@
 #include "nova/notify/ledger.h"
 
-#include <boost/json.hpp>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "event_json_value.h"
+#include "nova/core/files.h"
 #include "nova/notify/event_json.h"
+#include "state_files.h"
 
 namespace nova::notify {
+namespace {
+
+// One incident as the file holds it.
+struct StoredIncident {
+  std::string id;
+  bool closed = false;
+  std::set<std::string> updates;
+  Notification latest;
+};
+
+// Reads a ledger file's text, in file order; errors (kInvalidInput) say what is wrong.
+Result<std::vector<StoredIncident>> parseLedger(std::string_view text) {
+  boost::system::error_code ec;
+  auto root = boost::json::parse(text, ec);
+  const auto* list = !ec && root.is_object() ? root.get_object().if_contains("incidents") : nullptr;
+  if (list == nullptr || !list->is_array()) {
+    return Error(ErrorCode::kInvalidInput, text.empty() ? "empty file" : "not a ledger file");
+  }
+  std::vector<StoredIncident> out;
+  for (const auto& item : list->get_array()) {
+    const auto* o = item.if_object();
+    const auto* id = o != nullptr ? o->if_contains("id") : nullptr;
+    const auto* latest = o != nullptr ? o->if_contains("latest") : nullptr;
+    if (id == nullptr || !id->is_string() || latest == nullptr) {
+      return Error(ErrorCode::kInvalidInput, "malformed entry");
+    }
+    auto notification = parseEventJson(boost::json::serialize(*latest));
+    if (!notification.ok()) {
+      return notification.error();
+    }
+    StoredIncident incident{std::string(id->get_string()), false, {}, std::move(*notification)};
+    const auto* closed = o->if_contains("closed");
+    incident.closed = closed != nullptr && closed->is_bool() && closed->get_bool();
+    if (const auto* updates = o->if_contains("updates");
+        updates != nullptr && updates->is_array()) {
+      for (const auto& u : updates->get_array()) {
+        if (u.is_string()) {
+          incident.updates.insert(std::string(u.get_string()));
+        }
+      }
+    }
+    out.push_back(std::move(incident));
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<IncidentLedger>> IncidentLedger::open(std::string path) {
   std::unique_ptr<IncidentLedger> ledger(new IncidentLedger(std::move(path)));
@@ -81,44 +131,43 @@ void IncidentLedger::prune() {
 }
 
 Status IncidentLedger::load() {
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) {
+  auto current = detail::readStateFile(path_);
+  if (!current.ok()) {
+    return current.error().prefixed("notify ledger: ");
+  }
+  if (!current->has_value()) {
     return {};  // first run
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  boost::system::error_code ec;
-  auto root = boost::json::parse(text.str(), ec);
-  const auto* list = !ec && root.is_object() ? root.get_object().if_contains("incidents") : nullptr;
-  if (list == nullptr || !list->is_array()) {
-    return Error{"notify ledger " + path_ + ": not a ledger file"};
-  }
-  for (const auto& item : list->get_array()) {
-    const auto* o = item.if_object();
-    const auto* id = o != nullptr ? o->if_contains("id") : nullptr;
-    const auto* latest = o != nullptr ? o->if_contains("latest") : nullptr;
-    if (id == nullptr || !id->is_string() || latest == nullptr) {
-      return Error{"notify ledger " + path_ + ": malformed entry"};
-    }
-    auto notification = parseEventJson(boost::json::serialize(*latest));
-    if (!notification.ok()) {
-      return Error{"notify ledger " + path_ + ": " + notification.error().message};
-    }
-    Entry entry;
-    entry.latest = std::move(*notification);
-    entry.closed = o->contains("closed") && o->at("closed").is_bool() && o->at("closed").get_bool();
-    entry.order = nextOrder_++;
-    if (const auto* updates = o->if_contains("updates");
-        updates != nullptr && updates->is_array()) {
-      for (const auto& u : updates->get_array()) {
-        if (u.is_string()) {
-          entry.updates.insert(std::string(u.get_string()));
-        }
+  auto parsed = parseLedger(**current);
+  const bool damaged = !parsed.ok();
+  if (damaged) {
+    // A damaged ledger must not keep the agent from starting: recover what we can. The
+    // receivers' own dedup keys cover what an older copy forgets.
+    ++recoveries_;
+    const std::string damage = parsed.error().message;
+    const std::string previous = detail::previousCopy(path_);
+    std::string source = "nothing (starting empty)";
+    parsed = std::vector<StoredIncident>{};
+    if (auto older = detail::readStateFile(previous); older.ok() && older->has_value()) {
+      if (auto fromOlder = parseLedger(**older); fromOlder.ok()) {
+        parsed = std::move(fromOlder);
+        source = "the previous copy " + previous;
       }
     }
-    entries_[std::string(id->get_string())] = std::move(entry);
+    const std::string aside = detail::setAside(path_);
+    spdlog::warn("notify ledger {}: {}; moved to {} and recovered from {} ({} incidents)", path_,
+                 damage, aside, source, parsed->size());
   }
-  return {};
+  for (auto& stored : *parsed) {
+    Entry& entry = entries_[stored.id];
+    entry.updates = std::move(stored.updates);
+    entry.closed = stored.closed;
+    entry.latest = std::move(stored.latest);
+    entry.order = nextOrder_++;
+  }
+  // After a recovery the good state goes back to disk at once, so the damaged file is not
+  // what the next start reads (and a state directory we cannot write fails the start).
+  return damaged ? save() : Status{};
 }
 
 Status IncidentLedger::save() const {
@@ -137,18 +186,12 @@ Status IncidentLedger::save() const {
     list.push_back(boost::json::object{{"id", id},
                                        {"closed", entry.closed},
                                        {"updates", std::move(updates)},
-                                       {"latest", boost::json::parse(eventJson(entry.latest))}});
+                                       {"latest", detail::eventObject(entry.latest)}});
   }
-  const std::string temp = path_ + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << boost::json::serialize(boost::json::object{{"incidents", std::move(list)}}) << '\n';
-    if (!out.good()) {
-      return Error{"notify ledger " + path_ + ": cannot write " + temp};
-    }
-  }
-  if (std::rename(temp.c_str(), path_.c_str()) != 0) {
-    return Error{"notify ledger " + path_ + ": cannot replace the file"};
+  const std::string text =
+      boost::json::serialize(boost::json::object{{"incidents", std::move(list)}}) + "\n";
+  if (Status written = writeFileDurably(path_, text, {.keepPrevious = true}); !written.ok()) {
+    return written.error().prefixed("notify ledger " + path_ + ": ");
   }
   return {};
 }

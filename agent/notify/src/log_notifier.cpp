@@ -3,7 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
-#include <cstdio>
+
+#include "text_limits.h"
 
 namespace nova::notify {
 namespace {
@@ -24,15 +25,6 @@ std::string quoted(std::string_view text) {
   return out + "\"";
 }
 
-std::string number(double v) {
-  if (std::isnan(v)) {
-    return "NaN";
-  }
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
-  return buffer;
-}
-
 }  // namespace
 
 std::string formatLogLine(const Notification& n) {
@@ -42,8 +34,8 @@ std::string formatLogLine(const Notification& n) {
                      " action=" + (n.action.empty() ? "-" : n.action) +
                      " reason=" + quoted(n.reason);
   for (const auto& rule : n.rules) {
-    line +=
-        " rule=" + rule.name + " value=" + number(rule.value) + " summary=" + quoted(rule.summary);
+    line += " rule=" + rule.name + " value=" + detail::formatValue(rule.value, "NaN") +
+            " summary=" + quoted(rule.summary);
   }
   if (!n.statusUrl.empty()) {
     line += " status_url=" + n.statusUrl;
@@ -58,7 +50,7 @@ Status LogNotifier::send(const Notification& notification) {
     spdlog::log(urgent ? spdlog::level::err : spdlog::level::warn, "{}",
                 formatLogLine(notification));
   } catch (const std::exception& e) {
-    return Error{std::string("log notifier: ") + e.what()};
+    return Error(ErrorCode::kInternal, std::string("log notifier: ") + e.what());
   }
   return {};
 }

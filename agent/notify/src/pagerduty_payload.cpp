@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 
 #include "event_json_value.h"
+#include "nova/core/rfc3339.h"
 #include "nova/notify/event_json.h"
 #include "nova/notify/pagerduty_notifier.h"
 #include "nova/notify/slack_notifier.h"

@@ -3,6 +3,7 @@
 #include <array>
 #include <vector>
 
+#include "nova/http/url.h"
 #include "nova/notify/alertmanager_notifier.h"
 #include "nova/notify/pagerduty_notifier.h"
 #include "nova/notify/slack_notifier.h"
@@ -23,6 +24,8 @@ std::vector<std::string_view> keysWith(std::initializer_list<std::string_view> o
   return keys;
 }
 
+// Where the receiver's ledger lives: `state_file`, or "<stateDir>/notify-<name>.json", or
+// memory (""). Its outbox is the same path with ".outbox" for ".json" (or appended).
 std::string ledgerPath(const NotifierConfig& config, const NotifyDeps& deps) {
   if (auto it = config.settings.find("state_file"); it != config.settings.end()) {
     return it->second;
@@ -37,6 +40,15 @@ std::string ledgerPath(const NotifierConfig& config, const NotifyDeps& deps) {
   return deps.stateDir + "/notify-" + file + ".json";
 }
 
+std::string outboxPath(const std::string& ledger) {
+  if (ledger.empty()) {
+    return "";
+  }
+  const std::string_view json = ".json";
+  return (ledger.ends_with(json) ? ledger.substr(0, ledger.size() - json.size()) : ledger) +
+         ".outbox";
+}
+
 // Common settings into Parts; `minInterval` is the type's pacing default.
 Result<RetryingNotifier::Parts> commonParts(const NotifierConfig& config, const NotifyDeps& deps,
                                             std::span<const std::string_view> keys,
@@ -49,7 +61,7 @@ Result<RetryingNotifier::Parts> commonParts(const NotifierConfig& config, const 
   parts.name = receiverName(config);
   auto route = Route::fromSettings(config.type, s);
   auto timeout = durationSetting(s, "timeout", parts.options.requestTimeout);
-  auto backoff = durationSetting(s, "backoff", parts.options.backoffBase);
+  auto backoff = durationSetting(s, "backoff", parts.options.backoff.base);
   auto attempts = countSetting(s, "max_attempts", parts.options.maxAttempts);
   auto queue = countSetting(s, "queue_size", static_cast<long>(parts.options.queueCapacity));
   auto pacing = durationSetting(s, "min_interval", minInterval);
@@ -62,21 +74,27 @@ Result<RetryingNotifier::Parts> commonParts(const NotifierConfig& config, const 
     }
   }
   if (*timeout <= 0) {
-    return Error{"timeout: must be positive"};
+    return Error(ErrorCode::kInvalidInput, "timeout: must be positive");
   }
   parts.route = *route;
   parts.options.requestTimeout = *timeout;
-  parts.options.backoffBase = std::max<DurationMs>(*backoff, 1);
+  parts.options.backoff.base = std::max<DurationMs>(*backoff, 1);
   parts.options.maxAttempts = static_cast<int>(std::min<long>(*attempts, 100));
   parts.options.queueCapacity = static_cast<std::size_t>(*queue);
   parts.options.minInterval = *pacing;
   parts.clock = deps.clock;
   parts.random = deps.random;
-  auto ledger = IncidentLedger::open(ledgerPath(config, deps));
+  const std::string ledgerFile = ledgerPath(config, deps);
+  auto ledger = IncidentLedger::open(ledgerFile);
   if (!ledger.ok()) {
     return ledger.error();
   }
+  auto outbox = Outbox::open(outboxPath(ledgerFile));
+  if (!outbox.ok()) {
+    return outbox.error();
+  }
   parts.ledger = std::move(*ledger);
+  parts.outbox = std::move(*outbox);
   return parts;
 }
 
@@ -88,16 +106,26 @@ Result<Secret> requiredSecret(const NotifierConfig& config, std::string_view key
   }
   if (!secret->has_value()) {
     const std::string k(key);
-    return Error{k + ": missing (set " + k + ", " + k + "_file or " + k + "_env)"};
+    return Error(ErrorCode::kInvalidInput,
+                 k + ": missing (set " + k + ", " + k + "_file or " + k + "_env)");
   }
   return **secret;
 }
 
-Status checkHttpUrl(const std::string& key, const std::string& url) {
-  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    return Error{key + ": must start with http:// or https://"};
+// The URL in `key`, checked; errors never repeat it (it may be a secret).
+Result<http::Url> httpUrl(const std::string& key, const std::string& text) {
+  auto url = http::Url::parse(text);
+  if (!url.ok()) {
+    return url.error().prefixed(key + ": ");
   }
-  return {};
+  return url;
+}
+
+// A password in a URL that is not itself a secret still is one.
+void addPassword(const http::Url& url, RetryingNotifier::Parts& parts) {
+  if (auto password = url.encodedPassword(); !password.empty()) {
+    parts.secrets.emplace_back(std::move(password));
+  }
 }
 
 }  // namespace
@@ -118,7 +146,7 @@ Result<ReceiverPtr> buildSlack(const NotifierConfig& config, const NotifyDeps& d
   if (!url.ok()) {
     return url.error();
   }
-  if (auto valid = checkHttpUrl("webhook_url", url->reveal()); !valid.ok()) {
+  if (auto valid = httpUrl("webhook_url", url->reveal()); !valid.ok()) {
     return valid.error();
   }
   return ReceiverPtr(std::make_unique<SlackNotifier>(std::move(*parts), std::move(*url)));
@@ -140,9 +168,11 @@ Result<ReceiverPtr> buildPagerDuty(const NotifierConfig& config, const NotifyDep
   options.source = stringSetting(config.settings, "source", options.source);
   options.component = stringSetting(config.settings, "component");
   options.group = stringSetting(config.settings, "group");
-  if (auto valid = checkHttpUrl("url", options.url); !valid.ok()) {
+  auto valid = httpUrl("url", options.url);
+  if (!valid.ok()) {
     return valid.error();
   }
+  addPassword(*valid, *parts);
   return ReceiverPtr(
       std::make_unique<PagerDutyNotifier>(std::move(*parts), std::move(options), std::move(*key)));
 }
@@ -158,17 +188,20 @@ Result<ReceiverPtr> buildAlertmanager(const NotifierConfig& config, const Notify
   AlertmanagerOptions options;
   options.url = stringSetting(s, "url");
   if (options.url.empty()) {
-    return Error{"url: missing (the Alertmanager base URL, e.g. http://alertmanager:9093)"};
+    return Error(ErrorCode::kInvalidInput,
+                 "url: missing (the Alertmanager base URL, e.g. http://alertmanager:9093)");
   }
-  if (auto valid = checkHttpUrl("url", options.url); !valid.ok()) {
+  auto valid = httpUrl("url", options.url);
+  if (!valid.ok()) {
     return valid.error();
   }
+  addPassword(*valid, *parts);
   auto resend = durationSetting(s, "resend_interval", options.resendInterval);
   if (!resend.ok()) {
     return resend.error();
   }
   if (*resend < kSecond) {
-    return Error{"resend_interval: must be at least 1s"};
+    return Error(ErrorCode::kInvalidInput, "resend_interval: must be at least 1s");
   }
   options.resendInterval = *resend;
   options.alertname = stringSetting(s, "alertname", options.alertname);
@@ -191,7 +224,7 @@ Result<ReceiverPtr> buildWebhook(const NotifierConfig& config, const NotifyDeps&
   if (!url.ok()) {
     return url.error();
   }
-  if (auto valid = checkHttpUrl("url", url->reveal()); !valid.ok()) {
+  if (auto valid = httpUrl("url", url->reveal()); !valid.ok()) {
     return valid.error();
   }
   auto hmac = readSecret(config.settings, "hmac_secret", deps.secrets);
@@ -204,13 +237,3 @@ Result<ReceiverPtr> buildWebhook(const NotifierConfig& config, const NotifyDeps&
 }
 
 }  // namespace nova::notify::detail
-
-namespace nova::notify {
-
-bool isSecretSetting(std::string_view type, std::string_view key) {
-  return (type == "slack" && key == "webhook_url") ||
-         (type == "pagerduty" && key == "routing_key") ||
-         (type == "webhook" && (key == "url" || key == "hmac_secret"));
-}
-
-}  // namespace nova::notify

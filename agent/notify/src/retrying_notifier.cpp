@@ -1,3 +1,5 @@
+// RetryingNotifier's queue side: construction and replay, send() into the outbox and the
+// bounded queue, the counters, and the delivery thread's loop (ticks, pacing, hand-off).
 #include "nova/notify/retrying_notifier.h"
 
 #include <spdlog/spdlog.h>
@@ -6,46 +8,25 @@
 #include <cassert>
 
 namespace nova::notify {
-namespace {
 
-using Steady = std::chrono::steady_clock;
-
-std::string describe(const Delivery& delivery) {
-  if (delivery.notifications.empty()) {
-    return "an empty delivery";
-  }
-  const Notification& n = delivery.notifications.back();
-  std::string what = delivery.resend ? "re-send of " : "";
-  what +=
-      std::string(toString(n.kind)) + " of incident " + (n.incidentId.empty() ? "-" : n.incidentId);
-  if (delivery.notifications.size() > 1) {
-    what += " (+" + std::to_string(delivery.notifications.size() - 1) + " coalesced)";
-  }
-  return what;
-}
-
-std::string excerpt(const std::string& body) {
-  constexpr std::size_t kMax = 200;
-  std::string out = body.substr(0, kMax);
-  std::replace(out.begin(), out.end(), '\n', ' ');
-  return body.size() > kMax ? out + "..." : out;
-}
-
-}  // namespace
-
-RetryingNotifier::RetryingNotifier(Parts parts) : parts_(std::move(parts)) {
+RetryingNotifier::RetryingNotifier(Parts parts)
+    : ownClock_(parts.clock == nullptr ? std::make_unique<SystemClock>() : nullptr),
+      ownRandom_(parts.random == nullptr ? std::make_unique<SystemRandom>() : nullptr),
+      parts_(std::move(parts)),
+      clock_(parts_.clock != nullptr ? *parts_.clock : *ownClock_),
+      wakeup_(clock_) {
   if (parts_.random == nullptr) {
-    ownRandom_ = std::make_unique<SystemRandom>();
     parts_.random = ownRandom_.get();
-  }
-  if (parts_.clock == nullptr) {
-    ownClock_ = std::make_unique<SystemClock>();
-    parts_.clock = ownClock_.get();
   }
   if (!parts_.ledger) {
     parts_.ledger = std::move(IncidentLedger::open("").value());
   }
+  if (!parts_.outbox) {
+    parts_.outbox = std::move(Outbox::open("").value());
+  }
   parts_.options.maxAttempts = std::max(parts_.options.maxAttempts, 1);
+  parts_.options.queueCapacity = std::max<std::size_t>(parts_.options.queueCapacity, 1);
+  stats_.recovered = parts_.ledger->recoveries() + parts_.outbox->recoveries();
 }
 
 RetryingNotifier::~RetryingNotifier() {
@@ -55,15 +36,36 @@ RetryingNotifier::~RetryingNotifier() {
 }
 
 void RetryingNotifier::start() {
+  std::vector<std::uint64_t> pushedOut;
+  std::size_t replayed = 0;
+  {
+    std::lock_guard lock(wakeup_.mutex());
+    for (auto& entry : parts_.outbox->pending()) {
+      const std::string key = coalesceKey(entry.notification);
+      enqueueLocked(Delivery{{std::move(entry.notification)}, {entry.id}, false, key}, pushedOut);
+      ++replayed;
+    }
+  }
+  for (std::uint64_t id : pushedOut) {
+    (void)parts_.outbox->done(id, "dropped");
+  }
+  if (replayed > 0) {
+    spdlog::info("notifier {}: delivering {} notifications left in the outbox", parts_.name,
+                 replayed);
+  }
   worker_ = std::thread([this] { run(); });
 }
 
-void RetryingNotifier::stop() {
+void RetryingNotifier::beginStop() {
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(wakeup_.mutex());
     stopping_ = true;
   }
-  wake_.notify_all();
+  wakeup_.notifyAll();
+}
+
+void RetryingNotifier::stop() {
+  beginStop();
   if (worker_.joinable()) {
     worker_.join();
   }
@@ -81,83 +83,121 @@ std::vector<Delivery> RetryingNotifier::periodic(TimestampMs) {
   return {};
 }
 
+void RetryingNotifier::enqueueLocked(Delivery delivery, std::vector<std::uint64_t>& pushedOut) {
+  waiting_ += delivery.notifications.size();
+  bool merged = false;
+  if (!delivery.coalesceKey.empty()) {
+    for (auto& queued : queue_) {
+      if (!queued.resend && queued.coalesceKey == delivery.coalesceKey) {
+        queued.notifications.insert(queued.notifications.end(), delivery.notifications.begin(),
+                                    delivery.notifications.end());
+        queued.outboxIds.insert(queued.outboxIds.end(), delivery.outboxIds.begin(),
+                                delivery.outboxIds.end());
+        merged = true;
+        break;
+      }
+    }
+  }
+  if (!merged) {
+    queue_.push_back(std::move(delivery));
+  }
+  // Over capacity: the oldest waiting notification goes (see DeliveryOptions).
+  while (waiting_ > parts_.options.queueCapacity) {
+    auto oldest = std::find_if(queue_.begin(), queue_.end(), [](const Delivery& d) {
+      return !d.resend && !d.notifications.empty();
+    });
+    if (oldest == queue_.end()) {
+      break;
+    }
+    const Notification& n = oldest->notifications.front();
+    spdlog::error("notifier {}: queue full ({} waiting), dropped the oldest: {} of incident {}",
+                  parts_.name, parts_.options.queueCapacity, toString(n.kind),
+                  n.incidentId.empty() ? "-" : n.incidentId);
+    if (!oldest->outboxIds.empty()) {
+      pushedOut.push_back(oldest->outboxIds.front());
+      oldest->outboxIds.erase(oldest->outboxIds.begin());
+    }
+    oldest->notifications.erase(oldest->notifications.begin());
+    if (oldest->notifications.empty()) {
+      queue_.erase(oldest);
+    }
+    --waiting_;
+    ++stats_.dropped;
+  }
+}
+
 Status RetryingNotifier::send(const Notification& notification) {
   if (!accepts(notification)) {
     return {};
   }
-  const std::string key = coalesceKey(notification);
-  std::size_t depth = 0;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(wakeup_.mutex());
     if (stopping_) {
       ++stats_.dropped;
-      return Error{"notifier " + parts_.name + ": stopped, notification dropped"};
-    }
-    if (!key.empty()) {
-      for (auto& waiting : queue_) {
-        if (!waiting.resend && waiting.coalesceKey == key) {
-          waiting.notifications.push_back(notification);
-          return {};
-        }
-      }
-    }
-    depth = queue_.size();
-    if (depth < parts_.options.queueCapacity) {
-      queue_.push_back(Delivery{{notification}, false, key});
-    } else {
-      ++stats_.dropped;
+      return Error(ErrorCode::kUnavailable,
+                   "notifier " + parts_.name + ": stopped, notification dropped");
     }
   }
-  if (depth >= parts_.options.queueCapacity) {
-    return Error{"notifier " + parts_.name + ": queue full (" + std::to_string(depth) +
-                 " waiting), notification dropped"};
+  // Durable before it counts as sent; the disk write happens outside the queue's lock.
+  const Outbox::Added added = parts_.outbox->add(notification, clock_.now(), clock_.monoNow());
+  std::vector<std::uint64_t> pushedOut;
+  {
+    std::lock_guard lock(wakeup_.mutex());
+    enqueueLocked(Delivery{{notification}, {added.id}, false, coalesceKey(notification)},
+                  pushedOut);
   }
-  wake_.notify_all();
+  wakeup_.notifyAll();
+  for (std::uint64_t id : pushedOut) {
+    if (Status marked = parts_.outbox->done(id, "dropped"); !marked.ok()) {
+      spdlog::warn("notifier {}: {}", parts_.name, marked.error().message);
+    }
+  }
+  if (!added.written.ok()) {
+    return added.written.error().prefixed("notifier " + parts_.name +
+                                          ": delivering from memory only, the outbox failed: ");
+  }
   return {};
 }
 
 DeliveryStats RetryingNotifier::stats() const {
-  std::lock_guard lock(mutex_);
-  DeliveryStats out = stats_;
-  out.queued = queue_.size();
+  DeliveryStats out;
+  std::optional<MonoTime> next;
+  {
+    std::lock_guard lock(wakeup_.mutex());
+    out = stats_;
+    next = nextAttempt_;
+  }
+  const MonoTime mono = clock_.monoNow();
+  out.pending = parts_.outbox->size();
+  out.oldestPendingMs = parts_.outbox->oldestAge(clock_.now(), mono);
+  out.nextAttemptInMs = next ? std::max<DurationMs>(*next - mono, 0) : -1;
   return out;
 }
 
 void RetryingNotifier::tick(TimestampMs now) {
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(wakeup_.mutex());
     ticks_.push_back(now);
   }
-  wake_.notify_all();
+  wakeup_.notifyAll();
 }
 
 bool RetryingNotifier::flush(DurationMs timeout) {
-  std::unique_lock lock(mutex_);
-  return idle_.wait_for(lock, std::chrono::milliseconds(timeout),
-                        [&] { return stopping_ || (queue_.empty() && ticks_.empty() && !busy_); });
-}
-
-void RetryingNotifier::count(std::uint64_t DeliveryStats::*counter) {
-  std::lock_guard lock(mutex_);
-  ++(stats_.*counter);
-}
-
-TimestampMs RetryingNotifier::now() const {
-  return parts_.clock->now();
-}
-
-std::string RetryingNotifier::redacted(std::string text) const {
-  return redact(std::move(text), parts_.secrets);
+  std::unique_lock lock(wakeup_.mutex());
+  return wakeup_.waitFor(lock, std::max<DurationMs>(timeout, 0),
+                         [&] { return stopping_ || (queue_.empty() && ticks_.empty() && !busy_); });
 }
 
 void RetryingNotifier::run() {
-  const auto tickEvery = std::chrono::milliseconds(parts_.options.tickInterval);
-  auto nextTick = Steady::now() + tickEvery;
-  std::unique_lock lock(mutex_);
+  const DurationMs tickEvery = parts_.options.tickInterval;
+  MonoTime nextTick = clock_.monoNow() + tickEvery;
+  std::unique_lock lock(wakeup_.mutex());
+  auto workOrStop = [&] { return stopping_ || !queue_.empty() || !ticks_.empty(); };
   while (!stopping_) {
-    if (parts_.options.tickInterval > 0 && Steady::now() >= nextTick) {
-      ticks_.push_back(now());
-      nextTick = Steady::now() + tickEvery;
+    const MonoTime mono = clock_.monoNow();
+    if (tickEvery > 0 && mono >= nextTick) {
+      ticks_.push_back(clock_.now());
+      nextTick = mono + tickEvery;
     }
     if (!ticks_.empty()) {
       const TimestampMs at = ticks_.front();
@@ -171,141 +211,54 @@ void RetryingNotifier::run() {
       for (auto it = due.rbegin(); it != due.rend(); ++it) {
         queue_.push_front(std::move(*it));
       }
-      idle_.notify_all();
+      wakeup_.notifyAll();
       continue;
     }
     if (queue_.empty()) {
-      if (parts_.options.tickInterval > 0) {
-        wake_.wait_until(lock, nextTick);
+      if (tickEvery > 0) {
+        wakeup_.waitUntil(lock, nextTick, workOrStop);
       } else {
-        wake_.wait(lock);
+        wakeup_.wait(lock, workOrStop);
       }
       continue;
     }
-    const auto ready = lastPost_ + std::chrono::milliseconds(parts_.options.minInterval);
-    if (parts_.options.minInterval > 0 && Steady::now() < ready) {
+    if (parts_.options.minInterval > 0 && lastPost_ &&
+        mono < *lastPost_ + parts_.options.minInterval) {
       // Pacing: the front delivery stays queued, so updates arriving now coalesce into it.
-      wake_.wait_until(lock, ready, [&] { return stopping_; });
+      nextAttempt_ = *lastPost_ + parts_.options.minInterval;
+      wakeup_.waitUntil(lock, *nextAttempt_, [&] { return stopping_; });
+      nextAttempt_.reset();
       continue;
     }
     Delivery delivery = std::move(queue_.front());
     queue_.pop_front();
+    if (!delivery.resend) {
+      waiting_ -= delivery.notifications.size();
+    }
     busy_ = true;
     lock.unlock();
     deliver(std::move(delivery));
     lock.lock();
     busy_ = false;
-    idle_.notify_all();
+    wakeup_.notifyAll();
   }
-  stats_.dropped += queue_.size();
+  // What is still queued stays in a durable outbox for the next start; in memory it is lost.
+  if (parts_.outbox->durable()) {
+    if (waiting_ > 0) {
+      spdlog::info("notifier {}: {} notifications left in the outbox for the next start",
+                   parts_.name, waiting_);
+    }
+  } else {
+    stats_.dropped += waiting_;
+    for (const auto& delivery : queue_) {
+      for (std::uint64_t id : delivery.outboxIds) {
+        (void)parts_.outbox->done(id, "dropped");
+      }
+    }
+  }
   queue_.clear();
-  idle_.notify_all();
-}
-
-void RetryingNotifier::deliver(Delivery delivery) {
-  if (!delivery.resend) {
-    std::erase_if(delivery.notifications, [&](const Notification& n) {
-      return !n.incidentId.empty() && parts_.ledger->delivered(n);
-    });
-    if (delivery.notifications.empty()) {
-      count(&DeliveryStats::skipped);
-      return;
-    }
-  }
-  const std::string what = describe(delivery);
-  for (int attempt = 1;; ++attempt) {
-    Attempt result;
-    try {
-      result = post(delivery);
-    } catch (const std::exception& e) {
-      result = {Attempt::Outcome::kFailed, std::string("internal error: ") + e.what(), {}};
-    }
-    const std::string detail = redacted(result.detail);
-    switch (result.outcome) {
-      case Attempt::Outcome::kDelivered:
-        count(&DeliveryStats::sent);
-        if (!delivery.resend) {
-          for (const auto& n : delivery.notifications) {
-            if (auto recorded = n.incidentId.empty() ? Status{} : parts_.ledger->record(n);
-                !recorded.ok()) {
-              spdlog::warn("notifier {}: {}", parts_.name, redacted(recorded.error().message));
-            }
-          }
-        }
-        spdlog::debug("notifier {}: delivered {}", parts_.name, what);
-        return;
-      case Attempt::Outcome::kSkipped:
-        count(&DeliveryStats::skipped);
-        return;
-      case Attempt::Outcome::kFailed:
-        count(&DeliveryStats::dropped);
-        spdlog::error("notifier {}: dropped {}: refused: {}", parts_.name, what, detail);
-        return;
-      case Attempt::Outcome::kRetry:
-        break;
-    }
-    if (attempt >= parts_.options.maxAttempts) {
-      count(&DeliveryStats::dropped);
-      spdlog::error("notifier {}: dropped {} after {} attempts: {}", parts_.name, what, attempt,
-                    detail);
-      return;
-    }
-    const DurationMs delay = result.retryAfter
-                                 ? std::min(*result.retryAfter, parts_.options.maxRetryAfter)
-                                 : backoffDelay(attempt, parts_.options, parts_.random->uniform());
-    count(&DeliveryStats::retried);
-    spdlog::warn("notifier {}: attempt {} of {} failed: {}; retrying in {}", parts_.name, attempt,
-                 what, detail, formatDuration(delay));
-    if (!waitFor(delay)) {
-      count(&DeliveryStats::dropped);
-      spdlog::error("notifier {}: dropped {}: stopping", parts_.name, what);
-      return;
-    }
-  }
-}
-
-bool RetryingNotifier::waitFor(DurationMs delay) {
-  std::unique_lock lock(mutex_);
-  return !wake_.wait_for(lock, std::chrono::milliseconds(delay), [&] { return stopping_; });
-}
-
-Attempt RetryingNotifier::postJson(const JsonPost& post) {
-  http::Request request;
-  request.method = "POST";
-  request.url = post.url;
-  request.headers = {{"Content-Type", "application/json"}};
-  request.headers.insert(request.headers.end(), post.headers.begin(), post.headers.end());
-  request.body = post.body;
-  request.timeout = parts_.options.requestTimeout;
-  request.connectTimeout = std::min<DurationMs>(parts_.options.requestTimeout, 2 * kSecond);
-  request.maxBodyBytes = 64 * 1024;
-  auto response = client_.perform(request);
-  {
-    std::lock_guard lock(mutex_);
-    lastPost_ = Steady::now();
-  }
-  if (!response.ok()) {
-    return {Attempt::Outcome::kRetry, redacted(response.error().message), {}};
-  }
-  const long status = response->status;
-  const bool delivered = post.expectStatus != 0 ? status == post.expectStatus : status / 100 == 2;
-  std::string detail = "HTTP " + std::to_string(status);
-  if (!response->body.empty()) {
-    detail += ": " + excerpt(response->body);
-  }
-  detail = redacted(std::move(detail));
-  if (delivered) {
-    return {Attempt::Outcome::kDelivered, detail, {}};
-  }
-  if (status == 429) {
-    const std::string* header = response->header("Retry-After");
-    auto wait = header != nullptr ? parseRetryAfter(*header) : std::nullopt;
-    return {Attempt::Outcome::kRetry, detail, wait.value_or(kSecond)};
-  }
-  if (status >= 500 || status == 408) {
-    return {Attempt::Outcome::kRetry, detail, {}};
-  }
-  return {Attempt::Outcome::kFailed, detail, {}};
+  waiting_ = 0;
+  wakeup_.notifyAll();
 }
 
 }  // namespace nova::notify

@@ -71,19 +71,19 @@ Result<Route> Route::fromSettings(std::string_view type,
     for (const auto& word : detail::splitList(it->second)) {
       auto severity = parseSeverity(word);
       if (!severity) {
-        return Error{unknownWord("severities", word, kSeverityNames)};
+        return Error(ErrorCode::kInvalidInput, unknownWord("severities", word, kSeverityNames));
       }
       route.severities.insert(*severity);
     }
     if (route.severities.empty()) {
-      return Error{"severities: empty list; remove the receiver instead"};
+      return Error(ErrorCode::kInvalidInput, "severities: empty list; remove the receiver instead");
     }
   }
   if (auto it = settings.find("kinds"); it != settings.end()) {
     for (const auto& word : detail::splitList(it->second)) {
       auto kind = parseNotificationKind(word);
       if (!kind) {
-        return Error{unknownWord("kinds", word, kKindNames)};
+        return Error(ErrorCode::kInvalidInput, unknownWord("kinds", word, kKindNames));
       }
       route.kinds.insert(*kind);
     }

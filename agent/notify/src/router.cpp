@@ -1,27 +1,39 @@
 #include "nova/notify/router.h"
 
-#include <chrono>
+#include <algorithm>
+#include <optional>
 #include <set>
 
 namespace nova::notify {
 
 Result<std::unique_ptr<Router>> Router::fromConfigs(std::span<const NotifierConfig> configs,
                                                     const NotifyDeps& deps) {
-  auto router = std::make_unique<Router>();
+  auto router = std::make_unique<Router>(deps.clock);
   std::set<std::string> names;
   for (std::size_t i = 0; i < configs.size(); ++i) {
     auto made = makeReceiver(configs[i], deps);
     const std::string where = "notifiers." + std::to_string(i) + ": ";
     if (!made.ok()) {
-      return Error{where + made.error().message};
+      return made.error().prefixed(where);
     }
     if (!names.insert((*made)->name()).second) {
-      return Error{where + "a second receiver named \"" + (*made)->name() +
-                   "\"; give one a distinct `name`"};
+      return Error(ErrorCode::kInvalidInput, where + "a second receiver named \"" +
+                                                 (*made)->name() +
+                                                 "\"; give one a distinct `name`");
     }
     router->add(std::move(*made));
   }
   return router;
+}
+
+Router::Router(const Clock* clock)
+    : ownClock_(clock == nullptr ? std::make_unique<SystemClock>() : nullptr),
+      clock_(clock != nullptr ? *clock : *ownClock_) {}
+
+Router::~Router() {
+  for (const auto& r : receivers_) {
+    r->beginStop();
+  }
 }
 
 void Router::add(ReceiverPtr receiver) {
@@ -39,17 +51,21 @@ std::vector<std::string> Router::route(const Notification& notification) const {
 }
 
 Status Router::send(const Notification& notification) {
-  std::string errors;
+  std::optional<Error> failed;
   for (const auto& r : receivers_) {
     if (!r->accepts(notification)) {
       continue;
     }
     if (auto sent = r->send(notification); !sent.ok()) {
-      errors += (errors.empty() ? "" : "; ") + sent.error().message;
+      if (!failed) {
+        failed = sent.error();
+      } else {
+        failed->message += "; " + sent.error().message;
+      }
     }
   }
-  if (!errors.empty()) {
-    return Error{errors};
+  if (failed) {
+    return *failed;
   }
   return {};
 }
@@ -61,12 +77,10 @@ void Router::tick(TimestampMs now) {
 }
 
 bool Router::flush(DurationMs timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout);
+  const MonoTime deadline = clock_.monoNow() + timeout;
   bool idle = true;
   for (const auto& r : receivers_) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    idle = r->flush(std::max<DurationMs>(left.count(), 0)) && idle;
+    idle = r->flush(std::max<DurationMs>(deadline - clock_.monoNow(), 0)) && idle;
   }
   return idle;
 }

@@ -1,30 +1,17 @@
 #include "nova/notify/secret.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <ostream>
-#include <sstream>
+
+#include "nova/core/files.h"
+#include "nova/core/text.h"
+#include "nova/http/url.h"
 
 namespace nova::notify {
 namespace {
 
-Result<std::string> readWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error{"cannot read " + path};
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::string trimmedRight(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' ||
-                           text.back() == '\t')) {
-    text.pop_back();
-  }
-  return text;
-}
+// A secret file holds a key or a URL; anything larger is a mistake.
+constexpr std::size_t kMaxSecretFileBytes = 64 * 1024;
 
 }  // namespace
 
@@ -47,17 +34,20 @@ Result<std::optional<Secret>> readSecret(const std::map<std::string, std::string
     return std::optional<Secret>{};
   }
   if (given > 1) {
-    return Error{"set only one of " + plain + ", " + file + " and " + env};
+    return Error(ErrorCode::kInvalidInput,
+                 "set only one of " + plain + ", " + file + " and " + env);
   }
   std::string value;
   if (auto it = settings.find(plain); it != settings.end()) {
-    value = it->second;
+    value = std::string(trim(it->second));
   } else if (auto it = settings.find(file); it != settings.end()) {
-    auto read = sources.readFile ? sources.readFile(it->second) : readWholeFile(it->second);
+    auto read =
+        sources.readFile ? sources.readFile(it->second) : readFile(it->second, kMaxSecretFileBytes);
     if (!read.ok()) {
-      return Error{file + ": cannot read secret file " + it->second};
+      return Error(read.error().code,
+                   file + ": cannot read the secret file (" + read.error().message + ")");
     }
-    value = trimmedRight(std::move(*read));
+    value = std::string(trim(*read));
   } else {
     const std::string& name = settings.at(env);
     std::optional<std::string> found;
@@ -67,37 +57,34 @@ Result<std::optional<Secret>> readSecret(const std::map<std::string, std::string
       found = raw;
     }
     if (!found) {
-      return Error{env + ": environment variable " + name + " is not set"};
+      return Error(ErrorCode::kNotFound, env + ": environment variable " + name + " is not set");
     }
-    value = trimmedRight(std::move(*found));
+    value = std::string(trim(*found));
   }
   if (value.empty()) {
-    return Error{plain + ": the secret is empty"};
+    return Error(ErrorCode::kInvalidInput, plain + ": the secret is empty");
   }
   return std::optional<Secret>{Secret(std::move(value))};
 }
 
 std::vector<Secret> urlSecrets(const Secret& url) {
   constexpr std::size_t kMinPiece = 8;
-  const std::string& text = url.reveal();
   std::vector<Secret> out{url};
-  const auto scheme = text.find("://");
-  const auto pathStart = text.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (pathStart == std::string::npos) {
+  auto parsed = http::Url::parse(url.reveal());
+  if (!parsed.ok()) {
     return out;
   }
-  out.emplace_back(text.substr(pathStart));
-  std::string piece;
-  for (std::size_t i = pathStart + 1; i <= text.size(); ++i) {
-    const char c = i < text.size() ? text[i] : '/';
-    if (c == '/' || c == '?' || c == '&' || c == '=' || c == '#') {
-      if (piece.size() >= kMinPiece) {
-        out.emplace_back(piece);
-      }
-      piece.clear();
-    } else {
-      piece += c;
+  std::vector<std::string> pieces = parsed->encodedSegments();
+  for (auto& value : parsed->encodedParamValues()) {
+    pieces.push_back(std::move(value));
+  }
+  for (auto& piece : pieces) {
+    if (piece.size() >= kMinPiece) {
+      out.emplace_back(std::move(piece));
     }
+  }
+  if (auto password = parsed->encodedPassword(); !password.empty()) {
+    out.emplace_back(std::move(password));
   }
   return out;
 }

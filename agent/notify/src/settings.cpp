@@ -39,7 +39,7 @@ Status checkKnownKeys(const Settings& settings, std::span<const std::string_view
       if (auto hint = closestMatch(key, known)) {
         message += "; did you mean \"" + *hint + "\"?";
       }
-      return Error{message};
+      return Error(ErrorCode::kInvalidInput, message);
     }
   }
   return {};
@@ -53,7 +53,7 @@ Result<DurationMs> durationSetting(const Settings& settings, const std::string& 
   }
   auto parsed = parseDuration(it->second);
   if (!parsed.ok()) {
-    return Error{key + ": " + parsed.error().message};
+    return Error(ErrorCode::kInvalidInput, key + ": " + parsed.error().message);
   }
   return *parsed;
 }
@@ -67,7 +67,8 @@ Result<long> countSetting(const Settings& settings, const std::string& key, long
   const auto& text = it->second;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size() || value <= 0) {
-    return Error{key + ": expected a positive integer, got \"" + text + "\""};
+    return Error(ErrorCode::kInvalidInput,
+                 key + ": expected a positive integer, got \"" + text + "\"");
   }
   return value;
 }

@@ -1,7 +1,7 @@
 #include <boost/json.hpp>
 #include <cmath>
-#include <cstdio>
 
+#include "nova/core/rfc3339.h"
 #include "nova/notify/event_json.h"
 #include "nova/notify/slack_notifier.h"
 #include "text_limits.h"
@@ -20,15 +20,6 @@ std::string upper(std::string_view text) {
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return out;
-}
-
-std::string number(double v) {
-  if (std::isnan(v)) {
-    return "n/a";
-  }
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
-  return buffer;
 }
 
 boost::json::object mrkdwn(const std::string& text, std::size_t max) {
@@ -52,9 +43,9 @@ boost::json::array fieldsFor(const Notification& n) {
     if (fields.size() + 2 > kFieldsMax) {
       break;
     }
-    std::string value = number(rule.value);
+    std::string value = detail::formatValue(rule.value, "n/a");
     if (!std::isnan(rule.threshold)) {
-      value += " (threshold " + number(rule.threshold) + ")";
+      value += " (threshold " + detail::formatValue(rule.threshold, "n/a") + ")";
     }
     fields.push_back(field("Rule", "`" + escapeMrkdwn(rule.name) + "`"));
     fields.push_back(field("Value", escapeMrkdwn(value)));

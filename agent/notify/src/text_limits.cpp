@@ -1,5 +1,8 @@
 #include "text_limits.h"
 
+#include <cmath>
+#include <cstdio>
+
 namespace nova::notify::detail {
 namespace {
 
@@ -29,6 +32,15 @@ std::string truncateUtf8(std::string_view text, std::size_t maxChars) {
     return std::string(end == std::string_view::npos ? text : text.substr(0, 0));
   }
   return std::string(text.substr(0, offsetOfCodePoint(text, maxChars - 1))) + "\u2026";
+}
+
+std::string formatValue(double value, std::string_view nanText) {
+  if (std::isnan(value)) {
+    return std::string(nanText);
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", value);
+  return buffer;
 }
 
 }  // namespace nova::notify::detail

@@ -10,4 +10,8 @@ namespace nova::notify::detail {
 /// kept is "…" so a reader sees it was cut. Never splits a multi-byte character.
 std::string truncateUtf8(std::string_view text, std::size_t maxChars);
 
+/// A rule's value for people: six significant digits ("0.072", "1.5e+06"), `nanText` for
+/// NaN (a rule with no value).
+std::string formatValue(double value, std::string_view nanText);
+
 }  // namespace nova::notify::detail

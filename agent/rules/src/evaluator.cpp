@@ -4,6 +4,8 @@
 #include <limits>
 #include <variant>
 
+#include "round_memory.h"
+
 namespace nova::rules {
 namespace {
 
@@ -58,12 +60,13 @@ RuleEvaluation unknown(const Rule& rule, std::string reason) {
 
 // The guard decides whether the rule judges: nullopt to go on, or the result to report.
 std::optional<RuleEvaluation> checkGuard(const Rule& rule, const promql::Engine& engine,
-                                         const tsdb::Storage& storage, TimestampMs now,
+                                         const detail::Round& round, TimestampMs now,
                                          promql::EvalCache& cache) {
   if (!rule.parsedGuard) {
     return std::nullopt;
   }
-  Result<Samples> guard = evaluate(*rule.parsedGuard, engine, storage, now, cache);
+  Result<Samples> guard =
+      evaluate(*rule.parsedGuard, engine, round.storageFor(*rule.parsedGuard), now, cache);
   if (!guard.ok()) {
     return unknown(rule, "guard failed: " + guard.error().message);
   }
@@ -85,22 +88,31 @@ std::optional<RuleEvaluation> checkGuard(const Rule& rule, const promql::Engine&
 }
 
 RuleEvaluation evaluateRule(const Rule& rule, const promql::Engine& engine,
-                            const tsdb::Storage& storage, TimestampMs now,
-                            promql::EvalCache& cache) {
+                            const detail::Round& round, TimestampMs now, promql::EvalCache& cache) {
   if (rule.source == RuleSource::kPrometheus) {
     return unknown(rule, "remote source not configured");
   }
-  if (auto guarded = checkGuard(rule, engine, storage, now, cache)) {
+  if (auto guarded = checkGuard(rule, engine, round, now, cache)) {
     return *guarded;
   }
-  Result<Samples> samples = evaluate(*rule.parsedExpr, engine, storage, now, cache);
+  Result<Samples> samples =
+      evaluate(*rule.parsedExpr, engine, round.storageFor(*rule.parsedExpr), now, cache);
   if (!samples.ok()) {
     return unknown(rule, "evaluation failed: " + samples.error().message);
+  }
+  const bool anyResult = rule.threshold.op == ThresholdOp::kAnyResult;
+  if (samples->values.empty() && anyResult) {
+    RuleEvaluation quiet;
+    quiet.observation.rule = rule.name;
+    quiet.observation.state = State::kOk;
+    quiet.observation.value = std::numeric_limits<double>::quiet_NaN();
+    quiet.observation.summary = "not firing: the expression returns nothing";
+    return quiet;
   }
   if (samples->values.empty()) {
     return unknown(rule, "no data");
   }
-  if (allNaN(samples->values)) {
+  if (allNaN(samples->values) && !anyResult) {
     return unknown(rule, "no data (value is NaN)");
   }
   // The worst breaching sample, else the sample closest to breaching.
@@ -108,7 +120,7 @@ RuleEvaluation evaluateRule(const Rule& rule, const promql::Engine& engine,
   bool breaching = false;
   for (std::size_t i = 0; i < samples->values.size(); ++i) {
     const double v = samples->values[i];
-    if (std::isnan(v)) {
+    if (std::isnan(v) && !anyResult) {
       continue;
     }
     const bool breaches = rule.threshold.breaches(v);
@@ -134,11 +146,14 @@ std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::
                                           const tsdb::Storage& storage, TimestampMs now) {
   std::vector<RuleEvaluation> results;
   results.reserve(ruleSet.rules.size());
+  // Recording rules are recorded first; each expression then reads the store or the
+  // overlay of recorded series (round_memory.h).
+  detail::Round round(ruleSet, engine, storage, now);
   // Rules and guards share subexpressions (the request rate of every error-rate rule);
-  // the store is not written during the round, so each is evaluated once.
+  // neither the store nor the overlay is written from here on, so each is evaluated once.
   promql::EvalCache cache;
   for (const Rule& rule : ruleSet.rules) {
-    results.push_back(evaluateRule(rule, engine, storage, now, cache));
+    results.push_back(round.finish(rule, evaluateRule(rule, engine, round, now, cache)));
   }
   return results;
 }

@@ -9,6 +9,7 @@
 #include "nova/rules/detail/context.h"
 #include "nova/rules/detail/fields.h"
 #include "nova/rules/detail/rule_loader.h"
+#include "prometheus_loader.h"
 
 namespace nova::rules {
 namespace {
@@ -81,10 +82,16 @@ std::string Diagnostic::toString() const {
 LoadReport loadDetailed(std::string_view yamlText, std::string_view fileName) {
   detail::LoadContext ctx(yamlText, fileName);
   RuleSet ruleSet;
+  std::vector<Diagnostic> notes;
   // yaml-cpp reports malformed YAML and some conversions by exception; they stop here.
   try {
     const YAML::Node root = YAML::Load(std::string(yamlText));
-    loadDocument(root, ctx, ruleSet);
+    // The format is told from the document's shape; the agent's own is the default.
+    if (detail::isAgentFormat(root)) {
+      loadDocument(root, ctx, ruleSet);
+    } else {
+      notes = detail::loadOtherFormat(root, ctx, fileName, ruleSet);
+    }
   } catch (const YAML::Exception& e) {
     ctx.error(e.mark, e.msg);
   } catch (const std::exception& e) {
@@ -92,6 +99,7 @@ LoadReport loadDetailed(std::string_view yamlText, std::string_view fileName) {
   }
   LoadReport report;
   report.diagnostics = ctx.takeDiagnostics();
+  report.notes = std::move(notes);
   if (report.diagnostics.empty()) {
     report.ruleSet = std::move(ruleSet);
   }
@@ -118,6 +126,12 @@ Status merge(RuleSet& into, RuleSet more) {
   }
   for (Rule& rule : more.rules) {
     into.rules.push_back(std::move(rule));
+  }
+  for (RecordingRule& recording : more.recordings) {
+    into.recordings.push_back(std::move(recording));
+  }
+  if (!into.memory) {
+    into.memory = std::move(more.memory);
   }
   if (!into.hasPolicy && more.hasPolicy) {
     into.policy = more.policy;

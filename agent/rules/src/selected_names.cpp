@@ -52,6 +52,11 @@ bool collect(const promql::Expr& expr, std::vector<std::string>& names) {
       expr.node);
 }
 
+void sortUnique(std::vector<std::string>& names) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+}
+
 }  // namespace
 
 std::optional<std::vector<std::string>> selectedMetricNames(const RuleSet& ruleSet) {
@@ -63,8 +68,26 @@ std::optional<std::vector<std::string>> selectedMetricNames(const RuleSet& ruleS
       }
     }
   }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (const RecordingRule& recording : ruleSet.recordings) {
+    if (recording.parsedExpr && !collect(*recording.parsedExpr, names)) {
+      return std::nullopt;
+    }
+  }
+  // Recorded series are written by the rules, never scraped.
+  std::erase_if(names, [&](const std::string& name) {
+    return std::any_of(ruleSet.recordings.begin(), ruleSet.recordings.end(),
+                       [&](const RecordingRule& r) { return r.record == name; });
+  });
+  sortUnique(names);
+  return names;
+}
+
+std::optional<std::vector<std::string>> selectedMetricNames(const promql::Expr& expr) {
+  std::vector<std::string> names;
+  if (!collect(expr, names)) {
+    return std::nullopt;
+  }
+  sortUnique(names);
   return names;
 }
 

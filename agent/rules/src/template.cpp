@@ -1,9 +1,11 @@
 #include "nova/rules/template.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -20,13 +22,24 @@ constexpr std::array<std::pair<std::string_view, ValueFormat>, 3> kFunctions{{
     {"humanizeDuration", ValueFormat::kHumanizeDuration},
 }};
 
+// The fewest digits that read back as `v`, printed as Go prints a float64 with %v (so as
+// Prometheus prints $value): an exponent below -4 or from 6 on, plain digits otherwise
+// ("10", "123456", "1.234567e+06", "1e-05").
 std::string shortest(double v) {
   char buf[64];
+  int digits = 17;
   for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    std::snprintf(buf, sizeof buf, "%.*e", precision - 1, v);
     if (std::strtod(buf, nullptr) == v) {
+      digits = precision;
       break;
     }
+  }
+  const int exponent = std::atoi(std::strchr(buf, 'e') + 1);
+  if (exponent < -4 || exponent >= 6) {
+    std::snprintf(buf, sizeof buf, "%.*e", digits - 1, v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.*f", std::max(0, digits - 1 - exponent), v);
   }
   return buf;
 }

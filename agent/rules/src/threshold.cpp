@@ -28,6 +28,9 @@ std::size_t skipBlanks(std::string_view s, std::size_t i) {
 }  // namespace
 
 std::string_view toString(ThresholdOp op) {
+  if (op == ThresholdOp::kAnyResult) {
+    return "any";
+  }
   for (const auto& [candidate, text] : kOps) {
     if (candidate == op) {
       return text;
@@ -46,6 +49,9 @@ std::optional<ThresholdOp> parseThresholdOp(std::string_view text) {
 }
 
 bool Threshold::breaches(double sample) const {
+  if (op == ThresholdOp::kAnyResult) {
+    return true;
+  }
   if (std::isnan(sample)) {
     return false;
   }
@@ -62,6 +68,8 @@ bool Threshold::breaches(double sample) const {
       return sample == value;
     case ThresholdOp::kNotEqual:
       return sample != value;
+    case ThresholdOp::kAnyResult:
+      return true;
   }
   return false;
 }
@@ -74,12 +82,17 @@ bool Threshold::worse(double a, double b) const {
     case ThresholdOp::kEqual:
     case ThresholdOp::kNotEqual:
       return std::fabs(a - value) > std::fabs(b - value);
+    case ThresholdOp::kAnyResult:
+      return a > b || (std::isnan(b) && !std::isnan(a));
     default:
       return a > b;
   }
 }
 
 std::string Threshold::toString() const {
+  if (op == ThresholdOp::kAnyResult) {
+    return "any result";
+  }
   return std::string(rules::toString(op)) + " " + formatValue(value, ValueFormat::kPlain);
 }
 

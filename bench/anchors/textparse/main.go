@@ -1,11 +1,17 @@
-// Command textparse times Prometheus's scrape parser (model/textparse PromParser) on one body
-// the way the scrape loop drives it: Next() per entry and, for each series, Series() plus
-// Metric() so the label set is materialized.
+// Command textparse times Prometheus's scrape parser (model/textparse PromParser) on one body,
+// in one of the two ways the scrape loop drives it:
+//
+//	steady  Next() per entry and Series() per series: the scrape cache's hit path, where the
+//	        raw series bytes are looked up and no label set is built
+//	labels  the same plus Metric() per series: the cache-miss path, where the label set is
+//	        materialized (one string for the series, sorted labels slicing it)
 package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"os"
 
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/textparse"
@@ -13,7 +19,7 @@ import (
 	"novabench/benchloop"
 )
 
-func parse(body []byte) (int, error) {
+func parse(body []byte, materialize bool) (int, error) {
 	p := textparse.NewPromParser(body)
 	var lset labels.Labels
 	samples := 0
@@ -29,9 +35,12 @@ func parse(body []byte) (int, error) {
 		if entry != textparse.EntrySeries {
 			continue
 		}
-		_, _, v := p.Series()
-		p.Metric(&lset)
-		sink += v + float64(lset.Len())
+		series, _, v := p.Series()
+		sink += v + float64(len(series))
+		if materialize {
+			p.Metric(&lset)
+			sink += float64(lset.Len())
+		}
 		samples++
 	}
 	if sink == -1 {
@@ -41,7 +50,15 @@ func parse(body []byte) (int, error) {
 }
 
 func main() {
-	o := benchloop.ParseArgs("textparse")
+	if len(os.Args) < 2 || (os.Args[1] != "steady" && os.Args[1] != "labels") {
+		fmt.Fprintln(os.Stderr, "usage: textparse steady|labels FILE [MIN_SECONDS [MIN_ITERS]]")
+		os.Exit(2)
+	}
+	mode := os.Args[1]
+	os.Args = append(os.Args[:1], os.Args[2:]...)
+	name := "textparse-" + mode
+	o := benchloop.ParseArgs(name)
 	body := benchloop.ReadBody(o.File)
-	benchloop.Run("textparse", o, len(body), func() (int, error) { return parse(body) })
+	materialize := mode == "labels"
+	benchloop.Run(name, o, len(body), func() (int, error) { return parse(body, materialize) })
 }

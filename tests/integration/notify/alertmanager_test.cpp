@@ -5,6 +5,7 @@
 
 #include "alertmanager_process.h"
 #include "nova/http/client.h"
+#include "nova/http/url.h"
 #include "nova/notify/receiver.h"
 
 namespace nova::notify {
@@ -27,8 +28,11 @@ Notification update(NotificationKind kind, TimestampMs at) {
 boost::json::array listed(const std::string& base, const std::string& incidentId) {
   http::Client client;
   http::Request get;
-  // filter=incident_id="<id>", URL-encoded.
-  get.url = base + "/api/v2/alerts?filter=incident_id%3D%22" + incidentId + "%22";
+  auto url = http::Url::parse(base);
+  REQUIRE(url.ok());
+  get.url = url->withSegments({"api", "v2", "alerts"})
+                .withParam("filter", "incident_id=\"" + incidentId + "\"")
+                .str();
   auto response = client.perform(get);
   REQUIRE_MESSAGE(response.ok(), (response.ok() ? "" : response.error().message));
   REQUIRE(response->status == 200);

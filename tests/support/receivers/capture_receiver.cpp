@@ -1,21 +1,24 @@
 #include "capture_receiver.h"
 
-#include <strings.h>
+#include "nova/core/text.h"
 
 namespace nova::testing {
 
 const std::string* Captured::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
+    if (equalsIgnoreCase(key, name)) {
       return &value;
     }
   }
   return nullptr;
 }
 
-std::unique_ptr<CaptureReceiver> CaptureReceiver::start(Responder responder) {
+std::unique_ptr<CaptureReceiver> CaptureReceiver::start(Responder responder, const Clock* clock) {
   std::unique_ptr<CaptureReceiver> receiver(new CaptureReceiver());
   receiver->responder_ = std::move(responder);
+  if (clock != nullptr) {
+    receiver->clock_ = clock;
+  }
   http::ServerOptions options;
   options.maxBodyBytes = 1 << 20;
   auto* self = receiver.get();
@@ -59,8 +62,7 @@ bool CaptureReceiver::waitFor(std::size_t count, std::chrono::milliseconds timeo
 }
 
 http::ServerResponse CaptureReceiver::answer(const http::ServerRequest& request) {
-  Captured captured{request.method, request.path, request.headers, request.body,
-                    std::chrono::steady_clock::now()};
+  Captured captured{request.method, request.path, request.headers, request.body, clock_->monoNow()};
   http::ServerResponse response;
   {
     std::lock_guard lock(mutex_);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nova/core/clock.h"
 #include "nova/http/server.h"
 
 namespace nova::testing {
@@ -21,7 +22,8 @@ struct Captured {
   std::string path;
   http::Headers headers;
   std::string body;
-  std::chrono::steady_clock::time_point at;
+  /// When it arrived, on the receiver's clock (monotonic): simulated time under ManualClock.
+  MonoTime at;
 
   const std::string* header(std::string_view name) const;
 };
@@ -33,7 +35,8 @@ using Responder = std::function<http::ServerResponse(const Captured&)>;
 /// scripted responses first (in order), then with the responder. Thread-safe.
 class CaptureReceiver {
  public:
-  static std::unique_ptr<CaptureReceiver> start(Responder responder);
+  /// Stamps arrivals with `clock` (null: the system clock), which must outlive it.
+  static std::unique_ptr<CaptureReceiver> start(Responder responder, const Clock* clock = nullptr);
 
   /// "http://127.0.0.1:<port><path>".
   std::string url(std::string_view path) const;
@@ -41,8 +44,10 @@ class CaptureReceiver {
   void script(std::vector<http::ServerResponse> responses);
   std::vector<Captured> requests() const;
   std::size_t count() const;
-  /// Waits until at least `count` requests arrived; false on timeout.
-  bool waitFor(std::size_t count, std::chrono::milliseconds timeout) const;
+  /// Waits until at least `count` requests arrived; false after `timeout` of real time (a
+  /// bound on a real socket exchange, not a pause).
+  bool waitFor(std::size_t count,
+               std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
   ~CaptureReceiver();
 
@@ -51,6 +56,8 @@ class CaptureReceiver {
   http::ServerResponse answer(const http::ServerRequest& request);
 
   Responder responder_;
+  SystemClock systemClock_;
+  const Clock* clock_ = &systemClock_;
   std::unique_ptr<http::Server> server_;
   mutable std::mutex mutex_;
   mutable std::condition_variable arrived_;

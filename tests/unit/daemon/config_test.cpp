@@ -221,6 +221,24 @@ TEST_CASE("traffic_switched_at: ms since the epoch or any RFC 3339 time") {
         "such as 2026-01-02T03:04:05Z");
 }
 
+TEST_CASE("notifier secrets written inline or with --set are never shown either") {
+  auto c = load(std::string(kMinimal) +
+                    "notifiers:\n"
+                    "  - {type: slack, webhook_url: "
+                    "'https://hooks.slack.com/services/T1/B2/INLINESECRET'}\n"
+                    "  - {type: pagerduty, routing_key: placeholder}\n"
+                    "  - {type: alertmanager, url: 'http://admin:AMPASSWORD@am:9093'}\n",
+                {"notifiers.1.routing_key=SETSECRETROUTINGKEY0123456789abc"});
+  REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
+  const std::string shown = describe(*c);
+  for (const char* secret : {"INLINESECRET", "SETSECRETROUTINGKEY", "AMPASSWORD", "T1/B2"}) {
+    CAPTURE(std::string(secret));
+    CHECK(shown.find(secret) == std::string::npos);
+  }
+  CHECK(shown.find("\"webhook_url\":\"https://hooks.slack.com/<redacted>\"") != std::string::npos);
+  CHECK(shown.find("\"url\":\"http://admin:<redacted>@am:9093\"") != std::string::npos);
+}
+
 TEST_CASE("dry_run forces the dry-run switch") {
   auto c = load(std::string(kMinimal) + "dry_run: true\n");
   REQUIRE(c.ok());

@@ -84,6 +84,7 @@ TEST_CASE("a throwing handler answers 500 and the server keeps serving") {
 }
 
 TEST_CASE("a client that sends too slowly is disconnected after the read timeout") {
+  // A real-socket transport timeout: waits the 200 ms read timeout of wall time.
   auto server = startEcho({.readTimeout = 200});
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -107,8 +108,14 @@ TEST_CASE("binding a taken port fails with the address in the message") {
   const auto second =
       Server::start({.port = first->port()}, [](const ServerRequest&) { return ServerResponse{}; });
   REQUIRE_FALSE(second.ok());
-  CHECK(second.error().message.find("127.0.0.1:" + std::to_string(first->port())) !=
-        std::string::npos);
+  CHECK(second.error().code == ErrorCode::kConflict);
+  CHECK(second.error().message ==
+        "cannot listen on 127.0.0.1:" + std::to_string(first->port()) + ": Address already in use");
+  const auto notAnAddress = Server::start({.address = "localhost"},
+                                          [](const ServerRequest&) { return ServerResponse{}; });
+  REQUIRE_FALSE(notAnAddress.ok());
+  CHECK(notAnAddress.error().code == ErrorCode::kInvalidInput);
+  CHECK(notAnAddress.error().message == "cannot listen on localhost:0: invalid address");
 }
 
 }  // namespace nova::http

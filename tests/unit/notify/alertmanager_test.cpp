@@ -4,8 +4,8 @@
 #include "capture_receiver.h"
 #include "doubles.h"
 #include "notify_test_support.h"
+#include "nova/core/rfc3339.h"
 #include "nova/notify/alertmanager_notifier.h"
-#include "nova/notify/event_json.h"
 
 namespace nova::notify {
 
@@ -19,8 +19,8 @@ boost::json::value rfc(TimestampMs at) {
 using testing::CaptureReceiver;
 
 TEST_CASE("Alertmanager: fire, re-send every interval, move severity, resolve by endsAt") {
-  test::AtomicClock clock(test::kT0 + 5000);
-  test::FixedRandom random;
+  ManualClock clock(test::kT0 + 5000);
+  SequenceRandom random({0.0});
   NotifyDeps deps;
   deps.clock = &clock;
   deps.random = &random;

@@ -2,34 +2,24 @@
 
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
-#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "nova/notify/random.h"
+#include "nova/core/clock.h"
+#include "nova/core/random.h"
 #include "nova/notify/receiver.h"
 
 namespace nova::notify::test {
 
-/// ManualClock is thread-safe, so the worker thread may read it while the test advances it.
-using AtomicClock = ManualClock;
-
-/// Always the same draw, so backoff delays are exact.
-class FixedRandom final : public Random {
- public:
-  explicit FixedRandom(double u = 0.0) : u_(u) {}
-  double uniform() override { return u_; }
-
- private:
-  double u_;
-};
-
-inline constexpr TimestampMs kT0 = 1'790'000'000'000;  // 2026-09-21T...
+inline constexpr TimestampMs kT0 = 1'790'000'000'000;  // 2026-09-21T14:13:20Z
 
 inline Notification incident(NotificationKind kind, Severity severity,
                              std::string id = "1790000000000-1") {
@@ -51,6 +41,77 @@ inline boost::json::value parse(const std::string& text) {
 
 inline std::chrono::milliseconds ms(long n) {
   return std::chrono::milliseconds(n);
+}
+
+/// A fresh directory under the system temp dir, removed with the object.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() /
+              ("nova-notify-" + std::to_string(::getpid()) + "-" + name)) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path() const { return path_.string(); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Waits until `receiver`'s delivery thread waits on the clock for a next attempt still
+/// ahead (a retry, a Retry-After or pacing) and returns how long until it, in ms of the
+/// clock; -1 after 10 s of real time (a bound on the real exchanges before it, not a
+/// pause). Once this returns, advancing the clock by the result makes the attempt. (A wait
+/// whose time has come reads 0 until the thread wakes: that one is not "ahead".)
+inline DurationMs awaitNextAttempt(const Receiver& receiver, const ManualClock& clock) {
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < limit) {
+    if (const DurationMs next = receiver.stats().nextAttemptInMs; next > 0) {
+      return next;
+    }
+    clock.awaitWaiters(1, kSecond);
+  }
+  return -1;
+}
+
+/// Drives `clock` until nothing is pending in any of the receivers `stats()` describes:
+/// whenever a delivery thread waits for an attempt, time moves to the earliest one;
+/// otherwise it waits until all `threads` delivery threads are parked on the clock again.
+/// False after 20 s of real time (the HTTP exchanges are real).
+inline bool drain(const std::function<std::vector<DeliveryStats>()>& stats, std::size_t threads,
+                  ManualClock& clock) {
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < limit) {
+    std::uint64_t pending = 0;
+    DurationMs next = -1;
+    for (const DeliveryStats& s : stats()) {
+      pending += s.pending;
+      if (s.nextAttemptInMs >= 0) {
+        next = next < 0 ? s.nextAttemptInMs : std::min(next, s.nextAttemptInMs);
+      }
+    }
+    if (pending == 0) {
+      return true;
+    }
+    if (next >= 0) {
+      clock.advance(std::max<DurationMs>(next, 1));
+    } else {
+      clock.awaitWaiters(threads, kSecond);
+    }
+  }
+  return false;
+}
+
+/// drain() for one receiver.
+inline bool drain(const Receiver& receiver, ManualClock& clock) {
+  return drain([&] { return std::vector<DeliveryStats>{receiver.stats()}; }, 1, clock);
 }
 
 /// Routes spdlog's default logger into a string for the test's lifetime, at debug level.

@@ -165,9 +165,4 @@ TEST_CASE("the webhook event round-trips and its HMAC-SHA256 signature is verifi
         "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
-TEST_CASE("RFC 3339 formatting") {
-  CHECK(formatRfc3339(0) == "1970-01-01T00:00:00.000Z");
-  CHECK(formatRfc3339(1'700'000'000'123) == "2023-11-14T22:13:20.123Z");
-}
-
 }  // namespace nova::notify

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "capture_receiver.h"
 #include "doubles.h"
 #include "notify_test_support.h"
@@ -46,8 +48,11 @@ TEST_CASE("Router: critical and high page and post to Slack, medium and low post
 }
 
 TEST_CASE("Router: one send fans out and the counters are readable per receiver") {
-  auto sink = CaptureReceiver::start(testing::jsonOkDouble());
-  auto router = Router::fromConfigs(fourReceivers(sink->url("")));
+  ManualClock clock(test::kT0);
+  NotifyDeps deps;
+  deps.clock = &clock;
+  auto sink = CaptureReceiver::start(testing::jsonOkDouble(), &clock);
+  auto router = Router::fromConfigs(fourReceivers(sink->url("")), deps);
   REQUIRE(router.ok());
   REQUIRE((*router)->send(incident(NotificationKind::kIncidentOpened, Severity::kCritical)).ok());
   REQUIRE((*router)->flush(5000));
@@ -60,6 +65,36 @@ TEST_CASE("Router: one send fans out and the counters are readable per receiver"
   CHECK(stats[2].second.sent == 1);
   CHECK(stats[3].second.sent == 1);
   CHECK(sink->count() == 4);
+}
+
+TEST_CASE("Router::flush is bounded on the injected clock") {
+  ManualClock clock(test::kT0);
+  SequenceRandom random({0.0});
+  NotifyDeps deps;
+  deps.clock = &clock;
+  deps.random = &random;
+  auto hook = CaptureReceiver::start(testing::jsonOkDouble(), &clock);
+  hook->script({http::ServerResponse{503, "text/plain", {}, ""}});
+  auto router = Router::fromConfigs(
+      std::vector<NotifierConfig>{{"webhook", {{"url", hook->url("/e")}, {"backoff", "10s"}}}},
+      deps);
+  REQUIRE(router.ok());
+  REQUIRE((*router)->send(incident(NotificationKind::kIncidentOpened, Severity::kHigh)).ok());
+  REQUIRE(hook->waitFor(1));
+  // The delivery thread now waits 5 s of the clock for its retry.
+  while ((*router)->stats()[0].second.nextAttemptInMs <= 0) {
+    REQUIRE(clock.awaitWaiters(1));
+  }
+  bool idle = true;
+  std::thread flusher([&] { idle = (*router)->flush(1000); });
+  REQUIRE(clock.awaitWaiters(2));  // the retry and the flush
+  clock.advance(1000);
+  flusher.join();
+  CHECK_FALSE(idle);
+  clock.advance(4000);
+  REQUIRE(hook->waitFor(2));
+  CHECK((*router)->flush(1000));
+  CHECK((*router)->stats()[0].second.sent == 1);
 }
 
 TEST_CASE("Router: two receivers of one type need distinct names") {
@@ -90,6 +125,34 @@ TEST_CASE("a receiver that never answers does not delay a rollback (dry-run swit
   CHECK(toString(outcome->kind) == std::string("flipped"));
   CHECK(elapsed < ms(50));
   CHECK(flip.requests().size() == 1);
+}
+
+}  // namespace nova::notify
+
+namespace nova::notify {
+
+TEST_CASE("a router stops its receivers at once: shutdown waits one request timeout") {
+  // Real-socket transport timeouts (500 ms, wall time): every receiver has an attempt in
+  // flight to a peer that never answers. Stopped one after the other, each would start its
+  // next attempt while the one before it is joined, and shutdown would take their sum.
+  testing::BlackHole hole;
+  std::vector<NotifierConfig> configs;
+  for (const char* name : {"a", "b", "c"}) {
+    configs.push_back({"webhook",
+                       {{"name", name},
+                        {"url", hole.url("/x")},
+                        {"timeout", "500ms"},
+                        {"backoff", "1ms"},
+                        {"max_attempts", "10"}}});
+  }
+  auto router = Router::fromConfigs(configs);
+  REQUIRE(router.ok());
+  REQUIRE((*router)->send(incident(NotificationKind::kIncidentOpened, Severity::kHigh)).ok());
+  const auto start = std::chrono::steady_clock::now();
+  router->reset();
+  const auto took = std::chrono::steady_clock::now() - start;
+  MESSAGE("shutdown took " << std::chrono::duration<double, std::milli>(took).count() << " ms");
+  CHECK(took < ms(900));
 }
 
 }  // namespace nova::notify

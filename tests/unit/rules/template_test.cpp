@@ -35,6 +35,16 @@ TEST_CASE("special values") {
   CHECK(formatValue(std::numeric_limits<double>::infinity(), ValueFormat::kPlain) == "+Inf");
   CHECK(formatValue(0.1, ValueFormat::kPlain) == "0.1");
   CHECK(formatValue(1.0 / 3, ValueFormat::kPlain) == "0.3333333333333333");
+  // As Go prints a float64 with %v, and so Prometheus's {{ $value }}.
+  CHECK(formatValue(10, ValueFormat::kPlain) == "10");
+  CHECK(formatValue(500, ValueFormat::kPlain) == "500");
+  CHECK(formatValue(123456, ValueFormat::kPlain) == "123456");
+  CHECK(formatValue(1e6, ValueFormat::kPlain) == "1e+06");
+  CHECK(formatValue(1234567, ValueFormat::kPlain) == "1.234567e+06");
+  CHECK(formatValue(0.0001, ValueFormat::kPlain) == "0.0001");
+  CHECK(formatValue(0.00001, ValueFormat::kPlain) == "1e-05");
+  CHECK(formatValue(-42.5, ValueFormat::kPlain) == "-42.5");
+  CHECK(formatValue(0, ValueFormat::kPlain) == "0");
 }
 
 TEST_CASE("text without actions is kept as is") {

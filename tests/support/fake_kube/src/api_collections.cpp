@@ -1,12 +1,11 @@
 // Lists (label and field selectors, limit and continue), create (POST) and delete, as
 // specs/kubernetes.md and the API server's conventions describe them.
-#include <openssl/evp.h>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api.h"
 #include "nova/core/rfc3339.h"
+#include "nova/http/encoding.h"
 #include "selectors.h"
 
 namespace nova::fake_kube::detail {
@@ -23,34 +22,9 @@ constexpr const char* kExpired =
     "results in an inconsistent list - objects that were created, modified, or deleted between "
     "the time the first chunk was returned and now may show up in the list.";
 
-std::string base64(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::optional<std::string> unbase64(const std::string& text) {
-  if (text.empty() || text.size() % 4 != 0) {
-    return std::nullopt;
-  }
-  std::string out(3 * text.size() / 4, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) {
-    return std::nullopt;
-  }
-  const std::size_t padding = (text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0);
-  out.resize(static_cast<std::size_t>(n) - padding);
-  return out;
-}
-
 // Opaque to clients, like the real one: base64 of {"rv": <list version>, "start": <key>}.
 std::string continueToken(std::uint64_t rv, const std::string& lastKey) {
-  return base64(json::serialize(json::object{{"rv", rv}, {"start", lastKey}}));
+  return http::encodeBase64(json::serialize(json::object{{"rv", rv}, {"start", lastKey}}));
 }
 
 struct Continuation {
@@ -59,7 +33,7 @@ struct Continuation {
 };
 
 std::optional<Continuation> readToken(const std::string& token) {
-  auto bytes = unbase64(token);
+  auto bytes = http::decodeBase64(token);
   if (!bytes) {
     return std::nullopt;
   }

@@ -15,7 +15,7 @@ namespace nova::http {
 /// Header name/value pairs in wire order; names keep the case they were given or received.
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-/// One HTTP request. Only http and https URLs are accepted.
+/// One HTTP request. Only http and https URLs with a host are accepted (see Url).
 struct Request {
   std::string method = "GET";
   std::string url{};
@@ -68,9 +68,17 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  /// Performs the request. Never throws. Errors name the method and URL and give the
-  /// reason: connection refused, timeout, TLS failure, "response body exceeds N bytes", a
-  /// stalled peer (fewer than 1 byte/s over the timeout), and the like.
+  /// Performs the request. Never throws. Errors name the method and the redacted URL
+  /// (redactUrl()) and give the reason; callers branch on the code:
+  /// - kTimeout: the timeout or connect timeout passed, or the peer stalled (fewer than
+  ///   1 byte/s over the timeout's length).
+  /// - kTransport: DNS, connection refused or reset, nothing or garbage received, a TLS
+  ///   handshake or certificate verification failure. Worth a retry.
+  /// - kInvalidInput: not an http/https URL with a host, "response body exceeds N bytes",
+  ///   local TLS files that do not load, too many redirects. Retrying cannot help.
+  /// - kRefused: credentials refused below HTTP (a required client certificate).
+  /// - kInternal: out of memory, a curl misuse.
+  /// A 4xx or 5xx answer is a Response, not an error.
   Result<Response> perform(const Request& request);
 
  private:

@@ -19,8 +19,9 @@ namespace nova::http {
 /// Not thread-safe: start(), poll() and the completions all run on one thread.
 class MultiClient {
  public:
-  /// Receives the finished transfer's Response, or an Error naming method, URL and reason
-  /// (refused, timeout, TLS, "response body exceeds N bytes", ...). Runs inside poll().
+  /// Receives the finished transfer's Response, or an Error naming method, redacted URL and
+  /// reason, with the same codes as Client::perform() (kTimeout, kTransport, kInvalidInput
+  /// for a bad URL or "response body exceeds N bytes", ...). Runs inside poll().
   using Completion = std::function<void(Result<Response>)>;
 
   MultiClient();

@@ -56,7 +56,9 @@ struct ServerOptions {
 /// connection and joins the thread.
 class Server {
  public:
-  /// Binds and starts serving; fails with the address and the reason when it cannot bind.
+  /// Binds and starts serving. Errors name the address and the reason: kInvalidInput (not
+  /// an address, or not one of this host), kConflict (the port is taken), kRefused (a
+  /// privileged port), kInternal (anything else).
   static Result<std::unique_ptr<Server>> start(const ServerOptions& options, Handler handler);
   ~Server();
   Server(const Server&) = delete;

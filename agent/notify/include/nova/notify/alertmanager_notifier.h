@@ -10,7 +10,8 @@ namespace nova::notify {
 
 /// Fixed parts of every alert.
 struct AlertmanagerOptions {
-  /// Base URL of Alertmanager ("http://alertmanager:9093"); alerts go to <url>/api/v2/alerts.
+  /// Base URL of Alertmanager ("http://alertmanager:9093", a path prefix allowed); alerts go
+  /// to <url>/api/v2/alerts.
   std::string url;
   /// Firing alerts are re-sent this often, with endsAt = now + 4 x this; resolved ones
   /// for 5 minutes after the resolution.
@@ -72,6 +73,7 @@ class AlertmanagerNotifier final : public RetryingNotifier {
   std::vector<AlertmanagerAlert> alertsOf(const Tracked& tracked, TimestampMs now) const;
 
   AlertmanagerOptions options_;
+  std::string endpoint_;                    // <url>/api/v2/alerts
   std::map<std::string, Tracked> tracked_;  // delivery thread only
 };
 

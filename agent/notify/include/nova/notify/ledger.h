@@ -13,13 +13,18 @@
 namespace nova::notify {
 
 /// What one receiver has already delivered, per incident id, so that the same update is
-/// never posted twice — not after a retry, a restart of the agent or a replayed event. With
-/// a file it survives restarts: the whole ledger is rewritten (temp file + rename) after
-/// each record. Thread-safe.
+/// never posted twice: not after a retry, a restart of the agent or a replayed outbox. With
+/// a file it survives restarts: the whole ledger is rewritten durably after each record
+/// (temp file, fsync, rename, directory fsync), keeping the replaced copy as "<path>.prev".
+/// Thread-safe.
 class IncidentLedger {
  public:
   /// Opens the ledger kept in `path`, or an in-memory one when `path` is empty. A missing
-  /// file is an empty ledger; an unreadable or corrupt one is an error naming the file.
+  /// file is an empty ledger. An empty or corrupt file does not stop a start: it is moved
+  /// aside to "<path>.corrupt", the ledger recovers from "<path>.prev" (or starts empty when
+  /// that is unusable too), a warning is logged and recoveries() counts it. Errors only for
+  /// a file that cannot be read or written at all (kRefused, kInternal, kInvalidInput for a
+  /// directory), naming it.
   static Result<std::unique_ptr<IncidentLedger>> open(std::string path);
 
   /// The identity of one update of an incident: "<kind>/<severity>".
@@ -40,6 +45,9 @@ class IncidentLedger {
   /// The newest recorded notification of every incident that is not closed.
   std::vector<Notification> openIncidents() const;
 
+  /// Files found empty or corrupt when opening (0 or 1).
+  std::uint64_t recoveries() const { return recoveries_; }
+
   /// Closed incidents kept (oldest forgotten first), so the file stays small.
   static constexpr std::size_t kKeepClosed = 200;
 
@@ -50,6 +58,7 @@ class IncidentLedger {
     Notification latest;
     std::uint64_t order = 0;
   };
+  using Entries = std::map<std::string, Entry>;
   explicit IncidentLedger(std::string path) : path_(std::move(path)) {}
   Status load();
   Status save() const;
@@ -57,8 +66,9 @@ class IncidentLedger {
 
   std::string path_;
   mutable std::mutex mutex_;
-  std::map<std::string, Entry> entries_;
+  Entries entries_;
   std::uint64_t nextOrder_ = 0;
+  std::uint64_t recoveries_ = 0;
 };
 
 }  // namespace nova::notify

@@ -25,8 +25,8 @@ struct Route {
   static Route defaultFor(std::string_view type);
 
   /// The default for `type`, narrowed by the settings `severities` ("critical,high" or
-  /// "[critical, high]") and `kinds` ("incident_opened, rollback_impossible"). Errors name
-  /// the setting and the unknown word, with a did-you-mean hint.
+  /// "[critical, high]") and `kinds` ("incident_opened, rollback_impossible"). Errors
+  /// (kInvalidInput) name the setting and the unknown word, with a did-you-mean hint.
   static Result<Route> fromSettings(std::string_view type,
                                     const std::map<std::string, std::string>& settings);
 };

@@ -27,16 +27,28 @@ struct RuleEvaluation {
 };
 
 /// Evaluates every rule of `ruleSet` at `now` (ms) over `storage`:
+/// - the recording rules come first, in order, at `now`: each one's series are written into
+///   an overlay beside the store (never into it), visible to the recording rules after it
+///   and to every rule; an expression reading recorded names reads the overlay, where the
+///   store series it also needs are mirrored. The overlay keeps the recorded history with
+///   the store's retention, so range selectors over recorded series in later calls see it
+///   (a set without `memory` records for this call only);
 /// - `source: prometheus` rules are unknown with reason "remote source not configured";
 /// - a guard with no data (or failing) makes the rule unknown; a guard whose samples are
 ///   all zero (or NaN) makes it ok without evaluating the expression;
-/// - an expression that fails, returns nothing or only NaN makes the rule unknown;
+/// - an expression that fails makes the rule unknown; one that returns nothing or only NaN
+///   makes it unknown too, except for a Prometheus alerting rule (ThresholdOp::kAnyResult),
+///   which is ok on nothing and breaches on any sample;
 /// - otherwise the rule breaches when any sample breaches the threshold. Its value is the
 ///   worst breaching sample, or the sample closest to breaching when none does, and the
-///   summary is rendered with that sample's value and labels.
+///   summary is rendered with that sample's value and labels;
+/// - a rule with keepFiringFor that has fired keeps breaching that long once it returns
+///   nothing (RuleEvaluation::reason says so).
 /// Subexpressions shared by rules and guards are evaluated once per call (promql::EvalCache);
 /// the storage must not be written during the call.
-/// Results are in the order of `ruleSet.rules`. Pure; never throws.
+/// Results are in the order of `ruleSet.rules`. Never throws. Pure apart from the set's
+/// `memory` (recording rules, keep_firing_for): calls on one set (and its copies) are
+/// serialised and must come in time order.
 std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::Engine& engine,
                                           const tsdb::Storage& storage, TimestampMs now);
 

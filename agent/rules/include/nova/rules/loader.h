@@ -7,13 +7,25 @@
 
 #include "nova/core/result.h"
 #include "nova/policy/config.h"
+#include "nova/rules/recording.h"
 #include "nova/rules/rule.h"
 
 namespace nova::rules {
 
+namespace detail {
+class RoundMemory;
+}
+
 /// The rules of one file (or several merged) and the escalation policy they run under.
 struct RuleSet {
   std::vector<Rule> rules;
+  /// Prometheus recording rules, recorded in this order before `rules` are evaluated.
+  std::vector<RecordingRule> recordings;
+  /// What evaluation rounds remember from one call of evaluateRules to the next: recorded
+  /// series and keep_firing_for. Set by the loader when the set has recording rules or a
+  /// rule with keepFiringFor; shared by copies of the set, which therefore evaluate as one
+  /// (from one thread at a time, in time order). Null for sets that need none.
+  std::shared_ptr<detail::RoundMemory> memory;
   /// The file's `policy:` section over the defaults of policy::PolicyConfig (the seed's tree).
   policy::PolicyConfig policy;
   /// True when the file had a `policy:` section.
@@ -40,6 +52,10 @@ struct LoadReport {
   std::optional<RuleSet> ruleSet;
   /// Sorted by line and column; empty exactly when ruleSet is set.
   std::vector<Diagnostic> diagnostics;
+  /// What was loaded with a difference worth knowing but is not an error: a Prometheus
+  /// group's `interval` (the agent evaluates at its own tick), an alert left out because
+  /// its severity is `none`, a template part the agent does not expand. Sorted by place.
+  std::vector<Diagnostic> notes;
 
   bool ok() const { return ruleSet.has_value(); }
 };
@@ -51,6 +67,13 @@ struct LoadReport {
 /// file, also inside quoted and block scalars), expressions that do not give an instant
 /// vector or a scalar, and summary templates with unknown variables. `fileName` is only
 /// used in messages. Pure: no I/O; never throws.
+///
+/// The format is told from the document's shape: a mapping with `groups:` (and no
+/// `rules:`) is a Prometheus rule file, a document of `kind: PrometheusRule` a Prometheus
+/// Operator resource (its `spec.groups`; several such documents may follow each other);
+/// Argo Rollouts and Flagger analysis resources are refused with a pointer to
+/// `novactl rules import`; anything else is the agent's own format. How Prometheus rules
+/// become agent rules is described in prometheus_rules.h.
 LoadReport loadDetailed(std::string_view yamlText, std::string_view fileName);
 
 /// As loadDetailed; the error's message lists every diagnostic, one "file:line:col: ..."
@@ -61,8 +84,8 @@ Result<RuleSet> load(std::string_view yamlText, std::string_view fileName);
 /// `config`, then validates the result. Fields not given keep their values.
 Status applyPolicyOverrides(policy::PolicyConfig& config, std::string_view policyYaml);
 
-/// Appends `more`'s rules to `into`. The policy is taken from the first set that has one.
-/// Fails when a rule name appears twice ("duplicate rule name \"x\"").
+/// Appends `more`'s rules and recording rules to `into`. The policy is taken from the first
+/// set that has one. Fails when a rule name appears twice ("duplicate rule name \"x\"").
 Status merge(RuleSet& into, RuleSet more);
 
 }  // namespace nova::rules

@@ -14,14 +14,26 @@
 
 namespace nova::rules {
 
-/// How a rule's value is compared with its threshold value.
-enum class ThresholdOp { kGreater, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual };
+/// How a rule's value is compared with its threshold value. kAnyResult is a Prometheus
+/// alerting rule's: every sample the expression returns breaches, whatever its value (NaN
+/// included), and an empty result is ok rather than unknown; it has no value and cannot be
+/// written in the agent's own format.
+enum class ThresholdOp {
+  kGreater,
+  kGreaterEqual,
+  kLess,
+  kLessEqual,
+  kEqual,
+  kNotEqual,
+  kAnyResult
+};
 
-/// ">", ">=", "<", "<=", "==", "!=".
+/// ">", ">=", "<", "<=", "==", "!=", "any".
 std::string_view toString(ThresholdOp op);
+/// Parses the six comparisons (not "any").
 std::optional<ThresholdOp> parseThresholdOp(std::string_view text);
 
-/// A rule breaches when `sample <op> value` holds. NaN never breaches.
+/// A rule breaches when `sample <op> value` holds. NaN never breaches, except under kAnyResult.
 struct Threshold {
   ThresholdOp op = ThresholdOp::kGreater;
   double value = 0;
@@ -30,7 +42,7 @@ struct Threshold {
   /// Of two breaching samples, true when `a` is further past the threshold than `b`
   /// (larger for > and >=, smaller for < and <=).
   bool worse(double a, double b) const;
-  /// "> 0.05".
+  /// "> 0.05"; "any result" for kAnyResult.
   std::string toString() const;
 };
 
@@ -67,6 +79,9 @@ struct Rule {
   Threshold threshold;
   /// How long the threshold must be breached before the rule counts (0 = at once).
   DurationMs forDuration = 0;
+  /// Prometheus's keep_firing_for: once the rule has breached for `forDuration`, it keeps
+  /// breaching this long after its expression stops returning anything (0 = not at all).
+  DurationMs keepFiringFor = 0;
   Severity severity = Severity::kLow;
   Template summary;
   /// An expression that must be true (some sample non-zero) for the rule to judge at all.
