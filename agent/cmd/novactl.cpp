@@ -3,11 +3,12 @@
 #include <iostream>
 #include <optional>
 
+#include "nova/cli/eval_command.h"
+#include "nova/cli/rules_commands.h"
+#include "nova/core/clock.h"
 #include "nova/core/time.h"
 #include "nova/rollout/commands.h"
-#include "nova/rollout/eval_command.h"
 #include "nova/rollout/exit_code.h"
-#include "nova/rules/commands.h"
 #include "nova/rules/import_command.h"
 
 namespace {
@@ -21,7 +22,7 @@ nova::DurationMs parseDurationFlag(const std::string& text, const std::string& f
   return *parsed;
 }
 
-void addEval(CLI::App& app, nova::rollout::EvalOptions& options, std::string& interval,
+void addEval(CLI::App& app, nova::cli::EvalOptions& options, std::string& interval,
              std::string& timeout) {
   auto* eval = app.add_subcommand(
       "eval", "Scrape a /metrics endpoint or read a file, then evaluate a PromQL expression");
@@ -151,7 +152,7 @@ int main(int argc, char** argv) {
   // NOVA_VERSION comes from the build (agent/cmd/CMakeLists.txt).
   app.set_version_flag("--version", std::string("novactl ") + NOVA_VERSION);
 
-  nova::rollout::EvalOptions evalOptions;
+  nova::cli::EvalOptions evalOptions;
   std::string interval = "1s";
   std::string timeout = "10s";
   addEval(app, evalOptions, interval, timeout);
@@ -174,13 +175,13 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("eval")) {
       evalOptions.interval = parseDurationFlag(interval, "--interval");
       evalOptions.timeout = parseDurationFlag(timeout, "--timeout");
-      return nova::rollout::runEval(evalOptions, std::cout, std::cerr);
+      return nova::cli::runEval(evalOptions, std::cout, std::cerr, nova::SystemClock());
     }
     if (rules->got_subcommand("check")) {
-      return nova::rules::runRulesCheck(rulesArgs.checkFiles, std::cout, std::cerr);
+      return nova::cli::runRulesCheck(rulesArgs.checkFiles, std::cout, std::cerr);
     }
     if (rules->got_subcommand("test")) {
-      return nova::rules::runRulesTest(rulesArgs.scenario, std::cout, std::cerr);
+      return nova::cli::runRulesTest(rulesArgs.scenario, std::cout, std::cerr);
     }
     if (rules->got_subcommand("import")) {
       return nova::rules::runRulesImport(importArgs, std::cout, std::cerr);

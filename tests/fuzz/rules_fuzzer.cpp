@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "nova/cli/scenario_loader.h"
 #include "nova/promql/engine.h"
 #include "nova/rules/evaluator.h"
 #include "nova/rules/loader.h"
-#include "nova/rules/scenario.h"
 
 namespace {
 
@@ -54,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto results = nova::rules::evaluateRules(*report.ruleSet, engine, storage, 0);
     check(results.size() == report.ruleSet->rules.size());
   }
-  const nova::rules::ScenarioLoad scenario = nova::rules::parseScenario(text, "fuzz.yaml");
+  const nova::cli::ScenarioLoad scenario = nova::cli::parseScenario(text, "fuzz.yaml");
   check(scenario.scenario.has_value() == scenario.diagnostics.empty());
   checkPlaces(scenario.diagnostics, text);
   return 0;

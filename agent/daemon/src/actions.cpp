@@ -2,48 +2,44 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <exception>
 
 #include "nova/daemon/metrics.h"
 
 namespace nova::daemon {
 
-ActionQueue::ActionQueue(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+ActionQueue::ActionQueue(std::size_t capacity, const Clock& clock)
+    : capacity_(capacity == 0 ? 1 : capacity), ready_(clock) {}
 
-bool ActionQueue::pushNotification(notify::Notification notification, bool urgent) {
+bool ActionQueue::push(ActionItem item) {
   {
-    std::lock_guard lock(mutex_);
-    if (closed_ || (!urgent && notifications_.size() >= capacity_)) {
-      ++dropped_;
-      return false;
+    std::lock_guard lock(ready_.mutex());
+    if (auto* rollback = std::get_if<watch::RollbackAction>(&item)) {
+      if (closed_ || rollback_) {
+        return false;
+      }
+      rollback_ = std::move(*rollback);
+    } else {
+      auto& notify = std::get<watch::NotifyAction>(item);
+      if (closed_ || (!notify.urgent && notifications_.size() >= capacity_)) {
+        ++dropped_;
+        return false;
+      }
+      notifications_.push_back(std::move(notify));
     }
-    notifications_.push_back(std::move(notification));
   }
-  ready_.notify_one();
-  return true;
-}
-
-bool ActionQueue::pushRollback(traffic::RollbackRequest request) {
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_ || rollback_) {
-      return false;
-    }
-    rollback_ = std::move(request);
-  }
-  ready_.notify_one();
+  ready_.notifyAll();
   return true;
 }
 
 std::optional<ActionItem> ActionQueue::takeLocked() {
   if (rollback_) {
-    ActionItem item{std::move(rollback_), std::nullopt};
+    ActionItem item{std::move(*rollback_)};
     rollback_.reset();
     return item;
   }
   if (!notifications_.empty()) {
-    ActionItem item{std::nullopt, std::move(notifications_.front())};
+    ActionItem item{std::move(notifications_.front())};
     notifications_.pop_front();
     return item;
   }
@@ -51,71 +47,67 @@ std::optional<ActionItem> ActionQueue::takeLocked() {
 }
 
 std::optional<ActionItem> ActionQueue::pop(DurationMs wait) {
-  std::unique_lock lock(mutex_);
-  ready_.wait_for(lock, std::chrono::milliseconds(wait),
-                  [&] { return closed_ || rollback_ || !notifications_.empty(); });
+  std::unique_lock lock(ready_.mutex());
+  ready_.waitFor(lock, wait, [&] { return closed_ || rollback_ || !notifications_.empty(); });
   return takeLocked();
 }
 
 std::optional<ActionItem> ActionQueue::tryPop() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(ready_.mutex());
   return takeLocked();
 }
 
 void ActionQueue::close() {
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(ready_.mutex());
     closed_ = true;
   }
-  ready_.notify_all();
+  ready_.notifyAll();
 }
 
 std::uint64_t ActionQueue::dropped() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(ready_.mutex());
   return dropped_;
 }
 
 std::size_t ActionQueue::size() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(ready_.mutex());
   return notifications_.size() + (rollback_ ? 1 : 0);
 }
 
-ActionExecutor::ActionExecutor(traffic::Switch& sw, std::vector<notify::NotifierPtr>& notifiers,
+ActionExecutor::ActionExecutor(traffic::Switch& sw, notify::Notifier& notifier,
                                AgentMetrics* metrics, const Clock& clock)
-    : switch_(sw), notifiers_(notifiers), metrics_(metrics), clock_(clock) {}
+    : switch_(sw), notifier_(notifier), metrics_(metrics), clock_(clock) {}
 
 std::optional<RollbackReport> ActionExecutor::run(const ActionItem& item) {
-  if (item.rollback) {
-    RollbackReport report{*item.rollback, std::nullopt, {}, 0};
-    const TimestampMs started = clock_.now();
+  if (const auto* rollback = std::get_if<watch::RollbackAction>(&item)) {
+    RollbackReport report{rollback->request, std::nullopt, {}, 0};
+    const MonoTime started = clock_.monoNow();
     try {
-      auto outcome = switch_.rollback(*item.rollback);
+      auto outcome = switch_.rollback(rollback->request);
       if (outcome.ok()) {
         report.outcome = std::move(outcome).value();
       } else {
-        report.error = outcome.error().message;
+        report.error = outcome.error();
       }
     } catch (const std::exception& e) {
-      report.error = std::string("switch threw: ") + e.what();
+      report.error = Error(ErrorCode::kInternal, std::string("switch threw: ") + e.what());
     }
-    report.took = clock_.now() - started;
+    report.took = clock_.monoNow() - started;
     return report;
   }
-  if (item.notification) {
-    for (auto& notifier : notifiers_) {
-      Status sent = Error{"notifier threw"};
-      try {
-        sent = notifier->send(*item.notification);
-      } catch (const std::exception& e) {
-        sent = Error{e.what()};
-      }
-      if (!sent) {
-        spdlog::error("notifier {} failed: {}", notifier->name(), sent.error().message);
-      }
-      if (metrics_ != nullptr) {
-        metrics_->notification(notifier->name(), sent.ok());
-      }
-    }
+  const auto& notification = std::get<watch::NotifyAction>(item).notification;
+  Status sent;
+  try {
+    sent = notifier_.send(notification);
+  } catch (const std::exception& e) {
+    sent = Error(ErrorCode::kInternal, std::string("notifier threw: ") + e.what());
+  }
+  if (!sent) {
+    spdlog::error("notifier {} failed: {}", notifier_.name(), sent.error().message);
+  }
+  if (metrics_ != nullptr) {
+    metrics_->notification(notifier_.name(), sent.ok());
   }
   return std::nullopt;
 }

@@ -143,8 +143,9 @@ std::optional<std::string> readValueOrSecret(const YAML::Node& node, const std::
     return std::nullopt;
   }
   const std::string resolved = resolvePath(*file, ctx);
-  auto value = ctx.env().readFile ? ctx.env().readFile(resolved)
-                                  : Result<std::string>(Error{"no file access"});
+  auto value = ctx.env().readFile
+                   ? ctx.env().readFile(resolved)
+                   : Result<std::string>(Error(ErrorCode::kInternal, "no file access"));
   if (!value.ok()) {
     ctx.error(node["file"], path, path + ": cannot read secret file " + resolved);
     return std::nullopt;

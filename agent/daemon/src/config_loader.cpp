@@ -1,17 +1,19 @@
 #include <array>
-#include <ctime>
 #include <exception>
-#include <fstream>
-#include <iomanip>
-#include <sstream>
 
 #include "config_fields.h"
-#include "nova/rules/scenario.h"
+#include "nova/core/files.h"
+#include "nova/core/rfc3339.h"
+#include "nova/rules/loader.h"
 
 namespace nova::daemon {
 namespace {
 
 using detail::ConfigContext;
+
+// Bounds of the files the configuration reads whole.
+constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
+constexpr std::size_t kMaxSecretBytes = std::size_t{64} << 10;
 
 constexpr std::array<std::string_view, 15> kTopKeys{
     "target",     "rule_files", "policy",     "traffic_switched_at", "eval_interval",
@@ -169,17 +171,14 @@ void readListen(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx)
   config.listenPort = static_cast<std::uint16_t>(port);
 }
 
+// Milliseconds since the epoch, or an RFC 3339 time.
 std::optional<TimestampMs> parseSwitchedAt(const std::string& text) {
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+  if (!text.empty() && text.size() <= 18 &&
+      text.find_first_not_of("0123456789") == std::string::npos) {
     return std::stoll(text);
   }
-  std::tm tm{};
-  std::istringstream in(text);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (in.fail() || in.get() != 'Z' || in.peek() != EOF) {
-    return std::nullopt;
-  }
-  return static_cast<TimestampMs>(timegm(&tm)) * 1000;
+  auto parsed = parseRfc3339(text);
+  return parsed.ok() ? std::optional<TimestampMs>(*parsed) : std::nullopt;
 }
 
 void readPolicy(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx) {
@@ -212,7 +211,8 @@ void readRest(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx) {
     auto text = detail::readString(at, "traffic_switched_at", ctx);
     if (text && !(config.trafficSwitchedAt = parseSwitchedAt(*text))) {
       ctx.error(at, "traffic_switched_at",
-                "traffic_switched_at: must be ms since the epoch or YYYY-MM-DDTHH:MM:SSZ");
+                "traffic_switched_at: must be ms since the epoch or an RFC 3339 time such as "
+                "2026-01-02T03:04:05Z");
     }
   }
   if (root["eval_interval"]) {
@@ -284,7 +284,7 @@ Result<AgentConfig> loadConfig(std::string_view yamlText, std::string_view fileN
     for (const auto& e : ctx.errors()) {
       message += (message.empty() ? "" : "\n") + e;
     }
-    return Error{message};
+    return Error(ErrorCode::kInvalidInput, message);
   }
   return config;
 }
@@ -297,13 +297,11 @@ ConfigEnvironment systemEnvironment(std::string baseDir) {
     return value == nullptr ? std::nullopt : std::optional<std::string>(value);
   };
   env.readFile = [](const std::string& path) -> Result<std::string> {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      return Error{"cannot open " + path};
+    auto text = readFile(path, kMaxSecretBytes);
+    if (!text.ok()) {
+      return text.error();
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string value = text.str();
+    std::string value = std::move(text).value();
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
       value.pop_back();
     }
@@ -314,15 +312,13 @@ ConfigEnvironment systemEnvironment(std::string baseDir) {
 
 Result<AgentConfig> loadConfigFile(const std::string& path,
                                    std::span<const std::string> overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error{path + ": cannot open the configuration file"};
+  auto text = readFile(path, kMaxConfigBytes);
+  if (!text.ok()) {
+    return text.error();
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   const auto slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
-  return loadConfig(text.str(), path, overrides, systemEnvironment(dir.empty() ? "." : dir));
+  return loadConfig(*text, path, overrides, systemEnvironment(dir.empty() ? "." : dir));
 }
 
 }  // namespace nova::daemon

@@ -34,7 +34,8 @@ Status setPath(YAML::Node node, const std::vector<std::string>& segments, std::s
   const bool last = i + 1 == segments.size();
   if (node.IsSequence()) {
     if (!isIndex(segment) || std::stoul(segment) >= node.size()) {
-      return Error{"\"" + segment + "\" is not an index of the list there"};
+      return Error(ErrorCode::kInvalidInput,
+                   "\"" + segment + "\" is not an index of the list there");
     }
     const std::size_t index = std::stoul(segment);
     if (last) {
@@ -44,7 +45,8 @@ Status setPath(YAML::Node node, const std::vector<std::string>& segments, std::s
     return setPath(node[index], segments, i + 1, value);
   }
   if (!node.IsMap() && !node.IsNull()) {
-    return Error{"\"" + segment + "\" is inside a value that is not a map"};
+    return Error(ErrorCode::kInvalidInput,
+                 "\"" + segment + "\" is inside a value that is not a map");
   }
   if (last) {
     node[segment] = value;

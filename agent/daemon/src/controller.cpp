@@ -4,8 +4,6 @@
 
 #include <algorithm>
 
-#include "nova/daemon/setup.h"
-
 namespace nova::daemon {
 namespace {
 
@@ -20,13 +18,26 @@ std::string eventKinds(const policy::Decision& decision) {
   return out.empty() ? "-" : out;
 }
 
+spdlog::level::level_enum levelOf(watch::Note::Level level) {
+  switch (level) {
+    case watch::Note::Level::kInfo:
+      return spdlog::level::info;
+    case watch::Note::Level::kWarning:
+      return spdlog::level::warn;
+    case watch::Note::Level::kError:
+      return spdlog::level::err;
+    case watch::Note::Level::kCritical:
+      return spdlog::level::critical;
+  }
+  return spdlog::level::info;
+}
+
 }  // namespace
 
 Controller::Controller(rules::RuleSet ruleSet, policy::Escalator escalator, tsdb::Storage& storage,
                        const Clock& clock, ActionQueue& queue, AgentMetrics& metrics,
                        ControllerOptions options)
-    : ruleSet_(std::move(ruleSet)),
-      escalator_(std::move(escalator)),
+    : watcher_(std::move(ruleSet), std::move(escalator), options.watch),
       storage_(storage),
       clock_(clock),
       queue_(queue),
@@ -48,45 +59,35 @@ void Controller::observe(const scrape::ProbeEvent& event) {
 }
 
 policy::Decision Controller::tickAt(TimestampMs at) {
-  const TimestampMs now = std::max(at, lastTick_.value_or(at));
-  if (rollback_ && rollback_->retryAt && now >= *rollback_->retryAt) {
-    rollback_->retryAt.reset();
-    ++rollback_->attempts;
-    spdlog::warn("retrying rollback of incident {} (attempt {})", rollback_->request.incidentId,
-                 rollback_->attempts);
-    queue_.pushRollback(rollback_->request);
-  }
-  lastResults_ = rules::evaluateRules(ruleSet_, engine_, storage_, now);
+  watch::TickOutput out = watcher_.tick(storage_, {at, clock_.monoNow()});
+  lastResults_ = std::move(out.results);
   metrics_.rules(lastResults_);
   metrics_.tsdb(storage_.stats());
-  policy::Decision decision = escalator_.step(rules::observations(lastResults_), now);
-  lastTick_ = now;
-  handle(decision, now, "agent");
-  return decision;
+  carryOut(out);
+  return std::move(out.decision);
 }
 
-void Controller::handle(const policy::Decision& decision, TimestampMs now, const std::string& who) {
-  const auto incident = escalator_.incident();
+// Logs, counts and keeps what the watcher decided, and queues what it wants done.
+void Controller::carryOut(watch::Output& out) {
+  const auto incident = watcher_.escalator().incident();
   metrics_.severity(incident ? incident->severity : Severity::kNone);
-  if (decision.events.empty() && decision.action == policy::Action::kNone) {
-    return;
+  for (const auto& note : out.notes) {
+    spdlog::log(levelOf(note.level), "{}", note.text);
   }
-  record(decision, now);
-  for (auto& n : notificationsFor(decision, options_.statusUrl, now)) {
-    const std::string kind(notify::toString(n.kind));
-    if (!queue_.pushNotification(std::move(n))) {
+  if (out.decided()) {
+    record(out.decision, out.at);
+    const auto action = out.decision.action;
+    if (action != policy::Action::kNone && action != policy::Action::kMonitor) {
+      metrics_.action(action);
+    }
+  }
+  for (auto& item : out.actions) {
+    auto* notify = std::get_if<watch::NotifyAction>(&item);
+    const std::string kind = notify ? std::string(notify::toString(notify->notification.kind)) : "";
+    if (!queue_.push(std::move(item)) && notify != nullptr) {
       metrics_.notificationDropped();
       spdlog::warn("action queue full: {} notification dropped", kind);
     }
-  }
-  if (decision.action != policy::Action::kNone && decision.action != policy::Action::kMonitor) {
-    metrics_.action(decision.action);
-  }
-  if (decision.action == policy::Action::kRollback) {
-    traffic::RollbackRequest request{decision.incident ? decision.incident->id : "",
-                                     decision.reason, who, now};
-    rollback_ = RollbackState{request, 1, std::nullopt, "pending", ""};
-    queue_.pushRollback(std::move(request));
   }
 }
 
@@ -122,98 +123,28 @@ void Controller::record(const policy::Decision& decision, TimestampMs now) {
 }
 
 CommandReply Controller::command(const Command& command) {
-  const TimestampMs now = clock_.now();
-  Result<policy::Decision> result = Error{"unknown command"};
-  switch (command.kind) {
-    case Command::Kind::kHold:
-      result = escalator_.hold(now, now + command.holdFor, command.who, command.reason,
-                               command.holdCovers);
-      break;
-    case Command::Kind::kRelease:
-      result = escalator_.release(now, command.who);
-      break;
-    case Command::Kind::kRollback:
-      result = escalator_.forceRollback(now, command.who, command.reason);
-      break;
+  auto out = watcher_.command(command, watch::Now::of(clock_));
+  if (!out.ok()) {
+    spdlog::warn("command from {} refused: {}", command.who, out.error().message);
+    const int status = out.error().code == ErrorCode::kInvalidInput ? 400 : 409;
+    return {status, commandErrorJson(out.error().message)};
   }
-  if (!result.ok()) {
-    spdlog::warn("command from {} refused: {}", command.who, result.error().message);
-    return {409, commandErrorJson(result.error().message)};
-  }
-  handle(*result, now, command.who);
-  return {200, commandReplyJson(*result)};
+  carryOut(*out);
+  return {200, commandReplyJson(out->decision)};
 }
 
 void Controller::rollbackFinished(const RollbackReport& report) {
-  const TimestampMs now = clock_.now();
-  if (!rollback_) {
-    rollback_ = RollbackState{report.request, 1, std::nullopt, "", ""};
-  }
-  if (report.outcome) {
-    const auto kind = report.outcome->kind;
-    rollback_->outcome = std::string(traffic::toString(kind));
-    rollback_->detail = report.outcome->detail;
-    metrics_.rollback(traffic::toString(kind));
-    if (kind != traffic::SwitchOutcome::Kind::kImpossible) {
-      spdlog::warn("rollback of incident {} done: {} ({})", report.request.incidentId,
-                   rollback_->outcome, report.outcome->detail);
-      auto completed = escalator_.rollbackCompleted(now, report.outcome->detail);
-      if (completed.ok()) {
-        handle(*completed, now, report.request.who);
-      } else {
-        spdlog::error("rollback completed but the escalator refused it: {}",
-                      completed.error().message);
-      }
-      return;
-    }
-    rollbackImpossible(report.request, "rollback impossible: " + report.outcome->detail, now);
-    return;
-  }
-  metrics_.rollback("error");
-  rollback_->outcome = "error";
-  rollback_->detail = report.error;
-  if (rollback_->attempts < options_.rollbackAttempts) {
-    rollback_->retryAt = now + options_.rollbackRetry;
-    spdlog::error("rollback of incident {} failed (attempt {} of {}), retrying in {}: {}",
-                  report.request.incidentId, rollback_->attempts, options_.rollbackAttempts,
-                  formatDuration(options_.rollbackRetry), report.error);
-    return;
-  }
-  rollbackImpossible(
-      report.request,
-      "rollback failed after " + std::to_string(rollback_->attempts) + " attempts: " + report.error,
-      now);
-}
-
-void Controller::rollbackImpossible(const traffic::RollbackRequest& request,
-                                    const std::string& reason, TimestampMs now) {
-  spdlog::critical("incident {}: {}; a person must move traffic to blue", request.incidentId,
-                   reason);
-  notify::Notification n;
-  n.kind = notify::NotificationKind::kRollbackImpossible;
-  n.severity = Severity::kCritical;
-  n.incidentId = request.incidentId;
-  n.action = "page";
-  n.reason = reason;
-  n.statusUrl = options_.statusUrl;
-  n.at = now;
-  queue_.pushNotification(std::move(n), /*urgent=*/true);
+  metrics_.rollback(report.outcome ? traffic::toString(report.outcome->kind) : "error");
+  watch::Output out = watcher_.rollbackFinished(report, watch::Now::of(clock_));
+  carryOut(out);
 }
 
 Status Controller::replaceRules(rules::RuleSet ruleSet,
                                 const std::optional<std::string>& policyYaml) {
-  auto policy = effectivePolicy(ruleSet, policyYaml);
-  if (!policy.ok()) {
-    return policy.error();
+  if (Status s = watcher_.replaceRules(std::move(ruleSet), policyYaml); !s) {
+    return s;
   }
-  auto escalator =
-      makeEscalator(ruleSet, *policy, escalator_.trafficSwitchedAt(), escalator_.snapshot());
-  if (!escalator.ok()) {
-    return escalator.error();
-  }
-  escalator_ = std::move(escalator).value();
-  ruleSet_ = std::move(ruleSet);
-  spdlog::info("rules reloaded: {} rules", ruleSet_.rules.size());
+  spdlog::info("rules reloaded: {} rules", watcher_.ruleSet().rules.size());
   return {};
 }
 

@@ -2,18 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
+#include <limits>
 #include <thread>
 
 #include "daemon_shared.h"
-#include "nova/daemon/setup.h"
+#include "nova/core/files.h"
 #include "nova/notify/router.h"
+#include "nova/rules/rule_files.h"
 #include "nova/rules/selected_names.h"
 #include "nova/scrape/ingest.h"
+#include "nova/watch/policy_setup.h"
 #include "signals.h"
 
 namespace nova::daemon {
@@ -25,42 +25,44 @@ constexpr DurationMs kDrainBound = 1200;
 // at the same moment (and a little late) keeps the ticks on the scrape grid.
 constexpr DurationMs kEvalGrace = 250;
 
+// The escalator's snapshot is small; a state file larger than this is not one.
+constexpr std::size_t kMaxStateBytes = std::size_t{4} << 20;
+
+// The snapshot to restore; nullopt without a state file or when there is none yet. A file
+// that cannot be read is logged and the agent starts fresh: it must not keep it from
+// watching.
 std::optional<std::string> readStateFile(const std::string& path) {
   if (path.empty()) {
     return std::nullopt;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto text = readFile(path, kMaxStateBytes);
+  if (!text.ok()) {
+    if (text.error().code != ErrorCode::kNotFound) {
+      spdlog::error("state file not read, starting fresh: {}", text.error().message);
+    }
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return std::move(text).value();
 }
 
-// Written to a temporary file and renamed, so a crash never leaves half a snapshot.
+// Durable before it counts: a crash leaves the old snapshot or the new one, whole.
 void writeStateFile(const std::string& path, const std::string& snapshot) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << snapshot;
-    if (!out) {
-      spdlog::error("cannot write state file {}", tmp);
-      return;
-    }
+  if (Status written = writeFileDurably(path, snapshot); !written) {
+    spdlog::error("cannot write state file: {}", written.error().message);
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    spdlog::error("cannot rename {} to {}", tmp, path);
-  }
+}
+
+Result<rules::RuleSet> loadRuleFiles(const std::vector<std::string>& files) {
+  return rules::loadRuleFiles(
+      files, [](const std::string& path) { return readFile(path, rules::kMaxRuleFileBytes); });
 }
 
 struct Parts {
   rules::RuleSet ruleSet;
   policy::Escalator escalator;
   traffic::SwitchPtr sw;
-  std::vector<notify::NotifierPtr> notifiers;
-  /// The one notifier above: routes by severity, dedups by incident across restarts.
-  notify::Router* router = nullptr;
+  /// The one notifier: routes by severity, dedups by incident across restarts.
+  std::unique_ptr<notify::Router> router;
 };
 
 // Only series some rule can select are stored; null (keep all) when a selector has no
@@ -81,18 +83,18 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   if (!ruleSet.ok()) {
     return ruleSet.error();
   }
-  auto policy = effectivePolicy(*ruleSet, config.policyYaml);
+  auto policy = watch::effectivePolicy(*ruleSet, config.policyYaml);
   if (!policy.ok()) {
     return policy.error();
   }
   auto snapshot = readStateFile(config.stateFile);
   auto escalator =
-      makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), snapshot);
+      watch::makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), snapshot);
   if (!escalator.ok() && snapshot) {
     // A state file that does not restore must not keep the agent from watching.
     spdlog::error("state file {} not restored, starting fresh: {}", config.stateFile,
                   escalator.error().message);
-    escalator = makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), {});
+    escalator = watch::makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), {});
   } else if (snapshot) {
     spdlog::info("restored escalator state from {}", config.stateFile);
   }
@@ -112,11 +114,8 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   if (!router.ok()) {
     return router.error();
   }
-  notify::Router* routerPtr = router->get();
-  std::vector<notify::NotifierPtr> notifiers;
-  notifiers.push_back(std::move(router).value());
   return Parts{std::move(ruleSet).value(), std::move(escalator).value(), std::move(sw).value(),
-               std::move(notifiers), routerPtr};
+               std::move(router).value()};
 }
 
 class Daemon {
@@ -124,11 +123,11 @@ class Daemon {
   Daemon(const AgentConfig& config, std::string_view version, Parts parts)
       : config_(config),
         metrics_(version),
-        queue_(config.actionQueueCapacity),
+        queue_(config.actionQueueCapacity, clock_),
         parts_(std::move(parts)),
         prober_(config.target, storage_, clock_),
-        inbox_([this] { prober_.wakeup(); }),
-        api_{metrics_, published_, inbox_, config.apiToken, 2 * kSecond} {
+        inbox_(clock_, [this] { prober_.wakeup(); }),
+        api_{clock_, metrics_, published_, inbox_, config.apiToken, 2 * kSecond} {
     prober_.setMetricFilter(metricFilter(parts_.ruleSet));
   }
 
@@ -137,11 +136,10 @@ class Daemon {
  private:
   void loop();
   void workerLoop();
-  void iteration(TimestampMs& nextEval);
+  void iteration(MonoTime& nextEval);
   void reload();
   void publish();
   void persist();
-  void stop();
 
   const AgentConfig& config_;
   SystemClock clock_;
@@ -156,13 +154,15 @@ class Daemon {
   std::optional<Controller> controller_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> reloadWanted_{false};
-  std::atomic<std::int64_t> drainDeadline_{0};
+  // The worker's drain deadline (monotonic ms) once stopping; kNoDeadline before.
+  static constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
+  std::atomic<std::int64_t> drainDeadline_{kNoDeadline};
   std::string lastSnapshot_;
 };
 
 int Daemon::run() {
   ControllerOptions options;
-  options.statusUrl = config_.statusUrl;
+  options.watch.statusUrl = config_.statusUrl;
   options.configJson = describe(config_);
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
@@ -195,7 +195,7 @@ int Daemon::run() {
   loop();
   // Graceful stop: no new commands, drain the worker with a bound, keep the state.
   (*server)->stop();
-  drainDeadline_ = detail::steadyMs() + kDrainBound;
+  drainDeadline_ = (clock_.monoNow() + kDrainBound).ms();
   queue_.close();
   worker.join();
   for (auto& report : inbox_.takeReports()) {
@@ -208,18 +208,20 @@ int Daemon::run() {
 
 void Daemon::loop() {
   // The first tick waits for the first scrape (due at once), so ticks start on its grid.
-  TimestampMs nextEval = clock_.now() + config_.evalInterval + kEvalGrace;
+  MonoTime nextEval = clock_.monoNow() + config_.evalInterval + kEvalGrace;
   while (!stopping_) {
     iteration(nextEval);
   }
 }
 
-void Daemon::iteration(TimestampMs& nextEval) {
-  published_.heartbeat = detail::steadyMs();
-  const TimestampMs now = clock_.now();
-  const TimestampMs until = std::min(prober_.nextDue(), nextEval);
+void Daemon::iteration(MonoTime& nextEval) {
+  const MonoTime now = clock_.monoNow();
+  published_.heartbeat = now.ms();
+  // The prober keeps its schedule in wall time; the loop's own deadline is monotonic.
+  const DurationMs untilProbe = prober_.nextDue() - clock_.now();
+  const DurationMs wait = std::min(untilProbe, nextEval - now);
   std::optional<TimestampMs> scrapedAt;
-  for (const auto& event : prober_.poll(std::clamp<DurationMs>(until - now, 0, kSecond))) {
+  for (const auto& event : prober_.poll(std::clamp<DurationMs>(wait, 0, kSecond))) {
     controller_->observe(event);
     if (event.kind == scrape::ProbeEvent::Kind::kScrape) {
       scrapedAt = event.at;
@@ -235,7 +237,7 @@ void Daemon::iteration(TimestampMs& nextEval) {
     changed = true;
   }
   for (auto& pending : inbox_.takeCommands()) {
-    pending.reply.set_value(controller_->command(pending.command));
+    inbox_.answer(pending, controller_->command(pending.command));
     changed = true;
   }
   if (reloadWanted_.exchange(false)) {
@@ -246,11 +248,11 @@ void Daemon::iteration(TimestampMs& nextEval) {
   // target) at least every eval interval, so health probes are still judged.
   if (scrapedAt) {
     controller_->tickAt(*scrapedAt);
-    nextEval = clock_.now() + config_.evalInterval + kEvalGrace;
+    nextEval = clock_.monoNow() + config_.evalInterval + kEvalGrace;
     changed = true;
-  } else if (clock_.now() >= nextEval) {
+  } else if (clock_.monoNow() >= nextEval) {
     controller_->tick();
-    nextEval = clock_.now() + config_.evalInterval;
+    nextEval = clock_.monoNow() + config_.evalInterval;
     changed = true;
   }
   if (changed) {
@@ -260,10 +262,9 @@ void Daemon::iteration(TimestampMs& nextEval) {
 }
 
 void Daemon::workerLoop() {
-  ActionExecutor executor(*parts_.sw, parts_.notifiers, &metrics_, clock_);
+  ActionExecutor executor(*parts_.sw, *parts_.router, &metrics_, clock_);
   while (true) {
-    const std::int64_t deadline = drainDeadline_.load();
-    if (deadline != 0 && detail::steadyMs() > deadline) {
+    if (clock_.monoNow().ms() > drainDeadline_.load()) {
       if (queue_.size() > 0) {
         spdlog::warn("stopping with {} actions not carried out", queue_.size());
       }
@@ -272,7 +273,7 @@ void Daemon::workerLoop() {
     auto item = queue_.pop(200);
     parts_.router->tick(clock_.now());  // Alertmanager re-sends; never blocks
     if (!item) {
-      if (drainDeadline_.load() != 0) {
+      if (drainDeadline_.load() != kNoDeadline) {
         parts_.router->flush(kSecond);  // bounded: SIGTERM must finish within 2 s
         return;                         // closed and empty
       }

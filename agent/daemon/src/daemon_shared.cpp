@@ -1,35 +1,44 @@
 #include "daemon_shared.h"
 
-#include <chrono>
-
 namespace nova::daemon::detail {
 
-std::future<CommandReply> Inbox::submit(Command command) {
-  std::future<CommandReply> future;
+std::optional<CommandReply> Inbox::submit(Command command, DurationMs timeout) {
+  auto slot = std::make_shared<ReplySlot>();
   {
-    std::lock_guard lock(mutex_);
-    commands_.push_back({std::move(command), {}});
-    future = commands_.back().reply.get_future();
+    std::lock_guard lock(wakeup_.mutex());
+    commands_.push_back({std::move(command), slot});
   }
   wake_();
-  return future;
+  std::unique_lock lock(wakeup_.mutex());
+  if (!wakeup_.waitFor(lock, timeout, [&] { return slot->reply.has_value(); })) {
+    return std::nullopt;
+  }
+  return std::move(slot->reply);
+}
+
+void Inbox::answer(const Pending& pending, CommandReply reply) {
+  {
+    std::lock_guard lock(wakeup_.mutex());
+    pending.slot->reply = std::move(reply);
+  }
+  wakeup_.notifyAll();
 }
 
 void Inbox::report(RollbackReport report) {
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(wakeup_.mutex());
     reports_.push_back(std::move(report));
   }
   wake_();
 }
 
 std::vector<Inbox::Pending> Inbox::takeCommands() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(wakeup_.mutex());
   return std::exchange(commands_, {});
 }
 
 std::vector<RollbackReport> Inbox::takeReports() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(wakeup_.mutex());
   return std::exchange(reports_, {});
 }
 
@@ -41,12 +50,6 @@ void Published::setStatus(std::string status) {
 std::string Published::status() const {
   std::lock_guard lock(mutex_);
   return status_;
-}
-
-std::int64_t steadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
 }
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {

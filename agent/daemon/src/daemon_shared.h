@@ -3,7 +3,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <future>
+#include <limits>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -18,23 +19,33 @@ namespace nova::daemon::detail {
 
 /// What other threads hand to the loop: people's commands (the HTTP thread waits for the
 /// reply) and rollback reports (from the action worker). The loop is woken on each.
+/// Waits are on `clock`'s monotonic time. Thread-safe.
 class Inbox {
  public:
+  /// Where the loop's reply to one command goes.
+  struct ReplySlot {
+    std::optional<CommandReply> reply;
+  };
   struct Pending {
     Command command;
-    std::promise<CommandReply> reply;
+    std::shared_ptr<ReplySlot> slot;
   };
 
-  explicit Inbox(std::function<void()> wake) : wake_(std::move(wake)) {}
+  /// `clock` must outlive the inbox; `wake` interrupts the loop's wait.
+  Inbox(const Clock& clock, std::function<void()> wake) : wakeup_(clock), wake_(std::move(wake)) {}
 
-  std::future<CommandReply> submit(Command command);
+  /// Hands `command` to the loop and waits up to `timeout` ms for its reply; nullopt when
+  /// none came in time (the loop may still apply the command later).
+  std::optional<CommandReply> submit(Command command, DurationMs timeout);
+  /// The loop's reply to a command taken with takeCommands(); wakes its submitter.
+  void answer(const Pending& pending, CommandReply reply);
   void report(RollbackReport report);
   std::vector<Pending> takeCommands();
   std::vector<RollbackReport> takeReports();
 
  private:
+  Wakeup wakeup_;
   std::function<void()> wake_;
-  std::mutex mutex_;
   std::vector<Pending> commands_;
   std::vector<RollbackReport> reports_;
 };
@@ -46,18 +57,18 @@ class Published {
   std::string status() const;
 
   std::atomic<bool> ready{false};
-  /// Steady-clock ms of the loop's last iteration; /healthz fails when it is old.
-  std::atomic<std::int64_t> heartbeat{0};
+  /// The loop's last iteration (monotonic ms, MonoTime::ms()); /healthz fails when it is
+  /// old. Unset (min) before the first.
+  std::atomic<std::int64_t> heartbeat{std::numeric_limits<std::int64_t>::min()};
 
  private:
   mutable std::mutex mutex_;
   std::string status_ = "{}";
 };
 
-/// Steady-clock milliseconds, for heartbeats and bounds (never for decisions).
-std::int64_t steadyMs();
-
 struct ApiContext {
+  /// Judges the heartbeat's age.
+  const Clock& clock;
   AgentMetrics& metrics;
   Published& published;
   Inbox& inbox;

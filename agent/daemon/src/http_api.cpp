@@ -1,7 +1,8 @@
 #include <boost/json.hpp>
-#include <chrono>
+#include <limits>
 
 #include "daemon_shared.h"
+#include "nova/core/text.h"
 
 namespace nova::daemon::detail {
 namespace {
@@ -11,7 +12,7 @@ namespace json = boost::json;
 constexpr const char* kJson = "application/json";
 constexpr const char* kText = "text/plain; charset=utf-8";
 // /healthz fails when the loop has not come round for this long.
-constexpr std::int64_t kStaleLoopMs = 5000;
+constexpr DurationMs kStaleLoop = 5 * kSecond;
 
 http::ServerResponse text(int status, std::string body) {
   return {status, kText, {}, std::move(body) + "\n"};
@@ -51,12 +52,11 @@ http::ServerResponse command(ApiContext& ctx, Command::Kind kind,
   if (!parsed.ok()) {
     return jsonError(400, parsed.error().message);
   }
-  auto future = ctx.inbox.submit(std::move(parsed).value());
-  if (future.wait_for(std::chrono::milliseconds(ctx.commandTimeout)) != std::future_status::ready) {
+  auto reply = ctx.inbox.submit(std::move(parsed).value(), ctx.commandTimeout);
+  if (!reply) {
     return jsonError(503, "the agent loop did not answer in time; the command may still apply");
   }
-  CommandReply reply = future.get();
-  return {reply.status, kJson, {}, reply.body};
+  return {reply->status, kJson, {}, reply->body};
 }
 
 }  // namespace
@@ -65,16 +65,17 @@ Result<Command> parseCommand(Command::Kind kind, std::string_view body) {
   Command c;
   c.kind = kind;
   c.who = "api";
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+  if (trim(body).empty()) {
     if (kind == Command::Kind::kHold) {
-      return Error{"body: {\"for\":\"10m\",\"who\":...,\"reason\":...} is required"};
+      return Error(ErrorCode::kInvalidInput,
+                   "body: {\"for\":\"10m\",\"who\":...,\"reason\":...} is required");
     }
     return c;
   }
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
   if (ec || !v.is_object()) {
-    return Error{"body: must be a JSON object"};
+    return Error(ErrorCode::kInvalidInput, "body: must be a JSON object");
   }
   const auto& o = v.get_object();
   std::string error;
@@ -107,7 +108,7 @@ Result<Command> parseCommand(Command::Kind kind, std::string_view body) {
     }
   }
   if (!error.empty()) {
-    return Error{error};
+    return Error(ErrorCode::kInvalidInput, error);
   }
   return c;
 }
@@ -124,7 +125,9 @@ http::Handler makeApiHandler(ApiContext& ctx) {
         return {200, "text/plain; version=0.0.4; charset=utf-8", {}, ctx.metrics.serialize()};
       }
       if (path == "/healthz") {
-        const bool alive = steadyMs() - ctx.published.heartbeat.load() < kStaleLoopMs;
+        const std::int64_t beat = ctx.published.heartbeat.load();
+        const bool alive = beat != std::numeric_limits<std::int64_t>::min() &&
+                           ctx.clock.monoNow().ms() - beat < kStaleLoop;
         return alive ? text(200, "ok") : text(503, "loop stalled");
       }
       if (path == "/readyz") {

@@ -1,5 +1,7 @@
 #include "signals.h"
 
+#include <spdlog/spdlog.h>
+
 namespace nova::daemon::detail {
 namespace {
 
@@ -9,7 +11,7 @@ sigset_t watchedSet() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGHUP);
-  // SIGUSR2 only ends the watcher from the destructor.
+  // The destructor's way to end the watcher; from anyone else it is ignored.
   sigaddset(&set, SIGUSR2);
   return set;
 }
@@ -30,6 +32,7 @@ SignalWatcher::SignalWatcher(std::function<void()> onStop, std::function<void()>
 
 SignalWatcher::~SignalWatcher() {
   if (thread_.joinable()) {
+    closing_ = true;
     pthread_kill(thread_.native_handle(), SIGUSR2);
     thread_.join();
   }
@@ -41,14 +44,24 @@ void SignalWatcher::run() {
     if (sigwait(&set_, &signal) != 0) {
       continue;
     }
-    if (signal == SIGHUP) {
-      onReload_();
-      continue;
+    switch (signal) {
+      case SIGHUP:
+        onReload_();
+        break;
+      case SIGTERM:
+      case SIGINT:
+        onStop_();
+        return;
+      case SIGUSR2:
+        if (closing_) {
+          return;
+        }
+        spdlog::info("ignored signal SIGUSR2: the agent uses it internally");
+        break;
+      default:
+        spdlog::warn("ignored signal {}", signal);
+        break;
     }
-    if (signal == SIGTERM || signal == SIGINT) {
-      onStop_();
-    }
-    return;
   }
 }
 

@@ -74,9 +74,12 @@ json::value probe(const std::optional<scrape::ProbeEvent>& last,
 }  // namespace
 
 std::string Controller::statusJson() const {
+  const rules::RuleSet& ruleSet = watcher_.ruleSet();
+  const policy::Escalator& escalator = watcher_.escalator();
+  const auto& rollbackState = watcher_.rollback();
   json::array ruleList;
   for (const auto& r : lastResults_) {
-    const auto* rule = ruleSet_.find(r.observation.rule);
+    const auto* rule = ruleSet.find(r.observation.rule);
     ruleList.push_back({{"name", r.observation.rule},
                         {"severity", rule ? std::string(toString(rule->severity)) : ""},
                         {"state", std::string(policy::toString(r.observation.state))},
@@ -96,7 +99,7 @@ std::string Controller::statusJson() const {
         {{"at", d.at}, {"incident", d.incident}, {"action", d.action}, {"reason", d.reason}});
   }
   json::value hold = nullptr;
-  if (auto h = escalator_.activeHold()) {
+  if (auto h = escalator.activeHold()) {
     hold = json::object{{"who", h->who},
                         {"reason", h->reason},
                         {"since", h->since},
@@ -104,26 +107,26 @@ std::string Controller::statusJson() const {
                         {"covers", toString(h->covers)}};
   }
   json::value rollback = nullptr;
-  if (rollback_) {
-    rollback = json::object{{"incident", rollback_->request.incidentId},
-                            {"who", rollback_->request.who},
-                            {"decided_at", rollback_->request.decidedAt},
-                            {"attempts", rollback_->attempts},
-                            {"outcome", rollback_->outcome},
-                            {"detail", rollback_->detail}};
+  if (rollbackState) {
+    rollback = json::object{{"incident", rollbackState->request.incidentId},
+                            {"who", rollbackState->request.who},
+                            {"decided_at", rollbackState->request.decidedAt},
+                            {"attempts", rollbackState->attempts},
+                            {"outcome", rollbackState->outcome},
+                            {"detail", rollbackState->detail}};
   }
   json::object out{
       {"ready", ready_},
-      {"last_tick", optional(lastTick_)},
+      {"last_tick", optional(watcher_.lastTick())},
       {"target",
        {{"health", probe(health_.last, health_.lastOk)},
         {"scrape", probe(scrape_.last, scrape_.lastOk)}}},
       {"rules", std::move(ruleList)},
-      {"incident", incident(escalator_.incident(), timeline_)},
+      {"incident", incident(escalator.incident(), timeline_)},
       {"hold", std::move(hold)},
-      {"traffic_switched_at", escalator_.trafficSwitchedAt()},
-      {"rollback_window_ends_at", escalator_.rollbackWindowEndsAt()},
-      {"rollback_decided", escalator_.rollbackDecided()},
+      {"traffic_switched_at", escalator.trafficSwitchedAt()},
+      {"rollback_window_ends_at", escalator.rollbackWindowEndsAt()},
+      {"rollback_decided", escalator.rollbackDecided()},
       {"rollback", std::move(rollback)},
       {"decisions", std::move(decisions)},
       {"events", std::move(events)},

@@ -40,7 +40,7 @@ Result<std::vector<ParsedSample>> parseAll(std::string_view body, ParseLimits li
     samples.push_back({Labels::fromViews(labels), view.value, view.timestamp, view.type});
   }
   if (parser.error()) {
-    return Error{parser.error()->toString()};
+    return Error(ErrorCode::kInvalidInput, parser.error()->toString());
   }
   return samples;
 }

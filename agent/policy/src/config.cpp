@@ -11,17 +11,19 @@ constexpr std::array<std::string_view, 5> kActionNames{"none", "monitor", "notif
 Status checkSeverity(const SeverityPolicy& policy, std::string_view name) {
   const std::string field = "policy." + std::string(name);
   if (policy.investigate < 0) {
-    return Error{field + ".investigate: must not be negative"};
+    return Error(ErrorCode::kInvalidInput, field + ".investigate: must not be negative");
   }
   if (policy.afterInvestigation == Action::kMonitor) {
-    return Error{field +
-                 ".afterInvestigation: \"monitor\" after an investigation does nothing; use "
-                 "notify, page, rollback or none"};
+    return Error(ErrorCode::kInvalidInput,
+                 field +
+                     ".afterInvestigation: \"monitor\" after an investigation does nothing; use "
+                     "notify, page, rollback or none");
   }
   if (policy.investigate > 0 && policy.afterInvestigation == Action::kNone) {
-    return Error{field +
-                 ".investigate: an investigation window needs an afterInvestigation "
-                 "action"};
+    return Error(ErrorCode::kInvalidInput,
+                 field +
+                     ".investigate: an investigation window needs an afterInvestigation "
+                     "action");
   }
   return {};
 }
@@ -102,7 +104,8 @@ Status validate(const PolicyConfig& config) {
   }
   if (config.unknown.kind == UnknownCost::Kind::kFixedSeverity &&
       config.unknown.severity == Severity::kNone) {
-    return Error{"policy.unknown: a fixed cost needs a severity (low, medium, high, critical)"};
+    return Error(ErrorCode::kInvalidInput,
+                 "policy.unknown: a fixed cost needs a severity (low, medium, high, critical)");
   }
   const std::array<std::pair<DurationMs, std::string_view>, 3> durations{{
       {config.rollbackWindow, "rollbackWindow"},
@@ -111,7 +114,8 @@ Status validate(const PolicyConfig& config) {
   }};
   for (const auto& [value, name] : durations) {
     if (value < 0) {
-      return Error{"policy." + std::string(name) + ": must not be negative"};
+      return Error(ErrorCode::kInvalidInput,
+                   "policy." + std::string(name) + ": must not be negative");
     }
   }
   return {};

@@ -151,7 +151,8 @@ Decision Escalator::step(std::span<const RuleObservation> observations, Timestam
 Result<Decision> Escalator::hold(TimestampMs now, TimestampMs until, std::string who,
                                  std::string reason, Severity covers) {
   if (impl_->rollbackDecided) {
-    return Error{"hold: a rollback was already decided; there is nothing to hold"};
+    return Error(ErrorCode::kConflict,
+                 "hold: a rollback was already decided; there is nothing to hold");
   }
   if (covers == Severity::kNone) {
     return Error{ErrorCode::kInvalidInput,
@@ -159,7 +160,8 @@ Result<Decision> Escalator::hold(TimestampMs now, TimestampMs until, std::string
   }
   detail::Tick tick = impl_->begin(now);
   if (until <= tick.now) {
-    return Error{"hold: the expiry " + detail::formatTime(until) + " is not in the future"};
+    return Error(ErrorCode::kInvalidInput,
+                 "hold: the expiry " + detail::formatTime(until) + " is not in the future");
   }
   Impl::emit(tick, EventKind::kHold, "",
              who + " holds " + holdScope(covers, until) + ": " + reason);
@@ -170,7 +172,7 @@ Result<Decision> Escalator::hold(TimestampMs now, TimestampMs until, std::string
 
 Result<Decision> Escalator::release(TimestampMs now, std::string who) {
   if (!impl_->hold) {
-    return Error{"release: no hold is active"};
+    return Error(ErrorCode::kConflict, "release: no hold is active");
   }
   detail::Tick tick = impl_->begin(now);
   Impl::emit(tick, EventKind::kRelease, "", who + " released the hold by " + impl_->hold->hold.who);
@@ -180,9 +182,10 @@ Result<Decision> Escalator::release(TimestampMs now, std::string who) {
 
 Result<Decision> Escalator::forceRollback(TimestampMs now, std::string who, std::string reason) {
   if (impl_->rollbackDecided) {
-    return Error{"rollback: already decided at " +
-                 detail::formatTime(impl_->incident->rollbackAt.value_or(0)) +
-                 "; a rollback happens at most once"};
+    return Error(ErrorCode::kConflict,
+                 "rollback: already decided at " +
+                     detail::formatTime(impl_->incident->rollbackAt.value_or(0)) +
+                     "; a rollback happens at most once");
   }
   detail::Tick tick = impl_->begin(now);
   if (!impl_->incident) {
@@ -197,7 +200,7 @@ Result<Decision> Escalator::forceRollback(TimestampMs now, std::string who, std:
 
 Result<Decision> Escalator::rollbackCompleted(TimestampMs now, std::string detail) {
   if (!impl_->rollbackDecided || impl_->incident->rolledBack) {
-    return Error{"rollback completed: no rollback is in progress"};
+    return Error(ErrorCode::kConflict, "rollback completed: no rollback is in progress");
   }
   detail::Tick tick = impl_->begin(now);
   impl_->incident->rolledBack = true;
@@ -241,16 +244,17 @@ Status validate(const PolicyConfig& config, std::span<const RuleSpec> rules) {
     const RuleSpec& rule = rules[i];
     const std::string where = "rules[" + std::to_string(i) + "] \"" + rule.name + "\": ";
     if (rule.name.empty()) {
-      return Error{"rules[" + std::to_string(i) + "]: the name is empty"};
+      return Error(ErrorCode::kInvalidInput, "rules[" + std::to_string(i) + "]: the name is empty");
     }
     if (!seen.insert(rule.name).second) {
-      return Error{where + "duplicate name"};
+      return Error(ErrorCode::kInvalidInput, where + "duplicate name");
     }
     if (rule.severity == Severity::kNone) {
-      return Error{where + "needs a severity (low, medium, high, critical)"};
+      return Error(ErrorCode::kInvalidInput,
+                   where + "needs a severity (low, medium, high, critical)");
     }
     if (rule.forDuration < 0) {
-      return Error{where + "for must not be negative"};
+      return Error(ErrorCode::kInvalidInput, where + "for must not be negative");
     }
   }
   return {};

@@ -234,30 +234,32 @@ Result<Escalator> Escalator::restore(std::string_view text, PolicyConfig config,
     boost::system::error_code ec;
     const json::value parsed = json::parse(json::string_view(text.data(), text.size()), ec);
     if (ec) {
-      return Error{"policy snapshot: not JSON: " + ec.message()};
+      return Error(ErrorCode::kInvalidInput, "policy snapshot: not JSON: " + ec.message());
     }
     const json::object* root = parsed.if_object();
     if (root == nullptr) {
-      return Error{"policy snapshot: expected a JSON object"};
+      return Error(ErrorCode::kInvalidInput, "policy snapshot: expected a JSON object");
     }
     Reader r;
     const std::int64_t version = r.integer(*root, "version", "");
     if (!r.error && version != detail::kSnapshotVersion) {
-      return Error{"policy snapshot: version: " + std::to_string(version) +
-                   " is not supported (expected " + std::to_string(detail::kSnapshotVersion) + ")"};
+      return Error(ErrorCode::kInvalidInput,
+                   "policy snapshot: version: " + std::to_string(version) +
+                       " is not supported (expected " + std::to_string(detail::kSnapshotVersion) +
+                       ")");
     }
     const TimestampMs switchedAt = r.integer(*root, "switchedAt", "");
     if (r.error) {
-      return Error{*r.error};
+      return Error(ErrorCode::kInvalidInput, *r.error);
     }
     auto impl = std::make_unique<Impl>(std::move(config), std::move(rules), switchedAt);
     readRoot(r, *root, *impl);
     if (r.error) {
-      return Error{*r.error};
+      return Error(ErrorCode::kInvalidInput, *r.error);
     }
     return Escalator(std::move(impl));
   } catch (const std::exception& e) {
-    return Error{std::string("policy snapshot: ") + e.what()};
+    return Error(ErrorCode::kInvalidInput, std::string("policy snapshot: ") + e.what());
   }
 }
 

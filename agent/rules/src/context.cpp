@@ -1,4 +1,4 @@
-#include "context.h"
+#include "nova/rules/detail/context.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -33,7 +33,8 @@ Result<Samples> evaluate(const promql::Expr& expr, const promql::Engine& engine,
       out.values.push_back(s.v);
     }
   } else {
-    return Error{"expression gives neither an instant vector nor a scalar"};
+    return Error(ErrorCode::kInvalidInput,
+                 "expression gives neither an instant vector nor a scalar");
   }
   return out;
 }

@@ -1,4 +1,4 @@
-#include "fields.h"
+#include "nova/rules/detail/fields.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -8,7 +8,7 @@
 
 #include "nova/core/suggest.h"
 #include "nova/promql/parser.h"
-#include "source_map.h"
+#include "nova/rules/detail/source_map.h"
 
 namespace nova::rules::detail {
 namespace {

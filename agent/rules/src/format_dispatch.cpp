@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <array>
 
-#include "fields.h"
+#include "nova/rules/detail/fields.h"
 #include "prometheus_loader.h"
 #include "round_memory.h"
 

@@ -6,10 +6,10 @@
 #include <map>
 #include <sstream>
 
-#include "context.h"
-#include "fields.h"
+#include "nova/rules/detail/context.h"
+#include "nova/rules/detail/fields.h"
+#include "nova/rules/detail/rule_loader.h"
 #include "prometheus_loader.h"
-#include "rule_loader.h"
 
 namespace nova::rules {
 namespace {
@@ -115,13 +115,13 @@ Result<RuleSet> load(std::string_view yamlText, std::string_view fileName) {
   for (std::size_t i = 0; i < report.diagnostics.size(); ++i) {
     message << (i == 0 ? "" : "\n") << report.diagnostics[i].toString();
   }
-  return Error{message.str()};
+  return Error(ErrorCode::kInvalidInput, message.str());
 }
 
 Status merge(RuleSet& into, RuleSet more) {
   for (const Rule& rule : more.rules) {
     if (into.find(rule.name) != nullptr) {
-      return Error{"duplicate rule name \"" + rule.name + "\""};
+      return Error(ErrorCode::kInvalidInput, "duplicate rule name \"" + rule.name + "\"");
     }
   }
   for (Rule& rule : more.rules) {

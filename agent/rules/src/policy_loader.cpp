@@ -3,8 +3,8 @@
 #include <array>
 #include <string>
 
-#include "fields.h"
-#include "rule_loader.h"
+#include "nova/rules/detail/fields.h"
+#include "nova/rules/detail/rule_loader.h"
 
 namespace nova::rules::detail {
 namespace {
@@ -99,3 +99,21 @@ policy::PolicyConfig loadPolicy(const YAML::Node& node, LoadContext& ctx,
 }
 
 }  // namespace nova::rules::detail
+
+namespace nova::rules {
+
+Status applyPolicyOverrides(policy::PolicyConfig& config, std::string_view policyYaml) {
+  detail::LoadContext ctx(policyYaml, "policy");
+  try {
+    config = detail::loadPolicy(YAML::Load(std::string(policyYaml)), ctx, config);
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::kInvalidInput, e.what());
+  }
+  auto problems = ctx.takeDiagnostics();
+  if (!problems.empty()) {
+    return Error(ErrorCode::kInvalidInput, problems.front().toString());
+  }
+  return policy::validate(config);
+}
+
+}  // namespace nova::rules

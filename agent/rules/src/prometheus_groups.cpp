@@ -3,7 +3,7 @@
 
 #include <array>
 
-#include "fields.h"
+#include "nova/rules/detail/fields.h"
 #include "prometheus_loader.h"
 
 namespace nova::rules::detail {

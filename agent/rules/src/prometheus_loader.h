@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "context.h"
+#include "nova/rules/detail/context.h"
 #include "nova/rules/loader.h"
 
 namespace nova::rules::detail {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "fields.h"
+#include "nova/rules/detail/fields.h"
 #include "nova/rules/prometheus_rules.h"
 #include "prometheus_loader.h"
 #include "prometheus_template.h"

@@ -1,10 +1,10 @@
-#include "rule_loader.h"
+#include "nova/rules/detail/rule_loader.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <array>
 
-#include "fields.h"
+#include "nova/rules/detail/fields.h"
 
 namespace nova::rules::detail {
 namespace {

@@ -1,4 +1,4 @@
-#include "source_map.h"
+#include "nova/rules/detail/source_map.h"
 
 #include <algorithm>
 

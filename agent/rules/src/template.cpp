@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "nova/core/suggest.h"
+#include "nova/core/text.h"
 #include "nova/core/time.h"
 
 namespace nova::rules {
@@ -20,16 +21,6 @@ constexpr std::array<std::pair<std::string_view, ValueFormat>, 3> kFunctions{{
     {"humanizePercentage", ValueFormat::kHumanizePercentage},
     {"humanizeDuration", ValueFormat::kHumanizeDuration},
 }};
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // The fewest digits that read back as `v`, printed as Go prints a float64 with %v (so as
 // Prometheus prints $value): an exponent below -4 or from 6 on, plain digits otherwise

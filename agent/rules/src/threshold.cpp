@@ -2,7 +2,7 @@
 #include <cmath>
 #include <utility>
 
-#include "fields.h"
+#include "nova/rules/detail/fields.h"
 #include "nova/rules/rule.h"
 #include "nova/rules/template.h"
 

@@ -56,7 +56,7 @@ Result<std::size_t> ingestExposition(std::string_view body, tsdb::ScrapeAppender
   }
   if (const auto& error = parser.error()) {
     appender.failed(t);
-    return Error{"invalid exposition at " + error->toString()};
+    return Error(ErrorCode::kInvalidInput, "invalid exposition at " + error->toString());
   }
   appender.commit();
   return scraped;

@@ -1,23 +1,18 @@
 #include "streams.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstddef>
 #include <cstdio>
-#include <ctime>
 #include <iterator>
+
+#include "nova/core/clock.h"
+#include "nova/core/rfc3339.h"
 
 namespace nova::demo {
 namespace {
 
 std::string nowRfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  return formatRfc3339(SystemClock().now(), SubSecond::kNone);
 }
 
 std::uint64_t initialSeed(std::uint64_t seed) {

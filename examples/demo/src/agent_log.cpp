@@ -1,28 +1,20 @@
 #include "agent_log.h"
 
-#include <ctime>
 #include <fstream>
+
+#include "nova/core/rfc3339.h"
 
 namespace nova::demo {
 namespace {
 
-// "YYYY-MM-DDTHH:MM:SS.mmm" as UTC; nullopt for anything else.
+// The agent's text log stamps each line "YYYY-MM-DDTHH:MM:SS.mmm" (the demo runs it in UTC);
+// nullopt for a line without one.
 std::optional<TimestampMs> parseStamp(const std::string& s) {
-  if (s.size() < 23 || s[4] != '-' || s[10] != 'T' || s[19] != '.') {
+  if (s.size() < 23 || s[19] != '.') {
     return std::nullopt;
   }
-  try {
-    std::tm tm{};
-    tm.tm_year = std::stoi(s.substr(0, 4)) - 1900;
-    tm.tm_mon = std::stoi(s.substr(5, 2)) - 1;
-    tm.tm_mday = std::stoi(s.substr(8, 2));
-    tm.tm_hour = std::stoi(s.substr(11, 2));
-    tm.tm_min = std::stoi(s.substr(14, 2));
-    tm.tm_sec = std::stoi(s.substr(17, 2));
-    return static_cast<TimestampMs>(timegm(&tm)) * 1000 + std::stoi(s.substr(20, 3));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  auto at = parseRfc3339(s.substr(0, 23) + "Z");
+  return at.ok() ? std::optional<TimestampMs>(*at) : std::nullopt;
 }
 
 bool has(const std::string& text, const char* part) {

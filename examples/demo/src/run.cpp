@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 #include <thread>
 
 #include "agent_log.h"
 #include "load.h"
+#include "nova/core/rfc3339.h"
 #include "nova/http/client.h"
 
 namespace nova::demo {
@@ -18,14 +18,9 @@ struct Moment {
   std::string what;
 };
 
+// "HH:MM:SS.mmm" in UTC: the time of day of the RFC 3339 form.
 std::string clockTime(TimestampMs at) {
-  const std::time_t seconds = static_cast<std::time_t>(at / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char out[32];
-  std::snprintf(out, sizeof out, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(at % 1000));
-  return out;
+  return formatRfc3339(at, SubSecond::kMillis).substr(11, 12);
 }
 
 std::string seconds(DurationMs ms) {

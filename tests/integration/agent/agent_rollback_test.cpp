@@ -3,19 +3,17 @@
 // its log, keep its rules on a bad SIGHUP reload and stop within 2 s on SIGTERM.
 #include <doctest/doctest.h>
 #include <signal.h>
-#include <stdlib.h>
-#include <sys/wait.h>
 
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
-#include "child_process.h"
+#include "nova/core/files.h"
 #include "nova/http/client.h"
 #include "nova/rules/loader.h"
+#include "nova/testing/child_process.h"
+#include "nova/testing/temp_dir.h"
 
 namespace nova {
 namespace {
@@ -26,15 +24,10 @@ using Steady = std::chrono::steady_clock;
 constexpr DurationMs kInvestigate = 5 * kSecond;  // --set policy.high.investigate=5s
 constexpr DurationMs kScrapeInterval = kSecond;   // the agent's default
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void writeFile(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
+std::string readText(const std::string& path) {
+  auto text = readFile(path, std::size_t{1} << 20);
+  REQUIRE_MESSAGE(text.ok(), (text.ok() ? "" : text.error().message));
+  return std::move(text).value();
 }
 
 Result<http::Response> get(const std::string& url) {
@@ -99,13 +92,11 @@ class Traffic {
 }  // namespace
 
 TEST_CASE("10% errors: rollback decided at for + investigation; SIGHUP keeps rules; SIGTERM") {
-  char dirTemplate[] = "/tmp/nova-agent-it-XXXXXX";
-  REQUIRE(mkdtemp(dirTemplate) != nullptr);
-  const std::string dir = dirTemplate;
+  const testing::TempDir dir("nova-agent-it");
 
   // The expected delay comes from the rule file itself: error_rate_high's `for`, then the
   // HIGH investigation window (shortened by --set to keep the test fast).
-  const std::string defaultRules = readFile(std::string(NOVA_SOURCE_DIR) + "/rules/default.yaml");
+  const std::string defaultRules = readText(std::string(NOVA_SOURCE_DIR) + "/rules/default.yaml");
   auto ruleSet = rules::load(defaultRules, "default.yaml");
   REQUIRE(ruleSet.ok());
   const rules::Rule* highRule = ruleSet->find("error_rate_high");
@@ -113,13 +104,14 @@ TEST_CASE("10% errors: rollback decided at for + investigation; SIGHUP keeps rul
   const DurationMs expected = highRule->forDuration + kInvestigate;
   MESSAGE("expected rollback " << expected << " ms after error_rate_high starts pending");
 
-  writeFile(dir + "/rules.yaml", defaultRules);
-  writeFile(dir + "/token", "agent-token\n");
+  dir.write("rules.yaml", defaultRules);
+  dir.write("token", "agent-token\n");
 
-  testing::ChildProcess demo(NOVA_DEMO_SERVICE_BIN,
-                             {"--listen", "127.0.0.1:0", "--token", "demo-token"},
-                             dir + "/demo.log");
-  const int demoPort = demo.waitForPort(10s);
+  const testing::LogCapture demoLog(dir.file("demo.log"));
+  testing::ChildProcess demo(
+      {.argv = {NOVA_DEMO_SERVICE_BIN, "--listen", "127.0.0.1:0", "--token", "demo-token"},
+       .log = &demoLog});
+  const int demoPort = demo.waitForPort(10 * kSecond);
   REQUIRE(demoPort > 0);
   const std::string demoUrl = "http://127.0.0.1:" + std::to_string(demoPort);
   {
@@ -132,19 +124,19 @@ TEST_CASE("10% errors: rollback decided at for + investigation; SIGHUP keeps rul
   Traffic traffic(demoPort);
   std::this_thread::sleep_for(1500ms);
 
-  writeFile(dir + "/agent.yaml", "target:\n  health_url: " + demoUrl + "/health\n" +
-                                     "  metrics_url: " + demoUrl + "/metrics\n" +
-                                     "rule_files: [rules.yaml]\n" +
-                                     "switch: {type: dry-run, target: ingress test/user}\n" +
-                                     "notifiers: [{type: log}]\n" + "api_token: {file: token}\n" +
-                                     "state_file: state.json\n");
+  dir.write("agent.yaml", "target:\n  health_url: " + demoUrl + "/health\n" + "  metrics_url: " +
+                              demoUrl + "/metrics\n" + "rule_files: [rules.yaml]\n" +
+                              "switch: {type: dry-run, target: ingress test/user}\n" +
+                              "notifiers: [{type: log}]\n" + "api_token: {file: token}\n" +
+                              "state_file: state.json\n");
   const auto agentStart = Steady::now();
-  testing::ChildProcess agent(NOVA_AGENT_BIN,
-                              {"--config", dir + "/agent.yaml", "--set", "listen=127.0.0.1:0",
-                               "--set", "policy.high.investigate=5s"},
-                              dir + "/agent.log");
-  const int port = agent.waitForPort(10s);
-  REQUIRE_MESSAGE(port > 0, agent.log());
+  const testing::LogCapture agentLog(dir.file("agent.log"));
+  testing::ChildProcess agent(
+      {.argv = {NOVA_AGENT_BIN, "--config", dir.file("agent.yaml"), "--set", "listen=127.0.0.1:0",
+                "--set", "policy.high.investigate=5s"},
+       .log = &agentLog});
+  const int port = agent.waitForPort(10 * kSecond);
+  REQUIRE_MESSAGE(port > 0, agentLog.text());
   const std::string agentUrl = "http://127.0.0.1:" + std::to_string(port);
 
   // Wait for the decision, with 20 s of room past the expected time.
@@ -159,8 +151,8 @@ TEST_CASE("10% errors: rollback decided at for + investigation; SIGHUP keeps rul
   }
   const auto seenAfter =
       std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - agentStart).count();
-  REQUIRE_MESSAGE(s.is_object(), agent.log());
-  REQUIRE_MESSAGE(s.at("rollback_decided").as_bool(), agent.log());
+  REQUIRE_MESSAGE(s.is_object(), agentLog.text());
+  REQUIRE_MESSAGE(s.at("rollback_decided").as_bool(), agentLog.text());
   CHECK(traffic.sent() > 100);
 
   // In the agent's own time: from the rule going pending (at its first evaluation, since
@@ -191,7 +183,7 @@ TEST_CASE("10% errors: rollback decided at for + investigation; SIGHUP keeps rul
   REQUIRE_MESSAGE(!incidentId.empty(), boost::json::serialize(s));
   CHECK(s.at("rollback").at("outcome").as_string() == "flipped");
   CHECK(s.at("incident").at("severity").as_string() == "high");
-  const std::string log = agent.log();
+  const std::string log = agentLog.text();
   CHECK(log.find("decision incident=" + incidentId + " action=rollback") != std::string::npos);
   CHECK(log.find("decision incident=" + incidentId + " action=page") != std::string::npos);
   CHECK(log.find("dry-run: would switch ingress test/user from green to blue") !=
@@ -218,15 +210,10 @@ TEST_CASE("10% errors: rollback decided at for + investigation; SIGHUP keeps rul
   }
 
   // SIGHUP with a broken rule file: the old rules stay, every error is logged.
-  writeFile(dir + "/rules.yaml", "rules:\n  - name: broken\n    expr: rate(x[5q])\n");
+  dir.write("rules.yaml", "rules:\n  - name: broken\n    expr: rate(x[5q])\n");
   agent.signal(SIGHUP);
-  bool refused = false;
-  for (int i = 0; i < 50 && !refused; ++i) {
-    std::this_thread::sleep_for(100ms);
-    refused = agent.log().find("rule reload failed, keeping the old rules") != std::string::npos;
-  }
-  CHECK(refused);
-  CHECK(agent.log().find("rules.yaml:3:") != std::string::npos);
+  CHECK(agentLog.waitFor("rule reload failed, keeping the old rules", 5 * kSecond));
+  CHECK(agentLog.text().find("rules.yaml:3:") != std::string::npos);
   s = status(port);
   REQUIRE(s.is_object());
   CHECK(s.at("rules").as_array().size() == ruleSet->rules.size());
@@ -237,27 +224,26 @@ TEST_CASE("10% errors: rollback decided at for + investigation; SIGHUP keeps rul
   // SIGTERM: a graceful stop within 2 s, with the escalator state on disk.
   const auto stopAt = Steady::now();
   agent.signal(SIGTERM);
-  auto exitStatus = agent.waitExit(3s);
+  auto exitStatus = agent.waitExit(3 * kSecond);
   const auto stopTook =
       std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - stopAt).count();
   REQUIRE(exitStatus.has_value());
-  CHECK(WIFEXITED(*exitStatus));
-  CHECK(WEXITSTATUS(*exitStatus) == 0);
+  CHECK(*exitStatus == 0);
   MESSAGE("SIGTERM to exit: " << stopTook << " ms");
   CHECK(stopTook < 2000);
-  CHECK(readFile(dir + "/state.json").find(R"("rollbackDecided":true)") != std::string::npos);
+  CHECK(readText(dir.file("state.json")).find(R"("rollbackDecided":true)") != std::string::npos);
 }
 
 TEST_CASE("an invalid configuration is refused with every error and exit code 2") {
-  char dirTemplate[] = "/tmp/nova-agent-it-XXXXXX";
-  REQUIRE(mkdtemp(dirTemplate) != nullptr);
-  const std::string dir = dirTemplate;
-  writeFile(dir + "/bad.yaml", "target:\n  health_url: nope\n  metrics_urll: x\nlisten: here\n");
-  testing::ChildProcess agent(NOVA_AGENT_BIN, {"--config", dir + "/bad.yaml"}, dir + "/err.log");
-  auto exitStatus = agent.waitExit(10s);
+  const testing::TempDir dir("nova-agent-it");
+  const std::string config =
+      dir.write("bad.yaml", "target:\n  health_url: nope\n  metrics_urll: x\nlisten: here\n");
+  const testing::LogCapture log(dir.file("err.log"));
+  testing::ChildProcess agent({.argv = {NOVA_AGENT_BIN, "--config", config}, .log = &log});
+  auto exitStatus = agent.waitExit(10 * kSecond);
   REQUIRE(exitStatus.has_value());
-  CHECK(WEXITSTATUS(*exitStatus) == 2);
-  const std::string err = agent.log();
+  CHECK(*exitStatus == 2);
+  const std::string err = log.text();
   CHECK(err.find("bad.yaml:2:15: target.health_url") != std::string::npos);
   CHECK(err.find("bad.yaml:3:3: unknown key \"target.metrics_urll\"") != std::string::npos);
   CHECK(err.find("bad.yaml:4:9: listen") != std::string::npos);

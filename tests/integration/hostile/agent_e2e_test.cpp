@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "agent_support.h"
-#include "child_process.h"
 #include "nova/hostile/peer.h"
 #include "probe_run.h"
 

@@ -1,47 +1,31 @@
 #include "agent_support.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include "nova/expo/parser.h"
+#include "nova/testing/tools.h"
 
 namespace nova::hostile::test {
 namespace {
 
-int freeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-std::string writeConfig(const std::string& dir, const std::string& healthUrl,
+std::string writeConfig(const testing::TempDir& dir, const std::string& healthUrl,
                         const std::string& metricsUrl, int port) {
-  const std::string path = dir + "/agent.yaml";
-  std::ofstream(path) << "target:\n"
-                      << "  health_url: " << healthUrl << "\n"
-                      << "  metrics_url: " << metricsUrl << "\n"
-                      << "  health_interval: 500ms\n"
-                      << "  metrics_interval: 1s\n"
-                      << "  health_timeout: 1s\n"
-                      << "  metrics_timeout: 2s\n"
-                      << "rule_files: [" << NOVA_SOURCE_DIR << "/rules/default.yaml]\n"
-                      << "switch:\n  type: dry-run\n"
-                      << "dry_run: true\n"
-                      << "listen: 127.0.0.1:" << port << "\n";
-  return path;
+  std::ostringstream config;
+  config << "target:\n"
+         << "  health_url: " << healthUrl << "\n"
+         << "  metrics_url: " << metricsUrl << "\n"
+         << "  health_interval: 500ms\n"
+         << "  metrics_interval: 1s\n"
+         << "  health_timeout: 1s\n"
+         << "  metrics_timeout: 2s\n"
+         << "rule_files: [" << NOVA_SOURCE_DIR << "/rules/default.yaml]\n"
+         << "switch:\n  type: dry-run\n"
+         << "dry_run: true\n"
+         << "listen: 127.0.0.1:" << port << "\n";
+  return dir.write("agent.yaml", config.str());
 }
 
 }  // namespace
@@ -76,18 +60,11 @@ double MetricsPage::sum(const std::string& name,
 }
 
 AgentProcess::AgentProcess(const std::string& healthUrl, const std::string& metricsUrl) {
-  char pattern[] = "/tmp/nova-hostile-agent.XXXXXX";
-  dir_ = mkdtemp(pattern);
-  port_ = freeLoopbackPort();
+  port_ = testing::freeLoopbackPort();
   const std::string config = writeConfig(dir_, healthUrl, metricsUrl, port_);
-  child_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{NOVA_AGENT_BIN, "--config", config}, false);
-}
-
-AgentProcess::~AgentProcess() {
-  child_.reset();
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
+  // Its log goes to the test's stderr; nothing reads its stdout.
+  child_ = std::make_unique<testing::ChildProcess>(
+      testing::ChildOptions{.argv = {NOVA_AGENT_BIN, "--config", config}, .captureStdout = false});
 }
 
 bool AgentProcess::waitUntilServing(int timeoutMs) {

@@ -1,13 +1,15 @@
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <map>
 #include <memory>
 #include <string>
 
-#include "child_process.h"
 #include "nova/http/client.h"
+#include "nova/testing/child_process.h"
+#include "nova/testing/temp_dir.h"
 
 namespace nova::hostile::test {
 
@@ -33,7 +35,7 @@ class AgentProcess {
  public:
   AgentProcess(const std::string& healthUrl, const std::string& metricsUrl);
   /// Kills the agent if it still runs and removes its config folder.
-  ~AgentProcess();
+  ~AgentProcess() = default;
   AgentProcess(const AgentProcess&) = delete;
   AgentProcess& operator=(const AgentProcess&) = delete;
 
@@ -44,13 +46,14 @@ class AgentProcess {
   /// GET on the agent's own server; status 0 when it did not answer.
   http::Response get(const std::string& path);
   MetricsPage metrics() { return MetricsPage(get("/metrics").body); }
-  int terminate(int timeoutMs) { return child_->terminate(timeoutMs); }
+  /// SIGTERM, then SIGKILL after `timeoutMs`: the exit status, -1 when it had to be killed.
+  int terminate(int timeoutMs) { return child_->stop(timeoutMs, SIGTERM); }
 
  private:
-  std::string dir_;
+  testing::TempDir dir_{"nova-hostile-agent"};
   int port_ = 0;
   http::Client client_;
-  std::unique_ptr<ChildProcess> child_;
+  std::unique_ptr<testing::ChildProcess> child_;
 };
 
 }  // namespace nova::hostile::test

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "child_process.h"
 #include "nova/hostile/peer.h"
+#include "nova/testing/child_process.h"
 #include "probe_run.h"
 
 namespace nova::hostile::test {
@@ -29,8 +29,8 @@ struct Footprint {
 
 class PeerProcess {
  public:
-  PeerProcess() : child_({NOVA_HOSTILE_PEER_BIN, "healthy"}) {
-    port_ = portFromListeningLine(child_.waitForLine("listening on", 10'000));
+  PeerProcess() : child_({.argv = {NOVA_HOSTILE_PEER_BIN, "healthy"}, .pipeStdin = true}) {
+    port_ = child_.waitForPort(10 * kSecond);
     REQUIRE(port_ > 0);
   }
   std::string url(const char* path) const {
@@ -38,11 +38,11 @@ class PeerProcess {
   }
   void setMode(Mode mode) {
     child_.writeLine(std::string(toString(mode)));
-    REQUIRE_FALSE(child_.waitForLine("mode " + std::string(toString(mode)), 5000).empty());
+    REQUIRE_FALSE(child_.waitForLine("mode " + std::string(toString(mode)), 5 * kSecond).empty());
   }
 
  private:
-  ChildProcess child_;
+  testing::ChildProcess child_;
   int port_ = 0;
 };
 

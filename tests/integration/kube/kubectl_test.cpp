@@ -1,14 +1,11 @@
 // The real kubectl against the fake API server: the runbook's own commands, over TLS with a
 // bearer token (kubectl sends tokens over TLS only), plus the RBAC and failed-test answers
-// as kubectl prints them. Exits 77 (skipped) when kubectl or openssl is missing.
+// as kubectl prints them. A missing kubectl or openssl fails the test: CI installs them.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <boost/json/parse.hpp>
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +13,8 @@
 
 #include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
+#include "nova/testing/child_process.h"
+#include "nova/testing/tools.h"
 
 namespace nova::fake_kube {
 
@@ -23,22 +22,12 @@ namespace json = boost::json;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
+using Run = nova::testing::RunResult;
 
+// A shell line (the runbook's commands are written as such), stdout and stderr together,
+// bounded at 60 s.
 Run run(const std::string& command) {
-  Run result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) {
-    result.output.append(buffer.data(), n);
-  }
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return nova::testing::run({"/bin/sh", "-c", command}, 60 * kSecond, "Debian's dash");
 }
 
 // The file's text, or "" while it does not exist yet.
@@ -64,8 +53,10 @@ struct Scratch {
   std::string dir, cert, key;
 };
 
-bool have(const char* tool) {
-  return run(std::string("command -v ") + tool).status == 0;
+// Throws (the test fails) naming what to install when kubectl or openssl is missing.
+void requireTools() {
+  nova::testing::requireTool("kubectl", "kubectl");
+  nova::testing::requireTool("openssl", "Debian's openssl");
 }
 
 struct Kubectl {
@@ -95,10 +86,7 @@ std::string seed() {
 }  // namespace
 
 TEST_CASE("kubectl runs the runbook's rollback commands against the fake") {
-  if (!have("kubectl") || !have("openssl")) {
-    MESSAGE("kubectl or openssl missing: skipped");
-    std::exit(77);
-  }
+  requireTools();
   Scratch scratch;
   Options options;
   options.readyDelay = 100;
@@ -153,9 +141,7 @@ TEST_CASE("kubectl runs the runbook's rollback commands against the fake") {
 }
 
 TEST_CASE("kubectl creates, lists (by label, in pages) and deletes through the fake") {
-  if (!have("kubectl") || !have("openssl")) {
-    std::exit(77);
-  }
+  requireTools();
   Scratch scratch;
   auto server = startTls(scratch);
   auto kubectl = kubectlFor(scratch, *server, "secret-token");
@@ -220,44 +206,23 @@ metadata: {name: c, namespace: agents, labels: {role: leader}}
 }
 
 TEST_CASE("the fake-kube-apiserver binary serves kubectl from a seed file") {
-  if (!have("kubectl") || !have("openssl")) {
-    std::exit(77);
-  }
+  requireTools();
   Scratch scratch;
-  const std::string out = scratch.dir + "/server.out";
   const std::string seedFile =
       std::string(NOVA_SOURCE_DIR) + "/tests/integration/kube/data/production.yaml";
-  std::fflush(stdout);  // or the child's freopen flushes our buffered output a second time
-  pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    FILE* log = freopen(out.c_str(), "w", stdout);
-    (void)log;
-    execl(NOVA_FAKE_KUBE_BIN, NOVA_FAKE_KUBE_BIN, "--token", "T", "--tls-cert",
-          scratch.cert.c_str(), "--tls-key", scratch.key.c_str(), "--seed", seedFile.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::string url;
-  for (int i = 0; i < 100 && url.empty(); ++i) {
-    usleep(50'000);
-    std::string text = readText(out);
-    if (auto at = text.find("listening on ");
-        at != std::string::npos && text.find('\n', at) != std::string::npos) {
-      url = text.substr(at + 13, text.find('\n', at) - at - 13);
-    }
-  }
+  nova::testing::ChildProcess server(
+      {.argv = {NOVA_FAKE_KUBE_BIN, "--token", "T", "--tls-cert", scratch.cert, "--tls-key",
+                scratch.key, "--seed", seedFile}});
+  const std::string line = server.waitForLine("listening on ", 5 * kSecond);
+  const auto at = line.find("listening on ");
+  const std::string url = at == std::string::npos ? "" : line.substr(at + 13);
   REQUIRE_FALSE(url.empty());
   auto got = run("HOME=" + scratch.dir + " kubectl --server " + url +
                  " --token T --insecure-skip-tls-verify get httproute api-route -n production -o "
                  "jsonpath='{.spec.rules[0].backendRefs[1].weight}'");
   CHECK_MESSAGE(got.status == 0, got.output);
   CHECK(got.output == "100");
-  kill(child, SIGTERM);
-  int status = 0;
-  waitpid(child, &status, 0);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(server.stop(5 * kSecond, SIGTERM) == 0);
 }
 
 }  // namespace nova::fake_kube

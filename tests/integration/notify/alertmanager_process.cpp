@@ -1,20 +1,15 @@
 #include "alertmanager_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
-#include "capture_receiver.h"
 #include "nova/http/client.h"
+#include "nova/testing/tools.h"
 
 namespace nova::testing {
 namespace {
@@ -34,42 +29,22 @@ std::string AlertmanagerProcess::binary() {
 
 Result<std::unique_ptr<AlertmanagerProcess>> AlertmanagerProcess::start() {
   std::unique_ptr<AlertmanagerProcess> am(new AlertmanagerProcess());
-  char pattern[] = "/tmp/nova-alertmanager-XXXXXX";
-  if (::mkdtemp(pattern) == nullptr) {
-    return Error{"cannot create a temp directory"};
-  }
-  am->dir_ = pattern;
-  std::ofstream(am->dir_ + "/am.yml") << kConfig;
-  std::filesystem::create_directory(am->dir_ + "/data");
-  am->port_ = refusedPort();
-  std::vector<std::string> args{
-      binary(), "--config.file=" + am->dir_ + "/am.yml", "--storage.path=" + am->dir_ + "/data",
-      "--web.listen-address=127.0.0.1:" + std::to_string(am->port_), "--cluster.listen-address="};
-  const std::string logPath = am->dir_ + "/stderr.log";
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    return Error{"fork failed"};
-  }
-  if (pid == 0) {
-    const int log = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(log, STDOUT_FILENO);
-    ::dup2(log, STDERR_FILENO);
-    std::vector<char*> argv;
-    for (auto& a : args) {
-      argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  am->pid_ = pid;
+  const std::string config = am->dir_.write("am.yml", kConfig);
+  std::filesystem::create_directory(am->dir_.file("data"));
+  // Alertmanager cannot report a port it picked itself: take one the kernel just handed out.
+  am->port_ = static_cast<std::uint16_t>(freeLoopbackPort());
+  am->child_ = std::make_unique<ChildProcess>(ChildOptions{
+      .argv = {binary(), "--config.file=" + config, "--storage.path=" + am->dir_.file("data"),
+               "--web.listen-address=127.0.0.1:" + std::to_string(am->port_),
+               "--cluster.listen-address="},
+      .package = "Debian's prometheus-alertmanager",
+      .captureStdout = false,
+      .log = &am->log_});
   http::Client client;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      am->pid_ = -1;
-      return Error{"alertmanager exited early: " + am->log()};
+    if (!am->child_->running()) {
+      return Error(ErrorCode::kUnavailable, "alertmanager exited early: " + am->log());
     }
     http::Request ready;
     ready.url = am->url() + "/-/ready";
@@ -77,28 +52,16 @@ Result<std::unique_ptr<AlertmanagerProcess>> AlertmanagerProcess::start() {
     if (auto r = client.perform(ready); r.ok() && r->status == 200) {
       return am;
     }
+    // Real time: Alertmanager is a real process starting up.
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return Error{"alertmanager not ready within 15s: " + am->log()};
+  return Error(ErrorCode::kUnavailable, "alertmanager not ready within 15s: " + am->log());
 }
 
 AlertmanagerProcess::~AlertmanagerProcess() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
+  if (child_) {
+    child_->stop(5 * kSecond, SIGTERM);
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
 }
 
 std::string AlertmanagerProcess::url() const {
@@ -106,10 +69,7 @@ std::string AlertmanagerProcess::url() const {
 }
 
 std::string AlertmanagerProcess::log() const {
-  std::ifstream in(dir_ + "/stderr.log");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return log_.text();
 }
 
 }  // namespace nova::testing

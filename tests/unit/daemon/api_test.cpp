@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "daemon_shared.h"
@@ -19,15 +20,16 @@ http::ServerRequest post(std::string path, std::string body, std::string token =
   return r;
 }
 
-// Answers commands on a thread of its own, as the loop does.
+// Answers commands on a thread of its own, as the loop does, on simulated time.
 struct FakeLoop {
-  FakeLoop() : inbox([this] { woken = true; }) {}
+  FakeLoop() : inbox(clock, [this] { woken = true; }) {}
   void answerOne(CommandReply reply) {
     for (auto& pending : inbox.takeCommands()) {
       seen.push_back(pending.command);
-      pending.reply.set_value(reply);
+      inbox.answer(pending, reply);
     }
   }
+  ManualClock clock{1000};
   std::atomic<bool> woken{false};
   Inbox inbox;
   std::vector<Command> seen;
@@ -39,7 +41,7 @@ TEST_CASE("read endpoints: metrics, healthz, readyz, status; others 404/405") {
   AgentMetrics metrics("1.2.3");
   Published published;
   FakeLoop loop;
-  ApiContext ctx{metrics, published, loop.inbox, std::nullopt, 100};
+  ApiContext ctx{loop.clock, metrics, published, loop.inbox, std::nullopt, 100};
   auto handler = makeApiHandler(ctx);
   http::ServerRequest get;
   get.method = "GET";
@@ -51,7 +53,14 @@ TEST_CASE("read endpoints: metrics, healthz, readyz, status; others 404/405") {
 
   get.path = "/healthz";
   CHECK(handler(get).status == 503);  // no loop heartbeat yet
-  published.heartbeat = steadyMs();
+  published.heartbeat = loop.clock.monoNow().ms();
+  CHECK(handler(get).status == 200);
+  loop.clock.advance(4999);
+  CHECK(handler(get).status == 200);
+  loop.clock.advance(1);  // the loop has not come round for 5 s
+  CHECK(handler(get).body == "loop stalled\n");
+  loop.clock.setWall(0);  // a wall-clock step changes nothing
+  published.heartbeat = loop.clock.monoNow().ms();
   CHECK(handler(get).status == 200);
 
   get.path = "/readyz";
@@ -74,7 +83,7 @@ TEST_CASE("commands need the bearer token and wait for the loop's answer") {
   AgentMetrics metrics("t");
   Published published;
   FakeLoop loop;
-  ApiContext ctx{metrics, published, loop.inbox, std::string("tok"), 2000};
+  ApiContext ctx{loop.clock, metrics, published, loop.inbox, std::string("tok"), 2000};
   auto handler = makeApiHandler(ctx);
 
   CHECK(handler(post("/v1/hold", R"({"for":"10m"})")).status == 401);
@@ -97,8 +106,17 @@ TEST_CASE("commands need the bearer token and wait for the loop's answer") {
   CHECK(loop.seen[0].who == "dan");
   CHECK(loop.seen[0].reason == "freeze");
 
-  ctx.commandTimeout = 50;  // nobody answers now
-  CHECK(handler(post("/v1/release", "", "tok")).status == 503);
+  // Nobody answers now: the handler gives up after the timeout, in simulated time.
+  std::optional<http::ServerResponse> late;
+  std::thread waiting([&] { late = handler(post("/v1/release", "", "tok")); });
+  REQUIRE(loop.clock.awaitWaiters(1));
+  loop.clock.advance(1999);
+  CHECK_FALSE(late.has_value());
+  loop.clock.advance(1);
+  waiting.join();
+  REQUIRE(late.has_value());
+  CHECK(late->status == 503);
+  CHECK(late->body.find("did not answer in time") != std::string::npos);
 }
 
 TEST_CASE("constant-time comparison and command parsing") {
@@ -109,8 +127,18 @@ TEST_CASE("constant-time comparison and command parsing") {
   auto rollback = parseCommand(Command::Kind::kRollback, "");
   REQUIRE(rollback.ok());
   CHECK(rollback->who == "api");
-  CHECK_FALSE(parseCommand(Command::Kind::kRollback, "[1]").ok());
-  CHECK_FALSE(parseCommand(Command::Kind::kRollback, R"({"who":5})").ok());
+  const auto errorOf = [](Command::Kind kind, std::string_view body) {
+    auto parsed = parseCommand(kind, body);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().code == ErrorCode::kInvalidInput);
+    return parsed.error().message;
+  };
+  CHECK(errorOf(Command::Kind::kRollback, "[1]") == "body: must be a JSON object");
+  CHECK(errorOf(Command::Kind::kRollback, R"({"who":5})") == "who: must be a string");
+  CHECK(errorOf(Command::Kind::kHold, " ") ==
+        R"(body: {"for":"10m","who":...,"reason":...} is required)");
+  CHECK(errorOf(Command::Kind::kHold, R"({"for":"0s"})") ==
+        R"(for: must be a positive duration such as "10m")");
 }
 
 TEST_CASE("a hold covers up to high unless it names critical") {

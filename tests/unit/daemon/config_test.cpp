@@ -20,7 +20,7 @@ ConfigEnvironment fakeEnv() {
     if (path == "/etc/nova/token") {
       return std::string("s3cret-file");
     }
-    return Error{"no such file"};
+    return Error(ErrorCode::kNotFound, "no such file");
   };
   return env;
 }
@@ -116,6 +116,7 @@ notifiers: [{type: carrier-pigeon}]
 evel_interval: 1s
 )");
   REQUIRE_FALSE(c.ok());
+  CHECK(c.error().code == ErrorCode::kInvalidInput);
   const std::string& m = c.error().message;
   CHECK(m.find("agent.yaml:3:15: target.health_url: must be an http:// or https:// URL") !=
         std::string::npos);
@@ -128,6 +129,24 @@ evel_interval: 1s
   CHECK(m.find("unknown type \"carrier-pigeon\"") != std::string::npos);
   CHECK(m.find("did you mean \"eval_interval\"") != std::string::npos);
   CHECK(std::count(m.begin(), m.end(), '\n') == 7);  // eight problems, one per line
+}
+
+TEST_CASE("one problem, one line: the whole message") {
+  auto c = load(std::string(kMinimal) + "log_format: xml\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().code == ErrorCode::kInvalidInput);
+  CHECK(c.error().message == "agent.yaml:5:13: log_format: must be text or json");
+}
+
+TEST_CASE("a configuration file that cannot be read says why, with the read error's code") {
+  auto missing = loadConfigFile("/nonexistent/agent.yaml", {});
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code == ErrorCode::kNotFound);
+  CHECK(missing.error().message ==
+        "cannot open /nonexistent/agent.yaml: No such file or directory");
+  auto folder = loadConfigFile("/", {});
+  REQUIRE_FALSE(folder.ok());
+  CHECK(folder.error().code == ErrorCode::kInvalidInput);
 }
 
 TEST_CASE("malformed YAML and a missing target are errors") {
@@ -155,10 +174,19 @@ TEST_CASE("--set overrides values, creates sections and is named in its errors")
 
   auto bad = load(kMinimal, {"target.health_interval=soon", "nonsense", "policy.high.then=jump"});
   REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code == ErrorCode::kInvalidInput);
   const std::string& m = bad.error().message;
   CHECK(m.find("--set target.health_interval: target.health_interval:") != std::string::npos);
   CHECK(m.find("--set nonsense: expected key.path=value") != std::string::npos);
   CHECK(m.find("--set policy.high.then") != std::string::npos);
+
+  auto scalar = load(kMinimal, {"target.health_url.port=80"});
+  REQUIRE_FALSE(scalar.ok());
+  CHECK(scalar.error().message ==
+        "--set target.health_url.port: \"port\" is inside a value that is not a map");
+  auto index = load(std::string(kMinimal) + "notifiers: [{type: log}]\n", {"notifiers.3.type=log"});
+  REQUIRE_FALSE(index.ok());
+  CHECK(index.error().message == "--set notifiers.3.type: \"3\" is not an index of the list there");
 }
 
 TEST_CASE("secrets come from files or the environment and are never shown") {
@@ -177,6 +205,20 @@ TEST_CASE("secrets come from files or the environment and are never shown") {
   auto plain = load(std::string(kMinimal) + "api_token: hunter2\n");
   REQUIRE_FALSE(plain.ok());
   CHECK(plain.error().message.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("traffic_switched_at: ms since the epoch or any RFC 3339 time") {
+  auto ms = load(std::string(kMinimal) + "traffic_switched_at: 1700000000123\n");
+  REQUIRE(ms.ok());
+  CHECK(ms->trafficSwitchedAt == 1'700'000'000'123);
+  auto offset = load(std::string(kMinimal) + "traffic_switched_at: 2023-11-14T23:13:20.5+01:00\n");
+  REQUIRE(offset.ok());
+  CHECK(offset->trafficSwitchedAt == 1'700'000'000'500);
+  auto bad = load(std::string(kMinimal) + "traffic_switched_at: yesterday\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message ==
+        "agent.yaml:5:22: traffic_switched_at: must be ms since the epoch or an RFC 3339 time "
+        "such as 2026-01-02T03:04:05Z");
 }
 
 TEST_CASE("notifier secrets written inline or with --set are never shown either") {

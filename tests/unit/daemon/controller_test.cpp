@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "fakes.h"
-#include "nova/daemon/setup.h"
+#include "nova/watch/policy_setup.h"
 
 namespace nova::daemon {
 namespace {
@@ -28,16 +28,17 @@ rules:
 // The loop's world with simulated time: a store fed by the test, the controller, the
 // action queue drained synchronously through recording fakes.
 struct Harness {
-  explicit Harness(std::size_t queueCapacity = 64) : queue(queueCapacity) {
+  explicit Harness(std::size_t queueCapacity = 64) : queue(queueCapacity, clock) {
     auto ruleSet = rules::load(kRules, "test.yaml");
     REQUIRE(ruleSet.ok());
-    auto policy = effectivePolicy(*ruleSet, std::nullopt);
+    auto policy = watch::effectivePolicy(*ruleSet, std::nullopt);
     REQUIRE(policy.ok());
-    auto escalator = makeEscalator(*ruleSet, *policy, 0, std::nullopt);
+    auto escalator = watch::makeEscalator(*ruleSet, *policy, 0, std::nullopt);
     REQUIRE(escalator.ok());
-    notifiers.push_back(std::make_unique<testing::RecordingNotifier>(sent));
+    ControllerOptions options;
+    options.watch.statusUrl = "http://agent/status";
     controller.emplace(std::move(ruleSet).value(), std::move(escalator).value(), storage, clock,
-                       queue, metrics, ControllerOptions{.statusUrl = "http://agent/status"});
+                       queue, metrics, options);
   }
 
   // One scrape's worth of counters: `requests` more requests, `errors` of them failed.
@@ -51,7 +52,7 @@ struct Harness {
 
   // Runs the worker's side: every queued item through the executor, reports back.
   void drain() {
-    ActionExecutor executor(sw, notifiers, &metrics, clock);
+    ActionExecutor executor(sw, notifier, &metrics, clock);
     while (auto item = queue.tryPop()) {
       if (auto report = executor.run(*item)) {
         controller->rollbackFinished(*report);
@@ -65,7 +66,7 @@ struct Harness {
   ActionQueue queue;
   testing::RecordingSwitch sw;
   std::vector<notify::Notification> sent;
-  std::vector<notify::NotifierPtr> notifiers;
+  testing::RecordingNotifier notifier{sent};
   std::optional<Controller> controller;
   double requestsTotal = 0;
   double errorsTotal = 0;
@@ -178,7 +179,7 @@ TEST_CASE("an impossible flip sends a critical notification; an error is retried
   CHECK(e.sent.back().reason.find("after 3 attempts") != std::string::npos);
 }
 
-TEST_CASE("hold and release are commands; refusals are 409 with the reason") {
+TEST_CASE("hold and release are commands; refusals are 409, invalid commands 400") {
   Harness h;
   auto hold = h.controller->command({Command::Kind::kHold, 10 * kMinute, "carol", "freeze"});
   CHECK(hold.status == 200);
@@ -186,7 +187,10 @@ TEST_CASE("hold and release are commands; refusals are 409 with the reason") {
   CHECK(h.controller->command({Command::Kind::kRelease, 0, "carol", ""}).status == 200);
   auto again = h.controller->command({Command::Kind::kRelease, 0, "carol", ""});
   CHECK(again.status == 409);
-  CHECK(again.body.find(R"("ok":false)") != std::string::npos);
+  CHECK(again.body == R"({"ok":false,"error":"release: no hold is active"})");
+  auto instant = h.controller->command({Command::Kind::kHold, 0, "carol", ""});
+  CHECK(instant.status == 400);
+  CHECK(instant.body.find("is not in the future") != std::string::npos);
   h.drain();
   CHECK(kinds(h.sent) == std::vector<std::string>{"hold", "release"});
 }
@@ -199,7 +203,7 @@ TEST_CASE("a full queue drops notifications, never the rollback") {
   REQUIRE(h.controller->command({Command::Kind::kRollback, 0, "a", "x"}).status == 200);
   auto first = h.queue.tryPop();
   REQUIRE(first);
-  CHECK(first->rollback.has_value());
+  CHECK(std::holds_alternative<watch::RollbackAction>(*first));
   CHECK(h.metrics.serialize().find("nova_agent_notifications_dropped_total 2") !=
         std::string::npos);
 }

@@ -14,7 +14,7 @@ class RecordingSwitch final : public traffic::Switch {
   Result<traffic::SwitchOutcome> rollback(const traffic::RollbackRequest& request) override {
     requests.push_back(request);
     if (!error.empty()) {
-      return Error{error};
+      return Error(ErrorCode::kUnavailable, error);
     }
     return outcome;
   }

@@ -176,6 +176,7 @@ TEST_CASE("parseAll materializes labels with __name__ and drops empty values") {
 TEST_CASE("parseAll reports the error with line and column") {
   const auto result = nova::expo::parseAll("up 1\nup{a=b} 1\n");
   REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == nova::ErrorCode::kInvalidInput);
   CHECK(result.error().message == "2:6: expected '\"' to start label value, got 'b'");
 }
 

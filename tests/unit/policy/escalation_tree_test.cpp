@@ -360,12 +360,17 @@ TEST_CASE("validate(config, rules) names the bad rule") {
   using nova::Severity;
   const auto messageOf = [](std::vector<RuleSpec> rules) {
     const auto status = nova::policy::validate(PolicyConfig{}, rules);
-    return status.ok() ? std::string("ok") : status.error().message;
+    if (status.ok()) {
+      return std::string("ok");
+    }
+    CHECK(status.error().code == nova::ErrorCode::kInvalidInput);
+    return status.error().message;
   };
   CHECK(messageOf(seedRules()) == "ok");
   CHECK(messageOf({{"a", Severity::kLow, 0}, {"a", Severity::kHigh, 0}}) ==
         "rules[1] \"a\": duplicate name");
   CHECK(messageOf({{"", Severity::kLow, 0}}) == "rules[0]: the name is empty");
-  CHECK(messageOf({{"a", Severity::kNone, 0}}).starts_with("rules[0] \"a\": needs a severity"));
+  CHECK(messageOf({{"a", Severity::kNone, 0}}) ==
+        "rules[0] \"a\": needs a severity (low, medium, high, critical)");
   CHECK(messageOf({{"a", Severity::kLow, -1}}) == "rules[0] \"a\": for must not be negative");
 }

@@ -177,7 +177,11 @@ TEST_CASE("restore names what is wrong with a bad snapshot") {
   const std::string good = escalator.snapshot();
   const auto errorOf = [&](const std::string& json) {
     const auto restored = Escalator::restore(json, PolicyConfig{}, rules);
-    return restored.ok() ? std::string("ok") : restored.error().message;
+    if (restored.ok()) {
+      return std::string("ok");
+    }
+    CHECK(restored.error().code == nova::ErrorCode::kInvalidInput);
+    return restored.error().message;
   };
   const auto replaced = [&](const std::string& from, const std::string& to) {
     std::string json = good;

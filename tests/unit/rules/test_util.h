@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "../doctest_strings.h"
 #include "nova/rules/loader.h"
 
 namespace nova::rules::test {
@@ -24,17 +25,3 @@ inline std::string oneRule(const std::string& body) {
 }
 
 }  // namespace nova::rules::test
-
-namespace doctest {
-/// Prints lists of messages one per line in failed checks.
-template <>
-struct StringMaker<std::vector<std::string>> {
-  static String convert(const std::vector<std::string>& lines) {
-    std::string out = "{";
-    for (const std::string& line : lines) {
-      out += "\n  " + line;
-    }
-    return (out + "\n}").c_str();
-  }
-};
-}  // namespace doctest

@@ -26,7 +26,7 @@ enum class LogFormat { kText, kJson };
 ///                   ca_file, insecure_skip_verify, labels: {name: value}}
 ///   rule_files:    [path, ...]            default [rules/default.yaml]
 ///   policy:        {high: {investigate: 5s}, ...}  over the rule files' policy
-///   traffic_switched_at: ms since epoch or RFC 3339 UTC; default: agent start
+///   traffic_switched_at: ms since epoch or RFC 3339; default: agent start
 ///   eval_interval: 1s
 ///   switch:        {type: dry-run, <setting>: value | {file: path} | {env: NAME}}
 ///   notifiers:     [{type: log, ...}]

@@ -11,25 +11,16 @@
 #include "nova/daemon/actions.h"
 #include "nova/daemon/metrics.h"
 #include "nova/policy/escalator.h"
-#include "nova/promql/engine.h"
 #include "nova/rules/evaluator.h"
 #include "nova/rules/loader.h"
 #include "nova/scrape/prober.h"
 #include "nova/tsdb/storage.h"
+#include "nova/watch/watcher.h"
 
 namespace nova::daemon {
 
 /// A person's command from the API, already parsed.
-struct Command {
-  enum class Kind { kHold, kRelease, kRollback };
-  Kind kind = Kind::kHold;
-  /// For kHold: how long from now (ms).
-  DurationMs holdFor = 0;
-  std::string who;
-  std::string reason;
-  /// For kHold: the highest severity whose rollback it suspends (policy::Hold::covers).
-  Severity holdCovers = Severity::kHigh;
-};
+using watch::Command;
 
 /// The answer to a Command, ready for HTTP.
 struct CommandReply {
@@ -39,22 +30,18 @@ struct CommandReply {
 };
 
 struct ControllerOptions {
-  /// Put into every notification.
-  std::string statusUrl;
+  /// The status URL in notifications and the rollback retries.
+  watch::WatchOptions watch;
   /// JSON embedded as "config" in /status (see describe()).
   std::string configJson = "null";
-  /// A failed (not impossible) rollback is retried after this, at most `rollbackAttempts`
-  /// times in all.
-  DurationMs rollbackRetry = 5 * kSecond;
-  int rollbackAttempts = 3;
 };
 
-/// The agent's logic between probes and actions, free of threads and sleeping: each tick
-/// evaluates the rules over the store, steps the escalator, logs every decision (one line
-/// with incident id, action and reason), counts it, keeps it for /status, and hands
-/// notifications and rollbacks to the ActionQueue. It also applies people's commands and
-/// the worker's rollback reports. Time comes from the Clock; tests drive it with a
-/// ManualClock and drain the queue through an ActionExecutor.
+/// The daemon's side of the watch::Watcher, free of threads and sleeping: each tick runs
+/// the watcher over the store, logs every decision (one line with incident id, action and
+/// reason), counts it, keeps it for /status, and hands the actions (notifications, the
+/// rollback) to the ActionQueue. It also passes on people's commands and the worker's
+/// rollback reports. Time comes from the Clock; tests drive it with a ManualClock and
+/// drain the queue through an ActionExecutor.
 ///
 /// Not thread-safe: the daemon's loop thread owns it.
 class Controller {
@@ -70,10 +57,12 @@ class Controller {
   /// Evaluates, steps, acts at the clock's now. Also retries a failed rollback when its
   /// time has come.
   policy::Decision tick() { return tickAt(clock_.now()); }
-  /// As tick(), evaluating at `at` (ms): the daemon passes a scrape's timestamp so ticks
-  /// sit on the scrape grid. An `at` before the last one counts as the last one.
+  /// As tick(), evaluating at `at` (wall ms): the daemon passes a scrape's timestamp so
+  /// ticks sit on the scrape grid. An `at` before the last one counts as the last one.
   policy::Decision tickAt(TimestampMs at);
 
+  /// Applies a person's command: 200 with the decision, 409 when the state refuses it
+  /// (kConflict), 400 when the command itself is invalid (kInvalidInput).
   CommandReply command(const Command& command);
 
   /// The worker's report on a rollback: flipped or already on blue completes it in the
@@ -87,16 +76,14 @@ class Controller {
   /// True once a scrape succeeded.
   bool ready() const { return ready_; }
   /// The escalator's state, to persist.
-  std::string snapshot() const { return escalator_.snapshot(); }
+  std::string snapshot() const { return watcher_.escalator().snapshot(); }
   /// /status as JSON.
   std::string statusJson() const;
-  const policy::Escalator& escalator() const { return escalator_; }
+  const policy::Escalator& escalator() const { return watcher_.escalator(); }
 
  private:
-  void handle(const policy::Decision& decision, TimestampMs now, const std::string& who);
+  void carryOut(watch::Output& out);
   void record(const policy::Decision& decision, TimestampMs now);
-  void rollbackImpossible(const traffic::RollbackRequest& request, const std::string& reason,
-                          TimestampMs now);
 
   struct Probe {
     std::optional<scrape::ProbeEvent> last;
@@ -108,17 +95,8 @@ class Controller {
     std::string action;
     std::string reason;
   };
-  struct RollbackState {
-    traffic::RollbackRequest request;
-    int attempts = 0;
-    std::optional<TimestampMs> retryAt;
-    std::string outcome;
-    std::string detail;
-  };
 
-  rules::RuleSet ruleSet_;
-  policy::Escalator escalator_;
-  promql::Engine engine_;
+  watch::Watcher watcher_;
   tsdb::Storage& storage_;
   const Clock& clock_;
   ActionQueue& queue_;
@@ -129,21 +107,15 @@ class Controller {
   Probe health_;
   Probe scrape_;
   std::vector<rules::RuleEvaluation> lastResults_;
-  std::optional<TimestampMs> lastTick_;
   std::string timelineIncident_;
   std::vector<policy::TimelineEvent> timeline_;
   std::deque<policy::TimelineEvent> recentEvents_;
   std::deque<DecisionRecord> decisions_;
-  std::optional<RollbackState> rollback_;
 };
 
 /// {"ok":true,"action":...,"reason":...,"incident":id|null,"events":[...]}.
 std::string commandReplyJson(const policy::Decision& decision);
 /// {"ok":false,"error":message}.
 std::string commandErrorJson(const std::string& message);
-
-/// The notifications one decision gives rise to (see notify::NotificationKind). Pure.
-std::vector<notify::Notification> notificationsFor(const policy::Decision& decision,
-                                                   const std::string& statusUrl, TimestampMs now);
 
 }  // namespace nova::daemon

@@ -80,6 +80,10 @@ LoadReport loadDetailed(std::string_view yamlText, std::string_view fileName);
 /// per line.
 Result<RuleSet> load(std::string_view yamlText, std::string_view fileName);
 
+/// Applies a `policy:` section (YAML text: the agent configuration's or a scenario's) over
+/// `config`, then validates the result. Fields not given keep their values.
+Status applyPolicyOverrides(policy::PolicyConfig& config, std::string_view policyYaml);
+
 /// Appends `more`'s rules and recording rules to `into`. The policy is taken from the first
 /// set that has one. Fails when a rule name appears twice ("duplicate rule name \"x\"").
 Status merge(RuleSet& into, RuleSet more);
