@@ -14,10 +14,11 @@
 #include <sstream>
 #include <thread>
 
-#include "child_process.h"
 #include "nginx_process.h"
 #include "nova/core/rfc3339.h"
 #include "nova/http/client.h"
+#include "nova/testing/child_process.h"
+#include "nova/testing/log_capture.h"
 #include "service_process.h"
 
 namespace nova {
@@ -39,10 +40,38 @@ void writeText(const fs::path& path, const std::string& text) {
   std::ofstream(path) << text;
 }
 
+// The exit code, or 128 + the signal that ended it.
 int exitStatus(const std::optional<int>& status) {
   REQUIRE(status.has_value());
-  return WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
+  return *status;
 }
+
+// A child (novactl, nova-agent) whose stderr and stdout go to a log file the test reads.
+class Proc {
+ public:
+  // `listens`: the child prints "listening on HOST:PORT" on stdout (the agent); otherwise
+  // stdout goes to the log with stderr.
+  Proc(const std::string& binary, std::vector<std::string> args, const std::string& logFile,
+       bool listens = false)
+      : log_(logFile), child_(options(binary, std::move(args), listens)) {}
+
+  int waitForPort(std::chrono::milliseconds timeout) { return child_.waitForPort(timeout.count()); }
+  void signal(int sig) const { child_.signal(sig); }
+  std::optional<int> waitExit(std::chrono::milliseconds timeout) {
+    return child_.waitExit(timeout.count());
+  }
+  std::string log() const { return log_.text(); }
+
+ private:
+  testing::ChildOptions options(const std::string& binary, std::vector<std::string> args,
+                                bool listens) const {
+    args.insert(args.begin(), binary);
+    return {.argv = std::move(args), .captureStdout = listens, .log = &log_};
+  }
+
+  testing::LogCapture log_;
+  testing::ChildProcess child_;
+};
 
 // Requests through nginx the whole time, so green has traffic to be judged on and the
 // test can count what clients saw.
@@ -144,9 +173,9 @@ struct Site {
 
   // Starts the agent beside green and points rollout.yaml at it.
   void startAgent() {
-    agent = std::make_unique<testing::ChildProcess>(
+    agent = std::make_unique<Proc>(
         NOVA_AGENT_BIN, std::vector<std::string>{"--config", (dir / "agent.yaml").string()},
-        (dir / "agent.log").string());
+        (dir / "agent.log").string(), true);
     const int port = agent->waitForPort(10s);
     REQUIRE_MESSAGE(port > 0, agent->log());
     std::string config = slurp(dir / "rollout.yaml");
@@ -154,9 +183,9 @@ struct Site {
     writeText(dir / "rollout.yaml", config);
   }
 
-  std::unique_ptr<testing::ChildProcess> novactl(const std::string& id, const std::string& log,
-                                                 const std::string& version) {
-    return std::make_unique<testing::ChildProcess>(
+  std::unique_ptr<Proc> novactl(const std::string& id, const std::string& log,
+                                const std::string& version) {
+    return std::make_unique<Proc>(
         NOVACTL_BIN,
         std::vector<std::string>{"rollout", "-f", (dir / "rollout.yaml").string(), "--version",
                                  version, "--rollout-id", id, "--window-override",
@@ -211,7 +240,7 @@ struct Site {
   demo::test::ServiceProcess blue;
   demo::test::ServiceProcess green;
   testing::NginxProcess nginx;
-  std::unique_ptr<testing::ChildProcess> agent;
+  std::unique_ptr<Proc> agent;
 };
 
 bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
@@ -243,9 +272,8 @@ TEST_CASE("a good version rolls out: every phase, blue stopped, exit 0") {
   MESSAGE("rollout v1.2.4: succeeded (exit " << code << ") in " << took.count()
                                              << " ms: " << site.phaseTimings());
   // novactl status reads the record novactl wrote.
-  testing::ChildProcess status(NOVACTL_BIN,
-                               {"status", "-f", (site.dir / "rollout.yaml").string(), "-o", "json"},
-                               (site.dir / "status.log").string());
+  Proc status(NOVACTL_BIN, {"status", "-f", (site.dir / "rollout.yaml").string(), "-o", "json"},
+              (site.dir / "status.log").string());
   CHECK(exitStatus(status.waitExit(20s)) == 0);
 }
 
@@ -339,14 +367,12 @@ TEST_CASE("rollback --option switch with the agent dead; status and report read 
   site.agent->signal(SIGKILL);
   const std::string config = (site.dir / "rollout.yaml").string();
 
-  testing::ChildProcess plan(NOVACTL_BIN, {"rollback", "-f", config, "--dry-run"},
-                             (site.dir / "plan.log").string());
+  Proc plan(NOVACTL_BIN, {"rollback", "-f", config, "--dry-run"}, (site.dir / "plan.log").string());
   CHECK(exitStatus(plan.waitExit(20s)) == 0);
   CHECK(site.includeNames(site.green));
 
-  testing::ChildProcess back(NOVACTL_BIN,
-                             {"rollback", "-f", config, "--reason", "customer reports"},
-                             (site.dir / "rollback.log").string());
+  Proc back(NOVACTL_BIN, {"rollback", "-f", config, "--reason", "customer reports"},
+            (site.dir / "rollback.log").string());
   const int code = exitStatus(back.waitExit(60s));
   INFO(back.log());
   CHECK(code == 0);
@@ -355,12 +381,10 @@ TEST_CASE("rollback --option switch with the agent dead; status and report read 
   CHECK(report.find("Deployment Rollback Incident Report") != std::string::npos);
   CHECK(report.find("customer reports") != std::string::npos);
 
-  testing::ChildProcess status(NOVACTL_BIN, {"status", "-f", config},
-                               (site.dir / "status.log").string());
+  Proc status(NOVACTL_BIN, {"status", "-f", config}, (site.dir / "status.log").string());
   CHECK(exitStatus(status.waitExit(20s)) == 0);
-  testing::ChildProcess rendered(
-      NOVACTL_BIN, {"report", "-f", config, "--out", (site.dir / "report.md").string()},
-      (site.dir / "report.log").string());
+  Proc rendered(NOVACTL_BIN, {"report", "-f", config, "--out", (site.dir / "report.md").string()},
+                (site.dir / "report.log").string());
   CHECK(exitStatus(rendered.waitExit(20s)) == 0);
   CHECK(slurp(site.dir / "report.md").find("r-back") != std::string::npos);
 }
