@@ -43,11 +43,15 @@ void addEval(CLI::App& app, nova::cli::EvalOptions& options, std::string& interv
                    "job label for scraped series (default: none, as without a scrape config)");
   eval->add_option("--instance", options.instance,
                    "instance label for scraped series (default: none)");
+  eval->add_flag("--fail-if-empty", options.failIfEmpty,
+                 "exit 4 when the answer is an empty vector (a gate with nothing to judge)");
   eval->footer(
       "The expression is evaluated at the time of the last scrape with Prometheus's "
       "semantics (5m lookback, staleness). Scraped series carry job/instance labels only "
       "when --job/--instance are given; `up`, `scrape_duration_seconds` and "
-      "`scrape_samples_scraped` are added like Prometheus does.");
+      "`scrape_samples_scraped` are added like Prometheus does.\n\n"
+      "Exit codes: 0 answered; 1 usage, expression or evaluation error; 3 a scrape failed "
+      "(the answer is printed, with up 0); 4 empty answer with --fail-if-empty.");
 }
 
 struct RulesArgs {

@@ -47,6 +47,17 @@ Result<std::string> readBody(const EvalOptions& options, http::Client& client) {
   return std::move(response->body);
 }
 
+// A range vector with no series is as empty as an instant vector with no samples.
+bool isEmptyVector(const promql::Value& value) {
+  if (const auto* vector = std::get_if<promql::Vector>(&value)) {
+    return vector->empty();
+  }
+  if (const auto* matrix = std::get_if<promql::Matrix>(&value)) {
+    return matrix->empty();
+  }
+  return false;
+}
+
 Labels targetLabels(const EvalOptions& options) {
   return Labels{{"job", options.job}, {"instance", options.instance}};
 }
@@ -56,16 +67,16 @@ Labels targetLabels(const EvalOptions& options) {
 int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err, const Clock& clock) {
   if (options.url.empty() == options.file.empty()) {
     err << "error: give exactly one of --url and --file\n";
-    return 1;
+    return kEvalError;
   }
   if (options.output != "table" && options.output != "json") {
     err << "error: --output must be table or json\n";
-    return 1;
+    return kEvalError;
   }
   const auto parsed = promql::parse(options.expr);
   if (!parsed.ok()) {
     err << "error: " << parsed.error().toString() << "\n";
-    return 1;
+    return kEvalError;
   }
 
   tsdb::Storage storage;
@@ -73,6 +84,7 @@ int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err, co
   http::Client client;
   const Labels target = targetLabels(options);
   TimestampMs lastScrape = 0;
+  int failedScrapes = 0;
   for (int i = 0; i < std::max(1, options.scrapes); ++i) {
     if (i > 0) {
       clock.sleepFor(options.interval);
@@ -86,10 +98,12 @@ int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err, co
       outcome.up = ingested.ok();
       outcome.samples = ingested.ok() ? *ingested : 0;
       if (!ingested.ok()) {
+        ++failedScrapes;
         err << "warning: scrape " << i + 1 << ": " << ingested.error().message << "\n";
       }
     } else {
       appender.failed(lastScrape);
+      ++failedScrapes;
       err << "warning: scrape " << i + 1 << ": " << body.error().message << "\n";
     }
     outcome.duration = clock.monoNow() - started;
@@ -100,10 +114,19 @@ int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err, co
   const auto result = engine.instant(parsed.expr(), storage, lastScrape);
   if (!result.ok()) {
     err << "error: " << result.error().message << "\n";
-    return 1;
+    return kEvalError;
   }
   out << (options.output == "json" ? formatQueryJson(*result) + "\n" : formatQueryTable(*result));
-  return 0;
+  if (failedScrapes > 0) {
+    err << "error: " << failedScrapes << " of " << std::max(1, options.scrapes)
+        << " scrapes failed\n";
+    return kEvalScrapeFailed;
+  }
+  if (options.failIfEmpty && isEmptyVector(*result)) {
+    err << "error: the answer is empty (--fail-if-empty)\n";
+    return kEvalEmpty;
+  }
+  return kEvalOk;
 }
 
 }  // namespace nova::cli

@@ -4,6 +4,7 @@
 #include "config_fields.h"
 #include "nova/core/files.h"
 #include "nova/core/rfc3339.h"
+#include "nova/core/text.h"
 #include "nova/rules/loader.h"
 
 namespace nova::daemon {
@@ -191,6 +192,24 @@ void readPolicy(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx)
   }
 }
 
+// A token file usually ends in a newline (`echo t > file`, a Kubernetes Secret written by
+// hand); the surrounding whitespace is never part of a bearer token, so it is dropped. A
+// token with whitespace inside could never be presented in a header: refused.
+void checkApiToken(const YAML::Node& node, std::optional<std::string>& token, ConfigContext& ctx) {
+  if (!token) {
+    return;
+  }
+  *token = std::string(trim(*token));
+  if (token->empty()) {
+    ctx.error(node, "api_token", "api_token: the secret is only whitespace");
+    token.reset();
+  } else if (token->find_first_of(" \t\r\n") != std::string::npos) {
+    ctx.error(node, "api_token",
+              "api_token: the secret contains whitespace, which a bearer token cannot carry");
+    token.reset();
+  }
+}
+
 void readRest(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx) {
   if (const auto files = root["rule_files"]) {
     if (!files.IsSequence() || files.size() == 0) {
@@ -229,6 +248,7 @@ void readRest(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx) {
     } else {
       config.apiToken =
           detail::readValueOrSecret(root["api_token"], "api_token", ctx, config.secretPaths);
+      checkApiToken(root["api_token"], config.apiToken, ctx);
     }
   }
   if (root["state_file"]) {

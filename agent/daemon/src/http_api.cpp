@@ -1,5 +1,7 @@
 #include <boost/json.hpp>
 #include <limits>
+#include <optional>
+#include <string_view>
 
 #include "daemon_shared.h"
 #include "nova/core/text.h"
@@ -34,18 +36,36 @@ std::optional<std::string> field(const json::object& o, std::string_view name, s
   return std::string(v->get_string().c_str());
 }
 
+// The token of an "Authorization: Bearer <token>" header. The scheme is case-insensitive
+// (RFC 9110 11.1) and may be followed by more than one space.
+std::optional<std::string_view> bearerToken(const std::string* header) {
+  if (header == nullptr) {
+    return std::nullopt;
+  }
+  const std::string_view value = *header;
+  const std::size_t space = value.find(' ');
+  if (space == std::string_view::npos || !equalsIgnoreCase(value.substr(0, space), "bearer")) {
+    return std::nullopt;
+  }
+  const std::string_view token = trim(value.substr(space));
+  if (token.empty()) {
+    return std::nullopt;
+  }
+  return token;
+}
+
 http::ServerResponse command(ApiContext& ctx, Command::Kind kind,
                              const http::ServerRequest& request) {
   if (!ctx.token) {
     return text(404, "not found (the command API is off: no api_token configured)");
   }
-  const std::string* auth = request.header("authorization");
-  if (auth == nullptr || !auth->starts_with("Bearer ")) {
+  const std::optional<std::string_view> presented = bearerToken(request.header("authorization"));
+  if (!presented) {
     auto r = jsonError(401, "missing bearer token");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  if (!constantTimeEquals(std::string_view(*auth).substr(7), *ctx.token)) {
+  if (!constantTimeEquals(*presented, *ctx.token)) {
     return jsonError(403, "wrong token");
   }
   auto parsed = parseCommand(kind, request.body);

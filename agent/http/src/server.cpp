@@ -80,7 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void onRead(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
       ServerResponse tooLarge{413, "text/plain; charset=utf-8", {}, "request body too large\n"};
-      return write(tooLarge, false);
+      return write(tooLarge, false, false);
     }
     if (ec) {
       return close();  // timeout, reset, end of stream, malformed request
@@ -92,10 +92,12 @@ class Session : public std::enable_shared_from_this<Session> {
     } catch (const std::exception&) {
       response = ServerResponse{500, "text/plain; charset=utf-8", {}, "internal error\n"};
     }
-    write(response, request.keep_alive());
+    write(response, request.keep_alive(), request.method() == bhttp::verb::head);
   }
 
-  void write(const ServerResponse& response, bool keepAlive) {
+  // A HEAD answer carries the GET answer's headers, Content-Length included, and no body
+  // (RFC 9110 9.3.2): a body after it would be read as the next response on keep-alive.
+  void write(const ServerResponse& response, bool keepAlive, bool head) {
     auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(response.status), 11);
     message->set(bhttp::field::server, "nova");
@@ -103,9 +105,13 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [name, value] : response.headers) {
       message->set(name, value);
     }
-    message->body() = response.body;
     message->keep_alive(keepAlive);
-    message->prepare_payload();
+    if (head) {
+      message->content_length(response.body.size());
+    } else {
+      message->body() = response.body;
+      message->prepare_payload();
+    }
     stream_.expires_after(std::chrono::milliseconds(options_.readTimeout));
     bhttp::async_write(stream_, *message,
                        [self = shared_from_this(), message](beast::error_code ec, std::size_t) {

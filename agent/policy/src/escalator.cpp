@@ -163,8 +163,21 @@ Result<Decision> Escalator::hold(TimestampMs now, TimestampMs until, std::string
     return Error(ErrorCode::kInvalidInput,
                  "hold: the expiry " + detail::formatTime(until) + " is not in the future");
   }
+  // Automatic rollback ends with the rollback window anyway, so a hold never needs to
+  // outlast it; an unbounded one ("for": "292y") would switch the agent off for good.
+  const TimestampMs windowEnd = impl_->windowEnd();
+  if (tick.now >= windowEnd) {
+    return Error(ErrorCode::kConflict, "hold: the rollback window ended at " +
+                                           detail::formatTime(windowEnd) +
+                                           "; no automatic rollback is left to hold");
+  }
+  std::string bounded;
+  if (until > windowEnd) {
+    bounded = " (bounded by the end of the rollback window)";
+    until = windowEnd;
+  }
   Impl::emit(tick, EventKind::kHold, "",
-             who + " holds " + holdScope(covers, until) + ": " + reason);
+             who + " holds " + holdScope(covers, until) + bounded + ": " + reason);
   impl_->hold =
       detail::HoldState{{std::move(who), std::move(reason), tick.now, until, covers}, false, false};
   return impl_->finish(tick);

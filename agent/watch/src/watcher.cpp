@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "nova/core/rfc3339.h"
 #include "nova/watch/notifications.h"
 #include "nova/watch/policy_setup.h"
 
@@ -9,6 +10,8 @@ namespace nova::watch {
 namespace {
 
 constexpr std::string_view kAgent = "agent";
+// RollbackState::outcome of a rollback restored from a snapshot, before its first attempt.
+constexpr std::string_view kResumed = "resumed";
 
 Result<policy::Decision> apply(policy::Escalator& escalator, const Command& command,
                                TimestampMs now) {
@@ -31,9 +34,26 @@ bool Output::decided() const {
 }
 
 Watcher::Watcher(rules::RuleSet ruleSet, policy::Escalator escalator, WatchOptions options)
-    : ruleSet_(std::move(ruleSet)),
-      escalator_(std::move(escalator)),
-      options_(std::move(options)) {}
+    : ruleSet_(std::move(ruleSet)), escalator_(std::move(escalator)), options_(std::move(options)) {
+  // A rollback decided before a restart and not known done (the process died while the
+  // switch ran) is carried out again at the first tick: the switches are idempotent, so a
+  // flip that did land answers "already on blue" and completes it.
+  if (const auto incident = escalator_.incident();
+      incident && incident->state == policy::IncidentState::kRollingBack) {
+    const TimestampMs decidedAt = incident->rollbackAt.value_or(incident->startedAt);
+    traffic::RollbackRequest request{
+        incident->id,
+        "resumed: rollback decided at " + formatRfc3339(decidedAt) + " was not known done",
+        std::string(kAgent), decidedAt};
+    rollback_ = RollbackState{std::move(request), 0, MonoTime{}, std::string(kResumed),
+                              "decided before a restart; carried out at the first tick"};
+  }
+}
+
+bool Watcher::rollbackUnfinished() const {
+  const auto incident = escalator_.incident();
+  return incident && incident->state == policy::IncidentState::kRollingBack;
+}
 
 TickOutput Watcher::tick(const tsdb::Storage& storage, TickTime time) {
   const TimestampMs now = std::max(time.evaluateAt, lastTick_.value_or(time.evaluateAt));
@@ -42,9 +62,14 @@ TickOutput Watcher::tick(const tsdb::Storage& storage, TickTime time) {
   if (rollback_ && rollback_->retryAt && time.mono >= *rollback_->retryAt) {
     rollback_->retryAt.reset();
     ++rollback_->attempts;
-    out.notes.push_back({Note::Level::kWarning, "retrying rollback of incident " +
-                                                    rollback_->request.incidentId + " (attempt " +
-                                                    std::to_string(rollback_->attempts) + ")"});
+    const bool resumed = rollback_->outcome == kResumed;
+    rollback_->outcome = "pending";
+    out.notes.push_back(
+        {Note::Level::kWarning,
+         (resumed ? "resuming the rollback of incident " + rollback_->request.incidentId +
+                        " decided before a restart"
+                  : "retrying rollback of incident " + rollback_->request.incidentId) +
+             " (attempt " + std::to_string(rollback_->attempts) + ")"});
     out.actions.emplace_back(RollbackAction{rollback_->request, rollback_->attempts});
   }
   out.results = rules::evaluateRules(ruleSet_, engine_, storage, now);
@@ -54,6 +79,9 @@ TickOutput Watcher::tick(const tsdb::Storage& storage, TickTime time) {
 }
 
 Result<Output> Watcher::command(const Command& command, Now now) {
+  if (command.kind == Command::Kind::kRollback && rollbackUnfinished()) {
+    return finishRollback(command, now);
+  }
   auto decision = apply(escalator_, command, now.wall);
   if (!decision.ok()) {
     return decision.error();
@@ -61,6 +89,30 @@ Result<Output> Watcher::command(const Command& command, Now now) {
   Output out;
   out.at = now.wall;
   decided(std::move(decision).value(), now.wall, command.who, out);
+  return out;
+}
+
+Result<Output> Watcher::finishRollback(const Command& command, Now now) {
+  // A rollback decided but not done may always be driven again by a person: after the
+  // retries gave up, or after a restart lost the attempt in flight. One attempt at a time:
+  // while one runs, its answer comes first.
+  if (rollback_ && rollback_->outcome == "pending" && !rollback_->retryAt) {
+    return Error(ErrorCode::kConflict, "rollback: the rollback of incident " +
+                                           rollback_->request.incidentId + " is running (attempt " +
+                                           std::to_string(rollback_->attempts) + ")");
+  }
+  const auto incident = escalator_.incident();
+  traffic::RollbackRequest request{
+      incident->id, command.reason.empty() ? "finish the decided rollback" : command.reason,
+      command.who, now.wall};
+  const int attempt = rollback_ ? rollback_->attempts + 1 : 1;
+  rollback_ = RollbackState{request, attempt, std::nullopt, "pending", ""};
+  Output out;
+  out.at = now.wall;
+  out.notes.push_back(
+      {Note::Level::kWarning, command.who + " drives the unfinished rollback of incident " +
+                                  incident->id + " (attempt " + std::to_string(attempt) + ")"});
+  out.actions.emplace_back(RollbackAction{std::move(request), attempt});
   return out;
 }
 

@@ -38,17 +38,19 @@ TEST_CASE("eval scrapes a file on the clock's schedule and evaluates at the last
         "\n");
 }
 
-TEST_CASE("a file that cannot be read is a failed scrape (up 0); a bad expression exits 1") {
+TEST_CASE(
+    "a file that cannot be read is a failed scrape (up 0, exit 3); a bad expression exits 1") {
   ManualClock clock;
   EvalOptions options;
   options.expr = "up";
   options.file = NOVA_SOURCE_DIR "/tests/unit/cli/data/nope.prom";
   std::ostringstream out;
   std::ostringstream err;
-  CHECK(runEval(options, out, err, clock) == 0);
+  CHECK(runEval(options, out, err, clock) == kEvalScrapeFailed);
   CHECK(out.str() == "up  0\n");
   CHECK(err.str() == "warning: scrape 1: cannot open " NOVA_SOURCE_DIR
-                     "/tests/unit/cli/data/nope.prom: No such file or directory\n");
+                     "/tests/unit/cli/data/nope.prom: No such file or directory\n"
+                     "error: 1 of 1 scrapes failed\n");
   std::ostringstream badOut;
   std::ostringstream badErr;
   options.expr = "rate(x[5q])";
@@ -68,9 +70,31 @@ TEST_CASE("a scrape answered with an HTTP error is a failed scrape named by its 
   options.url = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/metrics";
   std::ostringstream out;
   std::ostringstream err;
-  CHECK(runEval(options, out, err, clock) == 0);
+  CHECK(runEval(options, out, err, clock) == kEvalScrapeFailed);
   CHECK(out.str() == "up  0\n");
-  CHECK(err.str() == "warning: scrape 1: GET " + options.url + ": HTTP 503\n");
+  CHECK(err.str() ==
+        "warning: scrape 1: GET " + options.url + ": HTTP 503\nerror: 1 of 1 scrapes failed\n");
+}
+
+TEST_CASE("a gate on an empty answer: passes by default, fails with --fail-if-empty") {
+  ManualClock clock;
+  EvalOptions options;
+  options.expr = "requests_total > 1e12";  // a threshold nothing crosses: empty
+  options.file = kMetrics;
+  std::ostringstream out;
+  std::ostringstream err;
+  CHECK(runEval(options, out, err, clock) == kEvalOk);
+  options.failIfEmpty = true;
+  std::ostringstream gateErr;
+  CHECK(runEval(options, out, gateErr, clock) == kEvalEmpty);
+  CHECK(gateErr.str() == "error: the answer is empty (--fail-if-empty)\n");
+  options.expr = "requests_total";
+  std::ostringstream someErr;
+  CHECK(runEval(options, out, someErr, clock) == kEvalOk);
+  options.expr = "vector(1) > 2";  // an empty vector from a function, too
+  CHECK(runEval(options, out, someErr, clock) == kEvalEmpty);
+  options.expr = "1";  // a scalar is never empty
+  CHECK(runEval(options, out, someErr, clock) == kEvalOk);
 }
 
 }  // namespace nova::cli

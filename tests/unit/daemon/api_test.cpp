@@ -9,13 +9,14 @@
 namespace nova::daemon::detail {
 namespace {
 
-http::ServerRequest post(std::string path, std::string body, std::string token = "") {
+http::ServerRequest post(std::string path, std::string body, std::string token = "",
+                         std::string scheme = "Bearer ") {
   http::ServerRequest r;
   r.method = "POST";
   r.path = std::move(path);
   r.body = std::move(body);
   if (!token.empty()) {
-    r.headers.emplace_back("Authorization", "Bearer " + token);
+    r.headers.emplace_back("Authorization", scheme + token);
   }
   return r;
 }
@@ -88,6 +89,11 @@ TEST_CASE("commands need the bearer token and wait for the loop's answer") {
 
   CHECK(handler(post("/v1/hold", R"({"for":"10m"})")).status == 401);
   CHECK(handler(post("/v1/hold", R"({"for":"10m"})", "wrong")).status == 403);
+  CHECK(handler(post("/v1/hold", R"({"for":"10m"})", "tok", "Basic ")).status == 401);
+  CHECK(handler(post("/v1/hold", R"({"for":"10m"})", "tok", "Bearertok")).status == 401);
+  // The scheme is case-insensitive and may be followed by several spaces.
+  CHECK(handler(post("/v1/hold", R"({"for":"ten"})", "tok", "bearer ")).status == 400);
+  CHECK(handler(post("/v1/hold", R"({"for":"ten"})", "tok", "BEARER   ")).status == 400);
   CHECK(handler(post("/v1/hold", R"({"for":"ten"})", "tok")).status == 400);
   CHECK(handler(post("/v1/hold", "", "tok")).status == 400);
 

@@ -20,6 +20,12 @@ ConfigEnvironment fakeEnv() {
     if (path == "/etc/nova/token") {
       return std::string("s3cret-file");
     }
+    if (path == "/etc/nova/token-newline") {
+      return std::string("s3cret-file \n");
+    }
+    if (path == "/etc/nova/token-split") {
+      return std::string("s3cret file\n");
+    }
     return Error(ErrorCode::kNotFound, "no such file");
   };
   return env;
@@ -205,6 +211,18 @@ TEST_CASE("secrets come from files or the environment and are never shown") {
   auto plain = load(std::string(kMinimal) + "api_token: hunter2\n");
   REQUIRE_FALSE(plain.ok());
   CHECK(plain.error().message.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("an api token drops surrounding whitespace and refuses whitespace inside") {
+  auto trailing = load(std::string(kMinimal) + "api_token: {file: token-newline}\n");
+  REQUIRE_MESSAGE(trailing.ok(), (trailing.ok() ? "" : trailing.error().message));
+  CHECK(trailing->apiToken == "s3cret-file");
+  auto split = load(std::string(kMinimal) + "api_token: {file: token-split}\n");
+  REQUIRE_FALSE(split.ok());
+  CHECK(split.error().message.find(
+            "api_token: the secret contains whitespace, which a bearer token cannot carry") !=
+        std::string::npos);
+  CHECK(split.error().message.find("s3cret") == std::string::npos);
 }
 
 TEST_CASE("traffic_switched_at: ms since the epoch or any RFC 3339 time") {

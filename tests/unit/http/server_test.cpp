@@ -63,6 +63,24 @@ TEST_CASE("keep-alive connections serve several requests") {
   }
 }
 
+TEST_CASE("HEAD answers the GET's headers and no body, so keep-alive stays in step") {
+  auto server = startEcho();
+  Client client;
+  Request head;
+  head.method = "HEAD";
+  head.url = url(*server, "/status");
+  const auto first = client.perform(head);
+  REQUIRE(first.ok());
+  CHECK(first->status == 200);
+  CHECK(first->body.empty());
+  REQUIRE(first->header("content-length") != nullptr);
+  CHECK(*first->header("content-length") == std::to_string(std::string("HEAD /status? - ").size()));
+  // The same connection answers the next request with its own response, not the HEAD's body.
+  const auto next = client.perform({.url = url(*server, "/next")});
+  REQUIRE(next.ok());
+  CHECK(next->body == "GET /next? - ");
+}
+
 TEST_CASE("a body over the cap is refused with 413") {
   auto server = startEcho({.maxBodyBytes = 16});
   Client client;

@@ -36,3 +36,30 @@ TEST_CASE("commands refused by the state are conflicts; a bad hold expiry is inv
 }
 
 }  // namespace policy_test
+
+namespace policy_test {
+
+TEST_CASE("a hold never outlasts the rollback window; after the window there is nothing to hold") {
+  const auto rules = seedRules();
+  PolicyConfig config;
+  config.rollbackWindow = 2 * nova::kHour;
+  Escalator escalator(config, rules, kSwitch);
+  const nova::TimestampMs windowEnd = kSwitch + 2 * nova::kHour;
+  // "for": "292y" from the API: cut to the window's end, and the event says so.
+  auto held = escalator.hold(at(1), kSwitch + 292LL * 365 * 24 * nova::kHour, "alice", "soak");
+  REQUIRE(held.ok());
+  CHECK(escalator.activeHold()->until == windowEnd);
+  REQUIRE(held->events.size() == 1);
+  CHECK(held->events[0].detail.find("(bounded by the end of the rollback window)") !=
+        std::string::npos);
+  // A hold inside the window keeps its expiry.
+  REQUIRE(escalator.hold(at(2), at(2) + nova::kMinute, "alice", "short").ok());
+  CHECK(escalator.activeHold()->until == at(2) + nova::kMinute);
+
+  Escalator late(config, rules, kSwitch);
+  checkError(late.hold(windowEnd, windowEnd + nova::kHour, "bob", ""), ErrorCode::kConflict,
+             "hold: the rollback window ended at 2023-11-15T00:13:20Z; no automatic rollback is "
+             "left to hold");
+}
+
+}  // namespace policy_test

@@ -114,11 +114,16 @@ TEST_CASE("forced rollback overrides a hold and the rollback window") {
            "notify",
            {"window_expired", "rule_firing[errors_medium]", "incident_opened", "notify"}},
       });
-  REQUIRE(escalator.hold(at(122), at(180), "alice", "").ok());
   const auto forced = escalator.forceRollback(at(123), "bob", "latency is unacceptable");
   REQUIRE(forced.ok());
   CHECK(str(forced->action) == "rollback");
   CHECK(joined(eventKeys(*forced)) == "forced_rollback");
   CHECK(forced->incident->id == "1700000000000-1");
-  CHECK_FALSE(escalator.activeHold().has_value());
+
+  // Inside the window, a person's rollback ends a hold (which the window bounds anyway).
+  Escalator held(PolicyConfig{}, rules, kSwitch);
+  REQUIRE(held.hold(at(100), at(180), "alice", "").ok());
+  CHECK(held.activeHold()->until == at(120));
+  REQUIRE(held.forceRollback(at(101), "bob", "latency is unacceptable").ok());
+  CHECK_FALSE(held.activeHold().has_value());
 }

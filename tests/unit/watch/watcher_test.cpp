@@ -203,12 +203,98 @@ TEST_CASE("commands: a person's rollback carries their name; refusals are confli
         std::vector<std::string>{"notify rollback_started 0-1", "rollback 0-1 attempt 1 by alice"});
   CHECK(forced->at == 2 * kSecond);
 
+  // Alice's attempt is running: its answer comes first.
   auto again = w.watcher->command({Command::Kind::kRollback, 0, "bob", ""},
                                   {3 * kSecond, MonoTime(3 * kSecond)});
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().code == ErrorCode::kConflict);
-  CHECK(again.error().message ==
+  CHECK(again.error().message == "rollback: the rollback of incident 0-1 is running (attempt 1)");
+
+  // Once done, there is nothing left to drive.
+  const auto& action = std::get<RollbackAction>(forced->actions.back());
+  w.watcher->rollbackFinished(
+      {action.request, traffic::SwitchOutcome{traffic::SwitchOutcome::Kind::kFlipped, "ok"}, {}, 1},
+      {4 * kSecond, MonoTime(4 * kSecond)});
+  auto done = w.watcher->command({Command::Kind::kRollback, 0, "bob", ""},
+                                 {5 * kSecond, MonoTime(5 * kSecond)});
+  REQUIRE_FALSE(done.ok());
+  CHECK(done.error().code == ErrorCode::kConflict);
+  CHECK(done.error().message ==
         "rollback: already decided at 1970-01-01T00:00:02Z; a rollback happens at most once");
+}
+
+TEST_CASE("a person drives a rollback the retries gave up on") {
+  World w;
+  TickOutput decided = runUntilRollback(w);
+  const TimestampMs t0 = decided.at;
+  auto action = std::get<RollbackAction>(decided.actions.back());
+  for (int attempt = 1;; ++attempt) {
+    Output out =
+        w.watcher->rollbackFinished(failed(action), {t0, MonoTime(t0 + attempt * 10 * kSecond)});
+    if (!out.actions.empty()) {
+      break;  // rollback_impossible: the retries gave up
+    }
+    TickOutput due =
+        w.watcher->tick(w.storage, {t0, MonoTime(t0 + attempt * 10 * kSecond + 5 * kSecond)});
+    action = std::get<RollbackAction>(due.actions.front());
+  }
+  CHECK(w.watcher->rollback()->outcome == "error");
+
+  auto driven = w.watcher->command({Command::Kind::kRollback, 0, "dave", "blue is back"},
+                                   {t0 + kMinute, MonoTime(t0 + kMinute)});
+  REQUIRE(driven.ok());
+  CHECK(describe(driven->actions) == std::vector<std::string>{"rollback 0-1 attempt 4 by dave"});
+  CHECK(driven->notes.front().text ==
+        "dave drives the unfinished rollback of incident 0-1 (attempt 4)");
+  Output done = w.watcher->rollbackFinished(
+      {std::get<RollbackAction>(driven->actions.front()).request,
+       traffic::SwitchOutcome{traffic::SwitchOutcome::Kind::kFlipped, "on blue"},
+       {},
+       1},
+      {t0 + kMinute + 1, MonoTime(t0 + kMinute + 1)});
+  CHECK(describe(done.actions) == std::vector<std::string>{"notify rollback_done 0-1"});
+  CHECK(policy::toString(w.watcher->escalator().incident()->state) == "rolled_back");
+}
+
+TEST_CASE("a rollback decided before a restart and not known done is carried out again") {
+  World before;
+  TickOutput decided = runUntilRollback(before);
+  // The process dies while the switch runs; the state file holds the escalator's snapshot.
+  const std::string snapshot = before.watcher->escalator().snapshot();
+
+  World after;
+  auto ruleSet = rules::load(kRules, "test.yaml");
+  REQUIRE(ruleSet.ok());
+  auto policy = effectivePolicy(*ruleSet, std::nullopt);
+  REQUIRE(policy.ok());
+  auto restored = makeEscalator(*ruleSet, *policy, 0, snapshot);
+  REQUIRE(restored.ok());
+  after.watcher.emplace(std::move(ruleSet).value(), std::move(restored).value(),
+                        WatchOptions{.statusUrl = "http://agent/status"});
+  REQUIRE(after.watcher->rollback().has_value());
+  CHECK(after.watcher->rollback()->outcome == "resumed");
+
+  // The first tick after the restart (monotonic time starts over) carries it out; no second
+  // rollback_started goes out.
+  const TimestampMs t = decided.at + 3 * kSecond;
+  after.scrape(t, 4);
+  TickOutput first = after.watcher->tick(after.storage, {t, MonoTime(7)});
+  CHECK(describe(first.actions) == std::vector<std::string>{"rollback 0-1 attempt 1 by agent"});
+  CHECK(first.notes.front().text ==
+        "resuming the rollback of incident 0-1 decided before a restart (attempt 1)");
+  const auto& request = std::get<RollbackAction>(first.actions.front()).request;
+  CHECK(request.decidedAt == decided.at);
+
+  // The flip had landed before the crash: the switch answers "already on blue".
+  Output done = after.watcher->rollbackFinished(
+      {request,
+       traffic::SwitchOutcome{traffic::SwitchOutcome::Kind::kAlreadyBlue, "on blue"},
+       {},
+       1},
+      {t + 50, MonoTime(57)});
+  CHECK(describe(done.actions) == std::vector<std::string>{"notify rollback_done 0-1"});
+  CHECK(policy::toString(after.watcher->escalator().incident()->state) == "rolled_back");
+  CHECK(after.watcher->tick(after.storage, {t + kSecond, MonoTime(1007)}).actions.empty());
 }
 
 TEST_CASE("a tick before the last one counts as the last one") {

@@ -25,10 +25,25 @@ struct EvalOptions {
   /// scrape config without job or instance relabelling.
   std::string job;
   std::string instance;
+  /// An empty vector answer fails the command (kEvalEmpty): a gate written as a threshold
+  /// expression (`error_ratio > 0.01`) then fails when there is nothing to judge.
+  bool failIfEmpty = false;
 };
 
-/// Runs the command; returns the process exit code (0 ok, 1 query or input error). Scrapes
-/// are stamped with `clock`'s wall time and spaced by sleeping on it.
+/// The exit codes of `novactl eval`, for gates in CI. A failed scrape fails the command even
+/// though the answer is still printed (with `up` 0): a gate must not pass on a target that
+/// could not be read.
+inline constexpr int kEvalOk = 0;
+/// Usage, a bad expression, or an evaluation error; nothing is printed on stdout.
+inline constexpr int kEvalError = 1;
+/// At least one scrape failed (unreachable, timeout, HTTP error, oversized, unreadable or
+/// invalid exposition).
+inline constexpr int kEvalScrapeFailed = 3;
+/// --fail-if-empty and the answer is an empty vector.
+inline constexpr int kEvalEmpty = 4;
+
+/// Runs the command; returns the process exit code (above). Scrapes are stamped with
+/// `clock`'s wall time and spaced by sleeping on it.
 int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err, const Clock& clock);
 
 }  // namespace nova::cli

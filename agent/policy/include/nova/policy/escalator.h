@@ -121,8 +121,10 @@ class Escalator {
   Decision step(std::span<const RuleObservation> observations, TimestampMs now);
 
   /// Suspends automatic rollback at severities up to `covers` until `until` (ms,
-  /// exclusive) and replaces any current hold. Errors when `until <= now`, when `covers`
-  /// is kNone (kInvalidInput), or when a rollback was already decided.
+  /// exclusive) and replaces any current hold. A hold never outlasts the rollback window:
+  /// a later `until` is cut to its end (the event says so). Errors when `until <= now` or
+  /// `covers` is kNone (kInvalidInput), when a rollback was already decided or the
+  /// rollback window has ended (kConflict).
   Result<Decision> hold(TimestampMs now, TimestampMs until, std::string who, std::string reason,
                         Severity covers = Severity::kHigh);
   /// Ends the hold. Errors when there is none. A rollback that is due is decided at the

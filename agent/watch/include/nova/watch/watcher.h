@@ -95,7 +95,8 @@ struct RollbackState {
   int attempts = 0;
   /// Set while a failed attempt waits for its retry (monotonic).
   std::optional<MonoTime> retryAt;
-  /// "pending", "flipped", "already_blue", "impossible" or "error".
+  /// "resumed" (restored before its first attempt), "pending", "flipped", "already_blue",
+  /// "impossible" or "error".
   std::string outcome;
   /// The switch's detail or error.
   std::string detail;
@@ -111,6 +112,8 @@ struct RollbackState {
 /// Not thread-safe: one owner drives it. Movable.
 class Watcher {
  public:
+  /// An escalator restored with a rollback decided but not completed (the process stopped
+  /// while the switch ran) makes the first tick carry the rollback out again.
   Watcher(rules::RuleSet ruleSet, policy::Escalator escalator, WatchOptions options = {});
 
   /// Evaluates every rule over `storage` at `time.evaluateAt` and steps the escalator.
@@ -120,7 +123,9 @@ class Watcher {
 
   /// Applies a person's command at `now`. Errors are the escalator's refusals, nothing
   /// changed then: kConflict when the state does not allow it ("release: no hold is
-  /// active"), kInvalidInput for a hold that ends before it starts.
+  /// active"), kInvalidInput for a hold that ends before it starts. A rollback command
+  /// while a decided rollback is not done drives it again (after failed retries, or a
+  /// restart) unless an attempt is running (kConflict); after it is done, kConflict.
   Result<Output> command(const Command& command, Now now);
 
   /// The switch's answer to a RollbackAction: flipped or already on blue completes the
@@ -140,6 +145,8 @@ class Watcher {
   std::optional<TimestampMs> lastTick() const { return lastTick_; }
 
  private:
+  bool rollbackUnfinished() const;
+  Result<Output> finishRollback(const Command& command, Now now);
   void decided(policy::Decision decision, TimestampMs now, const std::string& who, Output& out);
   void giveUp(const traffic::RollbackRequest& request, const std::string& reason, TimestampMs now,
               Output& out);
