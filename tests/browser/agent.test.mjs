@@ -1,8 +1,8 @@
 // The dashboard served by the real nova-agent, in Debian's headless Chromium: the agent
 // watches one nova-demo-service (it has one target), the page loads from it, its four
-// charts fill from the agent's own scrapes, and the rollback button works with the API
-// token. Then the agent's CPU (utime + stime from /proc) over 30 s with the page closed and
-// 30 s with it open; with the page closed the agent builds no document at all.
+// charts fill from the agent's own scrapes, and the hold, release and rollback buttons
+// work with the API token. Before that, the agent's CPU (utime + stime from /proc) over
+// 30 s with the page closed and 30 s with it open; closed, it builds no document at all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -130,7 +130,7 @@ test('the agent\'s CPU with the page closed and open; closed builds nothing', { 
   assert.ok(built >= 4 && built <= 8, `${built} documents for 30 s of polling every 5 s`);
 });
 
-test('the page loads from the agent, its four charts fill, the rollback button works with the token', { timeout: 120000 }, async () => {
+test('the page loads from the agent, its four charts fill, hold / release / rollback work with the token', { timeout: 120000 }, async () => {
   const page = await openPage();
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -162,15 +162,31 @@ test('the page loads from the agent, its four charts fill, the rollback button w
   assert.deepEqual(requests.filter((u) => !u.startsWith(origin)), [], 'nothing asked of anyone but the agent');
   await page.screenshot({ path: path.join(OUT, 'agent-1-watching.png'), fullPage: true });
 
-  await page.click('#btn-rollback');
+  // Hold: a wrong token is refused by the agent (403), the right one is accepted.
+  await page.click('#btn-hold');
   await page.waitForSelector('#token-dialog[open]');
   await page.fill('#who-input', 'tester');
   await page.fill('#reason-input', 'checking the real agent');
+  await page.fill('#for-input', '10m');
   await page.fill('#token-input', 'not-the-token');
   await page.click('#dialog-submit');
   await page.waitForFunction(() => /Refused \(403\)/.test(document.getElementById('dialog-error').textContent));
-  assert.match(await page.textContent('#traffic'), /traffic on green/);
   await page.fill('#token-input', TOKEN);
+  await page.click('#dialog-submit');
+  await page.waitForFunction(() => !document.getElementById('token-dialog').open);
+  assert.match(await page.textContent('#command-status'), /hold by tester accepted/);
+  await page.waitForFunction(() => /Hold by tester until/.test(document.getElementById('incident').textContent),
+    null, { timeout: 15000 });
+  // Release, then roll back, with the token the tab remembers.
+  await page.waitForFunction(() => !document.getElementById('btn-release').disabled, null, { timeout: 15000 });
+  await page.click('#btn-release');
+  await page.waitForSelector('#token-dialog[open]');
+  await page.click('#dialog-submit');
+  await page.waitForFunction(() => !document.getElementById('token-dialog').open);
+  assert.match(await page.textContent('#command-status'), /release by tester accepted/);
+  await page.click('#btn-rollback');
+  await page.waitForSelector('#token-dialog[open]');
+  assert.match(await page.textContent('#dialog-text'), /token remembered/);
   await page.click('#dialog-submit');
   await page.waitForFunction(() => !document.getElementById('token-dialog').open);
   assert.match(await page.textContent('#command-status'), /rollback by tester accepted/);
@@ -178,6 +194,9 @@ test('the page loads from the agent, its four charts fill, the rollback button w
     null, { timeout: 15000 });
   await page.waitForFunction(() => /rolled back/.test(document.getElementById('incident').textContent),
     null, { timeout: 15000 });
+  const commands = await page.textContent('#commands');
+  assert.match(commands, /tester hold accepted/);
+  assert.match(commands, /tester release accepted/);
   assert.match(await page.textContent('#commands'), /tester rollback accepted: forced by tester: checking the real agent/);
   await page.screenshot({ path: path.join(OUT, 'agent-2-rolled-back.png'), fullPage: true });
   await page.close();
