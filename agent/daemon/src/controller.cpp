@@ -127,8 +127,10 @@ CommandReply Controller::command(const Command& command) {
   if (!out.ok()) {
     spdlog::warn("command from {} refused: {}", command.who, out.error().message);
     const int status = out.error().code == ErrorCode::kInvalidInput ? 400 : 409;
+    recordCommand(command, false, out.error().message);
     return {status, commandErrorJson(out.error().message)};
   }
+  recordCommand(command, true, out->decision.reason);
   carryOut(*out);
   return {200, commandReplyJson(out->decision)};
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "daemon_shared.h"
+#include "dashboard_builder.h"
 #include "nova/core/files.h"
 #include "nova/notify/router.h"
 #include "nova/rules/rule_files.h"
@@ -24,6 +25,10 @@ constexpr DurationMs kDrainBound = 1200;
 // After a scrape's tick, the interval-driven tick waits this much longer, so a scrape due
 // at the same moment (and a little late) keeps the ticks on the scrape grid.
 constexpr DurationMs kEvalGrace = 250;
+
+// A dashboard document younger than this is served again: a flood of page refreshes costs
+// one build per period.
+constexpr DurationMs kDashboardMaxAge = 2 * kSecond;
 
 // The escalator's snapshot is small; a state file larger than this is not one.
 constexpr std::size_t kMaxStateBytes = std::size_t{4} << 20;
@@ -127,7 +132,11 @@ class Daemon {
         parts_(std::move(parts)),
         prober_(config.target, storage_, clock_),
         inbox_(clock_, [this] { prober_.wakeup(); }),
-        api_{clock_, metrics_, published_, inbox_, config.apiToken, 2 * kSecond} {
+        dashboardCache_(
+            clock_, [this] { prober_.wakeup(); }, kDashboardMaxAge),
+        dashboard_({config.switchConfig.type + " switch", config.apiToken.has_value(),
+                    config.target.metricsInterval}),
+        api_{clock_, metrics_, published_, inbox_, config.apiToken, 2 * kSecond, &dashboardCache_} {
     prober_.setMetricFilter(metricFilter(parts_.ruleSet));
   }
 
@@ -140,6 +149,8 @@ class Daemon {
   void reload();
   void publish();
   void persist();
+  void setDashboardRules();
+  void buildDashboard();
 
   const AgentConfig& config_;
   SystemClock clock_;
@@ -150,6 +161,8 @@ class Daemon {
   scrape::Prober prober_;
   detail::Published published_;
   detail::Inbox inbox_;
+  detail::DashboardCache dashboardCache_;
+  detail::DashboardBuilder dashboard_;
   detail::ApiContext api_;
   std::optional<Controller> controller_;
   std::atomic<bool> stopping_{false};
@@ -166,6 +179,7 @@ int Daemon::run() {
   options.configJson = describe(config_);
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
+  setDashboardRules();
   // /status has its full shape from the first request on, even while the first scrape of a
   // slow target is still under way.
   publish();
@@ -259,6 +273,10 @@ void Daemon::iteration(MonoTime& nextEval) {
     persist();
     publish();
   }
+  // Here, on the loop thread, nothing writes the store while the charts read it.
+  if (dashboardCache_.wanted()) {
+    buildDashboard();
+  }
 }
 
 void Daemon::workerLoop() {
@@ -298,6 +316,23 @@ void Daemon::reload() {
     return;
   }
   prober_.setMetricFilter(std::move(filter));
+  setDashboardRules();
+}
+
+void Daemon::setDashboardRules() {
+  if (Status s = dashboard_.setRules(controller_->ruleSet()); !s) {
+    spdlog::error("dashboard: the rules' charts are refused, drawing the runbook's unbound: {}",
+                  s.error().message);
+  }
+}
+
+void Daemon::buildDashboard() {
+  const MonoTime start = clock_.monoNow();
+  std::string document = dashboard_.build(*controller_, storage_, clock_.now());
+  const DurationMs took = clock_.monoNow() - start;
+  metrics_.dashboardDocument(took);
+  spdlog::debug("dashboard document built in {} ms ({} bytes)", took, document.size());
+  dashboardCache_.publish(std::move(document));
 }
 
 void Daemon::publish() {

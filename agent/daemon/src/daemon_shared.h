@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "dashboard_cache.h"
 #include "nova/daemon/actions.h"
 #include "nova/daemon/controller.h"
 #include "nova/daemon/metrics.h"
@@ -76,10 +77,14 @@ struct ApiContext {
   std::optional<std::string> token;
   /// How long a command waits for the loop's answer.
   DurationMs commandTimeout = 2 * kSecond;
+  /// The dashboard's document; GET / and /v1/dashboard answer 404 when null.
+  DashboardCache* dashboard = nullptr;
+  /// How long a request for the document waits for the loop to build one.
+  DurationMs dashboardTimeout = 3 * kSecond;
 };
 
-/// The agent's HTTP endpoints: GET /metrics /healthz /readyz /status, POST /v1/hold
-/// /v1/release /v1/rollback.
+/// The agent's HTTP endpoints: GET / (the dashboard page) /v1/dashboard (its document)
+/// /metrics /healthz /readyz /status, POST /v1/hold /v1/release /v1/rollback.
 http::Handler makeApiHandler(ApiContext& context);
 
 /// Parses a command body; errors name the field.

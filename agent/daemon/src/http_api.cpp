@@ -5,6 +5,7 @@
 
 #include "daemon_shared.h"
 #include "nova/core/text.h"
+#include "nova/dashboard/page.h"
 
 namespace nova::daemon::detail {
 namespace {
@@ -77,6 +78,25 @@ http::ServerResponse command(ApiContext& ctx, Command::Kind kind,
     return jsonError(503, "the agent loop did not answer in time; the command may still apply");
   }
   return {reply->status, kJson, {}, reply->body};
+}
+
+// GET / and GET /v1/dashboard. The document comes from the cache, built by the loop when
+// it is older than the cache's age; the page is static.
+http::ServerResponse dashboard(ApiContext& ctx, const http::ServerRequest& request) {
+  if (ctx.dashboard == nullptr) {
+    return text(404, "not found");
+  }
+  if (request.method != "GET" && request.method != "HEAD") {
+    return text(405, "method not allowed");
+  }
+  if (request.path == "/") {
+    return {200, "text/html; charset=utf-8", {}, std::string(nova::dashboard::dashboardPage())};
+  }
+  auto document = ctx.dashboard->get(ctx.dashboardTimeout);
+  if (!document) {
+    return jsonError(503, "the agent loop did not build the dashboard in time");
+  }
+  return {200, kJson, {{"Cache-Control", "no-store"}}, std::move(*document)};
 }
 
 }  // namespace
@@ -155,6 +175,9 @@ http::Handler makeApiHandler(ApiContext& ctx) {
                                           : text(503, "not ready: no successful scrape yet");
       }
       return {200, kJson, {}, ctx.published.status()};
+    }
+    if (path == "/" || path == nova::dashboard::kDocumentPath) {
+      return dashboard(ctx, request);
     }
     const std::pair<const char*, Command::Kind> commands[] = {
         {"/v1/hold", Command::Kind::kHold},

@@ -107,6 +107,19 @@ struct AgentMetrics::Impl {
                                       .Help("1 once the first scrape of the target succeeded")
                                       .Register(*registry)
                                       .Add({});
+  prometheus::Counter& dashboardDocuments =
+      BuildCounter()
+          .Name("nova_agent_dashboard_documents_total")
+          .Help("Dashboard documents built (a page polls them; cached ones are not counted)")
+          .Register(*registry)
+          .Add({});
+  prometheus::Histogram& dashboardBuild =
+      BuildHistogram()
+          .Name("nova_agent_dashboard_build_seconds")
+          .Help("Time the loop spent building one dashboard document")
+          .Register(*registry)
+          .Add({},
+               prometheus::Histogram::BucketBoundaries{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
 };
 
 AgentMetrics::AgentMetrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
@@ -177,6 +190,11 @@ void AgentMetrics::tsdb(const tsdb::Stats& stats) {
 
 void AgentMetrics::ready(bool ready) {
   impl_->readyGauge.Set(ready ? 1 : 0);
+}
+
+void AgentMetrics::dashboardDocument(DurationMs took) {
+  impl_->dashboardDocuments.Increment();
+  impl_->dashboardBuild.Observe(static_cast<double>(took) / 1000.0);
 }
 
 std::string AgentMetrics::serialize() const {

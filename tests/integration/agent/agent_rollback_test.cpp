@@ -14,6 +14,7 @@
 #include "nova/rules/loader.h"
 #include "nova/testing/child_process.h"
 #include "nova/testing/temp_dir.h"
+#include "traffic_load.h"
 
 namespace nova {
 namespace {
@@ -59,36 +60,6 @@ std::optional<std::int64_t> eventTime(const boost::json::value& status, std::str
   return std::nullopt;
 }
 
-// Steady API traffic so the error-rate rules have something to judge (their guard wants at
-// least 0.5 requests per second).
-class Traffic {
- public:
-  explicit Traffic(int port)
-      : thread_([this, port] {
-          http::Client client;
-          http::Request request{
-              .url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/streams/active",
-              .headers = {{"Authorization", "Bearer demo-token"}},
-              .timeout = 2 * kSecond};
-          while (!stop_) {
-            if (client.perform(request).ok()) {
-              ++sent_;
-            }
-            std::this_thread::sleep_for(20ms);
-          }
-        }) {}
-  ~Traffic() {
-    stop_ = true;
-    thread_.join();
-  }
-  int sent() const { return sent_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<int> sent_{0};
-  std::thread thread_;
-};
-
 }  // namespace
 
 TEST_CASE("10% errors: rollback decided at for + investigation; SIGHUP keeps rules; SIGTERM") {
@@ -121,7 +92,7 @@ TEST_CASE("10% errors: rollback decided at for + investigation; SIGHUP keeps rul
     REQUIRE(injected.ok());
     REQUIRE(injected->status == 200);
   }
-  Traffic traffic(demoPort);
+  testing::Traffic traffic(demoPort);
   std::this_thread::sleep_for(1500ms);
 
   dir.write("agent.yaml", "target:\n  health_url: " + demoUrl + "/health\n" + "  metrics_url: " +

@@ -195,6 +195,44 @@ TEST_CASE("hold and release are commands; refusals are 409, invalid commands 400
   CHECK(kinds(h.sent) == std::vector<std::string>{"hold", "release"});
 }
 
+TEST_CASE("dashboard inputs: rules as judged, the incident's next step, commands, traffic") {
+  Harness h;
+  for (int second = 0; second <= 70; ++second) {
+    h.clock.set(second * kSecond);
+    h.scrape(20, 2);
+    h.controller->tick();
+    h.drain();
+  }
+  auto in = h.controller->dashboardInputs(h.clock.now());
+  CHECK(in.now == 70 * kSecond);
+  REQUIRE(in.rules.size() == 1);
+  CHECK(in.rules[0].name == "error_rate_high");
+  CHECK(dashboard::ruleStateName(in.rules[0].state) == "breaching");
+  CHECK(in.rules[0].value == doctest::Approx(0.1));
+  REQUIRE(in.incident);
+  REQUIRE(in.nextStep);
+  CHECK(policy::toString(in.nextStep->action) == "rollback");
+  CHECK(in.traffic.backend == "green");
+  CHECK(in.traffic.switchedAt == 0);
+  CHECK(in.commands.empty());
+
+  CHECK(h.controller->command({Command::Kind::kRelease, 0, "dave", ""}).status == 409);
+  CHECK(h.controller->command({Command::Kind::kRollback, 0, "dave", "bad errors"}).status == 200);
+  h.drain();
+  in = h.controller->dashboardInputs(h.clock.now());
+  REQUIRE(in.commands.size() == 2);
+  CHECK(in.commands[0].command == "release");
+  CHECK_FALSE(in.commands[0].accepted);
+  CHECK(in.commands[0].detail == "release: no hold is active");
+  CHECK(in.commands[1].command == "rollback");
+  CHECK(in.commands[1].who == "dave");
+  CHECK(in.commands[1].accepted);
+  CHECK(in.traffic.backend == "blue");
+  CHECK(std::any_of(in.markers.begin(), in.markers.end(), [](const dashboard::Marker& m) {
+    return m.kind == dashboard::Marker::Kind::kRolledBack;
+  }));
+}
+
 TEST_CASE("a full queue drops notifications, never the rollback") {
   Harness h(1);
   REQUIRE(h.controller->command({Command::Kind::kHold, kMinute, "a", "x"}).status == 200);

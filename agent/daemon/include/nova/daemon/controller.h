@@ -10,6 +10,7 @@
 #include "nova/core/time.h"
 #include "nova/daemon/actions.h"
 #include "nova/daemon/metrics.h"
+#include "nova/dashboard/document.h"
 #include "nova/policy/escalator.h"
 #include "nova/rules/evaluator.h"
 #include "nova/rules/loader.h"
@@ -79,11 +80,18 @@ class Controller {
   std::string snapshot() const { return watcher_.escalator().snapshot(); }
   /// /status as JSON.
   std::string statusJson() const;
+  /// What the dashboard shows besides its charts, at `now` (wall ms): the rules as judged
+  /// by the last tick, the incident and its next step, the hold, where traffic is, the
+  /// recent events and people's commands. The rollout view, the switch's detail and
+  /// whether commands are enabled are left for the caller, which knows its configuration.
+  dashboard::DocumentInputs dashboardInputs(TimestampMs now) const;
+  const rules::RuleSet& ruleSet() const { return watcher_.ruleSet(); }
   const policy::Escalator& escalator() const { return watcher_.escalator(); }
 
  private:
   void carryOut(watch::Output& out);
   void record(const policy::Decision& decision, TimestampMs now);
+  void recordCommand(const Command& command, bool accepted, std::string detail);
 
   struct Probe {
     std::optional<scrape::ProbeEvent> last;
@@ -111,6 +119,7 @@ class Controller {
   std::vector<policy::TimelineEvent> timeline_;
   std::deque<policy::TimelineEvent> recentEvents_;
   std::deque<DecisionRecord> decisions_;
+  std::deque<dashboard::CommandRecord> commands_;
 };
 
 /// {"ok":true,"action":...,"reason":...,"incident":id|null,"events":[...]}.

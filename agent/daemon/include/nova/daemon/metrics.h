@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nova/core/severity.h"
+#include "nova/core/time.h"
 #include "nova/policy/escalator.h"
 #include "nova/rules/evaluator.h"
 #include "nova/scrape/prober.h"
@@ -30,6 +31,8 @@ namespace nova::daemon {
 ///   nova_agent_notifications_dropped_total                 counter, action queue full
 ///   nova_agent_tsdb_series / _samples / _bytes             gauges
 ///   nova_agent_ready                                       gauge, 1 after the first good scrape
+///   nova_agent_dashboard_documents_total                   counter, dashboard documents built
+///   nova_agent_dashboard_build_seconds                     histogram, time to build one
 /// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
 class AgentMetrics {
  public:
@@ -49,6 +52,8 @@ class AgentMetrics {
   void notificationDropped();
   void tsdb(const tsdb::Stats& stats);
   void ready(bool ready);
+  /// A dashboard document was built in `took` ms.
+  void dashboardDocument(DurationMs took);
 
   /// The registry in the Prometheus text format (TextSerializer).
   std::string serialize() const;
