@@ -2,6 +2,7 @@
 // 16 MiB response cap (times the growth steps of one buffer) while they last, and nothing
 // once they are over. The peer runs as its own process, so only the prober's memory counts.
 #include <doctest/doctest.h>
+#include <malloc.h>
 
 #include <string>
 
@@ -67,6 +68,10 @@ Footprint measure(PeerProcess& peer, Mode mode, bool health, bool metrics) {
   resetPeakRss();
   const long before = procStatusKib("VmRSS:");
   runOnce(health ? peer.url("/health") : "", metrics ? peer.url("/metrics") : "", false);
+  // glibc raises its mmap and trim thresholds after freeing a large mapped block, so a
+  // later body's freed buffer can stay in the heap until the next trim; trimming first makes
+  // "after" measure what is still allocated, not what the allocator keeps cached.
+  ::malloc_trim(0);
   const Footprint out{procStatusKib("VmRSS:") - before, procStatusKib("VmHWM:") - before};
   const std::string what = std::string(toString(mode)) + (health ? " health" : "") +
                            (metrics ? " metrics" : "") + ": peak +" +
