@@ -60,8 +60,8 @@ struct RulesArgs {
 };
 
 CLI::App* addRules(CLI::App& app, RulesArgs& args) {
-  auto* rules =
-      app.add_subcommand("rules", "Validate rule files and replay scenarios through them");
+  auto* rules = app.add_subcommand(
+      "rules", "Validate rule files, replay scenarios through them, import other tools' analyses");
   rules->require_subcommand(1);
   auto* check = rules->add_subcommand(
       "check", "Validate rule files; print each rule's severity, for and action, or every error");
