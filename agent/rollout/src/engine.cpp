@@ -297,7 +297,7 @@ EngineResult EngineRun::run() {
         if (pastDeadline(Phase::kMonitor)) {
           return end(Outcome::kTimedOut, "timed out while monitoring; traffic is on " +
                                              std::string(trafficSideName(read->side)) +
-                                             "; the agent stays armed");
+                                             "; the agent keeps guarding green");
         }
         const DurationMs left = std::max<DurationMs>(next.waitUntil - now, 1);
         // A stop request ends the wait; the loop's first check then ends the run.

@@ -24,10 +24,11 @@ constexpr std::array<Row, 10> kRows{{
     {Outcome::kRefused, 5, "refused",
      "refused by the deployment window or another rollout's lease; nothing was done"},
     {Outcome::kTimedOut, 6, "timed_out",
-     "a time bound ran out; the output says where traffic is, the agent stays armed"},
+     "a time bound ran out; the output says where traffic is, the agent keeps guarding green"},
     {Outcome::kNeedsPerson, 7, "needs_person",
      "a person must decide; blue is kept warm and nothing is scaled down"},
-    {Outcome::kParked, 8, "parked", "stopped on purpose (hold, staged rollback) for a person"},
+    {Outcome::kParked, 8, "parked",
+     "stopped on purpose for a person (reserved: no command parks yet)"},
     {Outcome::kInterrupted, 130, "interrupted",
      "SIGINT/SIGTERM (143 after SIGTERM); stopped at a step boundary, re-run to resume"},
 }};

@@ -135,7 +135,7 @@ std::string resolution(const ReportInput& in, TimestampMs day) {
              "; blue kept warm";
     case Outcome::kTimedOut:
       return "a time bound ran out in phase " + std::string(phaseName(r.effectivePhase())) +
-             "; the agent stays armed";
+             "; the agent keeps guarding green";
     default:
       return std::string(outcomeMeaning(in.outcome));
   }

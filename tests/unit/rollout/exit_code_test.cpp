@@ -46,10 +46,11 @@ TEST_CASE("the exit-code table for --help lists every outcome in order") {
         "    5  refused               refused by the deployment window or another rollout's "
         "lease; nothing was done\n"
         "    6  timed_out             a time bound ran out; the output says where traffic is, "
-        "the agent stays armed\n"
+        "the agent keeps guarding green\n"
         "    7  needs_person          a person must decide; blue is kept warm and nothing is "
         "scaled down\n"
-        "    8  parked                stopped on purpose (hold, staged rollback) for a person\n"
+        "    8  parked                stopped on purpose for a person (reserved: no command parks "
+        "yet)\n"
         "  130  interrupted           SIGINT/SIGTERM (143 after SIGTERM); stopped at a step "
         "boundary, re-run to resume\n");
 }
