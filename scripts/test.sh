@@ -37,6 +37,7 @@ if [ "$sanitize" = 1 ]; then
       -e 's/^ *Test *#[0-9]*: fuzz_replay\.\(.*\)$/\1_fuzz_replay/p')
   cmake --build build-asan -j"$jobs" --target "${unit_targets[@]}"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    LSAN_OPTIONS="suppressions=$root/tests/lsan.supp" \
     ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs"
 fi
 
