@@ -2,6 +2,7 @@
 
 option(NOVA_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" ON)
 option(NOVA_SANITIZE "Build with -fsanitize=address,undefined" OFF)
+option(NOVA_TSAN "Build with -fsanitize=thread (not together with NOVA_SANITIZE)" OFF)
 option(NOVA_BUILD_TESTS "Build the doctest suites" ON)
 option(NOVA_BUILD_FUZZERS "Build libFuzzer targets (needs clang)" OFF)
 
@@ -15,6 +16,14 @@ endfunction()
 if(NOVA_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
+endif()
+if(NOVA_TSAN)
+  if(NOVA_SANITIZE)
+    message(FATAL_ERROR "NOVA_TSAN and NOVA_SANITIZE cannot be combined")
+  endif()
+  # -Wno-tsan: Asio's fences (std::atomic_thread_fence) are not instrumented; GCC warns.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan)
+  add_link_options(-fsanitize=thread)
 endif()
 
 # nova_add_library(<module> DEPS <targets...>)

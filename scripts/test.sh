@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test, in three stages:
 #   1. the regular build: unit, conformance, scenario, fuzz-corpus and integration tests;
-#   2. the unit tests again, built with -fsanitize=address,undefined;
+#   2. the unit tests again, built with -fsanitize=address,undefined, and those of the
+#      modules with threads built with -fsanitize=thread;
 #   3. the container image, packed from stage 1's binaries, run as the chart runs it.
 # Installs missing Debian packages first (the dashboard's npm bundle and Chromium included).
 # Usage: scripts/test.sh [--no-sanitize]
@@ -39,6 +40,19 @@ if [ "$sanitize" = 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS="suppressions=$root/tests/lsan.supp" \
     ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs"
+fi
+
+if [ "$sanitize" = 1 ]; then
+  echo "== stage 2b: unit tests of the threaded modules under ThreadSanitizer"
+  # The modules with threads of their own: notify's delivery threads, the HTTP server and
+  # multi client, kube's retries on the clock, the daemon's loop, inbox and action worker,
+  # the traffic switches' reload waits, the rollout's lease renewal.
+  tsan_modules=(notify http kube daemon traffic rollout)
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNOVA_TSAN=ON >/dev/null
+  cmake --build build-tsan -j"$jobs" --target "${tsan_modules[@]/%/_test}"
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --test-dir build-tsan -R "^unit\.($(IFS='|'; echo "${tsan_modules[*]}"))\$" \
+    --output-on-failure -j"$jobs"
 fi
 
 echo "== stage 3: container image"
