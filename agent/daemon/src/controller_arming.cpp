@@ -3,6 +3,7 @@
 
 #include <variant>
 
+#include "nova/core/rfc3339.h"
 #include "nova/daemon/controller.h"
 #include "nova/watch/policy_setup.h"
 
@@ -76,7 +77,8 @@ void Controller::arm(const ArmedFor& target, const std::string& reason, Timestam
   }
   const std::string detail = (snapshot ? "restored state; " : "fresh state; ") + reason;
   spdlog::warn("armed for rollout {} version {} switched at {}: {}", shown(target.rolloutId),
-               target.version.empty() ? "-" : target.version, armed_->switchedAt, detail);
+               target.version.empty() ? "-" : target.version,
+               formatRfc3339(armed_->switchedAt, SubSecond::kMillis), detail);
   metrics_.armingChanged(true);
   armingChanges_.push_back({now, "armed", target.rolloutId, detail});
   journal({now, target.rolloutId, "armed", "", "", detail, false});
