@@ -1,6 +1,7 @@
 // nova-demo: the timing half of scripts/demo.sh. `nova-demo free-port` prints a free
-// loopback port (for nginx, which cannot pick its own); `nova-demo run ...` drives the
-// load, injects the fault and prints the timeline.
+// loopback port (for nginx, which cannot pick its own); `nova-demo load ...` sends client
+// traffic through nginx until stopped and counts what clients saw; `nova-demo run ...`
+// drives the load, injects a fault and prints the agent's timeline (the agent alone).
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "load_run.h"
 #include "run.h"
 
 namespace {
@@ -42,6 +44,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   auto* port = app.add_subcommand("free-port", "print a free 127.0.0.1 port");
   auto* run = app.add_subcommand("run", "load through nginx, fault on green, timeline");
+  auto* load = app.add_subcommand(
+      "load", "load through nginx until SIGTERM; then fault-to-blue and failed requests");
+  nova::demo::LoadRunOptions l;
+  load->add_option("--url", l.load.url, "URL the clients GET, through nginx")->required();
+  load->add_option("--threads", l.load.threads, "client threads")->check(CLI::Range(1, 64));
+  load->add_option("--rate", l.load.rate, "requests/s over all clients")
+      ->check(CLI::Range(1, 5000));
+  load->add_option("--blue-header", l.load.colorHeader, "response header that names blue");
+  load->add_option("--blue-value", l.load.blueValue, "its value when blue answered");
+  load->add_option("--fault-mark", l.faultMark, "file holding the fault's time (ms), once written");
   nova::demo::DemoOptions o;
   std::string warmup = "5s";
   std::string timeout = "20s";
@@ -58,6 +70,9 @@ int main(int argc, char** argv) {
   if (port->parsed()) {
     std::cout << freePort() << "\n";
     return 0;
+  }
+  if (load->parsed()) {
+    return nova::demo::runLoadUntilStopped(l);
   }
   try {
     o.warmup = parsed(warmup);
