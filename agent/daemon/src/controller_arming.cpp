@@ -20,8 +20,13 @@ std::string shown(const std::string& rolloutId) {
 
 ArmingDecision Controller::sighted(const RolloutSighting& sighting) {
   metrics_.recordRead(sighting.readOk);
-  if (!sighting.readOk) {
-    spdlog::warn("rollout record not read: {}", sighting.detail);
+  // Once per outage (and per new error), not at every read: the counter has the rest.
+  const bool sameFailure =
+      lastSighting_ && !lastSighting_->readOk && lastSighting_->detail == sighting.detail;
+  if (!sighting.readOk && !sameFailure) {
+    spdlog::warn("rollout record not read (the arming stays as it is): {}", sighting.detail);
+  } else if (sighting.readOk && lastSighting_ && !lastSighting_->readOk) {
+    spdlog::info("rollout record read again");
   }
   lastSighting_ = sighting;
   ArmingInputs inputs;
