@@ -185,6 +185,12 @@ class Daemon {
     prober_.setMetricFilter(metricFilter(parts_.ruleSet));
   }
 
+  // The record watcher's thread wakes the prober: it stops before any member goes, on
+  // every way out of run().
+  ~Daemon() { parts_.records.reset(); }
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
   int run();
 
  private:
@@ -263,7 +269,7 @@ int Daemon::run() {
                config_.apiToken ? "on" : "off");
   std::thread worker([this] { workerLoop(); });
   loop();
-  parts_.records.reset();  // its thread wakes the prober: stop it first
+  parts_.records.reset();  // no more reads once the loop is done
   // Graceful stop: no new commands, drain the worker with a bound, keep the state.
   (*server)->stop();
   drainDeadline_ = (clock_.monoNow() + kDrainBound).ms();
