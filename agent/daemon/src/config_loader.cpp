@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <exception>
 
@@ -16,10 +17,15 @@ using detail::ConfigContext;
 constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxSecretBytes = std::size_t{64} << 10;
 
-constexpr std::array<std::string_view, 15> kTopKeys{
-    "target",     "rule_files", "policy",     "traffic_switched_at", "eval_interval",
-    "switch",     "notifiers",  "listen",     "api_token",           "state_file",
-    "status_url", "dry_run",    "log_format", "action_queue",        "version"};
+constexpr std::array<std::string_view, 16> kTopKeys{
+    "target",        "rule_files",   "policy",     "traffic_switched_at",
+    "eval_interval", "switch",       "notifiers",  "listen",
+    "api_token",     "state_file",   "status_url", "dry_run",
+    "log_format",    "action_queue", "version",    "arming"};
+constexpr std::array<std::string_view, 2> kArmingKeys{"mode", "interval"};
+// The switch types whose traffic object carries the rollout record.
+constexpr std::array<std::string_view, 3> kRecordSwitches{"nginx", "kubernetes-ingress",
+                                                          "gateway-httproute"};
 constexpr std::array<std::string_view, 11> kTargetKeys{
     "health_url",       "metrics_url",          "expected_status", "health_interval",
     "metrics_interval", "health_timeout",       "metrics_timeout", "connect_timeout",
@@ -267,6 +273,32 @@ void readRest(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx) {
       ctx.error(format, "log_format", "log_format: must be text or json");
     }
     config.logFormat = text == "json" ? LogFormat::kJson : LogFormat::kText;
+  }
+  if (const auto arming = root["arming"];
+      arming && detail::checkKeys(arming, kArmingKeys, "arming", ctx)) {
+    if (arming["mode"]) {
+      auto text = detail::readString(arming["mode"], "arming.mode", ctx);
+      auto mode = text ? parseArmingMode(*text) : std::nullopt;
+      if (text && !mode) {
+        ctx.error(arming["mode"], "arming.mode", "arming.mode: must be auto, record or always");
+      }
+      config.armingMode = mode.value_or(ArmingMode::kAuto);
+    }
+    if (arming["interval"]) {
+      config.armingInterval =
+          detail::readDuration(arming["interval"], "arming.interval", ctx).value_or(kSecond);
+      if (config.armingInterval <= 0) {
+        ctx.error(arming["interval"], "arming.interval", "arming.interval: must be positive");
+      }
+    }
+    if (config.armingMode == ArmingMode::kRecord &&
+        std::find(kRecordSwitches.begin(), kRecordSwitches.end(), config.switchConfig.type) ==
+            kRecordSwitches.end()) {
+      ctx.error(arming, "arming.mode",
+                "arming.mode: record needs a switch that carries the rollout record (nginx, "
+                "kubernetes-ingress, gateway-httproute), not " +
+                    config.switchConfig.type);
+    }
   }
   if (root["action_queue"]) {
     config.actionQueueCapacity = static_cast<std::size_t>(

@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <variant>
+
+#include "nova/watch/policy_setup.h"
 
 namespace nova::daemon {
 namespace {
@@ -42,7 +45,27 @@ Controller::Controller(rules::RuleSet ruleSet, policy::Escalator escalator, tsdb
       clock_(clock),
       queue_(queue),
       metrics_(metrics),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  restored_ = std::move(options_.restored);
+  options_.restored.reset();
+  if (options_.arming == ArmingMode::kAlways) {
+    armed_ = ArmedFor{"", "", watcher_.escalator().trafficSwitchedAt()};
+    armedSince_ = clock_.now();
+  } else if (restored_) {
+    // Whether the restored state must be finished wherever traffic is (decideArming).
+    auto escalator = watch::makeEscalator(watcher_.ruleSet(), watcher_.escalator().config(), 0,
+                                          restored_->escalator);
+    if (!escalator.ok()) {
+      spdlog::error("state file not restored, starting fresh: {}", escalator.error().message);
+      restored_.reset();
+    } else {
+      const auto incident = escalator->incident();
+      restoredRollbackUnfinished_ =
+          incident && incident->state == policy::IncidentState::kRollingBack;
+    }
+  }
+  metrics_.armed(armed_.has_value());
+}
 
 void Controller::observe(const scrape::ProbeEvent& event) {
   metrics_.probe(event);
@@ -63,12 +86,12 @@ policy::Decision Controller::tickAt(TimestampMs at) {
   lastResults_ = std::move(out.results);
   metrics_.rules(lastResults_);
   metrics_.tsdb(storage_.stats());
-  carryOut(out);
+  carryOut(out, armed_.has_value());
   return std::move(out.decision);
 }
 
 // Logs, counts and keeps what the watcher decided, and queues what it wants done.
-void Controller::carryOut(watch::Output& out) {
+void Controller::carryOut(watch::Output& out, bool mayAct) {
   const auto incident = watcher_.escalator().incident();
   metrics_.severity(incident ? incident->severity : Severity::kNone);
   for (const auto& note : out.notes) {
@@ -77,11 +100,17 @@ void Controller::carryOut(watch::Output& out) {
   if (out.decided()) {
     record(out.decision, out.at);
     const auto action = out.decision.action;
-    if (action != policy::Action::kNone && action != policy::Action::kMonitor) {
+    if (mayAct && action != policy::Action::kNone && action != policy::Action::kMonitor) {
       metrics_.action(action);
     }
   }
+  bool shadowRollback = false;
   for (auto& item : out.actions) {
+    if (!mayAct) {
+      shadowRollback = shadowRollback || std::holds_alternative<watch::RollbackAction>(item);
+      shadowAction(item, out.at);
+      continue;
+    }
     auto* notify = std::get_if<watch::NotifyAction>(&item);
     const std::string kind = notify ? std::string(notify::toString(notify->notification.kind)) : "";
     if (!queue_.push(std::move(item)) && notify != nullptr) {
@@ -89,15 +118,28 @@ void Controller::carryOut(watch::Output& out) {
       spdlog::warn("action queue full: {} notification dropped", kind);
     }
   }
+  if (shadowRollback) {
+    // A shadow incident that "rolled back" would sit in rolling_back and judge nothing
+    // more: the shadow starts over, so it keeps showing what it would decide.
+    spdlog::info("shadow: the shadow state starts over after its rollback verdict");
+    auto fresh = watch::makeEscalator(watcher_.ruleSet(), watcher_.escalator().config(), out.at,
+                                      std::nullopt);
+    if (fresh.ok()) {
+      replaceWatcher(std::move(fresh).value());
+    }
+  }
 }
 
 void Controller::record(const policy::Decision& decision, TimestampMs now) {
-  metrics_.decision(decision);
+  const bool shadow = !armed_.has_value();
+  if (!shadow) {
+    metrics_.decision(decision);
+  }
   const std::string id = decision.incident ? decision.incident->id : "";
-  const auto level =
-      decision.action >= policy::Action::kPage ? spdlog::level::warn : spdlog::level::info;
-  spdlog::log(level, "decision incident={} action={} severity={} reason=\"{}\" events={}",
-              id.empty() ? "-" : id, policy::toString(decision.action),
+  const auto level = decision.action >= policy::Action::kPage && !shadow ? spdlog::level::warn
+                                                                         : spdlog::level::info;
+  spdlog::log(level, "{}decision incident={} action={} severity={} reason=\"{}\" events={}",
+              shadow ? "shadow " : "", id.empty() ? "-" : id, policy::toString(decision.action),
               toString(decision.incident ? decision.incident->severity : Severity::kNone),
               decision.reason, eventKinds(decision));
   if (!id.empty() && id != timelineIncident_) {
@@ -107,6 +149,10 @@ void Controller::record(const policy::Decision& decision, TimestampMs now) {
   for (const auto& e : decision.events) {
     if (!id.empty()) {
       timeline_.push_back(e);
+    }
+    if (!shadow) {
+      journal({e.at, armed_->rolloutId, std::string(policy::toString(e.kind)), id, e.rule, e.detail,
+               false});
     }
     recentEvents_.push_back(e);
     if (recentEvents_.size() > kRecentEvents) {
@@ -131,14 +177,20 @@ CommandReply Controller::command(const Command& command) {
     return {status, commandErrorJson(out.error().message)};
   }
   recordCommand(command, true, out->decision.reason);
-  carryOut(*out);
+  carryOut(*out, true);
   return {200, commandReplyJson(out->decision)};
 }
 
 void Controller::rollbackFinished(const RollbackReport& report) {
   metrics_.rollback(report.outcome ? traffic::toString(report.outcome->kind) : "error");
   watch::Output out = watcher_.rollbackFinished(report, watch::Now::of(clock_));
-  carryOut(out);
+  if (report.outcome && report.outcome->kind != traffic::SwitchOutcome::Kind::kImpossible) {
+    journal({clock_.now(), armed_ ? armed_->rolloutId : "", "traffic_on_blue",
+             report.request.incidentId, "",
+             std::string(traffic::toString(report.outcome->kind)) + ": " + report.outcome->detail,
+             false});
+  }
+  carryOut(out, true);
 }
 
 Status Controller::replaceRules(rules::RuleSet ruleSet,

@@ -15,6 +15,7 @@
 #include "nova/rules/selected_names.h"
 #include "nova/scrape/ingest.h"
 #include "nova/watch/policy_setup.h"
+#include "record_watcher.h"
 #include "signals.h"
 
 namespace nova::daemon {
@@ -65,6 +66,12 @@ Result<rules::RuleSet> loadRuleFiles(const std::vector<std::string>& files) {
 struct Parts {
   rules::RuleSet ruleSet;
   policy::Escalator escalator;
+  /// The arming in effect: kAuto falls back to kAlways for a switch without a record.
+  ArmingMode arming = ArmingMode::kAlways;
+  /// Reads the rollout record; null for kAlways.
+  std::unique_ptr<detail::RecordWatcher> records;
+  /// The state file, for kAuto and kRecord (kAlways restored it into `escalator`).
+  std::optional<StoredState> restored;
   traffic::SwitchPtr sw;
   /// The one notifier: routes by severity, dedups by incident across restarts.
   std::unique_ptr<notify::Router> router;
@@ -92,7 +99,36 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   if (!policy.ok()) {
     return policy.error();
   }
-  auto snapshot = readStateFile(config.stateFile);
+  ArmingMode arming = config.armingMode;
+  std::unique_ptr<detail::RecordWatcher> records;
+  if (arming != ArmingMode::kAlways) {
+    auto made = detail::RecordWatcher::make(config.switchConfig, config.armingInterval, clock);
+    if (made.ok()) {
+      records = std::move(made).value();
+    } else if (arming == ArmingMode::kRecord) {
+      return made.error().prefixed("arming: ");
+    } else {
+      spdlog::info("arming: the {} switch carries no rollout record; always armed",
+                   config.switchConfig.type);
+      arming = ArmingMode::kAlways;
+    }
+  }
+  std::optional<StoredState> stored;
+  if (auto text = readStateFile(config.stateFile)) {
+    auto decoded = decodeStoredState(*text);
+    if (decoded.ok()) {
+      stored = std::move(decoded).value();
+    } else {
+      spdlog::error("state file {} not restored, starting fresh: {}", config.stateFile,
+                    decoded.error().message);
+    }
+  }
+  // Only a guard armed from the start restores here; otherwise the state waits for the
+  // arming of its rollout id, and the agent starts in shadow with a fresh escalator.
+  std::optional<std::string> snapshot;
+  if (stored && arming == ArmingMode::kAlways) {
+    snapshot = stored->escalator;
+  }
   auto escalator =
       watch::makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), snapshot);
   if (!escalator.ok() && snapshot) {
@@ -119,7 +155,15 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   if (!router.ok()) {
     return router.error();
   }
-  return Parts{std::move(ruleSet).value(), std::move(escalator).value(), std::move(sw).value(),
+  if (arming == ArmingMode::kAlways) {
+    stored.reset();
+  }
+  return Parts{std::move(ruleSet).value(),
+               std::move(escalator).value(),
+               arming,
+               std::move(records),
+               std::move(stored),
+               std::move(sw).value(),
                std::move(router).value()};
 }
 
@@ -136,9 +180,16 @@ class Daemon {
             clock_, [this] { prober_.wakeup(); }, kDashboardMaxAge),
         dashboard_({config.switchConfig.type + " switch", config.apiToken.has_value(),
                     config.target.metricsInterval}),
-        api_{clock_, metrics_, published_, inbox_, config.apiToken, 2 * kSecond, &dashboardCache_} {
+        api_{clock_, metrics_, published_, inbox_, config.apiToken, 2 * kSecond, &dashboardCache_},
+        journal_(journalPathFor(config.stateFile)) {
     prober_.setMetricFilter(metricFilter(parts_.ruleSet));
   }
+
+  // The record watcher's thread wakes the prober: it stops before any member goes, on
+  // every way out of run().
+  ~Daemon() { parts_.records.reset(); }
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
 
   int run();
 
@@ -164,6 +215,7 @@ class Daemon {
   detail::DashboardCache dashboardCache_;
   detail::DashboardBuilder dashboard_;
   detail::ApiContext api_;
+  Journal journal_;
   std::optional<Controller> controller_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> reloadWanted_{false};
@@ -177,8 +229,18 @@ int Daemon::run() {
   ControllerOptions options;
   options.watch.statusUrl = config_.statusUrl;
   options.configJson = describe(config_);
+  options.arming = parts_.arming;
+  options.restored = std::move(parts_.restored);
+  options.journal = &journal_;
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
+  if (parts_.records) {
+    // Armed or not before the first tick: a restart never acts on a stale guess.
+    controller_->sighted(parts_.records->readNow());
+    parts_.records->start([this] { prober_.wakeup(); });
+  }
+  spdlog::info("arming: {} ({})", toString(parts_.arming),
+               controller_->armedFor() ? "armed" : "shadow");
   setDashboardRules();
   // /status has its full shape from the first request on, even while the first scrape of a
   // slow target is still under way.
@@ -207,6 +269,7 @@ int Daemon::run() {
                config_.apiToken ? "on" : "off");
   std::thread worker([this] { workerLoop(); });
   loop();
+  parts_.records.reset();  // no more reads once the loop is done
   // Graceful stop: no new commands, drain the worker with a bound, keep the state.
   (*server)->stop();
   drainDeadline_ = (clock_.monoNow() + kDrainBound).ms();
@@ -249,6 +312,13 @@ void Daemon::iteration(MonoTime& nextEval) {
   for (auto& report : inbox_.takeReports()) {
     controller_->rollbackFinished(report);
     changed = true;
+  }
+  if (parts_.records) {
+    if (auto sighting = parts_.records->take()) {
+      const auto before = controller_->armedFor();
+      controller_->sighted(*sighting);
+      changed = changed || before != controller_->armedFor();
+    }
   }
   for (auto& pending : inbox_.takeCommands()) {
     inbox_.answer(pending, controller_->command(pending.command));
@@ -343,10 +413,10 @@ void Daemon::persist() {
   if (config_.stateFile.empty()) {
     return;
   }
-  std::string snapshot = controller_->snapshot();
-  if (snapshot != lastSnapshot_) {
-    writeStateFile(config_.stateFile, snapshot);
-    lastSnapshot_ = std::move(snapshot);
+  std::optional<std::string> state = controller_->persistentState();
+  if (state && *state != lastSnapshot_) {
+    writeStateFile(config_.stateFile, *state);
+    lastSnapshot_ = std::move(*state);
   }
 }
 

@@ -107,6 +107,27 @@ struct AgentMetrics::Impl {
                                       .Help("1 once the first scrape of the target succeeded")
                                       .Register(*registry)
                                       .Add({});
+  prometheus::Gauge& armedGauge =
+      BuildGauge()
+          .Name("nova_agent_armed")
+          .Help("1 while the agent guards a rollout and acts; 0 in shadow")
+          .Register(*registry)
+          .Add({});
+  prometheus::Family<prometheus::Counter>& arming =
+      BuildCounter()
+          .Name("nova_agent_arming_total")
+          .Help("Changes of the arming by change (armed, disarmed)")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& shadowActions =
+      BuildCounter()
+          .Name("nova_agent_shadow_actions_total")
+          .Help("Actions decided in shadow and not carried out, by kind")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& recordReads =
+      BuildCounter()
+          .Name("nova_agent_record_reads_total")
+          .Help("Reads of the rollout record on the traffic object by result")
+          .Register(*registry);
   prometheus::Counter& dashboardDocuments =
       BuildCounter()
           .Name("nova_agent_dashboard_documents_total")
@@ -190,6 +211,23 @@ void AgentMetrics::tsdb(const tsdb::Stats& stats) {
 
 void AgentMetrics::ready(bool ready) {
   impl_->readyGauge.Set(ready ? 1 : 0);
+}
+
+void AgentMetrics::armed(bool armed) {
+  impl_->armedGauge.Set(armed ? 1 : 0);
+}
+
+void AgentMetrics::armingChanged(bool armed) {
+  impl_->arming.Add({{"change", armed ? "armed" : "disarmed"}}).Increment();
+  impl_->armedGauge.Set(armed ? 1 : 0);
+}
+
+void AgentMetrics::shadowAction(std::string_view kind) {
+  impl_->shadowActions.Add({{"kind", std::string(kind)}}).Increment();
+}
+
+void AgentMetrics::recordRead(bool ok) {
+  impl_->recordReads.Add({{"result", ok ? "ok" : "failed"}}).Increment();
 }
 
 void AgentMetrics::dashboardDocument(DurationMs took) {

@@ -115,8 +115,35 @@ std::string Controller::statusJson() const {
                             {"outcome", rollbackState->outcome},
                             {"detail", rollbackState->detail}};
   }
+  json::array changes;
+  for (const auto& c : armingChanges_) {
+    changes.push_back(
+        {{"at", c.at}, {"change", c.change}, {"rollout_id", c.rolloutId}, {"reason", c.reason}});
+  }
+  json::value record = nullptr;
+  if (lastSighting_) {
+    const auto& s = *lastSighting_;
+    record = json::object{
+        {"read_ok", s.readOk}, {"rollout_id", optional(s.rolloutId)},   {"version", s.version},
+        {"phase", s.phase},    {"switched_at", optional(s.switchedAt)}, {"green_live", s.greenLive},
+        {"detail", s.detail}};
+  }
+  auto armedText = [&](std::string ArmedFor::*member) -> json::value {
+    return armed_ && !((*armed_).*member).empty() ? json::value((*armed_).*member)
+                                                  : json::value(nullptr);
+  };
   json::object out{
       {"ready", ready_},
+      {"armed", armed_.has_value()},
+      {"rollout_id", armedText(&ArmedFor::rolloutId)},
+      {"version", armedText(&ArmedFor::version)},
+      {"switched_at", armed_ ? json::value(armed_->switchedAt) : json::value(nullptr)},
+      {"arming",
+       {{"mode", toString(options_.arming)},
+        {"armed_since", optional(armedSince_)},
+        {"record", std::move(record)},
+        {"shadow_actions", shadowActions_},
+        {"changes", std::move(changes)}}},
       {"last_tick", optional(watcher_.lastTick())},
       {"target",
        {{"health", probe(health_.last, health_.lastOk)},
@@ -180,30 +207,32 @@ std::string describe(const AgentConfig& c) {
     ruleFiles.push_back(json::value(f));
   }
   const auto& t = c.target;
-  return json::serialize(
-      json::object{{"target",
-                    {{"health_url", t.healthUrl},
-                     {"metrics_url", t.metricsUrl},
-                     {"expected_status", t.expectedStatus},
-                     {"health_interval", formatDuration(t.healthInterval)},
-                     {"metrics_interval", formatDuration(t.metricsInterval)},
-                     {"health_timeout", formatDuration(t.healthTimeout)},
-                     {"metrics_timeout", formatDuration(t.metricsTimeout)},
-                     {"connect_timeout", formatDuration(t.connectTimeout)},
-                     {"verify_tls", t.verifyTls},
-                     {"ca_file", t.caFile},
-                     {"labels", std::move(labels)}}},
-                   {"rule_files", std::move(ruleFiles)},
-                   {"policy", c.policyYaml ? json::value(*c.policyYaml) : json::value(nullptr)},
-                   {"eval_interval", formatDuration(c.evalInterval)},
-                   {"switch", std::move(sw)},
-                   {"notifiers", std::move(notifiers)},
-                   {"listen", c.listenAddress + ":" + std::to_string(c.listenPort)},
-                   {"api", c.apiToken ? "enabled (token <redacted>)" : "disabled"},
-                   {"state_file", c.stateFile},
-                   {"dry_run", c.dryRun},
-                   {"log_format", c.logFormat == LogFormat::kJson ? "json" : "text"},
-                   {"action_queue", c.actionQueueCapacity}});
+  return json::serialize(json::object{
+      {"target",
+       {{"health_url", t.healthUrl},
+        {"metrics_url", t.metricsUrl},
+        {"expected_status", t.expectedStatus},
+        {"health_interval", formatDuration(t.healthInterval)},
+        {"metrics_interval", formatDuration(t.metricsInterval)},
+        {"health_timeout", formatDuration(t.healthTimeout)},
+        {"metrics_timeout", formatDuration(t.metricsTimeout)},
+        {"connect_timeout", formatDuration(t.connectTimeout)},
+        {"verify_tls", t.verifyTls},
+        {"ca_file", t.caFile},
+        {"labels", std::move(labels)}}},
+      {"rule_files", std::move(ruleFiles)},
+      {"policy", c.policyYaml ? json::value(*c.policyYaml) : json::value(nullptr)},
+      {"eval_interval", formatDuration(c.evalInterval)},
+      {"switch", std::move(sw)},
+      {"notifiers", std::move(notifiers)},
+      {"listen", c.listenAddress + ":" + std::to_string(c.listenPort)},
+      {"api", c.apiToken ? "enabled (token <redacted>)" : "disabled"},
+      {"state_file", c.stateFile},
+      {"dry_run", c.dryRun},
+      {"log_format", c.logFormat == LogFormat::kJson ? "json" : "text"},
+      {"action_queue", c.actionQueueCapacity},
+      {"arming",
+       {{"mode", toString(c.armingMode)}, {"interval", formatDuration(c.armingInterval)}}}});
 }
 
 }  // namespace nova::daemon

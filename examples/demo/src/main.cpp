@@ -1,6 +1,6 @@
 // nova-demo: the timing half of scripts/demo.sh. `nova-demo free-port` prints a free
-// loopback port (for nginx, which cannot pick its own); `nova-demo run ...` drives the
-// load, injects the fault and prints the timeline.
+// loopback port (for nginx, which cannot pick its own); `nova-demo load ...` sends client
+// traffic through nginx until stopped and counts what clients saw.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "run.h"
+#include "load_run.h"
 
 namespace {
 
@@ -27,43 +27,26 @@ int freePort() {
   return port;
 }
 
-nova::DurationMs parsed(const std::string& text) {
-  auto d = nova::parseDuration(text);
-  if (!d.ok()) {
-    throw CLI::ValidationError(d.error().message);
-  }
-  return *d;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"nova-demo: load, fault and timeline for scripts/demo.sh"};
+  CLI::App app{"nova-demo: free ports and client load for scripts/demo.sh"};
   app.require_subcommand(1);
   auto* port = app.add_subcommand("free-port", "print a free 127.0.0.1 port");
-  auto* run = app.add_subcommand("run", "load through nginx, fault on green, timeline");
-  nova::demo::DemoOptions o;
-  std::string warmup = "5s";
-  std::string timeout = "20s";
-  run->add_option("--nginx", o.nginxUrl, "nginx base URL")->required();
-  run->add_option("--fault-url", o.faultUrl, "green's POST /admin/faults URL")->required();
-  run->add_option("--agent-log", o.agentLog, "nova-agent's log file")->required();
-  run->add_option("--fault", o.fault, "fault JSON");
-  run->add_option("--path", o.path, "path the clients GET");
-  run->add_option("--threads", o.threads, "client threads")->check(CLI::Range(1, 64));
-  run->add_option("--rate", o.rate, "requests/s over all clients")->check(CLI::Range(1, 5000));
-  run->add_option("--warmup", warmup, "traffic on green before the fault");
-  run->add_option("--timeout", timeout, "longest wait for blue");
+  auto* load = app.add_subcommand(
+      "load", "load through nginx until SIGTERM; then fault-to-blue and failed requests");
+  nova::demo::LoadRunOptions l;
+  load->add_option("--url", l.load.url, "URL the clients GET, through nginx")->required();
+  load->add_option("--threads", l.load.threads, "client threads")->check(CLI::Range(1, 64));
+  load->add_option("--rate", l.load.rate, "requests/s over all clients")
+      ->check(CLI::Range(1, 5000));
+  load->add_option("--blue-header", l.load.colorHeader, "response header that names blue");
+  load->add_option("--blue-value", l.load.blueValue, "its value when blue answered");
+  load->add_option("--fault-mark", l.faultMark, "file holding the fault's time (ms), once written");
   CLI11_PARSE(app, argc, argv);
   if (port->parsed()) {
     std::cout << freePort() << "\n";
     return 0;
   }
-  try {
-    o.warmup = parsed(warmup);
-    o.timeout = parsed(timeout);
-  } catch (const CLI::Error& e) {
-    return app.exit(e);
-  }
-  return nova::demo::runDemo(o);
+  return nova::demo::runLoadUntilStopped(l);
 }

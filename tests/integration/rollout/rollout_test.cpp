@@ -109,7 +109,9 @@ class Clients {
 
 // Blue, green, nginx and the agent, with rollout.yaml for them in a private folder.
 struct Site {
-  explicit Site(const std::string& greenVersion, DurationMs monitor = 6 * kSecond)
+  // `agentExtra`: more of the agent's configuration ("arming: {mode: record}").
+  explicit Site(const std::string& greenVersion, DurationMs monitor = 6 * kSecond,
+                const std::string& agentExtra = "")
       : dir(makeDir()),
         blue({"--version", "v1.2.3", "--color", "blue"}),
         green({"--version", greenVersion, "--color", "green"}),
@@ -131,7 +133,7 @@ struct Site {
                   "\n  metrics_url: " + green.url("/metrics") + "\n  health_interval: 500ms\n" +
                   "rule_files: [rules.yaml]\neval_interval: 500ms\n" + "switch:\n  type: nginx\n" +
                   switchSettings + "notifiers: [{type: log}]\nstate_file: state.json\n" +
-                  "listen: 127.0.0.1:0\n");
+                  "listen: 127.0.0.1:0\n" + agentExtra);
     writeText(dir / "rollout.yaml",
               "switch:\n  type: nginx\n" + switchSettings +
                   "  public_url: " + nginx.url("/health") + "\n  verify_timeout: 10s\n" +
@@ -178,6 +180,7 @@ struct Site {
         (dir / "agent.log").string(), true);
     const int port = agent->waitForPort(10s);
     REQUIRE_MESSAGE(port > 0, agent->log());
+    agentPort = port;
     std::string config = slurp(dir / "rollout.yaml");
     config.replace(config.find("AGENT"), 5, "http://127.0.0.1:" + std::to_string(port));
     writeText(dir / "rollout.yaml", config);
@@ -236,7 +239,38 @@ struct Site {
     return n;
   }
 
+  // The agent's GET /status (null when it does not answer).
+  json::value agentStatus() const {
+    http::Client client;
+    auto r = client.perform({.url = "http://127.0.0.1:" + std::to_string(agentPort) + "/status"});
+    if (!r.ok() || r->status != 200) {
+      return nullptr;
+    }
+    boost::system::error_code ec;
+    json::value v = json::parse(r->body, ec);
+    return ec ? json::value(nullptr) : v;
+  }
+
+  // True when the agent says it is armed for `rolloutId`.
+  bool armedFor(const std::string& rolloutId) const {
+    const json::value s = agentStatus();
+    return s.is_object() && s.at("armed") == true && s.at("rollout_id") == rolloutId.c_str();
+  }
+
+  // POSTs `faults` (the JSON POST /admin/faults takes) to green.
+  void greenFaults(const std::string& faults) {
+    http::Client client;
+    http::Request request;
+    request.method = "POST";
+    request.url = green.url("/admin/faults");
+    request.body = faults;
+    auto answer = client.perform(request);
+    REQUIRE(answer.ok());
+    REQUIRE(answer->status == 200);
+  }
+
   fs::path dir;
+  int agentPort = 0;
   demo::test::ServiceProcess blue;
   demo::test::ServiceProcess green;
   testing::NginxProcess nginx;
@@ -312,6 +346,60 @@ TEST_CASE("a bad version fails after the switch: the agent rolls back, rollout e
           << " ms; failed client requests: " << clients.failed() << " of " << clients.sent());
   CHECK(run->log().find("the agent rolled back") != std::string::npos);
   MESSAGE("rollout v1.2.5: rolled_back (exit " << code << "): " << site.phaseTimings());
+}
+
+TEST_CASE(
+    "armed from the record: shadow through green's failing start-up, armed after the switch") {
+  Site site("v1.2.4", 30 * kSecond, "arming: {mode: record, interval: 200ms}\n");
+  // Green fails from its start, before any rollout: api_down fires after 2 s.
+  site.greenFaults(R"({"health_down": true})");
+  site.startAgent();
+  REQUIRE_MESSAGE(
+      waitFor(
+          [&] { return site.agent->log().find("shadow: would roll back") != std::string::npos; },
+          20s),
+      site.agent->log());
+  CHECK(site.agentStatus().at("armed") == false);
+  CHECK(site.agent->log().find("kind=rollback_started") == std::string::npos);
+  CHECK(site.agent->log().find("rollback of incident") == std::string::npos);
+  CHECK(site.includeNames(site.blue));
+  // Green recovers (started up), and the rollout runs: its smoke tests need a healthy green.
+  site.greenFaults(R"({"health_down": false})");
+  Clients clients(site.nginx.url("/health"));
+  auto run = site.novactl("r-arm", "novactl.log", "v1.2.4");
+  REQUIRE_MESSAGE(waitFor([&] { return site.monitoring(); }, 60s), run->log());
+  REQUIRE_MESSAGE(waitFor([&] { return site.armedFor("r-arm"); }, 10s), site.agent->log());
+  const json::value status = site.agentStatus();
+  CHECK(status.at("version") == "v1.2.4");
+  CHECK(status.at("switched_at").is_int64());
+  const auto switched = Steady::now();
+  site.greenFaults(R"({"health_down": true})");
+  REQUIRE_MESSAGE(waitFor([&] { return site.includeNames(site.blue); }, 30s), site.agent->log());
+  const auto onBlue = Steady::now();
+  const int code = exitStatus(run->waitExit(60s));
+  INFO(run->log());
+  CHECK(code == 4);
+  // The journal beside the state file has the rollout's story.
+  const std::string journal = slurp(site.dir / "state.json.journal.jsonl");
+  CHECK(journal.find(R"("rollout_id":"r-arm","kind":"armed")") != std::string::npos);
+  CHECK(journal.find(R"("rollout_id":"r-arm","kind":"rollback_decided")") != std::string::npos);
+  CHECK(journal.find(R"("kind":"traffic_on_blue")") != std::string::npos);
+  MESSAGE("armed agent: fault-to-blue "
+          << std::chrono::duration_cast<std::chrono::milliseconds>(onBlue - switched).count()
+          << " ms; failed client requests: " << clients.failed() << " of " << clients.sent());
+}
+
+TEST_CASE("CI dies right after the switch: the agent arms from the record and rolls back") {
+  Site site("v1.2.5", 60 * kSecond, "arming: {mode: record, interval: 200ms}\n");
+  site.startAgent();
+  auto run = site.novactl("r-ci", "novactl.log", "v1.2.5");
+  REQUIRE_MESSAGE(waitFor([&] { return site.includeNames(site.green); }, 60s), run->log());
+  run->signal(SIGKILL);  // the CI job is gone: nothing reads the agent's verdict any more
+  CHECK(exitStatus(run->waitExit(10s)) == 128 + SIGKILL);
+  REQUIRE_MESSAGE(waitFor([&] { return site.armedFor("r-ci"); }, 10s), site.agent->log());
+  site.greenFaults(R"({"health_down": true})");
+  REQUIRE_MESSAGE(waitFor([&] { return site.includeNames(site.blue); }, 30s), site.agent->log());
+  CHECK(site.agent->log().find("armed for rollout r-ci version v1.2.5") != std::string::npos);
 }
 
 TEST_CASE("SIGKILL after the switch: another id is refused, the same id resumes, one switch") {

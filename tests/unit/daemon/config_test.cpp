@@ -264,4 +264,28 @@ TEST_CASE("dry_run forces the dry-run switch") {
   CHECK(c->switchConfig.type == "dry-run");
 }
 
+TEST_CASE("arming: auto by default; record needs a switch that carries the record") {
+  auto defaults = load(kMinimal);
+  REQUIRE(defaults.ok());
+  CHECK(toString(defaults->armingMode) == std::string_view("auto"));
+  CHECK(defaults->armingInterval == kSecond);
+  auto record =
+      load(std::string(kMinimal) +
+           "switch: {type: nginx, upstream_file: /tmp/u.conf, blue: 127.0.0.1:1, "
+           "green: 127.0.0.1:2, reload_command: 'true', verify_url: 'http://127.0.0.1:3/health'}\n"
+           "arming: {mode: record, interval: 200ms}\n");
+  REQUIRE_MESSAGE(record.ok(), record.error().message);
+  CHECK(toString(record->armingMode) == std::string_view("record"));
+  CHECK(record->armingInterval == 200);
+  auto dryRun = load(std::string(kMinimal) + "arming: {mode: record}\n");
+  REQUIRE_FALSE(dryRun.ok());
+  CHECK(dryRun.error().code == ErrorCode::kInvalidInput);
+  CHECK(dryRun.error().message ==
+        "agent.yaml:5:9: arming.mode: record needs a switch that carries the rollout record "
+        "(nginx, kubernetes-ingress, gateway-httproute), not dry-run");
+  auto bad = load(std::string(kMinimal) + "arming: {mode: sometimes}\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message == "agent.yaml:5:16: arming.mode: must be auto, record or always");
+}
+
 }  // namespace nova::daemon

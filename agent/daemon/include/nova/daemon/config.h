@@ -11,6 +11,7 @@
 
 #include "nova/core/result.h"
 #include "nova/core/time.h"
+#include "nova/daemon/arming.h"
 #include "nova/notify/notifier.h"
 #include "nova/scrape/prober.h"
 #include "nova/traffic/switch.h"
@@ -37,6 +38,8 @@ enum class LogFormat { kText, kJson };
 ///   dry_run:       false                  true forces the dry-run switch
 ///   log_format:    text | json
 ///   action_queue:  64                     notifications waiting for the action worker
+///   arming:        {mode: auto, interval: 1s}   when the agent acts (see ArmingMode);
+///                  the record on the traffic object is read every `interval`
 ///
 /// Paths written in the file are relative to the file's folder; the default rule file is
 /// relative to the working directory.
@@ -58,6 +61,12 @@ struct AgentConfig {
   bool dryRun = false;
   LogFormat logFormat = LogFormat::kText;
   std::size_t actionQueueCapacity = 64;
+  /// kAuto: follow the rollout record when the traffic object carries one, act as
+  /// always without one. kRecord needs a switch that carries the record (nginx,
+  /// kubernetes-ingress, gateway-httproute).
+  ArmingMode armingMode = ArmingMode::kAuto;
+  /// How often the record is read (ms).
+  DurationMs armingInterval = kSecond;
   /// Dotted paths of the values that came from {file:} or {env:} ("switch.token"); they
   /// are never logged and show as "<redacted>" in describe().
   std::set<std::string> secretPaths;

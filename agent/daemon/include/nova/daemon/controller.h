@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -9,7 +10,10 @@
 #include "nova/core/result.h"
 #include "nova/core/time.h"
 #include "nova/daemon/actions.h"
+#include "nova/daemon/arming.h"
+#include "nova/daemon/journal.h"
 #include "nova/daemon/metrics.h"
+#include "nova/daemon/stored_state.h"
 #include "nova/dashboard/document.h"
 #include "nova/policy/escalator.h"
 #include "nova/rules/evaluator.h"
@@ -35,6 +39,14 @@ struct ControllerOptions {
   watch::WatchOptions watch;
   /// JSON embedded as "config" in /status (see describe()).
   std::string configJson = "null";
+  /// kAlways: the escalator passed in guards from the start (restored or fresh). kAuto
+  /// and kRecord: the agent starts in shadow with it (fresh) until sighted() arms it.
+  ArmingMode arming = ArmingMode::kAlways;
+  /// The state file read at start (kAuto, kRecord): restored when the agent arms for its
+  /// rollout id, discarded when it arms for another.
+  std::optional<StoredState> restored;
+  /// Where events and decisions are journaled; null for none. Must outlive the controller.
+  Journal* journal = nullptr;
 };
 
 /// The daemon's side of the watch::Watcher, free of threads and sleeping: each tick runs
@@ -43,6 +55,12 @@ struct ControllerOptions {
 /// rollback) to the ActionQueue. It also passes on people's commands and the worker's
 /// rollback reports. Time comes from the Clock; tests drive it with a ManualClock and
 /// drain the queue through an ActionExecutor.
+///
+/// Arming: only while armed does a tick's decision act (roll back, notify, page). In
+/// shadow every tick is evaluated and shown, and what it would have done is logged and
+/// counted (nova_agent_shadow_actions_total), never carried out; a shadow rollback
+/// starts the shadow state over. People's commands and the outcome of a rollback already
+/// under way are carried out in shadow too: a person decided, or the agent did while armed.
 ///
 /// Not thread-safe: the daemon's loop thread owns it.
 class Controller {
@@ -74,6 +92,17 @@ class Controller {
   /// On error nothing changes.
   Status replaceRules(rules::RuleSet ruleSet, const std::optional<std::string>& policyYaml);
 
+  /// A read of the rollout record on the traffic object: arms, disarms or changes nothing
+  /// (decideArming). Arming starts a fresh escalator anchored to the recorded switch time,
+  /// or the restored one when the state file belongs to the same rollout id. Each change
+  /// is logged, counted, journaled and shown on /status.
+  ArmingDecision sighted(const RolloutSighting& sighting);
+  /// Whom the agent guards; nullopt in shadow.
+  const std::optional<ArmedFor>& armedFor() const { return armed_; }
+  /// The state file's content (encodeStoredState): the guarded rollout's escalator;
+  /// nullopt in shadow, whose state is not worth keeping.
+  std::optional<std::string> persistentState() const;
+
   /// True once a scrape succeeded.
   bool ready() const { return ready_; }
   /// The escalator's state, to persist.
@@ -89,13 +118,27 @@ class Controller {
   const policy::Escalator& escalator() const { return watcher_.escalator(); }
 
  private:
-  void carryOut(watch::Output& out);
+  // `mayAct` false (a shadow tick): the actions are logged and counted, not queued.
+  void carryOut(watch::Output& out, bool mayAct);
+  void shadowAction(const watch::Action& action, TimestampMs at);
+  // A new watcher with the same rules and policy over `escalator`.
+  void replaceWatcher(policy::Escalator escalator);
+  void arm(const ArmedFor& target, const std::string& reason, TimestampMs now);
+  void disarm(const std::string& reason, TimestampMs now);
+  void restoreTimelineFromJournal();
+  void journal(JournalEntry entry);
   void record(const policy::Decision& decision, TimestampMs now);
   void recordCommand(const Command& command, bool accepted, std::string detail);
 
   struct Probe {
     std::optional<scrape::ProbeEvent> last;
     std::optional<TimestampMs> lastOk;
+  };
+  struct ArmingChange {
+    TimestampMs at = 0;
+    std::string change;
+    std::string rolloutId;
+    std::string reason;
   };
   struct DecisionRecord {
     TimestampMs at = 0;
@@ -120,6 +163,14 @@ class Controller {
   std::deque<policy::TimelineEvent> recentEvents_;
   std::deque<DecisionRecord> decisions_;
   std::deque<dashboard::CommandRecord> commands_;
+
+  std::optional<ArmedFor> armed_;
+  std::optional<StoredState> restored_;
+  bool restoredRollbackUnfinished_ = false;
+  std::optional<RolloutSighting> lastSighting_;
+  std::optional<TimestampMs> armedSince_;
+  std::deque<ArmingChange> armingChanges_;
+  std::uint64_t shadowActions_ = 0;
 };
 
 /// {"ok":true,"action":...,"reason":...,"incident":id|null,"events":[...]}.

@@ -31,6 +31,10 @@ namespace nova::daemon {
 ///   nova_agent_notifications_dropped_total                 counter, action queue full
 ///   nova_agent_tsdb_series / _samples / _bytes             gauges
 ///   nova_agent_ready                                       gauge, 1 after the first good scrape
+///   nova_agent_armed                                       gauge, 1 armed, 0 shadow
+///   nova_agent_arming_total{change="armed|disarmed"}       counter
+///   nova_agent_shadow_actions_total{kind}                  counter, decided in shadow, not done
+///   nova_agent_record_reads_total{result="ok|failed"}      counter, rollout record reads
 ///   nova_agent_dashboard_documents_total                   counter, dashboard documents built
 ///   nova_agent_dashboard_build_seconds                     histogram, time to build one
 /// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
@@ -52,6 +56,12 @@ class AgentMetrics {
   void notificationDropped();
   void tsdb(const tsdb::Stats& stats);
   void ready(bool ready);
+  void armed(bool armed);
+  /// The agent armed (true) or went back to shadow (false); sets the gauge too.
+  void armingChanged(bool armed);
+  /// `kind`: "rollback" or a notification kind ("incident_opened").
+  void shadowAction(std::string_view kind);
+  void recordRead(bool ok);
   /// A dashboard document was built in `took` ms.
   void dashboardDocument(DurationMs took);
 
