@@ -9,7 +9,9 @@
 
 #include "daemon_shared.h"
 #include "dashboard_builder.h"
+#include "incident_charts.h"
 #include "nova/core/files.h"
+#include "nova/core/rfc3339.h"
 #include "nova/notify/router.h"
 #include "nova/rules/rule_files.h"
 #include "nova/rules/selected_names.h"
@@ -36,6 +38,12 @@ constexpr std::size_t kMaxStateBytes = std::size_t{4} << 20;
 // The snapshot to restore; nullopt without a state file or when there is none yet. A file
 // that cannot be read is logged and the agent starts fresh: it must not keep it from
 // watching.
+// Where the agent keeps what must survive a restart: beside its state file; "" without one.
+std::string stateDirOf(const AgentConfig& config) {
+  return config.stateFile.empty() ? std::string()
+                                  : std::filesystem::path(config.stateFile).parent_path().string();
+}
+
 std::optional<std::string> readStateFile(const std::string& path) {
   if (path.empty()) {
     return std::nullopt;
@@ -113,7 +121,7 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   notify::NotifyDeps deps;
   if (!config.stateFile.empty()) {
     // Delivery ledgers live beside the escalator's state, so a restart pages no one twice.
-    deps.stateDir = std::filesystem::path(config.stateFile).parent_path().string();
+    deps.stateDir = stateDirOf(config);
   }
   auto router = notify::Router::fromConfigs(config.notifiers, deps);
   if (!router.ok()) {
@@ -136,7 +144,9 @@ class Daemon {
             clock_, [this] { prober_.wakeup(); }, kDashboardMaxAge),
         dashboard_({config.switchConfig.type + " switch", config.apiToken.has_value(),
                     config.target.metricsInterval}),
-        api_{clock_, metrics_, published_, inbox_, config.apiToken, 2 * kSecond, &dashboardCache_} {
+        incidentCharts_(stateDirOf(config)),
+        api_{clock_,      metrics_,         published_,  inbox_,          config.apiToken,
+             2 * kSecond, &dashboardCache_, 3 * kSecond, &incidentCharts_} {
     prober_.setMetricFilter(metricFilter(parts_.ruleSet));
   }
 
@@ -151,6 +161,8 @@ class Daemon {
   void persist();
   void setDashboardRules();
   void buildDashboard();
+  void keepIncidentCharts();
+  void saveIncidentCharts(const policy::Incident& incident, TimestampMs rolledBackAt);
 
   const AgentConfig& config_;
   SystemClock clock_;
@@ -163,6 +175,7 @@ class Daemon {
   detail::Inbox inbox_;
   detail::DashboardCache dashboardCache_;
   detail::DashboardBuilder dashboard_;
+  detail::IncidentCharts incidentCharts_;
   detail::ApiContext api_;
   std::optional<Controller> controller_;
   std::atomic<bool> stopping_{false};
@@ -171,6 +184,14 @@ class Daemon {
   static constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
   std::atomic<std::int64_t> drainDeadline_{kNoDeadline};
   std::string lastSnapshot_;
+  // The rolled-back incident whose charts were kept, and whether the second save, which
+  // adds the recovery after the rollback, is still to come.
+  struct KeptCharts {
+    std::string incident;
+    TimestampMs rolledBackAt = 0;
+    bool recoveryPending = false;
+  };
+  KeptCharts keptCharts_;
 };
 
 int Daemon::run() {
@@ -269,6 +290,8 @@ void Daemon::iteration(MonoTime& nextEval) {
     nextEval = clock_.monoNow() + config_.evalInterval;
     changed = true;
   }
+  // Before /status says "rolled back", so a report that reads it finds the charts.
+  keepIncidentCharts();
   if (changed) {
     persist();
     publish();
@@ -333,6 +356,49 @@ void Daemon::buildDashboard() {
   metrics_.dashboardDocument(took);
   spdlog::debug("dashboard document built in {} ms ({} bytes)", took, document.size());
   dashboardCache_.publish(std::move(document));
+}
+
+// Once the agent's rollback completed, the incident's charts are saved at once, and again
+// kMarginAfterRollback later with the recovery. A restarted agent keeps what it saved
+// before: its store no longer holds the incident.
+void Daemon::keepIncidentCharts() {
+  const std::optional<policy::Incident> incident = controller_->escalator().incident();
+  if (!incident || incident->state != policy::IncidentState::kRolledBack) {
+    return;
+  }
+  const TimestampMs now = clock_.now();
+  if (keptCharts_.incident != incident->id) {
+    keptCharts_ = {incident->id, now, !incidentCharts_.has(incident->id)};
+    if (keptCharts_.recoveryPending) {
+      saveIncidentCharts(*incident, now);
+    }
+  } else if (keptCharts_.recoveryPending &&
+             now >= keptCharts_.rolledBackAt + dashboard::kMarginAfterRollback) {
+    keptCharts_.recoveryPending = false;
+    saveIncidentCharts(*incident, keptCharts_.rolledBackAt);
+  }
+}
+
+void Daemon::saveIncidentCharts(const policy::Incident& incident, TimestampMs rolledBackAt) {
+  const TimestampMs now = clock_.now();
+  dashboard::IncidentMoments moments;
+  moments.switchedAt = controller_->escalator().trafficSwitchedAt();
+  moments.openedAt = incident.startedAt;
+  moments.rolledBackAt = rolledBackAt;
+  moments.now = now;
+  if (const auto newest = storage_.newestTimestamp(); newest && storage_.limits().retention > 0) {
+    moments.oldestStored = *newest - storage_.limits().retention;
+  }
+  const dashboard::ChartRange range = dashboard::incidentChartRange(moments);
+  std::string document = dashboard_.build(*controller_, storage_, now, range);
+  const std::size_t bytes = document.size();
+  if (Status s = incidentCharts_.save(incident.id, std::move(document)); !s) {
+    spdlog::error("incident {}: charts not saved: {}", incident.id, s.error().message);
+    return;
+  }
+  spdlog::info("incident {}: charts from {} to {} saved ({} bytes)", incident.id,
+               formatRfc3339(range.from, SubSecond::kNone),
+               formatRfc3339(range.to, SubSecond::kNone), bytes);
 }
 
 void Daemon::publish() {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dashboard_cache.h"
+#include "incident_charts.h"
 #include "nova/daemon/actions.h"
 #include "nova/daemon/controller.h"
 #include "nova/daemon/metrics.h"
@@ -81,9 +82,13 @@ struct ApiContext {
   DashboardCache* dashboard = nullptr;
   /// How long a request for the document waits for the loop to build one.
   DurationMs dashboardTimeout = 3 * kSecond;
+  /// The saved charts of rolled-back incidents; GET /v1/incidents/<id>/charts answers 404
+  /// when null.
+  const IncidentCharts* incidentCharts = nullptr;
 };
 
 /// The agent's HTTP endpoints: GET / (the dashboard page) /v1/dashboard (its document)
+/// /v1/incidents/<id>/charts (a rolled-back incident's chart document, as saved)
 /// /metrics /healthz /readyz /status, POST /v1/hold /v1/release /v1/rollback.
 http::Handler makeApiHandler(ApiContext& context);
 

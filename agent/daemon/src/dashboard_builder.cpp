@@ -20,11 +20,18 @@ Status DashboardBuilder::setRules(const rules::RuleSet& ruleSet) {
 
 std::string DashboardBuilder::build(const Controller& controller, const tsdb::Storage& storage,
                                     TimestampMs now) const {
+  dashboard::CollectOptions collect;
+  return build(controller, storage, now, {now - collect.window, now});
+}
+
+std::string DashboardBuilder::build(const Controller& controller, const tsdb::Storage& storage,
+                                    TimestampMs now, const dashboard::ChartRange& range) const {
   dashboard::DocumentInputs inputs = controller.dashboardInputs(now);
   inputs.traffic.detail = settings_.trafficDetail;
   inputs.commandsEnabled = settings_.commandsEnabled;
   dashboard::CollectOptions collect;
-  collect.end = now;
+  collect.end = range.to;
+  collect.window = std::max<DurationMs>(range.to - range.from, kSecond);
   collect.resolution = std::max(settings_.resolution, kSecond);
   return dashboard::buildDashboardDocument(charts_, engine_, storage, collect, inputs);
 }

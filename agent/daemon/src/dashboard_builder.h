@@ -7,6 +7,7 @@
 #include "nova/core/time.h"
 #include "nova/daemon/controller.h"
 #include "nova/dashboard/chart_spec.h"
+#include "nova/dashboard/incident_range.h"
 #include "nova/promql/engine.h"
 #include "nova/rules/loader.h"
 #include "nova/tsdb/storage.h"
@@ -39,6 +40,11 @@ class DashboardBuilder {
   /// The document at `now` (wall ms). The store must not be written during the call.
   std::string build(const Controller& controller, const tsdb::Storage& storage,
                     TimestampMs now) const;
+
+  /// The document at `now` with its charts over `range` instead of the last 15 minutes
+  /// (an incident's, kept for its report). The same point caps bound its size.
+  std::string build(const Controller& controller, const tsdb::Storage& storage, TimestampMs now,
+                    const dashboard::ChartRange& range) const;
 
  private:
   DashboardSettings settings_;

@@ -99,6 +99,31 @@ http::ServerResponse dashboard(ApiContext& ctx, const http::ServerRequest& reque
   return {200, kJson, {{"Cache-Control", "no-store"}}, std::move(*document)};
 }
 
+// GET /v1/incidents/<id>/charts: the document saved when the agent's rollback of that
+// incident completed. Unauthenticated, like /status and /v1/dashboard: reads only.
+http::ServerResponse incidentCharts(ApiContext& ctx, const http::ServerRequest& request) {
+  constexpr std::string_view kPrefix = "/v1/incidents/";
+  constexpr std::string_view kSuffix = "/charts";
+  const std::string_view path = request.path;
+  if (ctx.incidentCharts == nullptr || !path.starts_with(kPrefix) || !path.ends_with(kSuffix) ||
+      path.size() <= kPrefix.size() + kSuffix.size()) {
+    return text(404, "not found");
+  }
+  if (request.method != "GET" && request.method != "HEAD") {
+    return text(405, "method not allowed");
+  }
+  const std::string id(path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size()));
+  auto document = ctx.incidentCharts->load(id);
+  if (!document.ok()) {
+    const ErrorCode code = document.error().code;
+    return jsonError(code == ErrorCode::kInvalidInput ? 400
+                     : code == ErrorCode::kNotFound   ? 404
+                                                      : 500,
+                     document.error().message);
+  }
+  return {200, kJson, {}, std::move(document).value()};
+}
+
 }  // namespace
 
 Result<Command> parseCommand(Command::Kind kind, std::string_view body) {
@@ -178,6 +203,9 @@ http::Handler makeApiHandler(ApiContext& ctx) {
     }
     if (path == "/" || path == nova::dashboard::kDocumentPath) {
       return dashboard(ctx, request);
+    }
+    if (path.starts_with("/v1/incidents/")) {
+      return incidentCharts(ctx, request);
     }
     const std::pair<const char*, Command::Kind> commands[] = {
         {"/v1/hold", Command::Kind::kHold},
