@@ -259,6 +259,22 @@ std::string renderReport(const ReportInput& in) {
   for (const std::string& rec : recs) {
     out << "- " << oneLine(rec) << "\n";
   }
+  if (!in.charts.empty()) {
+    out << "\n**Charts** (the agent's data around the incident; times in UTC; dashed: the "
+           "threshold; hatched: breaches; vertical lines: decisions):\n\n";
+    std::string pngs;
+    for (const ReportChart& chart : in.charts) {
+      out << "![" << oneLine(chart.title) << "](" << chart.svgFile << ")\n\n";
+      if (!chart.pngFile.empty()) {
+        pngs += (pngs.empty() ? "" : ", ") + chart.pngFile;
+      }
+    }
+    if (!pngs.empty()) {
+      out << "PNG for chat tools: " << pngs << "\n";
+    }
+  } else if (!in.chartsMissing.empty()) {
+    out << "\n**Charts**: missing: " << oneLine(in.chartsMissing) << "\n";
+  }
   if (r.stepsDropped > 0) {
     out << "\n(" << plural(r.stepsDropped, "earlier step")
         << " not kept in the record; see the rollout's event log.)\n";

@@ -1,45 +1,35 @@
 #include "incident_charts.h"
 
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <optional>
 
 #include "daemon_shared.h"
 #include "nova/core/files.h"
+#include "nova/testing/temp_dir.h"
 
 namespace nova::daemon::detail {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("nova-incident-charts-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path path;
-  static inline int n = 0;
-};
+using TempDir = nova::testing::TempDir;
 
 constexpr const char* kDocument = R"({"version":1,"charts":[]})";
 
 }  // namespace
 
 TEST_CASE("an incident's charts are saved durably and read back after a restart") {
-  TempDir dir;
+  TempDir dir("nova-incident-charts");
   {
-    IncidentCharts charts(dir.path.string());
+    IncidentCharts charts(dir.path());
     REQUIRE(charts.save("1764900000000-1", kDocument).ok());
     CHECK(charts.load("1764900000000-1").value() == kDocument);
   }
   // The file is where the contract says, whole.
-  CHECK(readFile((dir.path / "incident-1764900000000-1-charts.json").string(), 1 << 20).value() ==
-        kDocument);
-  IncidentCharts restarted(dir.path.string());
+  CHECK(readFile(dir.file("incident-1764900000000-1-charts.json"), 1 << 20).value() == kDocument);
+  IncidentCharts restarted(dir.path());
   CHECK(restarted.has("1764900000000-1"));
   CHECK(restarted.load("1764900000000-1").value() == kDocument);
   const auto missing = restarted.load("1764900000000-2");
@@ -48,7 +38,7 @@ TEST_CASE("an incident's charts are saved durably and read back after a restart"
   CHECK(missing.error().message == "no charts saved for incident 1764900000000-2");
   // A later save replaces the document.
   REQUIRE(restarted.save("1764900000000-1", "{\"later\":true}").ok());
-  CHECK(IncidentCharts(dir.path.string()).load("1764900000000-1").value() == "{\"later\":true}");
+  CHECK(IncidentCharts(dir.path()).load("1764900000000-1").value() == "{\"later\":true}");
 }
 
 TEST_CASE("without a state directory the newest documents are kept in memory") {
@@ -62,8 +52,8 @@ TEST_CASE("without a state directory the newest documents are kept in memory") {
 }
 
 TEST_CASE("ids that are not plain names and oversized documents are refused") {
-  TempDir dir;
-  IncidentCharts charts(dir.path.string());
+  TempDir dir("nova-incident-charts");
+  IncidentCharts charts(dir.path());
   for (const char* id : {"", "../state", "a/b", ".hidden", "x y", "%2e%2e"}) {
     const auto loaded = charts.load(id);
     REQUIRE_FALSE(loaded.ok());
@@ -77,7 +67,7 @@ TEST_CASE("ids that are not plain names and oversized documents are refused") {
   REQUIRE_FALSE(big.ok());
   CHECK(big.error().code == ErrorCode::kInvalidInput);
   CHECK_FALSE(charts.has("big"));
-  CHECK_FALSE(fs::exists(dir.path / "incident-big-charts.json"));
+  CHECK_FALSE(fs::exists(fs::path(dir.file("incident-big-charts.json"))));
 }
 
 TEST_CASE("GET /v1/incidents/<id>/charts serves the saved document") {
