@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -78,15 +79,23 @@ struct Parts {
   std::unique_ptr<notify::Router> router;
 };
 
-// Only series some rule can select are stored; null (keep all) when a selector has no
-// fixed metric name.
-std::shared_ptr<const scrape::MetricNameFilter> metricFilter(const rules::RuleSet& ruleSet) {
+// Only series some rule or chart of the dashboard can select are stored; null (keep all)
+// when a selector has no fixed metric name.
+std::shared_ptr<const scrape::MetricNameFilter> metricFilter(
+    const rules::RuleSet& ruleSet, const detail::DashboardBuilder& dashboard) {
   auto names = rules::selectedMetricNames(ruleSet);
-  if (!names) {
-    spdlog::info("a rule selects series without a fixed metric name: storing every series");
+  const auto charted = dashboard.selectedMetricNames();
+  if (!names || !charted) {
+    spdlog::info(
+        "a rule or chart selects series without a fixed metric name: storing every "
+        "series");
     return nullptr;
   }
-  spdlog::info("storing only the {} metric names the rules select", names->size());
+  names->insert(names->end(), charted->begin(), charted->end());
+  std::sort(names->begin(), names->end());
+  names->erase(std::unique(names->begin(), names->end()), names->end());
+  spdlog::info("storing only the {} metric names the rules and the dashboard's charts select",
+               names->size());
   return std::make_shared<const scrape::MetricNameFilter>(std::move(*names));
 }
 
@@ -146,9 +155,7 @@ class Daemon {
                     config.target.metricsInterval}),
         incidentCharts_(stateDirOf(config)),
         api_{clock_,      metrics_,         published_,  inbox_,          config.apiToken,
-             2 * kSecond, &dashboardCache_, 3 * kSecond, &incidentCharts_} {
-    prober_.setMetricFilter(metricFilter(parts_.ruleSet));
-  }
+             2 * kSecond, &dashboardCache_, 3 * kSecond, &incidentCharts_} {}
 
   int run();
 
@@ -201,6 +208,7 @@ int Daemon::run() {
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
   setDashboardRules();
+  prober_.setMetricFilter(metricFilter(controller_->ruleSet(), dashboard_));
   // /status has its full shape from the first request on, even while the first scrape of a
   // slow target is still under way.
   publish();
@@ -333,13 +341,12 @@ void Daemon::reload() {
     spdlog::error("rule reload failed, keeping the old rules:\n{}", ruleSet.error().message);
     return;
   }
-  auto filter = metricFilter(*ruleSet);
   if (Status s = controller_->replaceRules(std::move(ruleSet).value(), config_.policyYaml); !s) {
     spdlog::error("rule reload failed, keeping the old rules: {}", s.error().message);
     return;
   }
-  prober_.setMetricFilter(std::move(filter));
   setDashboardRules();
+  prober_.setMetricFilter(metricFilter(controller_->ruleSet(), dashboard_));
 }
 
 void Daemon::setDashboardRules() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ class DashboardBuilder {
   /// runbook's four charts are drawn unbound (nothing shaded) and the error is returned,
   /// for the log: the dashboard must not go dark over a chart annotation.
   Status setRules(const rules::RuleSet& ruleSet);
+
+  /// The metric names the charts' queries select, sorted and unique; nullopt when one has
+  /// a selector without a fixed name (then every series must be kept).
+  std::optional<std::vector<std::string>> selectedMetricNames() const;
 
   /// The document at `now` (wall ms). The store must not be written during the call.
   std::string build(const Controller& controller, const tsdb::Storage& storage,
