@@ -99,6 +99,16 @@ std::shared_ptr<const scrape::MetricNameFilter> metricFilter(
   return std::make_shared<const scrape::MetricNameFilter>(std::move(*names));
 }
 
+// The oldest moment the store holds: its newest sample minus its retention; nullopt while
+// it is empty or keeps everything.
+std::optional<TimestampMs> oldestStored(const tsdb::Storage& storage) {
+  const auto newest = storage.newestTimestamp();
+  if (!newest || storage.limits().retention <= 0) {
+    return std::nullopt;
+  }
+  return *newest - storage.limits().retention;
+}
+
 Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock& clock,
                          Random& random) {
   auto ruleSet = loadRuleFiles(config.ruleFiles);
@@ -308,6 +318,13 @@ void Daemon::iteration(MonoTime& nextEval) {
   if (dashboardCache_.wanted()) {
     buildDashboard();
   }
+  if (const auto range = dashboardCache_.takeWantedRange()) {
+    dashboardCache_.publishRange(*range,
+                                 dashboard_.build(*controller_, storage_, clock_.now(), *range));
+  }
+  if (const auto oldest = oldestStored(storage_)) {
+    published_.oldestStored = *oldest;
+  }
 }
 
 void Daemon::workerLoop() {
@@ -393,9 +410,7 @@ void Daemon::saveIncidentCharts(const policy::Incident& incident, TimestampMs ro
   moments.openedAt = incident.startedAt;
   moments.rolledBackAt = rolledBackAt;
   moments.now = now;
-  if (const auto newest = storage_.newestTimestamp(); newest && storage_.limits().retention > 0) {
-    moments.oldestStored = *newest - storage_.limits().retention;
-  }
+  moments.oldestStored = oldestStored(storage_);
   const dashboard::ChartRange range = dashboard::incidentChartRange(moments);
   std::string document = dashboard_.build(*controller_, storage_, now, range);
   const std::size_t bytes = document.size();

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "nova/core/rfc3339.h"
+
 namespace nova::dashboard {
 
 ChartRange incidentChartRange(const IncidentMoments& m) {
@@ -24,6 +26,28 @@ ChartRange incidentChartRange(const IncidentMoments& m) {
     range.from = std::max(range.to - kMinIncidentWindow, std::min(oldest, range.from));
   }
   return range;
+}
+
+Result<ChartRange> checkChartRange(ChartRange asked, TimestampMs now,
+                                   std::optional<TimestampMs> oldestStored) {
+  if (asked.from >= asked.to) {
+    return Error(ErrorCode::kInvalidInput, "from must be before to");
+  }
+  if (asked.to - asked.from > kMaxIncidentWindow) {
+    return Error(ErrorCode::kInvalidInput,
+                 "the range is longer than " + formatDuration(kMaxIncidentWindow));
+  }
+  if (asked.to > now + kMinute) {
+    return Error(ErrorCode::kInvalidInput,
+                 "to is in the future (now is " + formatRfc3339(now, SubSecond::kNone) + ")");
+  }
+  if (oldestStored && asked.to < *oldestStored) {
+    return Error(
+        ErrorCode::kInvalidInput,
+        "the store holds data from " + formatRfc3339(*oldestStored, SubSecond::kNone) + " on");
+  }
+  asked.from = std::max(asked.from, oldestStored.value_or(asked.from));
+  return asked;
 }
 
 }  // namespace nova::dashboard

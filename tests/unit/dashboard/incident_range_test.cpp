@@ -72,3 +72,33 @@ TEST_CASE("the window is at most two hours and at least a minute") {
 }
 
 }  // namespace nova::dashboard
+
+namespace nova::dashboard {
+
+TEST_CASE("a range asked of the dashboard is checked against now and the store") {
+  const TimestampMs now = kSwitch + 30 * kMinute;
+  const std::optional<TimestampMs> oldest = now - 15 * kMinute;
+  auto fine = checkChartRange({now - 10 * kMinute, now}, now, oldest);
+  REQUIRE(fine.ok());
+  CHECK(*fine == ChartRange{now - 10 * kMinute, now});
+  // Partly before the store: the start moves up to what it holds.
+  CHECK(checkChartRange({now - 40 * kMinute, now - 5 * kMinute}, now, oldest).value() ==
+        ChartRange{now - 15 * kMinute, now - 5 * kMinute});
+  // A store that keeps everything: as asked.
+  CHECK(checkChartRange({kSwitch - kHour, kSwitch}, now, std::nullopt).value() ==
+        ChartRange{kSwitch - kHour, kSwitch});
+
+  auto refused = [&](ChartRange asked) {
+    auto r = checkChartRange(asked, now, oldest);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == ErrorCode::kInvalidInput);
+    return r.error().message;
+  };
+  CHECK(refused({now, now}) == "from must be before to");
+  CHECK(refused({now, now - kMinute}) == "from must be before to");
+  CHECK(refused({now - 3 * kHour, now}) == "the range is longer than 2h");
+  CHECK(refused({now, now + 2 * kMinute}) == "to is in the future (now is 2025-12-05T02:30:00Z)");
+  CHECK(refused({kSwitch - kHour, kSwitch}) == "the store holds data from 2025-12-05T02:15:00Z on");
+}
+
+}  // namespace nova::dashboard

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "nova/core/result.h"
 #include "nova/core/time.h"
 
 namespace nova::dashboard {
@@ -43,5 +44,14 @@ inline constexpr DurationMs kMinIncidentWindow = kMinute;
 /// `now`. At most kMaxIncidentWindow long (the start moves forward), at least
 /// kMinIncidentWindow (the start moves back, where the store allows). Pure.
 ChartRange incidentChartRange(const IncidentMoments& moments);
+
+/// A range asked for by a client (GET /v1/dashboard?from=&to=), checked against what the
+/// store can hold: `from` before `to`, at most kMaxIncidentWindow apart, `to` no later than
+/// a minute past `now`, and not wholly before `oldestStored` (the store's newest sample
+/// minus its retention; nullopt when it keeps everything). A `from` before the store's
+/// oldest moment is moved up to it. Errors (kInvalidInput) say which bound was passed
+/// ("the store holds data from 2025-12-05T02:00:00Z on"). Pure.
+Result<ChartRange> checkChartRange(ChartRange asked, TimestampMs now,
+                                   std::optional<TimestampMs> oldestStored);
 
 }  // namespace nova::dashboard
