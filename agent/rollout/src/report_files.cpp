@@ -14,9 +14,6 @@
 namespace nova::rollout {
 namespace {
 
-// The chart document is about 50 KB; an agent that sends much more is not answering this.
-constexpr std::size_t kMaxChartDocumentBytes = std::size_t{4} << 20;
-constexpr DurationMs kChartsTimeout = 5 * kSecond;
 // PNGs at twice the SVG's size: sharp on high-density screens, still small for chat tools.
 constexpr double kPngScale = 2.0;
 
@@ -35,8 +32,8 @@ std::string stemOf(const std::string& path) {
   return path.ends_with(".md") ? path.substr(0, path.size() - 3) : path;
 }
 
-// Why no charts can be asked for: nullopt when they can; "" when a report without an
-// incident needs none (a rollout that succeeded).
+// Why no charts are asked for: "" when a report needs none (a rollout that succeeded
+// without an incident), else why there is no agent to ask; nullopt when they are asked.
 std::optional<std::string> whyNoCharts(const ReportInput& input, const std::string& agentUrl) {
   const bool incident = !input.incidentId.empty() || input.outcome == Outcome::kRolledBack;
   if (!incident) {
@@ -44,9 +41,6 @@ std::optional<std::string> whyNoCharts(const ReportInput& input, const std::stri
   }
   if (agentUrl.empty()) {
     return "monitor.agent_url is not set, so there is no agent to ask";
-  }
-  if (input.incidentId.empty()) {
-    return "the agent at " + agentUrl + " did not answer or reported no incident";
   }
   return std::nullopt;
 }
@@ -85,32 +79,6 @@ void drawCharts(const dashboard::ChartDocument& document, const std::string& ste
 
 }  // namespace
 
-Result<dashboard::ChartDocument> fetchIncidentCharts(http::Client& client,
-                                                     const std::string& agentUrl,
-                                                     const std::string& incidentId,
-                                                     DurationMs timeout) {
-  http::Request request;
-  request.url = agentUrl + "/v1/incidents/" + incidentId + "/charts";
-  request.timeout = timeout;
-  request.maxBodyBytes = kMaxChartDocumentBytes;
-  auto response = client.perform(request);
-  if (!response.ok()) {
-    return Error(ErrorCode::kTransport,
-                 "the agent did not answer " + request.url + ": " + response.error().message);
-  }
-  if (response->status == 404) {
-    return Error(ErrorCode::kNotFound, "the agent saved no charts for incident " + incidentId +
-                                           " (it saves them when its own rollback completes)");
-  }
-  if (response->status != 200) {
-    return Error(ErrorCode::kUnavailable,
-                 request.url + " answered " + std::to_string(response->status));
-  }
-  dashboard::ChartDocumentLimits limits;
-  limits.maxBytes = kMaxChartDocumentBytes;
-  return dashboard::parseChartDocument(response->body, limits);
-}
-
 Result<ReportFiles> writeReportFiles(const std::string& path, ReportInput input,
                                      http::Client& client, const std::string& agentUrl) {
   ReportFiles files;
@@ -120,7 +88,7 @@ Result<ReportFiles> writeReportFiles(const std::string& path, ReportInput input,
   const std::optional<std::string> why = whyNoCharts(input, agentUrl);
   input.chartsMissing = why.value_or("");
   if (!why) {
-    auto document = fetchIncidentCharts(client, agentUrl, input.incidentId, kChartsTimeout);
+    auto document = chartsForReport(client, agentUrl, input);
     if (document.ok()) {
       drawCharts(*document, stem, input, files, svgs);
     } else {

@@ -429,7 +429,7 @@ TEST_CASE("rollback --option switch with the agent dead; status and report read 
   CHECK(exitStatus(rendered.waitExit(20s)) == 0);
   CHECK(slurp(site.dir / "report.md").find("r-back") != std::string::npos);
   // The agent is dead: the report says why it has no charts, and the exit code is 0.
-  CHECK(slurp(site.dir / "report.md").find("**Charts**: missing: the agent at ") !=
+  CHECK(slurp(site.dir / "report.md").find("**Charts**: missing: the agent did not answer") !=
         std::string::npos);
 }
 

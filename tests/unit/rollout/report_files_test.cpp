@@ -10,6 +10,7 @@
 #include <boost/property_tree/xml_parser.hpp>
 #include <cmath>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 
 #include "nova/core/files.h"
@@ -75,14 +76,27 @@ struct FakeAgent {
       if (r.path == "/v1/incidents/1764900000000-1/charts") {
         return http::ServerResponse{200, "application/json", {}, document};
       }
+      if (r.path == "/v1/dashboard") {
+        std::lock_guard lock(mutex);
+        rangeQuery = r.query;
+        return rangeRefused ? http::ServerResponse{400, "application/json", {}, rangeRefused}
+                            : http::ServerResponse{200, "application/json", {}, document};
+      }
       return http::ServerResponse{404, "application/json", {}, "{\"error\":\"none\"}"};
     });
     REQUIRE(started.ok());
     server = std::move(*started);
     url = "http://127.0.0.1:" + std::to_string(server->port());
   }
+  std::string lastRangeQuery() {
+    std::lock_guard lock(mutex);
+    return rangeQuery;
+  }
   std::string document = incidentDocument();
   std::atomic<int> requests{0};
+  std::mutex mutex;
+  std::string rangeQuery;
+  const char* rangeRefused = nullptr;
   std::unique_ptr<http::Server> server;
   std::string url;
 };
@@ -230,12 +244,25 @@ TEST_CASE("an agent that does not answer or has no charts: the report says why, 
   CHECK(fs::exists(fs::path(dir.file("r-42-report.html"))));
   CHECK_FALSE(fs::exists(fs::path(dir.file("r-42-report-latency.svg"))));
 
+  // An incident the agent saved nothing for (a person rolled back): the same window from
+  // its store, from the switch to the rollback.
   FakeAgent agent;
+  auto ranged = writeReportFiles(path, rolledBack("1764900000000-7"), client, agent.url);
+  REQUIRE(ranged.ok());
+  CHECK(ranged->chartsMissing.empty());
+  CHECK(agent.lastRangeQuery() == "from=1764900000000&to=1764900390000");
+  CHECK(fs::exists(fs::path(dir.file("r-42-report-latency.svg"))));
+  // ... which its store may no longer hold.
+  agent.rangeRefused =
+      R"({"ok":false,"error":"the store holds data from 2025-12-05T03:00:00Z on"})";
   auto none = writeReportFiles(path, rolledBack("1764900000000-7"), client, agent.url);
   REQUIRE(none.ok());
   CHECK(none->chartsMissing ==
         "the agent saved no charts for incident 1764900000000-7 (it saves them when its own "
-        "rollback completes)");
+        "rollback completes); the agent refused " +
+            agent.url +
+            "/v1/dashboard?from=1764900000000&to=1764900390000: the store holds data from "
+            "2025-12-05T03:00:00Z on");
 
   auto noAgent = writeReportFiles(path, rolledBack(""), client, "");
   REQUIRE(noAgent.ok());

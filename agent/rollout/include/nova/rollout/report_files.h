@@ -7,6 +7,7 @@
 
 #include "nova/core/result.h"
 #include "nova/dashboard/document_read.h"
+#include "nova/dashboard/incident_range.h"
 #include "nova/http/client.h"
 #include "nova/rollout/report.h"
 
@@ -33,12 +34,26 @@ Result<dashboard::ChartDocument> fetchIncidentCharts(http::Client& client,
                                                      const std::string& incidentId,
                                                      DurationMs timeout);
 
+/// The charts over `range` from the agent's store: GET <agentUrl>/v1/dashboard?from=&to=
+/// (ms). Errors as fetchIncidentCharts's; a range the agent refuses (400: its store no
+/// longer holds it) is kInvalidInput with the agent's reason.
+Result<dashboard::ChartDocument> fetchRangeCharts(http::Client& client, const std::string& agentUrl,
+                                                  const dashboard::ChartRange& range,
+                                                  DurationMs timeout);
+
+/// The charts for a report: the incident's saved document when the agent has one for
+/// input.incidentId, else the same window (dashboard::incidentChartRange from the
+/// record's switch to the rollback) from the agent's store, while it still holds it (a
+/// rollback done by a person, which the agent did not save). Errors say both why not.
+Result<dashboard::ChartDocument> chartsForReport(http::Client& client, const std::string& agentUrl,
+                                                 const ReportInput& input);
+
 /// Writes the report to `path` (durably) with, beside it, one SVG per chart of the
 /// incident (`<stem>-<chart id>.svg`, stem being `path` without ".md"), its PNG at twice
 /// the size (`.png`, where this build has librsvg) and the HTML version with the SVGs
-/// inline (`<stem>.html`). The charts come from the agent (fetchIncidentCharts, for
-/// input.incidentId). When they cannot be had (no agent URL, no incident, the agent
-/// unreachable or without charts) the report is written all the same and says why.
+/// inline (`<stem>.html`). The charts come from the agent (chartsForReport) for a report
+/// of an incident or a rollback. When they cannot be had (no agent URL, the agent
+/// unreachable or without them) the report is written all the same and says why.
 /// Errors: only the Markdown's write error; a chart or HTML file that fails is named in
 /// chartsMissing.
 Result<ReportFiles> writeReportFiles(const std::string& path, ReportInput input,
