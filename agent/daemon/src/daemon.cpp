@@ -10,9 +10,8 @@
 
 #include "daemon_shared.h"
 #include "dashboard_builder.h"
-#include "incident_charts.h"
+#include "incident_chart_keeper.h"
 #include "nova/core/files.h"
-#include "nova/core/rfc3339.h"
 #include "nova/notify/router.h"
 #include "nova/rules/rule_files.h"
 #include "nova/rules/selected_names.h"
@@ -179,7 +178,6 @@ class Daemon {
   void setDashboardRules();
   void buildDashboard();
   void keepIncidentCharts();
-  void saveIncidentCharts(const policy::Incident& incident, TimestampMs rolledBackAt);
 
   const AgentConfig& config_;
   SystemClock clock_;
@@ -193,6 +191,7 @@ class Daemon {
   detail::DashboardCache dashboardCache_;
   detail::DashboardBuilder dashboard_;
   detail::IncidentCharts incidentCharts_;
+  detail::IncidentChartKeeper chartKeeper_{incidentCharts_};
   detail::ApiContext api_;
   std::optional<Controller> controller_;
   std::atomic<bool> stopping_{false};
@@ -201,14 +200,6 @@ class Daemon {
   static constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
   std::atomic<std::int64_t> drainDeadline_{kNoDeadline};
   std::string lastSnapshot_;
-  // The rolled-back incident whose charts were kept, and whether the second save, which
-  // adds the recovery after the rollback, is still to come.
-  struct KeptCharts {
-    std::string incident;
-    TimestampMs rolledBackAt = 0;
-    bool recoveryPending = false;
-  };
-  KeptCharts keptCharts_;
 };
 
 int Daemon::run() {
@@ -382,45 +373,14 @@ void Daemon::buildDashboard() {
   dashboardCache_.publish(std::move(document));
 }
 
-// Once the agent's rollback completed, the incident's charts are saved at once, and again
-// kMarginAfterRollback later with the recovery. A restarted agent keeps what it saved
-// before: its store no longer holds the incident.
 void Daemon::keepIncidentCharts() {
-  const std::optional<policy::Incident> incident = controller_->escalator().incident();
-  if (!incident || incident->state != policy::IncidentState::kRolledBack) {
-    return;
-  }
+  const policy::Escalator& escalator = controller_->escalator();
   const TimestampMs now = clock_.now();
-  if (keptCharts_.incident != incident->id) {
-    keptCharts_ = {incident->id, now, !incidentCharts_.has(incident->id)};
-    if (keptCharts_.recoveryPending) {
-      saveIncidentCharts(*incident, now);
-    }
-  } else if (keptCharts_.recoveryPending &&
-             now >= keptCharts_.rolledBackAt + dashboard::kMarginAfterRollback) {
-    keptCharts_.recoveryPending = false;
-    saveIncidentCharts(*incident, keptCharts_.rolledBackAt);
-  }
-}
-
-void Daemon::saveIncidentCharts(const policy::Incident& incident, TimestampMs rolledBackAt) {
-  const TimestampMs now = clock_.now();
-  dashboard::IncidentMoments moments;
-  moments.switchedAt = controller_->escalator().trafficSwitchedAt();
-  moments.openedAt = incident.startedAt;
-  moments.rolledBackAt = rolledBackAt;
-  moments.now = now;
-  moments.oldestStored = oldestStored(storage_);
-  const dashboard::ChartRange range = dashboard::incidentChartRange(moments);
-  std::string document = dashboard_.build(*controller_, storage_, now, range);
-  const std::size_t bytes = document.size();
-  if (Status s = incidentCharts_.save(incident.id, std::move(document)); !s) {
-    spdlog::error("incident {}: charts not saved: {}", incident.id, s.error().message);
-    return;
-  }
-  spdlog::info("incident {}: charts from {} to {} saved ({} bytes)", incident.id,
-               formatRfc3339(range.from, SubSecond::kNone),
-               formatRfc3339(range.to, SubSecond::kNone), bytes);
+  chartKeeper_.step(
+      {escalator.incident(), escalator.trafficSwitchedAt(), oldestStored(storage_), now},
+      [&](const dashboard::ChartRange& range) {
+        return dashboard_.build(*controller_, storage_, now, range);
+      });
 }
 
 void Daemon::publish() {
