@@ -32,6 +32,15 @@ std::string oneLine(std::string text) {
   return text;
 }
 
+// A chart's title as an image's alt text: one line, without the brackets that would end
+// it (titles come from rule annotations).
+std::string altText(std::string text) {
+  for (char& c : text) {
+    c = c == '[' ? '(' : c == ']' ? ')' : c;
+  }
+  return oneLine(std::move(text));
+}
+
 std::string number(double v) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%g", v);
@@ -264,7 +273,7 @@ std::string renderReport(const ReportInput& in) {
            "threshold; hatched: breaches; vertical lines: decisions):\n\n";
     std::string pngs;
     for (const ReportChart& chart : in.charts) {
-      out << "![" << oneLine(chart.title) << "](" << chart.svgFile << ")\n\n";
+      out << "![" << altText(chart.title) << "](" << chart.svgFile << ")\n\n";
       if (!chart.pngFile.empty()) {
         pngs += (pngs.empty() ? "" : ", ") + chart.pngFile;
       }

@@ -299,3 +299,22 @@ TEST_CASE("the HTML version escapes the report's text and inlines only known SVG
 }
 
 }  // namespace nova::rollout
+
+namespace nova::rollout {
+
+TEST_CASE("the Markdown references each chart, or says why there are none") {
+  ReportInput in = rolledBack("1764900000000-1");
+  in.charts = {{"p95 [green]\nall", "r-report-latency.svg", "r-report-latency.png"},
+               {"Error rate", "r-report-errors.svg", ""}};
+  const std::string md = renderReport(in);
+  CHECK(md.find("\n![p95 (green) all](r-report-latency.svg)\n") != std::string::npos);
+  CHECK(md.find("\n![Error rate](r-report-errors.svg)\n") != std::string::npos);
+  CHECK(md.find("\nPNG for chat tools: r-report-latency.png\n") != std::string::npos);
+
+  in.charts.clear();
+  in.chartsMissing = "the agent did not answer";
+  CHECK(renderReport(in).find("\n**Charts**: missing: the agent did not answer\n") !=
+        std::string::npos);
+}
+
+}  // namespace nova::rollout
