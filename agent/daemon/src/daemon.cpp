@@ -177,6 +177,7 @@ class Daemon {
   void persist();
   void setDashboardRules();
   void buildDashboard();
+  void buildDashboard(const dashboard::ChartRange& range);
   void keepIncidentCharts();
 
   const AgentConfig& config_;
@@ -191,7 +192,7 @@ class Daemon {
   detail::DashboardCache dashboardCache_;
   detail::DashboardBuilder dashboard_;
   detail::IncidentCharts incidentCharts_;
-  detail::IncidentChartKeeper chartKeeper_{incidentCharts_};
+  detail::IncidentChartKeeper chartKeeper_{incidentCharts_, &metrics_};
   detail::ApiContext api_;
   std::optional<Controller> controller_;
   std::atomic<bool> stopping_{false};
@@ -310,8 +311,7 @@ void Daemon::iteration(MonoTime& nextEval) {
     buildDashboard();
   }
   if (const auto range = dashboardCache_.takeWantedRange()) {
-    dashboardCache_.publishRange(*range,
-                                 dashboard_.build(*controller_, storage_, clock_.now(), *range));
+    buildDashboard(*range);
   }
   if (const auto oldest = oldestStored(storage_)) {
     published_.oldestStored = *oldest;
@@ -371,6 +371,16 @@ void Daemon::buildDashboard() {
   metrics_.dashboardDocument(took);
   spdlog::debug("dashboard document built in {} ms ({} bytes)", took, document.size());
   dashboardCache_.publish(std::move(document));
+}
+
+void Daemon::buildDashboard(const dashboard::ChartRange& range) {
+  const MonoTime start = clock_.monoNow();
+  std::string document = dashboard_.build(*controller_, storage_, clock_.now(), range);
+  const DurationMs took = clock_.monoNow() - start;
+  metrics_.dashboardDocument(took);
+  spdlog::debug("dashboard document over {} ms built in {} ms ({} bytes)", range.to - range.from,
+                took, document.size());
+  dashboardCache_.publishRange(range, std::move(document));
 }
 
 void Daemon::keepIncidentCharts() {

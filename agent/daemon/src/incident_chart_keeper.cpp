@@ -38,8 +38,12 @@ std::optional<dashboard::ChartRange> IncidentChartKeeper::save(const Moment& mom
   const dashboard::ChartRange range = dashboard::incidentChartRange(moments);
   std::string document = build(range);
   const std::size_t bytes = document.size();
-  if (Status s = charts_.save(incident.id, std::move(document)); !s) {
-    spdlog::error("incident {}: charts not saved: {}", incident.id, s.error().message);
+  const Status saved = charts_.save(incident.id, std::move(document));
+  if (metrics_ != nullptr) {
+    metrics_->incidentCharts(saved.ok());
+  }
+  if (!saved) {
+    spdlog::error("incident {}: charts not saved: {}", incident.id, saved.error().message);
     return std::nullopt;
   }
   spdlog::info("incident {}: charts from {} to {} saved ({} bytes)", incident.id,

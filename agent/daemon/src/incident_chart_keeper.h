@@ -6,6 +6,7 @@
 
 #include "incident_charts.h"
 #include "nova/core/time.h"
+#include "nova/daemon/metrics.h"
 #include "nova/dashboard/incident_range.h"
 #include "nova/policy/incident.h"
 
@@ -21,8 +22,9 @@ class IncidentChartKeeper {
   /// Builds the document with its charts over a range (on the loop, which owns the store).
   using Build = std::function<std::string(const dashboard::ChartRange&)>;
 
-  /// `charts` must outlive the keeper.
-  explicit IncidentChartKeeper(IncidentCharts& charts) : charts_(charts) {}
+  /// `charts` and `metrics` (counts each save; may be null) must outlive the keeper.
+  explicit IncidentChartKeeper(IncidentCharts& charts, AgentMetrics* metrics = nullptr)
+      : charts_(charts), metrics_(metrics) {}
 
   /// What the loop knows at one iteration.
   struct Moment {
@@ -41,6 +43,7 @@ class IncidentChartKeeper {
                                             const Build& build);
 
   IncidentCharts& charts_;
+  AgentMetrics* metrics_;
   std::string incident_;
   TimestampMs rolledBackAt_ = 0;
   bool recoveryPending_ = false;

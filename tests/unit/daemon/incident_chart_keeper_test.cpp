@@ -36,7 +36,8 @@ IncidentChartKeeper::Moment at(TimestampMs now, policy::IncidentState state) {
 
 TEST_CASE("a rolled-back incident's charts are saved at once and again after the margin") {
   IncidentCharts charts("");
-  IncidentChartKeeper keeper(charts);
+  AgentMetrics metrics("1.2.3");
+  IncidentChartKeeper keeper(charts, &metrics);
   Builds builds;
   const TimestampMs back = kSwitch + 8 * kMinute;
   // Nothing while there is no incident or it is not rolled back.
@@ -59,6 +60,8 @@ TEST_CASE("a rolled-back incident's charts are saved at once and again after the
   CHECK(*second == dashboard::ChartRange{kSwitch, back + dashboard::kMarginAfterRollback});
   CHECK_FALSE(keeper.step(at(back + kHour, policy::IncidentState::kRolledBack), builds.build()));
   CHECK(builds.ranges.size() == 2);
+  CHECK(metrics.serialize().find("nova_agent_incident_charts_total{result=\"saved\"} 2") !=
+        std::string::npos);
 }
 
 TEST_CASE("a restarted agent keeps the charts it saved before the restart") {
@@ -85,12 +88,15 @@ TEST_CASE("a restarted agent keeps the charts it saved before the restart") {
 
 TEST_CASE("a document that cannot be saved is logged, not counted as saved") {
   IncidentCharts charts("");
-  IncidentChartKeeper keeper(charts);
+  AgentMetrics metrics("1.2.3");
+  IncidentChartKeeper keeper(charts, &metrics);
   auto huge = [](const dashboard::ChartRange&) {
     return std::string(IncidentCharts::kMaxBytes + 1, ' ');
   };
   CHECK_FALSE(keeper.step(at(kSwitch + kMinute, policy::IncidentState::kRolledBack), huge));
   CHECK_FALSE(charts.has(incidentIn(policy::IncidentState::kRolledBack).id));
+  CHECK(metrics.serialize().find("nova_agent_incident_charts_total{result=\"failed\"} 1") !=
+        std::string::npos);
 }
 
 }  // namespace nova::daemon::detail
