@@ -125,9 +125,18 @@ void addRolloutCommands(CLI::App& app, RolloutCommands& a) {
   b->footer("Exits 0 once traffic is verified on blue.\n" + codes);
   auto* p = app.add_subcommand("report",
                                "Render the rollout's report from its record and the "
-                               "agent's incident");
+                               "agent's incident, with the incident's charts");
   p->add_option("--config,-f", a.report.configFile, "rollout.yaml")->required();
-  p->add_option("--out", a.report.outFile, "write the report here instead of stdout");
+  p->add_option("--out", a.report.outFile,
+                "write the report to FILE.md instead of stdout, with the charts beside it");
+  p->footer(
+      "With --out, beside FILE.md: one SVG per chart (FILE-latency.svg, -errors, "
+      "-websockets, -db: the agent's data around the incident, threshold, breaches and "
+      "decisions marked), each as PNG for chat tools (in builds with librsvg), and FILE.html, the "
+      "report with the "
+      "charts inline. The reports that rollout (exit 4) and rollback write into report_dir "
+      "carry the same files. When the agent cannot be reached the report says why the "
+      "charts are missing; the exit code does not change.");
 }
 
 // The exit code of the rollout command that ran, or nullopt when none did.

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -9,6 +10,7 @@
 
 #include "daemon_shared.h"
 #include "dashboard_builder.h"
+#include "incident_chart_keeper.h"
 #include "nova/core/files.h"
 #include "nova/notify/router.h"
 #include "nova/rules/rule_files.h"
@@ -37,6 +39,12 @@ constexpr std::size_t kMaxStateBytes = std::size_t{4} << 20;
 // The snapshot to restore; nullopt without a state file or when there is none yet. A file
 // that cannot be read is logged and the agent starts fresh: it must not keep it from
 // watching.
+// Where the agent keeps what must survive a restart: beside its state file; "" without one.
+std::string stateDirOf(const AgentConfig& config) {
+  return config.stateFile.empty() ? std::string()
+                                  : std::filesystem::path(config.stateFile).parent_path().string();
+}
+
 std::optional<std::string> readStateFile(const std::string& path) {
   if (path.empty()) {
     return std::nullopt;
@@ -77,16 +85,34 @@ struct Parts {
   std::unique_ptr<notify::Router> router;
 };
 
-// Only series some rule can select are stored; null (keep all) when a selector has no
-// fixed metric name.
-std::shared_ptr<const scrape::MetricNameFilter> metricFilter(const rules::RuleSet& ruleSet) {
+// Only series some rule or chart of the dashboard can select are stored; null (keep all)
+// when a selector has no fixed metric name.
+std::shared_ptr<const scrape::MetricNameFilter> metricFilter(
+    const rules::RuleSet& ruleSet, const detail::DashboardBuilder& dashboard) {
   auto names = rules::selectedMetricNames(ruleSet);
-  if (!names) {
-    spdlog::info("a rule selects series without a fixed metric name: storing every series");
+  const auto charted = dashboard.selectedMetricNames();
+  if (!names || !charted) {
+    spdlog::info(
+        "a rule or chart selects series without a fixed metric name: storing every "
+        "series");
     return nullptr;
   }
-  spdlog::info("storing only the {} metric names the rules select", names->size());
+  names->insert(names->end(), charted->begin(), charted->end());
+  std::sort(names->begin(), names->end());
+  names->erase(std::unique(names->begin(), names->end()), names->end());
+  spdlog::info("storing only the {} metric names the rules and the dashboard's charts select",
+               names->size());
   return std::make_shared<const scrape::MetricNameFilter>(std::move(*names));
+}
+
+// The oldest moment the store holds: its newest sample minus its retention; nullopt while
+// it is empty or keeps everything.
+std::optional<TimestampMs> oldestStored(const tsdb::Storage& storage) {
+  const auto newest = storage.newestTimestamp();
+  if (!newest || storage.limits().retention <= 0) {
+    return std::nullopt;
+  }
+  return *newest - storage.limits().retention;
 }
 
 Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock& clock,
@@ -149,7 +175,7 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   notify::NotifyDeps deps;
   if (!config.stateFile.empty()) {
     // Delivery ledgers live beside the escalator's state, so a restart pages no one twice.
-    deps.stateDir = std::filesystem::path(config.stateFile).parent_path().string();
+    deps.stateDir = stateDirOf(config);
   }
   auto router = notify::Router::fromConfigs(config.notifiers, deps);
   if (!router.ok()) {
@@ -180,10 +206,10 @@ class Daemon {
             clock_, [this] { prober_.wakeup(); }, kDashboardMaxAge),
         dashboard_({config.switchConfig.type + " switch", config.apiToken.has_value(),
                     config.target.metricsInterval}),
-        api_{clock_, metrics_, published_, inbox_, config.apiToken, 2 * kSecond, &dashboardCache_},
-        journal_(journalPathFor(config.stateFile)) {
-    prober_.setMetricFilter(metricFilter(parts_.ruleSet));
-  }
+        incidentCharts_(stateDirOf(config)),
+        api_{clock_,      metrics_,         published_,  inbox_,          config.apiToken,
+             2 * kSecond, &dashboardCache_, 3 * kSecond, &incidentCharts_},
+        journal_(journalPathFor(config.stateFile)) {}
 
   // The record watcher's thread wakes the prober: it stops before any member goes, on
   // every way out of run().
@@ -202,6 +228,8 @@ class Daemon {
   void persist();
   void setDashboardRules();
   void buildDashboard();
+  void buildDashboard(const dashboard::ChartRange& range);
+  void keepIncidentCharts();
 
   const AgentConfig& config_;
   SystemClock clock_;
@@ -214,6 +242,8 @@ class Daemon {
   detail::Inbox inbox_;
   detail::DashboardCache dashboardCache_;
   detail::DashboardBuilder dashboard_;
+  detail::IncidentCharts incidentCharts_;
+  detail::IncidentChartKeeper chartKeeper_{incidentCharts_, &metrics_};
   detail::ApiContext api_;
   Journal journal_;
   std::optional<Controller> controller_;
@@ -242,6 +272,7 @@ int Daemon::run() {
   spdlog::info("arming: {} ({})", toString(parts_.arming),
                controller_->armedFor() ? "armed" : "shadow");
   setDashboardRules();
+  prober_.setMetricFilter(metricFilter(controller_->ruleSet(), dashboard_));
   // /status has its full shape from the first request on, even while the first scrape of a
   // slow target is still under way.
   publish();
@@ -339,6 +370,8 @@ void Daemon::iteration(MonoTime& nextEval) {
     nextEval = clock_.monoNow() + config_.evalInterval;
     changed = true;
   }
+  // Before /status says "rolled back", so a report that reads it finds the charts.
+  keepIncidentCharts();
   if (changed) {
     persist();
     publish();
@@ -346,6 +379,12 @@ void Daemon::iteration(MonoTime& nextEval) {
   // Here, on the loop thread, nothing writes the store while the charts read it.
   if (dashboardCache_.wanted()) {
     buildDashboard();
+  }
+  if (const auto range = dashboardCache_.takeWantedRange()) {
+    buildDashboard(*range);
+  }
+  if (const auto oldest = oldestStored(storage_)) {
+    published_.oldestStored = *oldest;
   }
 }
 
@@ -380,13 +419,12 @@ void Daemon::reload() {
     spdlog::error("rule reload failed, keeping the old rules:\n{}", ruleSet.error().message);
     return;
   }
-  auto filter = metricFilter(*ruleSet);
   if (Status s = controller_->replaceRules(std::move(ruleSet).value(), config_.policyYaml); !s) {
     spdlog::error("rule reload failed, keeping the old rules: {}", s.error().message);
     return;
   }
-  prober_.setMetricFilter(std::move(filter));
   setDashboardRules();
+  prober_.setMetricFilter(metricFilter(controller_->ruleSet(), dashboard_));
 }
 
 void Daemon::setDashboardRules() {
@@ -403,6 +441,26 @@ void Daemon::buildDashboard() {
   metrics_.dashboardDocument(took);
   spdlog::debug("dashboard document built in {} ms ({} bytes)", took, document.size());
   dashboardCache_.publish(std::move(document));
+}
+
+void Daemon::buildDashboard(const dashboard::ChartRange& range) {
+  const MonoTime start = clock_.monoNow();
+  std::string document = dashboard_.build(*controller_, storage_, clock_.now(), range);
+  const DurationMs took = clock_.monoNow() - start;
+  metrics_.dashboardDocument(took);
+  spdlog::debug("dashboard document over {} ms built in {} ms ({} bytes)", range.to - range.from,
+                took, document.size());
+  dashboardCache_.publishRange(range, std::move(document));
+}
+
+void Daemon::keepIncidentCharts() {
+  const policy::Escalator& escalator = controller_->escalator();
+  const TimestampMs now = clock_.now();
+  chartKeeper_.step(
+      {escalator.incident(), escalator.trafficSwitchedAt(), oldestStored(storage_), now},
+      [&](const dashboard::ChartRange& range) {
+        return dashboard_.build(*controller_, storage_, now, range);
+      });
 }
 
 void Daemon::publish() {

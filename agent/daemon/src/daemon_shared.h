@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dashboard_cache.h"
+#include "incident_charts.h"
 #include "nova/daemon/actions.h"
 #include "nova/daemon/controller.h"
 #include "nova/daemon/metrics.h"
@@ -61,6 +62,9 @@ class Published {
   /// The loop's last iteration (monotonic ms, MonoTime::ms()); /healthz fails when it is
   /// old. Unset (min) before the first.
   std::atomic<std::int64_t> heartbeat{std::numeric_limits<std::int64_t>::min()};
+  /// The oldest moment the store holds (its newest sample minus its retention, wall ms),
+  /// for checking the ranges asked of /v1/dashboard. Unset (min) while it keeps everything.
+  std::atomic<std::int64_t> oldestStored{std::numeric_limits<std::int64_t>::min()};
 
  private:
   mutable std::mutex mutex_;
@@ -81,9 +85,15 @@ struct ApiContext {
   DashboardCache* dashboard = nullptr;
   /// How long a request for the document waits for the loop to build one.
   DurationMs dashboardTimeout = 3 * kSecond;
+  /// The saved charts of rolled-back incidents; GET /v1/incidents/<id>/charts answers 404
+  /// when null.
+  const IncidentCharts* incidentCharts = nullptr;
 };
 
-/// The agent's HTTP endpoints: GET / (the dashboard page) /v1/dashboard (its document)
+/// The agent's HTTP endpoints: GET / (the dashboard page) /v1/dashboard (its document;
+/// ?from=&to= in ms or RFC 3339 for another window, up to 2 hours within the store's
+/// retention)
+/// /v1/incidents/<id>/charts (a rolled-back incident's chart document, as saved)
 /// /metrics /healthz /readyz /status, POST /v1/hold /v1/release /v1/rollback.
 http::Handler makeApiHandler(ApiContext& context);
 

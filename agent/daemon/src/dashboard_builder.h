@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -7,6 +8,7 @@
 #include "nova/core/time.h"
 #include "nova/daemon/controller.h"
 #include "nova/dashboard/chart_spec.h"
+#include "nova/dashboard/incident_range.h"
 #include "nova/promql/engine.h"
 #include "nova/rules/loader.h"
 #include "nova/tsdb/storage.h"
@@ -36,9 +38,18 @@ class DashboardBuilder {
   /// for the log: the dashboard must not go dark over a chart annotation.
   Status setRules(const rules::RuleSet& ruleSet);
 
+  /// The metric names the charts' queries select, sorted and unique; nullopt when one has
+  /// a selector without a fixed name (then every series must be kept).
+  std::optional<std::vector<std::string>> selectedMetricNames() const;
+
   /// The document at `now` (wall ms). The store must not be written during the call.
   std::string build(const Controller& controller, const tsdb::Storage& storage,
                     TimestampMs now) const;
+
+  /// The document at `now` with its charts over `range` instead of the last 15 minutes
+  /// (an incident's, kept for its report). The same point caps bound its size.
+  std::string build(const Controller& controller, const tsdb::Storage& storage, TimestampMs now,
+                    const dashboard::ChartRange& range) const;
 
  private:
   DashboardSettings settings_;

@@ -7,6 +7,7 @@
 
 #include "nova/core/clock.h"
 #include "nova/core/time.h"
+#include "nova/dashboard/incident_range.h"
 
 namespace nova::daemon::detail {
 
@@ -30,6 +31,16 @@ class DashboardCache {
   /// Loop side: the new document; wakes every request waiting for it.
   void publish(std::string document);
 
+  /// HTTP side: a document with its charts over `range` (GET /v1/dashboard?from=&to=),
+  /// built by the loop for this request and not kept; nullopt when none came within
+  /// `timeout` ms. One range at a time: a request for another range while one waits
+  /// replaces it, and the first then times out.
+  std::optional<std::string> getRange(const dashboard::ChartRange& range, DurationMs timeout);
+  /// Loop side: the range a request waits for, taken (nullopt when none).
+  std::optional<dashboard::ChartRange> takeWantedRange();
+  /// Loop side: the document for `range`; wakes the request waiting for it.
+  void publishRange(const dashboard::ChartRange& range, std::string document);
+
  private:
   bool freshLocked() const;
 
@@ -42,6 +53,9 @@ class DashboardCache {
   /// Counts published documents, so a waiter knows one came after it asked.
   std::uint64_t generation_ = 0;
   bool wanted_ = false;
+  std::optional<dashboard::ChartRange> rangeWanted_;
+  std::optional<std::pair<dashboard::ChartRange, std::string>> rangeDocument_;
+  std::uint64_t rangeGeneration_ = 0;
 };
 
 }  // namespace nova::daemon::detail

@@ -1,9 +1,12 @@
+#include <algorithm>
 #include <boost/json.hpp>
+#include <boost/url/parse_query.hpp>
 #include <limits>
 #include <optional>
 #include <string_view>
 
 #include "daemon_shared.h"
+#include "nova/core/rfc3339.h"
 #include "nova/core/text.h"
 #include "nova/dashboard/page.h"
 
@@ -80,8 +83,45 @@ http::ServerResponse command(ApiContext& ctx, Command::Kind kind,
   return {reply->status, kJson, {}, reply->body};
 }
 
-// GET / and GET /v1/dashboard. The document comes from the cache, built by the loop when
-// it is older than the cache's age; the page is static.
+// A time in a query: ms since the epoch, as the document writes times, or RFC 3339.
+std::optional<TimestampMs> queryTime(const std::string& text) {
+  if (!text.empty() && text.size() <= 15 &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::stoll(text);
+  }
+  auto parsed = parseRfc3339(text);
+  return parsed.ok() ? std::optional<TimestampMs>(*parsed) : std::nullopt;
+}
+
+// ?from=T1&to=T2 of GET /v1/dashboard, checked against now and the store's retention.
+Result<dashboard::ChartRange> chartRange(std::string_view query, TimestampMs now,
+                                         std::optional<TimestampMs> oldestStored) {
+  auto params = boost::urls::parse_query(query);
+  if (!params) {
+    return Error(ErrorCode::kInvalidInput, "the query does not parse");
+  }
+  std::optional<TimestampMs> from;
+  std::optional<TimestampMs> to;
+  for (const auto& param : *params) {
+    const std::string key = param.key.decode();
+    if (key != "from" && key != "to") {
+      return Error(ErrorCode::kInvalidInput, "unknown parameter \"" + key + "\" (from, to)");
+    }
+    const auto at = queryTime(param.value.decode());
+    if (!at) {
+      return Error(ErrorCode::kInvalidInput,
+                   key + ": ms since the epoch or an RFC 3339 time, such as 2025-12-05T02:00:00Z");
+    }
+    (key == "from" ? from : to) = at;
+  }
+  if (!from || !to) {
+    return Error(ErrorCode::kInvalidInput, "from and to go together");
+  }
+  return dashboard::checkChartRange({*from, *to}, now, oldestStored);
+}
+
+// GET / and GET /v1/dashboard[?from=&to=]. The document comes from the cache, built by the loop
+// when it is older than the cache's age; the page is static.
 http::ServerResponse dashboard(ApiContext& ctx, const http::ServerRequest& request) {
   if (ctx.dashboard == nullptr) {
     return text(404, "not found");
@@ -92,11 +132,49 @@ http::ServerResponse dashboard(ApiContext& ctx, const http::ServerRequest& reque
   if (request.path == "/") {
     return {200, "text/html; charset=utf-8", {}, std::string(nova::dashboard::dashboardPage())};
   }
-  auto document = ctx.dashboard->get(ctx.dashboardTimeout);
+  std::optional<std::string> document;
+  if (request.query.empty()) {
+    document = ctx.dashboard->get(ctx.dashboardTimeout);
+  } else {
+    const std::int64_t oldest = ctx.published.oldestStored.load();
+    auto range = chartRange(request.query, ctx.clock.now(),
+                            oldest == std::numeric_limits<std::int64_t>::min()
+                                ? std::nullopt
+                                : std::optional<TimestampMs>(oldest));
+    if (!range.ok()) {
+      return jsonError(400, range.error().message);
+    }
+    document = ctx.dashboard->getRange(*range, ctx.dashboardTimeout);
+  }
   if (!document) {
     return jsonError(503, "the agent loop did not build the dashboard in time");
   }
   return {200, kJson, {{"Cache-Control", "no-store"}}, std::move(*document)};
+}
+
+// GET /v1/incidents/<id>/charts: the document saved when the agent's rollback of that
+// incident completed. Unauthenticated, like /status and /v1/dashboard: reads only.
+http::ServerResponse incidentCharts(ApiContext& ctx, const http::ServerRequest& request) {
+  constexpr std::string_view kPrefix = "/v1/incidents/";
+  constexpr std::string_view kSuffix = "/charts";
+  const std::string_view path = request.path;
+  if (ctx.incidentCharts == nullptr || !path.starts_with(kPrefix) || !path.ends_with(kSuffix) ||
+      path.size() <= kPrefix.size() + kSuffix.size()) {
+    return text(404, "not found");
+  }
+  if (request.method != "GET" && request.method != "HEAD") {
+    return text(405, "method not allowed");
+  }
+  const std::string id(path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size()));
+  auto document = ctx.incidentCharts->load(id);
+  if (!document.ok()) {
+    const ErrorCode code = document.error().code;
+    return jsonError(code == ErrorCode::kInvalidInput ? 400
+                     : code == ErrorCode::kNotFound   ? 404
+                                                      : 500,
+                     document.error().message);
+  }
+  return {200, kJson, {}, std::move(document).value()};
 }
 
 }  // namespace
@@ -178,6 +256,9 @@ http::Handler makeApiHandler(ApiContext& ctx) {
     }
     if (path == "/" || path == nova::dashboard::kDocumentPath) {
       return dashboard(ctx, request);
+    }
+    if (path.starts_with("/v1/incidents/")) {
+      return incidentCharts(ctx, request);
     }
     const std::pair<const char*, Command::Kind> commands[] = {
         {"/v1/hold", Command::Kind::kHold},

@@ -134,6 +134,11 @@ struct AgentMetrics::Impl {
           .Help("Dashboard documents built (a page polls them; cached ones are not counted)")
           .Register(*registry)
           .Add({});
+  prometheus::Family<prometheus::Counter>& incidentCharts =
+      BuildCounter()
+          .Name("nova_agent_incident_charts_total")
+          .Help("Rolled-back incidents' chart documents saved for their reports, by result")
+          .Register(*registry);
   prometheus::Histogram& dashboardBuild =
       BuildHistogram()
           .Name("nova_agent_dashboard_build_seconds")
@@ -233,6 +238,10 @@ void AgentMetrics::recordRead(bool ok) {
 void AgentMetrics::dashboardDocument(DurationMs took) {
   impl_->dashboardDocuments.Increment();
   impl_->dashboardBuild.Observe(static_cast<double>(took) / 1000.0);
+}
+
+void AgentMetrics::incidentCharts(bool saved) {
+  impl_->incidentCharts.Add({{"result", saved ? "saved" : "failed"}}).Increment();
 }
 
 std::string AgentMetrics::serialize() const {

@@ -116,6 +116,9 @@ void addAgentIncident(http::Client& client, const std::string& agentUrl, ReportI
     return;
   }
   const json::object& inc = incident->as_object();
+  if (const json::value* id = inc.if_contains("id"); id && id->is_string()) {
+    input.incidentId = std::string(id->as_string());
+  }
   if (const json::value* events = inc.if_contains("timeline"); events && events->is_array()) {
     for (const auto& e : events->as_array()) {
       if (!e.is_object() || !e.as_object().contains("at")) {

@@ -7,11 +7,13 @@
 
 #include "command_support.h"
 #include "nova/core/files.h"
+#include "nova/rollout/agent_status.h"
 #include "nova/rollout/commands.h"
 #include "nova/rollout/exit_code.h"
 #include "nova/rollout/lease.h"
 #include "nova/rollout/record_patch.h"
 #include "nova/rollout/report.h"
+#include "nova/rollout/report_files.h"
 #include "signal_stop.h"
 
 namespace nova::rollout {
@@ -160,9 +162,14 @@ int runRollback(const RollbackArgs& args, std::ostream& out, std::ostream& err) 
     std::error_code ec;
     std::filesystem::create_directories(c.config.reportDir, ec);
     reportPath = c.config.reportDir + "/" + next.rolloutId + "-rollback-report.md";
-    if (Status s = writeFileDurably(reportPath, renderReport(input)); !s.ok()) {
-      err << "novactl rollback: report not written: " << s.error().message << "\n";
+    http::Client client;
+    addAgentIncident(client, c.config.monitor.agentUrl, input);
+    auto files = writeReportFiles(reportPath, std::move(input), client, c.config.monitor.agentUrl);
+    if (!files.ok()) {
+      err << "novactl rollback: report not written: " << files.error().message << "\n";
       reportPath.clear();
+    } else if (!files->chartsMissing.empty()) {
+      err << "novactl rollback: the report's charts are missing: " << files->chartsMissing << "\n";
     }
   }
   if (auto latest = c.traffic->read(); latest.ok()) {

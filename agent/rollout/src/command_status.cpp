@@ -10,6 +10,7 @@
 #include "nova/rollout/commands.h"
 #include "nova/rollout/exit_code.h"
 #include "nova/rollout/report.h"
+#include "nova/rollout/report_files.h"
 
 namespace nova::rollout {
 namespace json = boost::json;
@@ -106,14 +107,24 @@ int runReport(const ReportArgs& args, std::ostream& out, std::ostream& err) {
   }
   http::Client client;
   addAgentIncident(client, c.config.monitor.agentUrl, input);
-  const std::string report = renderReport(input);
   if (args.outFile.empty()) {
-    out << report;
+    out << renderReport(input);
     return 0;
   }
-  if (Status s = writeFileDurably(args.outFile, report); !s.ok()) {
-    err << "novactl report: " << s.error().message << "\n";
+  auto files = writeReportFiles(args.outFile, std::move(input), client, c.config.monitor.agentUrl);
+  if (!files.ok()) {
+    err << "novactl report: " << files.error().message << "\n";
     return exitCode(Outcome::kError);
+  }
+  if (!files->chartsMissing.empty()) {
+    err << "novactl report: the charts are missing: " << files->chartsMissing << "\n";
+  }
+  for (const std::string& file : files->charts) {
+    out << "chart: " << file << "\n";
+  }
+  out << "report: " << files->markdown << "\n";
+  if (!files->html.empty()) {
+    out << "html: " << files->html << "\n";
   }
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "nova/core/rfc3339.h"
 #include "nova/rollout/agent_status.h"
 #include "nova/rollout/report.h"
+#include "nova/rollout/report_files.h"
 
 namespace nova::rollout {
 
@@ -197,9 +198,13 @@ std::string EngineRun::writeReport(const Record& record, Outcome outcome) {
   const std::string path = config_.reportDir + "/" + record.rolloutId + "-report.md";
   std::error_code ec;
   std::filesystem::create_directories(config_.reportDir, ec);
-  if (Status s = writeFileDurably(path, renderReport(input)); !s.ok()) {
-    spdlog::error("rollout: report not written: {}", s.error().message);
+  auto files = writeReportFiles(path, std::move(input), parts_.http, config_.monitor.agentUrl);
+  if (!files.ok()) {
+    spdlog::error("rollout: report not written: {}", files.error().message);
     return "";
+  }
+  if (!files->chartsMissing.empty()) {
+    spdlog::warn("rollout: the report's charts are missing: {}", files->chartsMissing);
   }
   return path;
 }

@@ -32,6 +32,15 @@ std::string oneLine(std::string text) {
   return text;
 }
 
+// A chart's title as an image's alt text: one line, without the brackets that would end
+// it (titles come from rule annotations).
+std::string altText(std::string text) {
+  for (char& c : text) {
+    c = c == '[' ? '(' : c == ']' ? ')' : c;
+  }
+  return oneLine(std::move(text));
+}
+
 std::string number(double v) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%g", v);
@@ -258,6 +267,22 @@ std::string renderReport(const ReportInput& in) {
   }
   for (const std::string& rec : recs) {
     out << "- " << oneLine(rec) << "\n";
+  }
+  if (!in.charts.empty()) {
+    out << "\n**Charts** (the agent's data around the incident; times in UTC; dashed: the "
+           "threshold; hatched: breaches; vertical lines: decisions):\n\n";
+    std::string pngs;
+    for (const ReportChart& chart : in.charts) {
+      out << "![" << altText(chart.title) << "](" << chart.svgFile << ")\n\n";
+      if (!chart.pngFile.empty()) {
+        pngs += (pngs.empty() ? "" : ", ") + chart.pngFile;
+      }
+    }
+    if (!pngs.empty()) {
+      out << "PNG for chat tools: " << pngs << "\n";
+    }
+  } else if (!in.chartsMissing.empty()) {
+    out << "\n**Charts**: missing: " << oneLine(in.chartsMissing) << "\n";
   }
   if (r.stepsDropped > 0) {
     out << "\n(" << plural(r.stepsDropped, "earlier step")

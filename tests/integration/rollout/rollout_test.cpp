@@ -311,6 +311,46 @@ TEST_CASE("a good version rolls out: every phase, blue stopped, exit 0") {
   CHECK(exitStatus(status.waitExit(20s)) == 0);
 }
 
+// The report's charts, from the document the agent saved when its rollback completed:
+// one SVG per runbook chart with its points and the incident's decision moments (the
+// breach counted, the rollback decided, traffic on blue), its PNG, and the HTML version.
+void checkReportCharts(const fs::path& dir, const std::string& markdown) {
+  bool saved = false;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    saved = saved || (name.starts_with("incident-") && name.ends_with("-charts.json"));
+  }
+  CHECK_MESSAGE(saved, "the agent saved no incident-<id>-charts.json beside its state file");
+  for (const std::string id : {"latency", "errors", "websockets", "db"}) {
+    const fs::path svgFile = dir / ("reports/r-bad-report-" + id + ".svg");
+    CHECK_MESSAGE(markdown.find("(r-bad-report-" + id + ".svg)") != std::string::npos, markdown);
+    const std::string svg = slurp(svgFile);
+    REQUIRE_MESSAGE(svg.starts_with("<svg"), svgFile.string());
+    for (const std::string kind : {"incident", "rollback", "rolled_back"}) {
+      CHECK_MESSAGE(svg.find("class=\"marker\" data-kind=\"" + kind + "\"") != std::string::npos,
+                    id << " lacks the marker " << kind);
+    }
+    CHECK(svg.find("class=\"y-tick\"") != std::string::npos);
+    CHECK(svg.find("class=\"x-tick\"") != std::string::npos);
+    // The clients' requests fill the request-driven charts; no client queries the
+    // database, so its chart may have no points.
+    const std::size_t points = svg.find("data-points=\"");
+    MESSAGE(id << ": " << (points == std::string::npos ? "no series" : svg.substr(points, 20)));
+    if (id != "db") {
+      REQUIRE_MESSAGE(points != std::string::npos, id << ": no series");
+      CHECK_MESSAGE(std::stoi(svg.substr(points + 13)) > 0, id << ": a series without points");
+    }
+    CHECK(fs::file_size(dir / ("reports/r-bad-report-" + id + ".png")) > 2000);
+  }
+  const std::string html = slurp(dir / "reports/r-bad-report.html");
+  std::size_t inlined = 0;
+  for (std::size_t at = html.find("<svg"); at != std::string::npos;
+       at = html.find("<svg", at + 1)) {
+    ++inlined;
+  }
+  CHECK(inlined == 4);
+}
+
 TEST_CASE("a bad version fails after the switch: the agent rolls back, rollout exits 4") {
   Site site("v1.2.5", 30 * kSecond);
   site.startAgent();
@@ -345,6 +385,7 @@ TEST_CASE("a bad version fails after the switch: the agent rolls back, rollout e
           << std::chrono::duration_cast<std::chrono::milliseconds>(onBlue - switched).count()
           << " ms; failed client requests: " << clients.failed() << " of " << clients.sent());
   CHECK(run->log().find("the agent rolled back") != std::string::npos);
+  checkReportCharts(site.dir, text);
   MESSAGE("rollout v1.2.5: rolled_back (exit " << code << "): " << site.phaseTimings());
 }
 
@@ -475,6 +516,9 @@ TEST_CASE("rollback --option switch with the agent dead; status and report read 
                 (site.dir / "report.log").string());
   CHECK(exitStatus(rendered.waitExit(20s)) == 0);
   CHECK(slurp(site.dir / "report.md").find("r-back") != std::string::npos);
+  // The agent is dead: the report says why it has no charts, and the exit code is 0.
+  CHECK(slurp(site.dir / "report.md").find("**Charts**: missing: the agent did not answer") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -129,3 +129,40 @@ TEST_CASE("dashboard endpoints: GET / the embedded page; only GET; off without a
 }
 
 }  // namespace nova::daemon::detail
+
+namespace nova::daemon::detail {
+
+TEST_CASE("dashboard cache: a range is built by the loop for the request that asked") {
+  ManualClock clock(1000);
+  FakeLoop loop(clock);
+  CHECK_FALSE(loop.cache.takeWantedRange().has_value());
+  const dashboard::ChartRange range{1'000, 61'000};
+  std::optional<std::string> got;
+  std::thread request([&] { got = loop.cache.getRange(range, 3 * kSecond); });
+  std::optional<dashboard::ChartRange> wanted;
+  while (!(wanted = loop.cache.takeWantedRange())) {
+    std::this_thread::yield();
+  }
+  CHECK(*wanted == range);
+  CHECK(loop.woken);
+  // Another range's document does not answer it; its own does.
+  loop.cache.publishRange({0, 1}, "other");
+  loop.cache.publishRange(range, "ranged");
+  request.join();
+  CHECK(got == "ranged");
+  // Not kept: the live document is still asked of the loop.
+  CHECK_FALSE(loop.cache.takeWantedRange().has_value());
+}
+
+TEST_CASE("dashboard cache: a range nobody builds times out") {
+  ManualClock clock(1000);
+  FakeLoop loop(clock);
+  std::optional<std::string> got = "unset";
+  std::thread request([&] { got = loop.cache.getRange({1'000, 2'000}, 3 * kSecond); });
+  clock.awaitWaiters(1);
+  clock.advance(3 * kSecond);
+  request.join();
+  CHECK_FALSE(got.has_value());
+}
+
+}  // namespace nova::daemon::detail

@@ -37,6 +37,7 @@ namespace nova::daemon {
 ///   nova_agent_record_reads_total{result="ok|failed"}      counter, rollout record reads
 ///   nova_agent_dashboard_documents_total                   counter, dashboard documents built
 ///   nova_agent_dashboard_build_seconds                     histogram, time to build one
+///   nova_agent_incident_charts_total{result="saved|failed"}  counter, incidents' charts kept
 /// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
 class AgentMetrics {
  public:
@@ -64,6 +65,8 @@ class AgentMetrics {
   void recordRead(bool ok);
   /// A dashboard document was built in `took` ms.
   void dashboardDocument(DurationMs took);
+  /// A rolled-back incident's charts were saved, or failed to be.
+  void incidentCharts(bool saved);
 
   /// The registry in the Prometheus text format (TextSerializer).
   std::string serialize() const;

@@ -30,6 +30,14 @@ struct FiredRule {
   TimestampMs at = 0;
 };
 
+/// One of the incident's charts, drawn beside the report.
+struct ReportChart {
+  std::string title;
+  /// File names relative to the report ("r-42-report-latency.svg"); png "" when none.
+  std::string svgFile;
+  std::string pngFile;
+};
+
 /// Everything the report is made from: plain values, gathered by the caller from the
 /// record, the agent's journal and the rollback annotations.
 struct ReportInput {
@@ -46,13 +54,20 @@ struct ReportInput {
   std::optional<TimestampMs> rolledBackAt;
   /// Added by people, after the generated ones.
   std::vector<std::string> recommendations;
+  /// The agent's incident id, when its /status showed one.
+  std::string incidentId;
+  /// The incident's charts (runbook order), or why there are none ("" for no section).
+  std::vector<ReportChart> charts;
+  std::string chartsMissing;
 };
 
 /// The runbook's incident report (Post-Rollback Analysis) as Markdown: Date, Version,
 /// Duration, Root Cause, Timeline (merged from the record's steps and `timeline`, in the
 /// runbook's "HH:MM UTC - ..." form), Resolution, Recommendations, plus the outcome with
-/// its exit code, the snapshot and any window override. A rollback is titled "Deployment
-/// Rollback Incident Report", anything else "Deployment Report". Pure and deterministic.
+/// its exit code, the snapshot and any window override, and Charts: an image reference per
+/// chart (`![title](file.svg)`) with the PNG files named, or why they are missing. A rollback is
+/// titled "Deployment Rollback Incident Report", anything else "Deployment Report". Pure and
+/// deterministic.
 std::string renderReport(const ReportInput& input);
 
 /// "45 seconds", "7 minutes", "7 minutes 12 seconds", "1 hour 5 minutes".
