@@ -164,7 +164,8 @@ int runRollback(const RollbackArgs& args, std::ostream& out, std::ostream& err) 
     reportPath = c.config.reportDir + "/" + next.rolloutId + "-rollback-report.md";
     http::Client client;
     addAgentIncident(client, c.config.monitor.agentUrl, input);
-    auto files = writeReportFiles(reportPath, std::move(input), client, c.config.monitor.agentUrl);
+    auto files =
+        writeReportFiles(reportPath, std::move(input), client, c.config.monitor.agentUrl, args.png);
     if (!files.ok()) {
       err << "novactl rollback: report not written: " << files.error().message << "\n";
       reportPath.clear();

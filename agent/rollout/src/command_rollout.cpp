@@ -123,7 +123,8 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
                     hooks,
                     stop,
                     c.clock,
-                    *c.window};
+                    *c.window,
+                    args.png};
   Engine engine(c.config, parts, [&](const EngineEvent& e) {
     std::lock_guard lock(outputMutex);
     if (events != nullptr) {

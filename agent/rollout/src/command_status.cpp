@@ -111,7 +111,8 @@ int runReport(const ReportArgs& args, std::ostream& out, std::ostream& err) {
     out << renderReport(input);
     return 0;
   }
-  auto files = writeReportFiles(args.outFile, std::move(input), client, c.config.monitor.agentUrl);
+  auto files =
+      writeReportFiles(args.outFile, std::move(input), client, c.config.monitor.agentUrl, args.png);
   if (!files.ok()) {
     err << "novactl report: " << files.error().message << "\n";
     return exitCode(Outcome::kError);

@@ -198,7 +198,8 @@ std::string EngineRun::writeReport(const Record& record, Outcome outcome) {
   const std::string path = config_.reportDir + "/" + record.rolloutId + "-report.md";
   std::error_code ec;
   std::filesystem::create_directories(config_.reportDir, ec);
-  auto files = writeReportFiles(path, std::move(input), parts_.http, config_.monitor.agentUrl);
+  auto files =
+      writeReportFiles(path, std::move(input), parts_.http, config_.monitor.agentUrl, parts_.png);
   if (!files.ok()) {
     spdlog::error("rollout: report not written: {}", files.error().message);
     return "";

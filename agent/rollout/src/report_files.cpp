@@ -7,9 +7,6 @@
 
 #include "nova/core/files.h"
 #include "nova/dashboard/svg.h"
-#ifdef NOVA_REPORT_PNG
-#include "nova/dashboard/png.h"
-#endif
 
 namespace nova::rollout {
 namespace {
@@ -48,7 +45,8 @@ std::optional<std::string> whyNoCharts(const ReportInput& input, const std::stri
 // Each chart as SVG (and PNG) beside the report; the report names the files. A write that
 // fails leaves the charts missing, saying why.
 void drawCharts(const dashboard::ChartDocument& document, const std::string& stem,
-                ReportInput& input, ReportFiles& files, std::map<std::string, std::string>& svgs) {
+                const SvgRasterizer& png, ReportInput& input, ReportFiles& files,
+                std::map<std::string, std::string>& svgs) {
   const std::string base = std::filesystem::path(stem).filename().string();
   if (document.charts.empty()) {
     input.chartsMissing =
@@ -64,14 +62,14 @@ void drawCharts(const dashboard::ChartDocument& document, const std::string& ste
     }
     files.charts.push_back(stem + suffix + ".svg");
     ReportChart entry{chart.title, base + suffix + ".svg", ""};
-#ifdef NOVA_REPORT_PNG
-    if (auto png = dashboard::svgToPng(svg, kPngScale); png.ok()) {
-      if (writeFileDurably(stem + suffix + ".png", *png).ok()) {
-        entry.pngFile = base + suffix + ".png";
-        files.charts.push_back(stem + suffix + ".png");
+    if (png) {
+      if (auto bytes = png(svg, kPngScale); bytes.ok()) {
+        if (writeFileDurably(stem + suffix + ".png", *bytes).ok()) {
+          entry.pngFile = base + suffix + ".png";
+          files.charts.push_back(stem + suffix + ".png");
+        }
       }
     }
-#endif
     svgs.emplace(entry.svgFile, std::move(svg));
     input.charts.push_back(std::move(entry));
   }
@@ -80,7 +78,8 @@ void drawCharts(const dashboard::ChartDocument& document, const std::string& ste
 }  // namespace
 
 Result<ReportFiles> writeReportFiles(const std::string& path, ReportInput input,
-                                     http::Client& client, const std::string& agentUrl) {
+                                     http::Client& client, const std::string& agentUrl,
+                                     const SvgRasterizer& png) {
   ReportFiles files;
   files.markdown = path;
   const std::string stem = stemOf(path);
@@ -90,7 +89,7 @@ Result<ReportFiles> writeReportFiles(const std::string& path, ReportInput input,
   if (!why) {
     auto document = chartsForReport(client, agentUrl, input);
     if (document.ok()) {
-      drawCharts(*document, stem, input, files, svgs);
+      drawCharts(*document, stem, png, input, files, svgs);
     } else {
       input.chartsMissing = document.error().message;
     }

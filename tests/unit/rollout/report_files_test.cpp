@@ -167,7 +167,8 @@ TEST_CASE("the report's charts: one SVG and PNG per chart beside it, referenced,
   TempDir dir("nova-report-files");
   const std::string path = dir.file("r-42-report.md");
   http::Client client;
-  auto files = writeReportFiles(path, rolledBack("1764900000000-1"), client, agent.url);
+  auto files =
+      writeReportFiles(path, rolledBack("1764900000000-1"), client, agent.url, testRasterizer());
   REQUIRE(files.ok());
   CHECK(files->chartsMissing.empty());
   CHECK(files->html == dir.file("r-42-report.html"));

@@ -11,13 +11,26 @@
 #include <string>
 #include <vector>
 
+#include "nova/rollout/svg_rasterizer.h"
+
 #ifdef NOVA_TEST_PNG
 #include <cairo.h>
 
 #include <memory>
+
+#include "nova/dashboard/png.h"
 #endif
 
 namespace nova::rollout {
+
+/// The rasterizer novactl passes: librsvg's where this build has it, else none.
+inline SvgRasterizer testRasterizer() {
+#ifdef NOVA_TEST_PNG
+  return [](std::string_view svg, double scale) { return dashboard::svgToPng(svg, scale); };
+#else
+  return {};
+#endif
+}
 
 #ifdef NOVA_TEST_PNG
 struct PngCounts {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "nova/core/time.h"
+#include "nova/rollout/svg_rasterizer.h"
 
 namespace nova::rollout {
 
@@ -27,6 +28,8 @@ struct RolloutArgs {
   std::string reportDir;
   /// The whole run's bound; 0 keeps bounds.overall.
   DurationMs timeout = 0;
+  /// Makes the report's PNG charts; empty: SVG only.
+  SvgRasterizer png;
 };
 
 /// `novactl status`: where traffic is (read live), the record, the lease, the window
@@ -46,6 +49,8 @@ struct RollbackArgs {
   bool dryRun = false;
   std::string output = "text";
   std::string reportDir;
+  /// Makes the report's PNG charts; empty: SVG only.
+  SvgRasterizer png;
 };
 
 /// `novactl report`: the incident report from the record and the agent's /status.
@@ -53,6 +58,8 @@ struct ReportArgs {
   std::string configFile;
   /// Write it here instead of stdout.
   std::string outFile;
+  /// Makes the report's PNG charts (with outFile); empty: SVG only.
+  SvgRasterizer png;
 };
 
 /// Each returns the process exit code (exitCode() of the outcome; see exitCodeTable()).

@@ -15,6 +15,7 @@
 #include "nova/rollout/record.h"
 #include "nova/rollout/resume.h"
 #include "nova/rollout/stop.h"
+#include "nova/rollout/svg_rasterizer.h"
 #include "nova/rollout/traffic_object.h"
 #include "nova/rollout/window.h"
 
@@ -74,6 +75,8 @@ struct EngineParts {
   StopSource& stop;
   const Clock& clock;
   const Window& window;
+  /// Makes the report's PNG charts; empty: SVG only.
+  SvgRasterizer png = {};
 };
 
 /// Runs the runbook's procedure for one rollout: takes the lease (renewed while it runs),

@@ -10,6 +10,7 @@
 #include "nova/dashboard/incident_range.h"
 #include "nova/http/client.h"
 #include "nova/rollout/report.h"
+#include "nova/rollout/svg_rasterizer.h"
 
 namespace nova::rollout {
 
@@ -50,14 +51,15 @@ Result<dashboard::ChartDocument> chartsForReport(http::Client& client, const std
 
 /// Writes the report to `path` (durably) with, beside it, one SVG per chart of the
 /// incident (`<stem>-<chart id>.svg`, stem being `path` without ".md"), its PNG at twice
-/// the size (`.png`, where this build has librsvg) and the HTML version with the SVGs
+/// the size (`.png`, when `png` is given) and the HTML version with the SVGs
 /// inline (`<stem>.html`). The charts come from the agent (chartsForReport) for a report
 /// of an incident or a rollback. When they cannot be had (no agent URL, the agent
 /// unreachable or without them) the report is written all the same and says why.
 /// Errors: only the Markdown's write error; a chart or HTML file that fails is named in
 /// chartsMissing.
 Result<ReportFiles> writeReportFiles(const std::string& path, ReportInput input,
-                                     http::Client& client, const std::string& agentUrl);
+                                     http::Client& client, const std::string& agentUrl,
+                                     const SvgRasterizer& png = {});
 
 /// The report's Markdown (renderReport's subset: headings, **bold**, lists, paragraphs,
 /// image lines) as one self-contained HTML page: every text escaped, no script, no

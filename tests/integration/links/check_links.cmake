@@ -1,0 +1,11 @@
+# Fails when PROGRAM's shared-library dependencies (ldd) name any of FORBIDDEN.
+execute_process(COMMAND ldd ${PROGRAM} OUTPUT_VARIABLE libraries RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "ldd ${PROGRAM} failed (${status})")
+endif()
+foreach(name ${FORBIDDEN})
+  if(libraries MATCHES "${name}[^ ]*")
+    message(FATAL_ERROR "${PROGRAM} links ${CMAKE_MATCH_0}, which it must not load")
+  endif()
+endforeach()
+message(STATUS "${PROGRAM} links none of: ${FORBIDDEN}")
