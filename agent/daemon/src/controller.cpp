@@ -42,7 +42,9 @@ Controller::Controller(rules::RuleSet ruleSet, policy::Escalator escalator, tsdb
       clock_(clock),
       queue_(queue),
       metrics_(metrics),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  metrics_.seriesLimit(storage_.limits().maxSeries);
+}
 
 void Controller::observe(const scrape::ProbeEvent& event) {
   metrics_.probe(event);
@@ -51,6 +53,9 @@ void Controller::observe(const scrape::ProbeEvent& event) {
   if (event.ok) {
     probe.lastOk = event.at;
   }
+  if (event.kind == scrape::ProbeEvent::Kind::kScrape) {
+    noteRefusals(event);
+  }
   if (event.kind == scrape::ProbeEvent::Kind::kScrape && event.ok && !ready_) {
     ready_ = true;
     metrics_.ready(true);
@@ -58,8 +63,33 @@ void Controller::observe(const scrape::ProbeEvent& event) {
   }
 }
 
+// One warning when a scrape first has series refused, one line when the store takes them
+// all again: a burst is visible in the log without a line per scrape or per sample.
+void Controller::noteRefusals(const scrape::ProbeEvent& scrape) {
+  refused_ = scrape.refused;
+  if (refused_.any()) {
+    if (refusingScrapes_++ == 0) {
+      std::string names;
+      for (const auto& name : refused_.names) {
+        names += (names.empty() ? "" : ",") + name;
+      }
+      spdlog::warn(
+          "series limit: the store ({} series at most) refused {} series of the scrape at {} "
+          "(metrics: {}{}); rules reading them are unknown until there is room",
+          storage_.limits().maxSeries, refused_.series, scrape.at, names,
+          refused_.truncated ? ",..." : "");
+    }
+    return;
+  }
+  if (refusingScrapes_ > 0 && scrape.ok) {
+    spdlog::info("series limit: every series of the scrape stored again after {} scrapes",
+                 refusingScrapes_);
+    refusingScrapes_ = 0;
+  }
+}
+
 policy::Decision Controller::tickAt(TimestampMs at) {
-  watch::TickOutput out = watcher_.tick(storage_, {at, clock_.monoNow()});
+  watch::TickOutput out = watcher_.tick(storage_, {at, clock_.monoNow()}, refused_);
   lastResults_ = std::move(out.results);
   metrics_.rules(lastResults_);
   metrics_.tsdb(storage_.stats());

@@ -71,6 +71,25 @@ json::value probe(const std::optional<scrape::ProbeEvent>& last,
                       {"last_ok_at", optional(lastOk)}};
 }
 
+// The target's series against the store's limit: what the last scrape stored and refused.
+json::value series(const std::optional<scrape::ProbeEvent>& last, const tsdb::Storage& storage) {
+  const tsdb::Stats stats = storage.stats();
+  json::array refusedMetrics;
+  if (last) {
+    for (const auto& name : last->refused.names) {
+      refusedMetrics.push_back(json::string(name));
+    }
+  }
+  return json::object{{"stored", last ? last->series : 0},
+                      {"refused", last ? last->refused.series : 0},
+                      {"refused_metrics", std::move(refusedMetrics)},
+                      {"refused_metrics_truncated", last && last->refused.truncated},
+                      {"refused_total", last ? last->refusedTotal : 0},
+                      {"limit", storage.limits().maxSeries},
+                      {"store_series", stats.series},
+                      {"dropped_idle_total", stats.droppedSeries}};
+}
+
 }  // namespace
 
 std::string Controller::statusJson() const {
@@ -120,7 +139,8 @@ std::string Controller::statusJson() const {
       {"last_tick", optional(watcher_.lastTick())},
       {"target",
        {{"health", probe(health_.last, health_.lastOk)},
-        {"scrape", probe(scrape_.last, scrape_.lastOk)}}},
+        {"scrape", probe(scrape_.last, scrape_.lastOk)},
+        {"series", series(scrape_.last, storage_)}}},
       {"rules", std::move(ruleList)},
       {"incident", incident(escalator.incident(), timeline_)},
       {"hold", std::move(hold)},

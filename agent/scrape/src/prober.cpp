@@ -106,7 +106,10 @@ void Prober::Impl::startScrape(TimestampMs now) {
 
 void Prober::Impl::finishHealth(TimestampMs started, Result<http::Response> result) {
   health.inFlight = false;
-  ProbeEvent event{ProbeEvent::Kind::kHealth, false, started, clock.now() - started, 0, 0, {}};
+  ProbeEvent event;
+  event.kind = ProbeEvent::Kind::kHealth;
+  event.at = started;
+  event.duration = clock.now() - started;
   if (!result.ok()) {
     event.error = result.error().message;
   } else {
@@ -121,7 +124,10 @@ void Prober::Impl::finishHealth(TimestampMs started, Result<http::Response> resu
 
 void Prober::Impl::finishScrape(TimestampMs started, Result<http::Response> result) {
   scrape.inFlight = false;
-  ProbeEvent event{ProbeEvent::Kind::kScrape, false, started, clock.now() - started, 0, 0, {}};
+  ProbeEvent event;
+  event.kind = ProbeEvent::Kind::kScrape;
+  event.at = started;
+  event.duration = clock.now() - started;
   bool ingestFailed = false;  // ingestExposition already staled the previous scrape
   if (!result.ok()) {
     event.error = result.error().message;
@@ -145,6 +151,10 @@ void Prober::Impl::finishScrape(TimestampMs started, Result<http::Response> resu
   ++(event.ok ? counters.scrapesOk : counters.scrapesFailed);
   appendScrapeSeries(appender, started, config.labels,
                      ScrapeOutcome{event.ok, event.samples, event.duration});
+  const tsdb::ScrapeStats stats = appender.stats();
+  event.series = stats.lastScrapeSeries;
+  event.refused = appender.lastRefusals();
+  event.refusedTotal = stats.refusedSeries;
   completed.push_back(std::move(event));
 }
 

@@ -215,10 +215,12 @@ void ScrapeAppender::commit() {
   ++m.stats.scrapes;
   m.last = std::move(m.current);
   m.current = {};
+  m.stats.lastScrapeSeries = 0;
   for (auto it = m.index.begin(); it != m.index.end();) {
     CacheEntry& e = m.slots[it->second];
     if (e.seen == m.seq) {
       e.inPrev = !e.refused && !e.explicitTs;
+      m.stats.lastScrapeSeries += e.refused ? 0 : 1;
       ++it;
       continue;
     }
@@ -232,6 +234,7 @@ void ScrapeAppender::failed(TimestampMs t) {
   impl_->staleAll(t);
   impl_->current = {};
   impl_->last = {};
+  impl_->stats.lastScrapeSeries = 0;
   ++impl_->stats.failedScrapes;
 }
 

@@ -90,6 +90,8 @@ class Controller {
 
  private:
   void carryOut(watch::Output& out);
+  /// Logs the start and the end of a burst of series refused by the store's limit.
+  void noteRefusals(const scrape::ProbeEvent& scrape);
   void record(const policy::Decision& decision, TimestampMs now);
   void recordCommand(const Command& command, bool accepted, std::string detail);
 
@@ -115,6 +117,10 @@ class Controller {
   Probe health_;
   Probe scrape_;
   std::vector<rules::RuleEvaluation> lastResults_;
+  /// What the store's series limit refused in the last scrape, judged at each tick.
+  tsdb::Refusals refused_;
+  /// Scrapes in the current burst of refusals (0 when the last scrape refused nothing).
+  std::uint64_t refusingScrapes_ = 0;
   std::string timelineIncident_;
   std::vector<policy::TimelineEvent> timeline_;
   std::deque<policy::TimelineEvent> recentEvents_;

@@ -30,6 +30,12 @@ namespace nova::daemon {
 ///   nova_agent_notifications_total{notifier,result="sent|failed"}  counter
 ///   nova_agent_notifications_dropped_total                 counter, action queue full
 ///   nova_agent_tsdb_series / _samples / _bytes             gauges
+///   nova_agent_tsdb_series_limit                           gauge, the store's series limit
+///   nova_agent_tsdb_series_dropped_total                   counter, idle series dropped
+///   nova_agent_scrape_series                               gauge, series the last scrape stored
+///   nova_agent_scrape_series_refused                       gauge, series the last scrape had
+///                                                          refused by the series limit
+///   nova_agent_series_refused_total                        counter, series the limit refused
 ///   nova_agent_ready                                       gauge, 1 after the first good scrape
 ///   nova_agent_dashboard_documents_total                   counter, dashboard documents built
 ///   nova_agent_dashboard_build_seconds                     histogram, time to build one
@@ -51,6 +57,7 @@ class AgentMetrics {
   void notification(const std::string& notifier, bool sent);
   void notificationDropped();
   void tsdb(const tsdb::Stats& stats);
+  void seriesLimit(std::size_t limit);
   void ready(bool ready);
   /// A dashboard document was built in `took` ms.
   void dashboardDocument(DurationMs took);

@@ -51,6 +51,13 @@ struct ProbeEvent {
   long httpStatus = 0;
   /// Samples ingested (scrapes only).
   std::size_t samples = 0;
+  /// Series the store kept from this scrape, and what its series limit refused (scrapes
+  /// only; empty when the scrape failed). A rule over a refused metric name judges on part
+  /// of its series, so the agent treats it as having no data.
+  std::size_t series = 0;
+  tsdb::Refusals refused;
+  /// Series the store's limit refused since start (ScrapeStats::refusedSeries).
+  std::uint64_t refusedTotal = 0;
   /// Why it failed; empty when ok.
   std::string error;
 };

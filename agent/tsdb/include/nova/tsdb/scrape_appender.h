@@ -25,6 +25,7 @@ struct ScrapeStats {
   std::uint64_t refusedSeries = 0;   // series the Storage refused when first seen (or retried)
   std::uint64_t cacheOverflows = 0;  // samples dropped because the cache was full
   std::size_t cacheEntries = 0;      // current cache size
+  std::size_t lastScrapeSeries = 0;  // series stored by the last committed scrape
 };
 
 /// What the Storage refused in the last committed scrape of a target, and the samples the

@@ -11,6 +11,7 @@
 #include "nova/promql/engine.h"
 #include "nova/rules/evaluator.h"
 #include "nova/rules/loader.h"
+#include "nova/tsdb/scrape_appender.h"
 #include "nova/tsdb/storage.h"
 #include "nova/watch/action.h"
 
@@ -118,8 +119,11 @@ class Watcher {
 
   /// Evaluates every rule over `storage` at `time.evaluateAt` and steps the escalator.
   /// A failed rollback whose retry is due (by `time.mono`) comes first in the actions.
-  /// The storage must not be written during the call.
-  TickOutput tick(const tsdb::Storage& storage, TickTime time);
+  /// `refused` is what the store's series limit refused in the last scrape: a rule reading
+  /// a metric name with refused series (directly or through recording rules, or through a
+  /// selector without a fixed name) is unknown with the reason unless it breaches on what
+  /// it sees. The storage must not be written during the call.
+  TickOutput tick(const tsdb::Storage& storage, TickTime time, const tsdb::Refusals& refused = {});
 
   /// Applies a person's command at `now`. Errors are the escalator's refusals, nothing
   /// changed then: kConflict when the state does not allow it ("release: no hold is
@@ -152,6 +156,8 @@ class Watcher {
               Output& out);
 
   rules::RuleSet ruleSet_;
+  /// The scraped metric names each rule reads, for judging refused series.
+  std::vector<std::optional<std::vector<std::string>>> readNames_;
   policy::Escalator escalator_;
   promql::Engine engine_;
   WatchOptions options_;
