@@ -40,10 +40,15 @@ Controller::Controller(rules::RuleSet ruleSet, policy::Escalator escalator, tsdb
     : watcher_(std::move(ruleSet), std::move(escalator), options.watch),
       storage_(storage),
       clock_(clock),
+      ownTimeline_(options.timeline == nullptr ? std::make_unique<Timeline>(clock) : nullptr),
+      agentTime_(options.timeline == nullptr ? *ownTimeline_ : *options.timeline),
       queue_(queue),
       metrics_(metrics),
       options_(std::move(options)) {
   metrics_.seriesLimit(storage_.limits().maxSeries);
+  if (options_.restoredFromFuture && options_.restoredFromFuture->beyondBound) {
+    metrics_.stateFromFuture();
+  }
 }
 
 void Controller::observe(const scrape::ProbeEvent& event) {
@@ -93,6 +98,7 @@ policy::Decision Controller::tickAt(TimestampMs at) {
   lastResults_ = std::move(out.results);
   metrics_.rules(lastResults_);
   metrics_.tsdb(storage_.stats());
+  metrics_.wallOffset(agentTime_.wallOffset());
   carryOut(out);
   return std::move(out.decision);
 }
@@ -153,7 +159,7 @@ void Controller::record(const policy::Decision& decision, TimestampMs now) {
 }
 
 CommandReply Controller::command(const Command& command) {
-  auto out = watcher_.command(command, watch::Now::of(clock_));
+  auto out = watcher_.command(command, now());
   if (!out.ok()) {
     spdlog::warn("command from {} refused: {}", command.who, out.error().message);
     const int status = out.error().code == ErrorCode::kInvalidInput ? 400 : 409;
@@ -167,7 +173,7 @@ CommandReply Controller::command(const Command& command) {
 
 void Controller::rollbackFinished(const RollbackReport& report) {
   metrics_.rollback(report.outcome ? traffic::toString(report.outcome->kind) : "error");
-  watch::Output out = watcher_.rollbackFinished(report, watch::Now::of(clock_));
+  watch::Output out = watcher_.rollbackFinished(report, now());
   carryOut(out);
 }
 

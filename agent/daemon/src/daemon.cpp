@@ -10,6 +10,8 @@
 #include "daemon_shared.h"
 #include "dashboard_builder.h"
 #include "nova/core/files.h"
+#include "nova/core/rfc3339.h"
+#include "nova/core/timeline.h"
 #include "nova/notify/router.h"
 #include "nova/rules/rule_files.h"
 #include "nova/rules/selected_names.h"
@@ -68,6 +70,8 @@ struct Parts {
   traffic::SwitchPtr sw;
   /// The one notifier: routes by severity, dedups by incident across restarts.
   std::unique_ptr<notify::Router> router;
+  /// The escalator came from the state file.
+  bool restored = false;
 };
 
 // Only series some rule can select are stored; null (keep all) when a selector has no
@@ -93,6 +97,7 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
     return policy.error();
   }
   auto snapshot = readStateFile(config.stateFile);
+  bool restored = snapshot.has_value();
   auto escalator =
       watch::makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), snapshot);
   if (!escalator.ok() && snapshot) {
@@ -100,6 +105,7 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
     spdlog::error("state file {} not restored, starting fresh: {}", config.stateFile,
                   escalator.error().message);
     escalator = watch::makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), {});
+    restored = false;
   } else if (snapshot) {
     spdlog::info("restored escalator state from {}", config.stateFile);
   }
@@ -120,7 +126,30 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
     return router.error();
   }
   return Parts{std::move(ruleSet).value(), std::move(escalator).value(), std::move(sw).value(),
-               std::move(router).value()};
+               std::move(router).value(), restored};
+}
+
+// Re-anchors a restored state whose times lie in the future (see
+// watch::anchorRestoredState) and says so: a warning beyond the bound, a note within it.
+std::optional<watch::FutureState> anchorRestoredState(policy::Escalator& escalator,
+                                                      TimestampMs now) {
+  auto future = watch::anchorRestoredState(escalator, now);
+  if (!future) {
+    return std::nullopt;
+  }
+  if (future->beyondBound) {
+    spdlog::warn(
+        "state file: its times reach {} ms ({}) past the clock ({}), beyond the {} s bound; "
+        "refusing them as written and moving every time back by that much, so `for`, "
+        "investigation and windows continue from now with the spans they had reached and "
+        "decisions made (a decided rollback included) stand",
+        future->ahead(), formatRfc3339(future->latest), formatRfc3339(future->now),
+        watch::kFutureStateBound / kSecond);
+  } else {
+    spdlog::info("state file: its times reach {} ms past the clock (skew); moved back by that",
+                 future->ahead());
+  }
+  return future;
 }
 
 class Daemon {
@@ -130,7 +159,7 @@ class Daemon {
         metrics_(version),
         queue_(config.actionQueueCapacity, clock_),
         parts_(std::move(parts)),
-        prober_(config.target, storage_, clock_),
+        prober_(config.target, storage_, timeline_),
         inbox_(clock_, [this] { prober_.wakeup(); }),
         dashboardCache_(
             clock_, [this] { prober_.wakeup(); }, kDashboardMaxAge),
@@ -154,6 +183,9 @@ class Daemon {
 
   const AgentConfig& config_;
   SystemClock clock_;
+  // Wall time at start advanced by monotonic time: what samples, ticks and decisions are
+  // stamped with, so a wall-clock step while running moves no schedule and no decision.
+  Timeline timeline_{clock_};
   tsdb::Storage storage_;
   AgentMetrics metrics_;
   ActionQueue queue_;
@@ -177,6 +209,10 @@ int Daemon::run() {
   ControllerOptions options;
   options.watch.statusUrl = config_.statusUrl;
   options.configJson = describe(config_);
+  options.timeline = &timeline_;
+  if (parts_.restored) {
+    options.restoredFromFuture = anchorRestoredState(parts_.escalator, timeline_.now());
+  }
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
   setDashboardRules();
@@ -231,8 +267,8 @@ void Daemon::loop() {
 void Daemon::iteration(MonoTime& nextEval) {
   const MonoTime now = clock_.monoNow();
   published_.heartbeat = now.ms();
-  // The prober keeps its schedule in wall time; the loop's own deadline is monotonic.
-  const DurationMs untilProbe = prober_.nextDue() - clock_.now();
+  // The prober keeps its schedule on the time line; the loop's own deadline is monotonic.
+  const DurationMs untilProbe = prober_.nextDue() - timeline_.now();
   const DurationMs wait = std::min(untilProbe, nextEval - now);
   std::optional<TimestampMs> scrapedAt;
   for (const auto& event : prober_.poll(std::clamp<DurationMs>(wait, 0, kSecond))) {
@@ -328,7 +364,7 @@ void Daemon::setDashboardRules() {
 
 void Daemon::buildDashboard() {
   const MonoTime start = clock_.monoNow();
-  std::string document = dashboard_.build(*controller_, storage_, clock_.now());
+  std::string document = dashboard_.build(*controller_, storage_, timeline_.now());
   const DurationMs took = clock_.monoNow() - start;
   metrics_.dashboardDocument(took);
   spdlog::debug("dashboard document built in {} ms ({} bytes)", took, document.size());

@@ -130,6 +130,18 @@ struct AgentMetrics::Impl {
           .Help("Series the store's series limit refused when the scrape first had them")
           .Register(*registry)
           .Add({});
+  prometheus::Gauge& wallOffset =
+      BuildGauge()
+          .Name("nova_agent_clock_wall_offset_seconds")
+          .Help("Wall clock minus the agent's time line: how far the wall clock was stepped")
+          .Register(*registry)
+          .Add({});
+  prometheus::Counter& stateFromFuture =
+      BuildCounter()
+          .Name("nova_agent_state_from_future_total")
+          .Help("Restored states whose times lay beyond the clock and were moved back")
+          .Register(*registry)
+          .Add({});
   // The counters above are set from running totals; these remember what was added.
   std::uint64_t droppedSeen = 0;
   std::uint64_t refusedSeen = 0;
@@ -227,6 +239,14 @@ void AgentMetrics::tsdb(const tsdb::Stats& stats) {
     impl_->seriesDropped.Increment(static_cast<double>(stats.droppedSeries - impl_->droppedSeen));
     impl_->droppedSeen = stats.droppedSeries;
   }
+}
+
+void AgentMetrics::wallOffset(DurationMs offset) {
+  impl_->wallOffset.Set(static_cast<double>(offset) / 1000.0);
+}
+
+void AgentMetrics::stateFromFuture() {
+  impl_->stateFromFuture.Increment();
 }
 
 void AgentMetrics::seriesLimit(std::size_t limit) {

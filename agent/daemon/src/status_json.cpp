@@ -90,6 +90,23 @@ json::value series(const std::optional<scrape::ProbeEvent>& last, const tsdb::St
                       {"dropped_idle_total", stats.droppedSeries}};
 }
 
+// The agent's time line against the wall clock, and a state restored from the future.
+json::value clockStatus(const Timeline& timeline, const std::optional<watch::FutureState>& future) {
+  json::value restored = nullptr;
+  if (future) {
+    restored = json::object{{"latest_as_written", future->latest},
+                            {"clock_at_restore", future->now},
+                            {"ahead_ms", future->ahead()},
+                            {"beyond_bound", future->beyondBound},
+                            {"bound_ms", watch::kFutureStateBound},
+                            {"choice", "times moved back by ahead_ms; decisions kept"}};
+  }
+  return json::object{{"timeline", timeline.now()},
+                      {"wall", timeline.clock().now()},
+                      {"wall_offset_ms", timeline.wallOffset()},
+                      {"state_from_future", std::move(restored)}};
+}
+
 }  // namespace
 
 std::string Controller::statusJson() const {
@@ -137,6 +154,7 @@ std::string Controller::statusJson() const {
   json::object out{
       {"ready", ready_},
       {"last_tick", optional(watcher_.lastTick())},
+      {"clock", clockStatus(agentTime_, options_.restoredFromFuture)},
       {"target",
        {{"health", probe(health_.last, health_.lastOk)},
         {"scrape", probe(scrape_.last, scrape_.lastOk)},

@@ -33,8 +33,12 @@ struct Schedule {
 struct Prober::Impl {
   std::shared_ptr<const MetricNameFilter> keep;
 
-  Impl(TargetConfig c, tsdb::Storage& s, const Clock& k)
-      : config(std::move(c)), storage(s), clock(k), appender(s) {
+  Impl(TargetConfig c, tsdb::Storage& s, const Timeline* shared, const Clock& k)
+      : config(std::move(c)),
+        storage(s),
+        own(shared == nullptr ? std::make_unique<Timeline>(k) : nullptr),
+        clock(shared == nullptr ? *own : *shared),
+        appender(s) {
     health.interval = std::max<DurationMs>(1, config.healthInterval);
     health.enabled = !config.healthUrl.empty();
     scrape.interval = std::max<DurationMs>(1, config.metricsInterval);
@@ -63,7 +67,9 @@ struct Prober::Impl {
 
   TargetConfig config;
   tsdb::Storage& storage;
-  const Clock& clock;
+  std::unique_ptr<Timeline> own;
+  // Schedules and stamps run on the time line, so a wall-clock step moves no scrape.
+  const Timeline& clock;
   tsdb::ScrapeAppender appender;
   http::MultiClient client;
   Schedule health;
@@ -159,7 +165,9 @@ void Prober::Impl::finishScrape(TimestampMs started, Result<http::Response> resu
 }
 
 Prober::Prober(TargetConfig config, tsdb::Storage& storage, const Clock& clock)
-    : impl_(std::make_unique<Impl>(std::move(config), storage, clock)) {}
+    : impl_(std::make_unique<Impl>(std::move(config), storage, nullptr, clock)) {}
+Prober::Prober(TargetConfig config, tsdb::Storage& storage, const Timeline& timeline)
+    : impl_(std::make_unique<Impl>(std::move(config), storage, &timeline, timeline.clock())) {}
 Prober::~Prober() = default;
 
 std::vector<ProbeEvent> Prober::poll(DurationMs maxWait) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "nova/core/clock.h"
 #include "nova/core/result.h"
 #include "nova/core/time.h"
+#include "nova/core/timeline.h"
 #include "nova/daemon/actions.h"
 #include "nova/daemon/metrics.h"
 #include "nova/dashboard/document.h"
@@ -16,6 +18,7 @@
 #include "nova/rules/loader.h"
 #include "nova/scrape/prober.h"
 #include "nova/tsdb/storage.h"
+#include "nova/watch/policy_setup.h"
 #include "nova/watch/watcher.h"
 
 namespace nova::daemon {
@@ -35,14 +38,20 @@ struct ControllerOptions {
   watch::WatchOptions watch;
   /// JSON embedded as "config" in /status (see describe()).
   std::string configJson = "null";
+  /// The agent's time line, shared with the prober so ticks, commands and samples read
+  /// one time; null: the controller keeps one of its own over the clock. Must outlive it.
+  const Timeline* timeline = nullptr;
+  /// A restored state re-anchored because its times lay in the future (for /status).
+  std::optional<watch::FutureState> restoredFromFuture;
 };
 
 /// The daemon's side of the watch::Watcher, free of threads and sleeping: each tick runs
 /// the watcher over the store, logs every decision (one line with incident id, action and
 /// reason), counts it, keeps it for /status, and hands the actions (notifications, the
 /// rollback) to the ActionQueue. It also passes on people's commands and the worker's
-/// rollback reports. Time comes from the Clock; tests drive it with a ManualClock and
-/// drain the queue through an ActionExecutor.
+/// rollback reports. Time comes from the Clock through a Timeline (wall time at start
+/// advanced by monotonic time), so a wall-clock step freezes no `for`, window or retry;
+/// tests drive it with a ManualClock and drain the queue through an ActionExecutor.
 ///
 /// Not thread-safe: the daemon's loop thread owns it.
 class Controller {
@@ -55,11 +64,12 @@ class Controller {
   /// Records a finished probe or scrape (for /status, readiness and metrics).
   void observe(const scrape::ProbeEvent& event);
 
-  /// Evaluates, steps, acts at the clock's now. Also retries a failed rollback when its
+  /// Evaluates, steps, acts at the time line's now. Also retries a failed rollback when its
   /// time has come.
-  policy::Decision tick() { return tickAt(clock_.now()); }
-  /// As tick(), evaluating at `at` (wall ms): the daemon passes a scrape's timestamp so
-  /// ticks sit on the scrape grid. An `at` before the last one counts as the last one.
+  policy::Decision tick() { return tickAt(agentTime_.now()); }
+  /// As tick(), evaluating at `at` (ms on the time line): the daemon passes a scrape's
+  /// timestamp so ticks sit on the scrape grid. An `at` before the last one counts as the
+  /// last one.
   policy::Decision tickAt(TimestampMs at);
 
   /// Applies a person's command: 200 with the decision, 409 when the state refuses it
@@ -80,8 +90,10 @@ class Controller {
   std::string snapshot() const { return watcher_.escalator().snapshot(); }
   /// /status as JSON.
   std::string statusJson() const;
-  /// What the dashboard shows besides its charts, at `now` (wall ms): the rules as judged
-  /// by the last tick, the incident and its next step, the hold, where traffic is, the
+  /// The time line ticks, commands and decisions are stamped on.
+  const Timeline& timeline() const { return agentTime_; }
+  /// What the dashboard shows besides its charts, at `now` (ms on the time line): the rules as
+  /// judged by the last tick, the incident and its next step, the hold, where traffic is, the
   /// recent events and people's commands. The rollout view, the switch's detail and
   /// whether commands are enabled are left for the caller, which knows its configuration.
   dashboard::DocumentInputs dashboardInputs(TimestampMs now) const;
@@ -90,6 +102,8 @@ class Controller {
 
  private:
   void carryOut(watch::Output& out);
+  /// Now for a command or a rollback report: the time line's and the monotonic clock's.
+  watch::Now now() const { return {agentTime_.now(), clock_.monoNow()}; }
   /// Logs the start and the end of a burst of series refused by the store's limit.
   void noteRefusals(const scrape::ProbeEvent& scrape);
   void record(const policy::Decision& decision, TimestampMs now);
@@ -109,6 +123,8 @@ class Controller {
   watch::Watcher watcher_;
   tsdb::Storage& storage_;
   const Clock& clock_;
+  std::unique_ptr<Timeline> ownTimeline_;
+  const Timeline& agentTime_;
   ActionQueue& queue_;
   AgentMetrics& metrics_;
   ControllerOptions options_;

@@ -36,6 +36,10 @@ namespace nova::daemon {
 ///   nova_agent_scrape_series_refused                       gauge, series the last scrape had
 ///                                                          refused by the series limit
 ///   nova_agent_series_refused_total                        counter, series the limit refused
+///   nova_agent_clock_wall_offset_seconds                   gauge, wall clock minus the agent's
+///                                                          time line (a step while running)
+///   nova_agent_state_from_future_total                     counter, restored states whose
+///                                                          times lay beyond the clock + 5 min
 ///   nova_agent_ready                                       gauge, 1 after the first good scrape
 ///   nova_agent_dashboard_documents_total                   counter, dashboard documents built
 ///   nova_agent_dashboard_build_seconds                     histogram, time to build one
@@ -58,6 +62,9 @@ class AgentMetrics {
   void notificationDropped();
   void tsdb(const tsdb::Stats& stats);
   void seriesLimit(std::size_t limit);
+  void wallOffset(DurationMs offset);
+  /// A restored state's times lay beyond the bound in the future and were moved back.
+  void stateFromFuture();
   void ready(bool ready);
   /// A dashboard document was built in `took` ms.
   void dashboardDocument(DurationMs took);

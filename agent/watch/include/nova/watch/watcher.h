@@ -29,8 +29,9 @@ struct Command {
   Severity holdCovers = Severity::kHigh;
 };
 
-/// "Now" for a command or a rollback report, read once from a Clock: wall time labels the
-/// decision and drives the escalator; monotonic time measures the rollback retry delay.
+/// "Now" for a command or a rollback report: the agent's time line (a Timeline: wall time
+/// at start advanced by monotonic time) labels the decision and drives the escalator;
+/// monotonic time measures the rollback retry delay.
 struct Now {
   TimestampMs wall = 0;
   MonoTime mono;
@@ -40,10 +41,12 @@ struct Now {
 
 /// The times of one tick, kept apart so each part reads the time it needs.
 struct TickTime {
-  /// Wall time the rules evaluate at (ms since the epoch): the timestamp of the scrape the
-  /// tick follows, so evaluation sits on the scrape grid. The escalator steps at it too
-  /// (its `for` and windows are wall-time spans for now), and it labels the tick's
-  /// decisions and notifications. An evaluateAt before the previous tick's counts as that.
+  /// The time the rules evaluate at (ms since the epoch on the agent's time line, see
+  /// Timeline): the timestamp of the scrape the tick follows, so evaluation sits on the
+  /// scrape grid. The escalator steps at it too and its `for`, investigation, recovery and
+  /// rollback window are spans of it, which a wall-clock step does not move; it labels the
+  /// tick's decisions and notifications. An evaluateAt before the previous tick's counts as
+  /// that.
   TimestampMs evaluateAt = 0;
   /// Monotonic now: a failed rollback is retried once its delay has passed on this clock.
   MonoTime mono;
