@@ -177,6 +177,23 @@ void Controller::rollbackFinished(const RollbackReport& report) {
   carryOut(out);
 }
 
+std::string Controller::snapshot() const {
+  std::string json = watcher_.escalator().snapshot();
+  const DurationMs offset = agentTime_.wallOffset();
+  if (offset > -kSecond && offset < kSecond) {
+    return json;  // drift of the wall clock against the monotonic one, not a step
+  }
+  auto wall = policy::Escalator::restore(json, watcher_.escalator().config(),
+                                         rules::ruleSpecs(watcher_.ruleSet()));
+  if (!wall.ok()) {
+    spdlog::error("state: cannot convert to wall time, writing time-line times: {}",
+                  wall.error().message);
+    return json;
+  }
+  wall->shiftTimes(offset);
+  return wall->snapshot();
+}
+
 Status Controller::replaceRules(rules::RuleSet ruleSet,
                                 const std::optional<std::string>& policyYaml) {
   if (Status s = watcher_.replaceRules(std::move(ruleSet), policyYaml); !s) {

@@ -39,6 +39,8 @@ struct Outcome {
   std::optional<DurationMs> openedAfter;  // monotonic time from start
   std::optional<DurationMs> rollbackAfter;
   std::string status;
+  std::string snapshot;  // as persisted at the end
+  TimestampMs wallAtEnd = 0;
 };
 
 // Runs 40 s of /health down and 50% errors, scraped every second on the time line as the
@@ -85,6 +87,8 @@ Outcome run(const std::optional<std::string>& snapshot, std::optional<int> stepB
     clock.advance(kSecond);
   }
   outcome.status = controller.statusJson();
+  outcome.snapshot = controller.snapshot();
+  outcome.wallAtEnd = clock.now();
   return outcome;
 }
 
@@ -117,6 +121,16 @@ TEST_CASE("health down and 50% errors roll back on schedule despite a clock step
     CHECK(stepped.rollbackAfter == control.rollbackAfter);
     const auto status = boost::json::parse(stepped.status);
     CHECK(status.at("clock").at("wall_offset_ms").to_number<std::int64_t>() == -kHour);
+    // The state is persisted in wall time: restored by a restart at the wall clock it is
+    // not from the future, and its incident started 10 s after the switch as it did.
+    auto ruleSet = rules::load(kRules, "test.yaml");
+    REQUIRE(ruleSet.ok());
+    auto restored = watch::makeEscalator(*ruleSet, ruleSet->policy, 0, stepped.snapshot);
+    REQUIRE(restored.ok());
+    CHECK_FALSE(watch::anchorRestoredState(*restored, stepped.wallAtEnd).has_value());
+    CHECK(restored->latestTime() == stepped.wallAtEnd - kSecond);
+    CHECK(restored->trafficSwitchedAt() == kStart - kHour);
+    CHECK(restored->incident()->startedAt == kStart - kHour + 10 * kSecond);
   }
   SUBCASE("the state file says 2100") {
     const Outcome restored = run(stateWrittenAt(kYear2100), std::nullopt);

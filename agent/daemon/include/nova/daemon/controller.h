@@ -86,8 +86,10 @@ class Controller {
 
   /// True once a scrape succeeded.
   bool ready() const { return ready_; }
-  /// The escalator's state, to persist.
-  std::string snapshot() const { return watcher_.escalator().snapshot(); }
+  /// The escalator's state to persist, in wall time: the time line's times plus the wall
+  /// offset (when it is a second or more), so a restart, whose time line starts at the
+  /// wall clock, continues every span where it was even after a step while running.
+  std::string snapshot() const;
   /// /status as JSON.
   std::string statusJson() const;
   /// The time line ticks, commands and decisions are stamped on.
