@@ -227,5 +227,30 @@ TEST_CASE("a refused series is accepted once idle series made room") {
   CHECK(app.stats().refusedSeries == 1);
 }
 
+TEST_CASE("ids held by the appender survive their series being dropped and reused") {
+  Storage storage(Limits{.retention = kMinute, .maxSeries = 3});
+  ScrapeAppender app(storage, 100);
+  const Labels up{{"__name__", "up"}};
+  const Labels other{{"__name__", "other"}};
+  CHECK(app.appendSynthetic(up, 0, 1));
+  const SeriesId upId = *storage.find(up);
+  // `up` is not written for two minutes while another series moves time on: it is dropped
+  // and its id goes to `other`.
+  const SeriesId steady = *storage.getOrCreate(kSteady);
+  for (TimestampMs t = kSecond; t <= 2 * kMinute; t += kSecond) {
+    storage.append(steady, t, 1);
+  }
+  REQUIRE_FALSE(storage.find(up).has_value());
+  CHECK(*storage.getOrCreate(other) == upId);
+  // The appender notices by the generation: `up` gets a series of its own again, and the
+  // stale markers of markAllStale go to it, never into `other`.
+  CHECK(app.appendSynthetic(up, 2 * kMinute, 1));
+  REQUIRE(storage.find(up).has_value());
+  CHECK(*storage.find(up) != upId);
+  app.markAllStale(2 * kMinute + kSecond);
+  CHECK(storage.samples(upId).empty());
+  CHECK(storage.samples(*storage.find(up)).size() == 2);
+}
+
 }  // namespace
 }  // namespace nova::tsdb
