@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "nova/core/rfc3339.h"
 #include "nova/watch/policy_setup.h"
 
 namespace nova::daemon {
@@ -37,12 +38,35 @@ spdlog::level::level_enum levelOf(watch::Note::Level level) {
 
 }  // namespace
 
+std::optional<watch::FutureState> reanchorRestoredState(policy::Escalator& escalator,
+                                                        TimestampMs now) {
+  auto future = watch::anchorRestoredState(escalator, now);
+  if (!future) {
+    return std::nullopt;
+  }
+  if (future->beyondBound) {
+    spdlog::warn(
+        "state file: its times reach {} ms ({}) past the clock ({}), beyond the {} s bound; "
+        "refusing them as written and moving every time back by that much, so `for`, "
+        "investigation and windows continue from now with the spans they had reached and "
+        "decisions made (a decided rollback included) stand",
+        future->ahead(), formatRfc3339(future->latest), formatRfc3339(future->now),
+        watch::kFutureStateBound / kSecond);
+  } else {
+    spdlog::info("state file: its times reach {} ms past the clock (skew); moved back by that",
+                 future->ahead());
+  }
+  return future;
+}
+
 Controller::Controller(rules::RuleSet ruleSet, policy::Escalator escalator, tsdb::Storage& storage,
                        const Clock& clock, ActionQueue& queue, AgentMetrics& metrics,
                        ControllerOptions options)
     : watcher_(std::move(ruleSet), std::move(escalator), options.watch),
       storage_(storage),
       clock_(clock),
+      ownTimeline_(options.timeline == nullptr ? std::make_unique<Timeline>(clock) : nullptr),
+      agentTime_(options.timeline == nullptr ? *ownTimeline_ : *options.timeline),
       queue_(queue),
       metrics_(metrics),
       options_(std::move(options)) {
@@ -50,7 +74,7 @@ Controller::Controller(rules::RuleSet ruleSet, policy::Escalator escalator, tsdb
   options_.restored.reset();
   if (options_.arming == ArmingMode::kAlways) {
     armed_ = ArmedFor{"", "", watcher_.escalator().trafficSwitchedAt()};
-    armedSince_ = clock_.now();
+    armedSince_ = agentTime_.now();
   } else if (restored_) {
     // Whether the restored state must be finished wherever traffic is (decideArming).
     auto escalator = watch::makeEscalator(watcher_.ruleSet(), watcher_.escalator().config(), 0,
@@ -65,6 +89,10 @@ Controller::Controller(rules::RuleSet ruleSet, policy::Escalator escalator, tsdb
     }
   }
   metrics_.armed(armed_.has_value());
+  metrics_.seriesLimit(storage_.limits().maxSeries);
+  if (options_.restoredFromFuture && options_.restoredFromFuture->beyondBound) {
+    metrics_.stateFromFuture();
+  }
 }
 
 void Controller::observe(const scrape::ProbeEvent& event) {
@@ -74,6 +102,9 @@ void Controller::observe(const scrape::ProbeEvent& event) {
   if (event.ok) {
     probe.lastOk = event.at;
   }
+  if (event.kind == scrape::ProbeEvent::Kind::kScrape) {
+    noteRefusals(event);
+  }
   if (event.kind == scrape::ProbeEvent::Kind::kScrape && event.ok && !ready_) {
     ready_ = true;
     metrics_.ready(true);
@@ -81,11 +112,37 @@ void Controller::observe(const scrape::ProbeEvent& event) {
   }
 }
 
+// One warning when a scrape first has series refused, one line when the store takes them
+// all again: a burst is visible in the log without a line per scrape or per sample.
+void Controller::noteRefusals(const scrape::ProbeEvent& scrape) {
+  refused_ = scrape.refused;
+  if (refused_.any()) {
+    if (refusingScrapes_++ == 0) {
+      std::string names;
+      for (const auto& name : refused_.names) {
+        names += (names.empty() ? "" : ",") + name;
+      }
+      spdlog::warn(
+          "series limit: the store ({} series at most) refused {} series of the scrape at {} "
+          "(metrics: {}{}); rules reading them are unknown until there is room",
+          storage_.limits().maxSeries, refused_.series, scrape.at, names,
+          refused_.truncated ? ",..." : "");
+    }
+    return;
+  }
+  if (refusingScrapes_ > 0 && scrape.ok) {
+    spdlog::info("series limit: every series of the scrape stored again after {} scrapes",
+                 refusingScrapes_);
+    refusingScrapes_ = 0;
+  }
+}
+
 policy::Decision Controller::tickAt(TimestampMs at) {
-  watch::TickOutput out = watcher_.tick(storage_, {at, clock_.monoNow()});
+  watch::TickOutput out = watcher_.tick(storage_, {at, clock_.monoNow()}, refused_);
   lastResults_ = std::move(out.results);
   metrics_.rules(lastResults_);
   metrics_.tsdb(storage_.stats());
+  metrics_.wallOffset(agentTime_.wallOffset());
   carryOut(out, armed_.has_value());
   return std::move(out.decision);
 }
@@ -169,7 +226,7 @@ void Controller::record(const policy::Decision& decision, TimestampMs now) {
 }
 
 CommandReply Controller::command(const Command& command) {
-  auto out = watcher_.command(command, watch::Now::of(clock_));
+  auto out = watcher_.command(command, now());
   if (!out.ok()) {
     spdlog::warn("command from {} refused: {}", command.who, out.error().message);
     const int status = out.error().code == ErrorCode::kInvalidInput ? 400 : 409;
@@ -183,14 +240,31 @@ CommandReply Controller::command(const Command& command) {
 
 void Controller::rollbackFinished(const RollbackReport& report) {
   metrics_.rollback(report.outcome ? traffic::toString(report.outcome->kind) : "error");
-  watch::Output out = watcher_.rollbackFinished(report, watch::Now::of(clock_));
+  watch::Output out = watcher_.rollbackFinished(report, now());
   if (report.outcome && report.outcome->kind != traffic::SwitchOutcome::Kind::kImpossible) {
-    journal({clock_.now(), armed_ ? armed_->rolloutId : "", "traffic_on_blue",
+    journal({agentTime_.now(), armed_ ? armed_->rolloutId : "", "traffic_on_blue",
              report.request.incidentId, "",
              std::string(traffic::toString(report.outcome->kind)) + ": " + report.outcome->detail,
              false});
   }
   carryOut(out, true);
+}
+
+std::string Controller::snapshot() const {
+  std::string json = watcher_.escalator().snapshot();
+  const DurationMs offset = agentTime_.wallOffset();
+  if (offset > -kSecond && offset < kSecond) {
+    return json;  // drift of the wall clock against the monotonic one, not a step
+  }
+  auto wall = policy::Escalator::restore(json, watcher_.escalator().config(),
+                                         rules::ruleSpecs(watcher_.ruleSet()));
+  if (!wall.ok()) {
+    spdlog::error("state: cannot convert to wall time, writing time-line times: {}",
+                  wall.error().message);
+    return json;
+  }
+  wall->shiftTimes(offset);
+  return wall->snapshot();
 }
 
 Status Controller::replaceRules(rules::RuleSet ruleSet,

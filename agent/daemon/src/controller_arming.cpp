@@ -40,7 +40,7 @@ ArmingDecision Controller::sighted(const RolloutSighting& sighting) {
   // A guard without a record keeps today's anchor: traffic_switched_at, else the start.
   inputs.unrecordedSwitchedAt = watcher_.escalator().trafficSwitchedAt();
   ArmingDecision decision = decideArming(inputs, sighting);
-  const TimestampMs now = clock_.now();
+  const TimestampMs now = agentTime_.now();
   if (decision.kind == ArmingDecision::Kind::kArm) {
     arm(decision.target, decision.reason, now);
   } else if (decision.kind == ArmingDecision::Kind::kDisarm) {
@@ -71,6 +71,12 @@ void Controller::arm(const ArmedFor& target, const std::string& reason, Timestam
     spdlog::error("arming for rollout {} failed: {}", shown(target.rolloutId),
                   escalator.error().message);
     return;
+  }
+  if (snapshot) {
+    options_.restoredFromFuture = reanchorRestoredState(*escalator, now);
+    if (options_.restoredFromFuture && options_.restoredFromFuture->beyondBound) {
+      metrics_.stateFromFuture();
+    }
   }
   replaceWatcher(std::move(escalator).value());
   armed_ = target;
@@ -169,7 +175,7 @@ std::optional<std::string> Controller::persistentState() const {
   if (!armed_) {
     return std::nullopt;
   }
-  return encodeStoredState({armed_->rolloutId, armed_->version, watcher_.escalator().snapshot()});
+  return encodeStoredState({armed_->rolloutId, armed_->version, snapshot()});
 }
 
 }  // namespace nova::daemon

@@ -30,8 +30,8 @@ std::string backendOf(const std::optional<watch::RollbackState>& rollback) {
 }  // namespace
 
 void Controller::recordCommand(const Command& command, bool accepted, std::string detail) {
-  commands_.push_back({clock_.now(), command.who, std::string(commandName(command.kind)), accepted,
-                       std::move(detail)});
+  commands_.push_back({agentTime_.now(), command.who, std::string(commandName(command.kind)),
+                       accepted, std::move(detail)});
   if (commands_.size() > kRecentCommands) {
     commands_.pop_front();
   }

@@ -12,6 +12,8 @@
 #include "dashboard_builder.h"
 #include "incident_chart_keeper.h"
 #include "nova/core/files.h"
+#include "nova/core/rfc3339.h"
+#include "nova/core/timeline.h"
 #include "nova/notify/router.h"
 #include "nova/rules/rule_files.h"
 #include "nova/rules/selected_names.h"
@@ -83,6 +85,8 @@ struct Parts {
   traffic::SwitchPtr sw;
   /// The one notifier: routes by severity, dedups by incident across restarts.
   std::unique_ptr<notify::Router> router;
+  /// `escalator` came from the state file (kAlways).
+  bool restoredEscalator = false;
 };
 
 // Only series some rule or chart of the dashboard can select are stored; null (keep all)
@@ -155,6 +159,7 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   if (stored && arming == ArmingMode::kAlways) {
     snapshot = stored->escalator;
   }
+  bool restoredEscalator = snapshot.has_value();
   auto escalator =
       watch::makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), snapshot);
   if (!escalator.ok() && snapshot) {
@@ -162,6 +167,7 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
     spdlog::error("state file {} not restored, starting fresh: {}", config.stateFile,
                   escalator.error().message);
     escalator = watch::makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), {});
+    restoredEscalator = false;
   } else if (snapshot) {
     spdlog::info("restored escalator state from {}", config.stateFile);
   }
@@ -190,7 +196,8 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
                std::move(records),
                std::move(stored),
                std::move(sw).value(),
-               std::move(router).value()};
+               std::move(router).value(),
+               restoredEscalator};
 }
 
 class Daemon {
@@ -200,7 +207,7 @@ class Daemon {
         metrics_(version),
         queue_(config.actionQueueCapacity, clock_),
         parts_(std::move(parts)),
-        prober_(config.target, storage_, clock_),
+        prober_(config.target, storage_, timeline_),
         inbox_(clock_, [this] { prober_.wakeup(); }),
         dashboardCache_(
             clock_, [this] { prober_.wakeup(); }, kDashboardMaxAge),
@@ -233,6 +240,9 @@ class Daemon {
 
   const AgentConfig& config_;
   SystemClock clock_;
+  // Wall time at start advanced by monotonic time: what samples, ticks and decisions are
+  // stamped with, so a wall-clock step while running moves no schedule and no decision.
+  Timeline timeline_{clock_};
   tsdb::Storage storage_;
   AgentMetrics metrics_;
   ActionQueue queue_;
@@ -262,6 +272,10 @@ int Daemon::run() {
   options.arming = parts_.arming;
   options.restored = std::move(parts_.restored);
   options.journal = &journal_;
+  options.timeline = &timeline_;
+  if (parts_.restoredEscalator) {
+    options.restoredFromFuture = reanchorRestoredState(parts_.escalator, timeline_.now());
+  }
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
   if (parts_.records) {
@@ -325,8 +339,8 @@ void Daemon::loop() {
 void Daemon::iteration(MonoTime& nextEval) {
   const MonoTime now = clock_.monoNow();
   published_.heartbeat = now.ms();
-  // The prober keeps its schedule in wall time; the loop's own deadline is monotonic.
-  const DurationMs untilProbe = prober_.nextDue() - clock_.now();
+  // The prober keeps its schedule on the time line; the loop's own deadline is monotonic.
+  const DurationMs untilProbe = prober_.nextDue() - timeline_.now();
   const DurationMs wait = std::min(untilProbe, nextEval - now);
   std::optional<TimestampMs> scrapedAt;
   for (const auto& event : prober_.poll(std::clamp<DurationMs>(wait, 0, kSecond))) {
@@ -436,7 +450,7 @@ void Daemon::setDashboardRules() {
 
 void Daemon::buildDashboard() {
   const MonoTime start = clock_.monoNow();
-  std::string document = dashboard_.build(*controller_, storage_, clock_.now());
+  std::string document = dashboard_.build(*controller_, storage_, timeline_.now());
   const DurationMs took = clock_.monoNow() - start;
   metrics_.dashboardDocument(took);
   spdlog::debug("dashboard document built in {} ms ({} bytes)", took, document.size());

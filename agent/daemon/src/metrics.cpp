@@ -102,6 +102,49 @@ struct AgentMetrics::Impl {
                                  .Help("Approximate bytes held by the agent's store")
                                  .Register(*registry)
                                  .Add({});
+  prometheus::Gauge& seriesLimit = BuildGauge()
+                                       .Name("nova_agent_tsdb_series_limit")
+                                       .Help("Series the agent's store holds at most")
+                                       .Register(*registry)
+                                       .Add({});
+  prometheus::Counter& seriesDropped =
+      BuildCounter()
+          .Name("nova_agent_tsdb_series_dropped_total")
+          .Help("Idle series dropped from the store (no sample left inside retention)")
+          .Register(*registry)
+          .Add({});
+  prometheus::Gauge& scrapeSeries = BuildGauge()
+                                        .Name("nova_agent_scrape_series")
+                                        .Help("Series the last scrape stored")
+                                        .Register(*registry)
+                                        .Add({});
+  prometheus::Gauge& scrapeRefused =
+      BuildGauge()
+          .Name("nova_agent_scrape_series_refused")
+          .Help("Series of the last scrape refused by the store's series limit")
+          .Register(*registry)
+          .Add({});
+  prometheus::Counter& seriesRefused =
+      BuildCounter()
+          .Name("nova_agent_series_refused_total")
+          .Help("Series the store's series limit refused when the scrape first had them")
+          .Register(*registry)
+          .Add({});
+  prometheus::Gauge& wallOffset =
+      BuildGauge()
+          .Name("nova_agent_clock_wall_offset_seconds")
+          .Help("Wall clock minus the agent's time line: how far the wall clock was stepped")
+          .Register(*registry)
+          .Add({});
+  prometheus::Counter& stateFromFuture =
+      BuildCounter()
+          .Name("nova_agent_state_from_future_total")
+          .Help("Restored states whose times lay beyond the clock and were moved back")
+          .Register(*registry)
+          .Add({});
+  // The counters above are set from running totals; these remember what was added.
+  std::uint64_t droppedSeen = 0;
+  std::uint64_t refusedSeen = 0;
   prometheus::Gauge& readyGauge = BuildGauge()
                                       .Name("nova_agent_ready")
                                       .Help("1 once the first scrape of the target succeeded")
@@ -163,6 +206,12 @@ void AgentMetrics::probe(const scrape::ProbeEvent& event) {
       .Observe(static_cast<double>(event.duration) / 1000.0);
   if (event.kind == scrape::ProbeEvent::Kind::kScrape) {
     impl_->scrapeSamples.Set(static_cast<double>(event.samples));
+    impl_->scrapeSeries.Set(static_cast<double>(event.series));
+    impl_->scrapeRefused.Set(static_cast<double>(event.refused.series));
+    if (event.refusedTotal > impl_->refusedSeen) {
+      impl_->seriesRefused.Increment(static_cast<double>(event.refusedTotal - impl_->refusedSeen));
+      impl_->refusedSeen = event.refusedTotal;
+    }
   }
 }
 
@@ -212,6 +261,22 @@ void AgentMetrics::tsdb(const tsdb::Stats& stats) {
   impl_->series.Set(static_cast<double>(stats.series));
   impl_->samples.Set(static_cast<double>(stats.samples));
   impl_->bytes.Set(static_cast<double>(stats.bytes));
+  if (stats.droppedSeries > impl_->droppedSeen) {
+    impl_->seriesDropped.Increment(static_cast<double>(stats.droppedSeries - impl_->droppedSeen));
+    impl_->droppedSeen = stats.droppedSeries;
+  }
+}
+
+void AgentMetrics::wallOffset(DurationMs offset) {
+  impl_->wallOffset.Set(static_cast<double>(offset) / 1000.0);
+}
+
+void AgentMetrics::stateFromFuture() {
+  impl_->stateFromFuture.Increment();
+}
+
+void AgentMetrics::seriesLimit(std::size_t limit) {
+  impl_->seriesLimit.Set(static_cast<double>(limit));
 }
 
 void AgentMetrics::ready(bool ready) {

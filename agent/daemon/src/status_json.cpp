@@ -71,6 +71,42 @@ json::value probe(const std::optional<scrape::ProbeEvent>& last,
                       {"last_ok_at", optional(lastOk)}};
 }
 
+// The target's series against the store's limit: what the last scrape stored and refused.
+json::value series(const std::optional<scrape::ProbeEvent>& last, const tsdb::Storage& storage) {
+  const tsdb::Stats stats = storage.stats();
+  json::array refusedMetrics;
+  if (last) {
+    for (const auto& name : last->refused.names) {
+      refusedMetrics.push_back(json::string(name));
+    }
+  }
+  return json::object{{"stored", last ? last->series : 0},
+                      {"refused", last ? last->refused.series : 0},
+                      {"refused_metrics", std::move(refusedMetrics)},
+                      {"refused_metrics_truncated", last && last->refused.truncated},
+                      {"refused_total", last ? last->refusedTotal : 0},
+                      {"limit", storage.limits().maxSeries},
+                      {"store_series", stats.series},
+                      {"dropped_idle_total", stats.droppedSeries}};
+}
+
+// The agent's time line against the wall clock, and a state restored from the future.
+json::value clockStatus(const Timeline& timeline, const std::optional<watch::FutureState>& future) {
+  json::value restored = nullptr;
+  if (future) {
+    restored = json::object{{"latest_as_written", future->latest},
+                            {"clock_at_restore", future->now},
+                            {"ahead_ms", future->ahead()},
+                            {"beyond_bound", future->beyondBound},
+                            {"bound_ms", watch::kFutureStateBound},
+                            {"choice", "times moved back by ahead_ms; decisions kept"}};
+  }
+  return json::object{{"timeline", timeline.now()},
+                      {"wall", timeline.clock().now()},
+                      {"wall_offset_ms", timeline.wallOffset()},
+                      {"state_from_future", std::move(restored)}};
+}
+
 }  // namespace
 
 std::string Controller::statusJson() const {
@@ -145,9 +181,11 @@ std::string Controller::statusJson() const {
         {"shadow_actions", shadowActions_},
         {"changes", std::move(changes)}}},
       {"last_tick", optional(watcher_.lastTick())},
+      {"clock", clockStatus(agentTime_, options_.restoredFromFuture)},
       {"target",
        {{"health", probe(health_.last, health_.lastOk)},
-        {"scrape", probe(scrape_.last, scrape_.lastOk)}}},
+        {"scrape", probe(scrape_.last, scrape_.lastOk)},
+        {"series", series(scrape_.last, storage_)}}},
       {"rules", std::move(ruleList)},
       {"incident", incident(escalator.incident(), timeline_)},
       {"hold", std::move(hold)},

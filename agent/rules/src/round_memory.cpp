@@ -140,6 +140,12 @@ void Round::mirrorSeries(tsdb::SeriesId id) {
   RoundMemory& m = *memory_;
   auto [it, fresh] = m.mirrored.try_emplace(id);
   RoundMemory::Mirror& mirror = it->second;
+  if (!fresh &&
+      (mirror.storeGeneration != store_.generation(id) || mirror.id >= m.overlay->seriesCount() ||
+       mirror.overlayGeneration != m.overlay->generation(mirror.id))) {
+    mirror = {};  // a dropped series' id now names another series
+    fresh = true;
+  }
   if (fresh) {
     const auto target = m.overlay->getOrCreate(store_.labels(id));
     if (!target) {
@@ -147,6 +153,8 @@ void Round::mirrorSeries(tsdb::SeriesId id) {
       return;
     }
     mirror.id = *target;
+    mirror.storeGeneration = store_.generation(id);
+    mirror.overlayGeneration = m.overlay->generation(*target);
   }
   const auto samples = store_.samples(id);
   auto from = samples.begin();

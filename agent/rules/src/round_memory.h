@@ -35,9 +35,12 @@ class RoundMemory {
   std::unique_ptr<tsdb::Storage> overlay;
   /// One appender per recording rule, so a series a rule no longer gives goes stale.
   std::vector<std::unique_ptr<tsdb::ScrapeAppender>> recorders;
-  /// A mirrored store series: its overlay id and the newest sample copied.
+  /// A mirrored store series: its overlay id and the newest sample copied. The generations
+  /// tell when either store dropped its series (idle) and gave the id to another.
   struct Mirror {
     tsdb::SeriesId id = 0;
+    std::uint32_t storeGeneration = 0;
+    std::uint32_t overlayGeneration = 0;
     TimestampMs copiedUntil = 0;
     bool copied = false;
   };

@@ -33,8 +33,12 @@ struct Schedule {
 struct Prober::Impl {
   std::shared_ptr<const MetricNameFilter> keep;
 
-  Impl(TargetConfig c, tsdb::Storage& s, const Clock& k)
-      : config(std::move(c)), storage(s), clock(k), appender(s) {
+  Impl(TargetConfig c, tsdb::Storage& s, const Timeline* shared, const Clock& k)
+      : config(std::move(c)),
+        storage(s),
+        own(shared == nullptr ? std::make_unique<Timeline>(k) : nullptr),
+        clock(shared == nullptr ? *own : *shared),
+        appender(s) {
     health.interval = std::max<DurationMs>(1, config.healthInterval);
     health.enabled = !config.healthUrl.empty();
     scrape.interval = std::max<DurationMs>(1, config.metricsInterval);
@@ -63,7 +67,9 @@ struct Prober::Impl {
 
   TargetConfig config;
   tsdb::Storage& storage;
-  const Clock& clock;
+  std::unique_ptr<Timeline> own;
+  // Schedules and stamps run on the time line, so a wall-clock step moves no scrape.
+  const Timeline& clock;
   tsdb::ScrapeAppender appender;
   http::MultiClient client;
   Schedule health;
@@ -106,7 +112,10 @@ void Prober::Impl::startScrape(TimestampMs now) {
 
 void Prober::Impl::finishHealth(TimestampMs started, Result<http::Response> result) {
   health.inFlight = false;
-  ProbeEvent event{ProbeEvent::Kind::kHealth, false, started, clock.now() - started, 0, 0, {}};
+  ProbeEvent event;
+  event.kind = ProbeEvent::Kind::kHealth;
+  event.at = started;
+  event.duration = clock.now() - started;
   if (!result.ok()) {
     event.error = result.error().message;
   } else {
@@ -121,7 +130,10 @@ void Prober::Impl::finishHealth(TimestampMs started, Result<http::Response> resu
 
 void Prober::Impl::finishScrape(TimestampMs started, Result<http::Response> result) {
   scrape.inFlight = false;
-  ProbeEvent event{ProbeEvent::Kind::kScrape, false, started, clock.now() - started, 0, 0, {}};
+  ProbeEvent event;
+  event.kind = ProbeEvent::Kind::kScrape;
+  event.at = started;
+  event.duration = clock.now() - started;
   bool ingestFailed = false;  // ingestExposition already staled the previous scrape
   if (!result.ok()) {
     event.error = result.error().message;
@@ -145,11 +157,17 @@ void Prober::Impl::finishScrape(TimestampMs started, Result<http::Response> resu
   ++(event.ok ? counters.scrapesOk : counters.scrapesFailed);
   appendScrapeSeries(appender, started, config.labels,
                      ScrapeOutcome{event.ok, event.samples, event.duration});
+  const tsdb::ScrapeStats stats = appender.stats();
+  event.series = stats.lastScrapeSeries;
+  event.refused = appender.lastRefusals();
+  event.refusedTotal = stats.refusedSeries;
   completed.push_back(std::move(event));
 }
 
 Prober::Prober(TargetConfig config, tsdb::Storage& storage, const Clock& clock)
-    : impl_(std::make_unique<Impl>(std::move(config), storage, clock)) {}
+    : impl_(std::make_unique<Impl>(std::move(config), storage, nullptr, clock)) {}
+Prober::Prober(TargetConfig config, tsdb::Storage& storage, const Timeline& timeline)
+    : impl_(std::make_unique<Impl>(std::move(config), storage, &timeline, timeline.clock())) {}
 Prober::~Prober() = default;
 
 std::vector<ProbeEvent> Prober::poll(DurationMs maxWait) {

@@ -15,11 +15,19 @@ namespace nova::tsdb {
 
 namespace {
 
+// Created before any sample was appended: its idle clock starts at the next sweep.
+constexpr TimestampMs kNotYetTimed = std::numeric_limits<TimestampMs>::max();
+
 struct SeriesEntry {
   Labels labels;
   std::size_t hash = 0;
   std::size_t fixedBytes = 0;  // labels and index overhead, constant for the series' life
   detail::SeriesBuffer buffer;
+  // The newest timestamp when it was last created or looked up: a series just looked up is
+  // about to receive samples and must not be dropped before they arrive.
+  TimestampMs touchedAt = kNotYetTimed;
+  std::uint32_t generation = 0;
+  bool live = true;
 };
 
 // Approximate heap cost of the index structures per series: a hash-set node (next pointer,
@@ -95,23 +103,64 @@ struct Storage::Impl {
     }
   }
 
-  // Series that stopped receiving samples are trimmed here, a few times per retention
-  // period, so their memory is released without a per-append scan.
+  // Series that stopped receiving samples are trimmed here, every retention/30, so their
+  // memory is released without a per-append scan; those left without a sample are dropped.
   void maybeSweep() {
     if (limits.retention <= 0 || newest < nextSweep) {
       return;
     }
     TimestampMs limit = cutoff();
-    for (SeriesEntry& entry : series) {
+    std::vector<SeriesId> idle;
+    for (std::size_t id = 0; id < series.size(); ++id) {
+      SeriesEntry& entry = series[id];
+      if (!entry.live) {
+        continue;
+      }
       if (!entry.buffer.empty() && entry.buffer.live().front().t < limit) {
         mutate(entry, [&](detail::SeriesBuffer& b) { b.trimBefore(limit); });
       }
+      if (entry.touchedAt == kNotYetTimed) {
+        entry.touchedAt = newest;
+      }
+      if (entry.buffer.empty() && entry.touchedAt < limit) {
+        idle.push_back(static_cast<SeriesId>(id));
+      }
     }
-    nextSweep = newest + std::max<DurationMs>(limits.retention / 4, kSecond);
+    drop(idle);
+    nextSweep = newest + std::max<DurationMs>(limits.retention / 30, kSecond);
+  }
+
+  // Frees the labels, samples and index entries of `ids` and keeps their slots for reuse.
+  void drop(const std::vector<SeriesId>& ids) {
+    if (ids.empty()) {
+      return;
+    }
+    std::unordered_set<std::string> names;
+    for (SeriesId id : ids) {
+      SeriesEntry& entry = series[id];
+      names.emplace(entry.labels.metricName());
+      byLabels.erase(id);
+      entry.live = false;
+      mutate(entry, [](detail::SeriesBuffer& b) { b = detail::SeriesBuffer{}; });
+      bytes -= entry.fixedBytes;
+      entry.labels = Labels{};
+      freeIds.push_back(id);
+    }
+    droppedSeries += ids.size();
+    // One pass per affected name, so dropping many series of one name stays linear.
+    for (const std::string& name : names) {
+      auto it = byName.find(name);
+      std::erase_if(it->second, [&](SeriesId id) { return !series[id].live; });
+      if (it->second.empty()) {
+        bytes -= kNameIndexBytes + name.size();
+        byName.erase(it);
+      }
+    }
   }
 
   Limits limits;
   std::deque<SeriesEntry> series;  // a deque keeps labels() references stable on growth
+  std::vector<SeriesId> freeIds;   // slots of dropped series, reused first
   std::unordered_set<SeriesId, IdHash, IdEqual> byLabels;
   std::unordered_map<std::string, std::vector<SeriesId>, StringHash, std::equal_to<>> byName;
   bool hasNewest = false;
@@ -122,6 +171,7 @@ struct Storage::Impl {
   std::uint64_t rejectedSeries = 0;
   std::uint64_t rejectedSamples = 0;
   std::uint64_t evictedSamples = 0;
+  std::uint64_t droppedSeries = 0;
 };
 
 Storage::Storage(Limits limits) : impl_(std::make_unique<Impl>(limits)) {}
@@ -130,21 +180,34 @@ Storage::~Storage() = default;
 
 std::optional<SeriesId> Storage::getOrCreate(const Labels& labels) {
   if (auto it = impl_->byLabels.find(labels); it != impl_->byLabels.end()) {
+    impl_->series[*it].touchedAt = impl_->hasNewest ? impl_->newest : kNotYetTimed;
     return *it;
   }
-  std::size_t cost = fixedBytesOf(labels);
-  bool newName = !impl_->byName.contains(labels.metricName());
-  if (newName) {
-    cost += kNameIndexBytes + labels.metricName().size();
-  }
-  if (impl_->series.size() >= impl_->limits.maxSeries ||
-      impl_->series.size() >= std::numeric_limits<SeriesId>::max() ||
+  const std::size_t fixed = fixedBytesOf(labels);
+  // The name index entry is paid by the first series of a name and freed with its last.
+  const std::size_t nameCost = impl_->byName.contains(labels.metricName())
+                                   ? 0
+                                   : kNameIndexBytes + labels.metricName().size();
+  const std::size_t cost = fixed + nameCost;
+  const std::size_t live = impl_->series.size() - impl_->freeIds.size();
+  if (live >= impl_->limits.maxSeries ||
+      (impl_->freeIds.empty() && impl_->series.size() >= std::numeric_limits<SeriesId>::max()) ||
       impl_->bytes + cost > impl_->limits.maxBytes) {
     ++impl_->rejectedSeries;
     return std::nullopt;
   }
-  auto id = static_cast<SeriesId>(impl_->series.size());
-  impl_->series.push_back({labels, LabelsHash{}(labels), cost, {}});
+  SeriesEntry entry{labels, LabelsHash{}(labels), fixed, {}, {}, 0, true};
+  entry.touchedAt = impl_->hasNewest ? impl_->newest : kNotYetTimed;
+  SeriesId id = 0;
+  if (impl_->freeIds.empty()) {
+    id = static_cast<SeriesId>(impl_->series.size());
+    impl_->series.push_back(std::move(entry));
+  } else {
+    id = impl_->freeIds.back();
+    impl_->freeIds.pop_back();
+    entry.generation = impl_->series[id].generation + 1;
+    impl_->series[id] = std::move(entry);
+  }
   impl_->byLabels.insert(id);
   impl_->byName[std::string(labels.metricName())].push_back(id);
   impl_->bytes += cost;
@@ -158,8 +221,17 @@ std::optional<SeriesId> Storage::find(const Labels& labels) const {
   return std::nullopt;
 }
 
+std::uint32_t Storage::generation(SeriesId id) const {
+  assert(id < impl_->series.size());
+  return impl_->series[id].generation;
+}
+
 void Storage::append(SeriesId id, TimestampMs t, double v) {
   assert(id < impl_->series.size());
+  if (!impl_->series[id].live) {
+    ++impl_->rejectedSamples;  // dropped while a caller still held its id
+    return;
+  }
   if (!impl_->hasNewest || t > impl_->newest) {
     impl_->newest = t;
     impl_->hasNewest = true;
@@ -198,18 +270,21 @@ std::span<const SeriesId> Storage::seriesWithName(std::string_view name) const {
 
 void Storage::forEachSeries(const std::function<void(SeriesId, const Labels&)>& fn) const {
   for (std::size_t i = 0; i < impl_->series.size(); ++i) {
-    fn(static_cast<SeriesId>(i), impl_->series[i].labels);
+    if (impl_->series[i].live) {
+      fn(static_cast<SeriesId>(i), impl_->series[i].labels);
+    }
   }
 }
 
 Stats Storage::stats() const {
   Stats s;
-  s.series = impl_->series.size();
+  s.series = impl_->series.size() - impl_->freeIds.size();
   s.samples = impl_->samples;
   s.bytes = impl_->bytes;
   s.rejectedSeries = impl_->rejectedSeries;
   s.rejectedSamples = impl_->rejectedSamples;
   s.evictedSamples = impl_->evictedSamples;
+  s.droppedSeries = impl_->droppedSeries;
   return s;
 }
 
@@ -232,6 +307,7 @@ void Storage::clear() {
   impl_->byLabels.clear();
   impl_->byName.clear();
   impl_->series.clear();
+  impl_->freeIds.clear();
   impl_->bytes = 0;
   impl_->samples = 0;
   impl_->hasNewest = false;

@@ -29,4 +29,14 @@ Result<policy::Escalator> makeEscalator(const rules::RuleSet& ruleSet,
   return policy::Escalator(policy, std::move(specs), switchedAt);
 }
 
+std::optional<FutureState> anchorRestoredState(policy::Escalator& escalator, TimestampMs now,
+                                               DurationMs bound) {
+  const TimestampMs latest = escalator.latestTime();
+  if (latest <= now) {
+    return std::nullopt;
+  }
+  escalator.shiftTimes(now - latest);
+  return FutureState{latest, now, latest - now > bound};
+}
+
 }  // namespace nova::watch

@@ -5,6 +5,7 @@
 #include "nova/core/rfc3339.h"
 #include "nova/watch/notifications.h"
 #include "nova/watch/policy_setup.h"
+#include "refused_series.h"
 
 namespace nova::watch {
 namespace {
@@ -34,7 +35,10 @@ bool Output::decided() const {
 }
 
 Watcher::Watcher(rules::RuleSet ruleSet, policy::Escalator escalator, WatchOptions options)
-    : ruleSet_(std::move(ruleSet)), escalator_(std::move(escalator)), options_(std::move(options)) {
+    : ruleSet_(std::move(ruleSet)),
+      readNames_(detail::readNamesByRule(ruleSet_)),
+      escalator_(std::move(escalator)),
+      options_(std::move(options)) {
   // A rollback decided before a restart and not known done (the process died while the
   // switch ran) is carried out again at the first tick: the switches are idempotent, so a
   // flip that did land answers "already on blue" and completes it.
@@ -55,7 +59,8 @@ bool Watcher::rollbackUnfinished() const {
   return incident && incident->state == policy::IncidentState::kRollingBack;
 }
 
-TickOutput Watcher::tick(const tsdb::Storage& storage, TickTime time) {
+TickOutput Watcher::tick(const tsdb::Storage& storage, TickTime time,
+                         const tsdb::Refusals& refused) {
   const TimestampMs now = std::max(time.evaluateAt, lastTick_.value_or(time.evaluateAt));
   TickOutput out;
   out.at = now;
@@ -73,6 +78,7 @@ TickOutput Watcher::tick(const tsdb::Storage& storage, TickTime time) {
     out.actions.emplace_back(RollbackAction{rollback_->request, rollback_->attempts});
   }
   out.results = rules::evaluateRules(ruleSet_, engine_, storage, now);
+  detail::judgeRefusedAsUnknown(out.results, readNames_, refused);
   lastTick_ = now;
   decided(escalator_.step(rules::observations(out.results), now), now, std::string(kAgent), out);
   return out;
@@ -199,6 +205,7 @@ Status Watcher::replaceRules(rules::RuleSet ruleSet, const std::optional<std::st
   }
   escalator_ = std::move(escalator).value();
   ruleSet_ = std::move(ruleSet);
+  readNames_ = detail::readNamesByRule(ruleSet_);
   return {};
 }
 

@@ -171,4 +171,26 @@ TEST_CASE("an unreachable target fails both kinds; an oversized body fails the s
   CHECK(bigEvents[0].error.find("exceeds 1024 bytes") != std::string::npos);
 }
 
+TEST_CASE("a backward wall-clock step neither stops probing nor stamps samples back in time") {
+  FakeTarget target;
+  tsdb::Storage storage;
+  ManualClock clock(1'800'000'000'000);
+  Prober prober(target.config(), storage, clock);
+  auto first = pollRound(prober, 2);
+  const auto* scrape = find(first, ProbeEvent::Kind::kScrape);
+  REQUIRE(scrape != nullptr);
+  CHECK(scrape->at == 1'800'000'000'000);
+
+  clock.setWall(1'800'000'000'000 - kHour);  // NTP steps the wall clock back an hour
+  clock.advance(kSecond);
+  auto second = pollRound(prober, 2);
+  const auto* next = find(second, ProbeEvent::Kind::kScrape);
+  REQUIRE(next != nullptr);  // due a second later on the monotonic clock, not in an hour
+  CHECK(next->at == 1'800'000'000'000 + kSecond);
+  auto id = storage.find({{"__name__", "requests_total"}, {"code", "200"}, {"job", "green"}});
+  REQUIRE(id.has_value());
+  REQUIRE(storage.samples(*id).size() == 2);
+  CHECK(storage.samples(*id).back().t == 1'800'000'000'000 + kSecond);
+}
+
 }  // namespace nova::scrape

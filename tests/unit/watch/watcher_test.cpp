@@ -5,22 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "error_rate_rules.h"
 #include "nova/watch/policy_setup.h"
 
 namespace nova::watch {
 namespace {
 
-constexpr std::string_view kRules = R"(
-policy:
-  high: {action: page, investigate: 30s, then: rollback}
-rules:
-  - name: error_rate_high
-    expr: sum(rate(errors_total[1m])) / sum(rate(requests_total[1m]))
-    threshold: "> 0.05"
-    for: 20s
-    severity: high
-    summary: "error rate {{ $value }}"
-)";
+constexpr std::string_view kRules = testing::kErrorRateRules;
 
 // A watcher over a store the test fills, one scrape per second; wall and monotonic time
 // are kept apart so a test can step one without the other.

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "nova/core/clock.h"
 #include "nova/core/result.h"
 #include "nova/core/time.h"
+#include "nova/core/timeline.h"
 #include "nova/daemon/actions.h"
 #include "nova/daemon/arming.h"
 #include "nova/daemon/journal.h"
@@ -20,6 +22,7 @@
 #include "nova/rules/loader.h"
 #include "nova/scrape/prober.h"
 #include "nova/tsdb/storage.h"
+#include "nova/watch/policy_setup.h"
 #include "nova/watch/watcher.h"
 
 namespace nova::daemon {
@@ -47,14 +50,26 @@ struct ControllerOptions {
   std::optional<StoredState> restored;
   /// Where events and decisions are journaled; null for none. Must outlive the controller.
   Journal* journal = nullptr;
+  /// The agent's time line, shared with the prober so ticks, commands and samples read
+  /// one time; null: the controller keeps one of its own over the clock. Must outlive it.
+  const Timeline* timeline = nullptr;
+  /// A restored state re-anchored because its times lay in the future (for /status).
+  std::optional<watch::FutureState> restoredFromFuture;
 };
+
+/// Re-anchors a restored escalator whose times lie in the future of `now` (see
+/// watch::anchorRestoredState) and says so in the log: a warning beyond the bound, a note
+/// within it. nullopt when none of its times is in the future.
+std::optional<watch::FutureState> reanchorRestoredState(policy::Escalator& escalator,
+                                                        TimestampMs now);
 
 /// The daemon's side of the watch::Watcher, free of threads and sleeping: each tick runs
 /// the watcher over the store, logs every decision (one line with incident id, action and
 /// reason), counts it, keeps it for /status, and hands the actions (notifications, the
 /// rollback) to the ActionQueue. It also passes on people's commands and the worker's
-/// rollback reports. Time comes from the Clock; tests drive it with a ManualClock and
-/// drain the queue through an ActionExecutor.
+/// rollback reports. Time comes from the Clock through a Timeline (wall time at start
+/// advanced by monotonic time), so a wall-clock step freezes no `for`, window or retry;
+/// tests drive it with a ManualClock and drain the queue through an ActionExecutor.
 ///
 /// Arming: only while armed does a tick's decision act (roll back, notify, page). In
 /// shadow every tick is evaluated and shown, and what it would have done is logged and
@@ -73,11 +88,12 @@ class Controller {
   /// Records a finished probe or scrape (for /status, readiness and metrics).
   void observe(const scrape::ProbeEvent& event);
 
-  /// Evaluates, steps, acts at the clock's now. Also retries a failed rollback when its
+  /// Evaluates, steps, acts at the time line's now. Also retries a failed rollback when its
   /// time has come.
-  policy::Decision tick() { return tickAt(clock_.now()); }
-  /// As tick(), evaluating at `at` (wall ms): the daemon passes a scrape's timestamp so
-  /// ticks sit on the scrape grid. An `at` before the last one counts as the last one.
+  policy::Decision tick() { return tickAt(agentTime_.now()); }
+  /// As tick(), evaluating at `at` (ms on the time line): the daemon passes a scrape's
+  /// timestamp so ticks sit on the scrape grid. An `at` before the last one counts as the
+  /// last one.
   policy::Decision tickAt(TimestampMs at);
 
   /// Applies a person's command: 200 with the decision, 409 when the state refuses it
@@ -105,12 +121,16 @@ class Controller {
 
   /// True once a scrape succeeded.
   bool ready() const { return ready_; }
-  /// The escalator's state, to persist.
-  std::string snapshot() const { return watcher_.escalator().snapshot(); }
+  /// The escalator's state to persist, in wall time: the time line's times plus the wall
+  /// offset (when it is a second or more), so a restart, whose time line starts at the
+  /// wall clock, continues every span where it was even after a step while running.
+  std::string snapshot() const;
   /// /status as JSON.
   std::string statusJson() const;
-  /// What the dashboard shows besides its charts, at `now` (wall ms): the rules as judged
-  /// by the last tick, the incident and its next step, the hold, where traffic is, the
+  /// The time line ticks, commands and decisions are stamped on.
+  const Timeline& timeline() const { return agentTime_; }
+  /// What the dashboard shows besides its charts, at `now` (ms on the time line): the rules as
+  /// judged by the last tick, the incident and its next step, the hold, where traffic is, the
   /// recent events and people's commands. The rollout view, the switch's detail and
   /// whether commands are enabled are left for the caller, which knows its configuration.
   dashboard::DocumentInputs dashboardInputs(TimestampMs now) const;
@@ -127,6 +147,10 @@ class Controller {
   void disarm(const std::string& reason, TimestampMs now);
   void restoreTimelineFromJournal();
   void journal(JournalEntry entry);
+  /// Now for a command or a rollback report: the time line's and the monotonic clock's.
+  watch::Now now() const { return {agentTime_.now(), clock_.monoNow()}; }
+  /// Logs the start and the end of a burst of series refused by the store's limit.
+  void noteRefusals(const scrape::ProbeEvent& scrape);
   void record(const policy::Decision& decision, TimestampMs now);
   void recordCommand(const Command& command, bool accepted, std::string detail);
 
@@ -150,6 +174,8 @@ class Controller {
   watch::Watcher watcher_;
   tsdb::Storage& storage_;
   const Clock& clock_;
+  std::unique_ptr<Timeline> ownTimeline_;
+  const Timeline& agentTime_;
   ActionQueue& queue_;
   AgentMetrics& metrics_;
   ControllerOptions options_;
@@ -158,6 +184,10 @@ class Controller {
   Probe health_;
   Probe scrape_;
   std::vector<rules::RuleEvaluation> lastResults_;
+  /// What the store's series limit refused in the last scrape, judged at each tick.
+  tsdb::Refusals refused_;
+  /// Scrapes in the current burst of refusals (0 when the last scrape refused nothing).
+  std::uint64_t refusingScrapes_ = 0;
   std::string timelineIncident_;
   std::vector<policy::TimelineEvent> timeline_;
   std::deque<policy::TimelineEvent> recentEvents_;

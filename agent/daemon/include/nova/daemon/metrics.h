@@ -30,6 +30,16 @@ namespace nova::daemon {
 ///   nova_agent_notifications_total{notifier,result="sent|failed"}  counter
 ///   nova_agent_notifications_dropped_total                 counter, action queue full
 ///   nova_agent_tsdb_series / _samples / _bytes             gauges
+///   nova_agent_tsdb_series_limit                           gauge, the store's series limit
+///   nova_agent_tsdb_series_dropped_total                   counter, idle series dropped
+///   nova_agent_scrape_series                               gauge, series the last scrape stored
+///   nova_agent_scrape_series_refused                       gauge, series the last scrape had
+///                                                          refused by the series limit
+///   nova_agent_series_refused_total                        counter, series the limit refused
+///   nova_agent_clock_wall_offset_seconds                   gauge, wall clock minus the agent's
+///                                                          time line (a step while running)
+///   nova_agent_state_from_future_total                     counter, restored states whose
+///                                                          times lay beyond the clock + 5 min
 ///   nova_agent_ready                                       gauge, 1 after the first good scrape
 ///   nova_agent_armed                                       gauge, 1 armed, 0 shadow
 ///   nova_agent_arming_total{change="armed|disarmed"}       counter
@@ -56,6 +66,10 @@ class AgentMetrics {
   void notification(const std::string& notifier, bool sent);
   void notificationDropped();
   void tsdb(const tsdb::Stats& stats);
+  void seriesLimit(std::size_t limit);
+  void wallOffset(DurationMs offset);
+  /// A restored state's times lay beyond the bound in the future and were moved back.
+  void stateFromFuture();
   void ready(bool ready);
   void armed(bool armed);
   /// The agent armed (true) or went back to shadow (false); sets the gauge too.

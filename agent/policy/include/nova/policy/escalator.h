@@ -147,6 +147,16 @@ class Escalator {
   TimestampMs rollbackWindowEndsAt() const;
   const PolicyConfig& config() const;
 
+  /// The latest time the escalator has seen: the last step's or command's `now`, or the
+  /// traffic switch when it has seen none. A restored state is checked against the clock
+  /// with it.
+  TimestampMs latestTime() const;
+  /// Moves every time of the state (switch, steps, rules' `since`, hold, incident, levels,
+  /// last resolve) by `delta` ms, keeping every span between them: a state restored from a
+  /// clock that ran ahead is re-anchored to the present without restarting its `for`,
+  /// investigation, recovery or rollback window, and without undoing decisions.
+  void shiftTimes(DurationMs delta);
+
   /// The state as compact JSON (schema below), to persist after every step. Config and
   /// rule specs are not included: they come from the rule file at restore.
   ///

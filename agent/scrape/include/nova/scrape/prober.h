@@ -9,6 +9,7 @@
 #include "nova/core/clock.h"
 #include "nova/core/labels.h"
 #include "nova/core/time.h"
+#include "nova/core/timeline.h"
 #include "nova/scrape/ingest.h"
 #include "nova/tsdb/scrape_appender.h"
 #include "nova/tsdb/storage.h"
@@ -44,13 +45,20 @@ struct ProbeEvent {
   Kind kind = Kind::kHealth;
   bool ok = false;
   /// When it was due to start (the timestamp of its samples; the actual start when the
-  /// loop fell behind by an interval or more), ms since the epoch.
+  /// loop fell behind by an interval or more), ms on the prober's Timeline.
   TimestampMs at = 0;
   DurationMs duration = 0;
   /// HTTP status, 0 when no response arrived.
   long httpStatus = 0;
   /// Samples ingested (scrapes only).
   std::size_t samples = 0;
+  /// Series the store kept from this scrape, and what its series limit refused (scrapes
+  /// only; empty when the scrape failed). A rule over a refused metric name judges on part
+  /// of its series, so the agent treats it as having no data.
+  std::size_t series = 0;
+  tsdb::Refusals refused;
+  /// Series the store's limit refused since start (ScrapeStats::refusedSeries).
+  std::uint64_t refusedTotal = 0;
   /// Why it failed; empty when ok.
   std::string error;
 };
@@ -83,8 +91,12 @@ struct ProberCounters {
 class Prober {
  public:
   /// `storage` and `clock` must outlive the Prober. The first probe and scrape are due at
-  /// once.
+  /// once. Schedules, sample timestamps and ProbeEvent times are on a Timeline of `clock`
+  /// (wall time at start advanced by monotonic time), so stepping the wall clock neither
+  /// stops probing nor stamps samples out of order.
   Prober(TargetConfig config, tsdb::Storage& storage, const Clock& clock);
+  /// The same on a time line shared with the rest of the agent; it must outlive the Prober.
+  Prober(TargetConfig config, tsdb::Storage& storage, const Timeline& timeline);
   ~Prober();
   Prober(const Prober&) = delete;
   Prober& operator=(const Prober&) = delete;
@@ -99,7 +111,7 @@ class Prober {
   /// it to what its rules can select, at start and after every rule reload.
   void setMetricFilter(std::shared_ptr<const MetricNameFilter> keep);
 
-  /// When the next probe or scrape is due to start (ms since the epoch).
+  /// When the next probe or scrape is due to start (ms on the time line).
   TimestampMs nextDue() const;
 
   ProberCounters counters() const;

@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "nova/core/labels.h"
 #include "nova/core/time.h"
@@ -20,8 +22,25 @@ struct ScrapeStats {
   std::uint64_t samples = 0;         // samples written by committed scrapes
   std::uint64_t staleMarkers = 0;    // stale NaNs written
   std::uint64_t refusedSamples = 0;  // samples whose series the Storage refused
+  std::uint64_t refusedSeries = 0;   // series the Storage refused when first seen (or retried)
   std::uint64_t cacheOverflows = 0;  // samples dropped because the cache was full
   std::size_t cacheEntries = 0;      // current cache size
+  std::size_t lastScrapeSeries = 0;  // series stored by the last committed scrape
+};
+
+/// What the Storage refused in the last committed scrape of a target, and the samples the
+/// full key cache dropped (their series would be refused too: the cache holds as many keys
+/// as the Storage holds series).
+struct Refusals {
+  /// Series refused (each counted once per scrape; beyond the key cache, each sample).
+  std::size_t series = 0;
+  /// Their metric names, sorted and unique, at most kMaxNames of them.
+  std::vector<std::string> names;
+  /// More names were refused than `names` holds: any name may be affected.
+  bool truncated = false;
+
+  static constexpr std::size_t kMaxNames = 64;
+  bool any() const { return series > 0; }
 };
 
 /// Writes the scrapes of one target into a Storage and applies Prometheus's staleness rule:
@@ -38,7 +57,10 @@ struct ScrapeStats {
 /// it call `makeLabels` and look the Labels up in the Storage. The cache holds the series
 /// of the last scrape: entries not seen in a committed scrape are evicted after their stale
 /// marker is written, and all are evicted by failed(). Refused series are cached too, so a
-/// target over the series limit does not rebuild their labels every scrape.
+/// target over the series limit does not rebuild their labels every scrape; they are tried
+/// again (labels rebuilt) once the Storage has dropped idle series since the refusal, so a
+/// series refused at the limit is accepted as soon as there is room. A cached id whose
+/// series the Storage dropped (its generation changed) is looked up afresh.
 ///
 /// Explicit timestamps: a sample carrying its own exposition timestamp is stored at that
 /// timestamp and is not staleness-tracked (no stale marker when it vanishes), as in
@@ -63,10 +85,13 @@ class ScrapeAppender {
   template <typename MakeLabels>
   bool add(std::string_view rawKey, MakeLabels&& makeLabels, double v) {
     if (auto slot = lookup(rawKey)) {
+      if (outdated(*slot)) {
+        resolve(*slot, std::forward<MakeLabels>(makeLabels)());
+      }
       return addCached(*slot, v, std::nullopt);
     }
     if (cacheFull()) {
-      return overflow();
+      return overflow(rawKey);
     }
     return addNew(rawKey, std::forward<MakeLabels>(makeLabels)(), v, std::nullopt);
   }
@@ -74,10 +99,13 @@ class ScrapeAppender {
   template <typename MakeLabels>
   bool add(std::string_view rawKey, MakeLabels&& makeLabels, double v, TimestampMs t) {
     if (auto slot = lookup(rawKey)) {
+      if (outdated(*slot)) {
+        resolve(*slot, std::forward<MakeLabels>(makeLabels)());
+      }
       return addCached(*slot, v, t);
     }
     if (cacheFull()) {
-      return overflow();
+      return overflow(rawKey);
     }
     return addNew(rawKey, std::forward<MakeLabels>(makeLabels)(), v, t);
   }
@@ -103,12 +131,17 @@ class ScrapeAppender {
   void reset();
 
   ScrapeStats stats() const;
+  /// What the Storage refused in the last committed scrape (empty after failed()).
+  const Refusals& lastRefusals() const;
 
  private:
   std::optional<std::uint32_t> lookup(std::string_view rawKey);
   // Checked before makeLabels() so a target beyond the bound costs no label building.
   bool cacheFull() const;
-  bool overflow();
+  bool overflow(std::string_view rawKey);
+  // A refused entry worth retrying, or a cached id whose series the Storage dropped.
+  bool outdated(std::uint32_t slot) const;
+  void resolve(std::uint32_t slot, const Labels& labels);
   bool addCached(std::uint32_t slot, double v, std::optional<TimestampMs> t);
   bool addNew(std::string_view rawKey, const Labels& labels, double v,
               std::optional<TimestampMs> t);

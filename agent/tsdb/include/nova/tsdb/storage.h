@@ -14,7 +14,8 @@
 
 namespace nova::tsdb {
 
-/// Dense handle of a series inside one Storage; stable for the Storage's lifetime.
+/// Dense handle of a series inside one Storage. Valid while the series lives; the id of a
+/// dropped idle series is given to a later new series, with a new generation().
 using SeriesId = std::uint32_t;
 
 /// Bounds that keep the store's memory fixed however hostile the target is.
@@ -35,6 +36,8 @@ struct Stats {
   std::size_t bytes = 0;
   std::uint64_t rejectedSeries = 0;
   std::uint64_t rejectedSamples = 0;
+  /// Series dropped because retention left them no sample (see Storage).
+  std::uint64_t droppedSeries = 0;
   /// Samples dropped from the front of a series to stay within Limits::maxBytes.
   std::uint64_t evictedSamples = 0;
 };
@@ -44,9 +47,19 @@ struct Stats {
 ///
 /// Retention: the cutoff is (newest timestamp appended to any series - retention). Samples
 /// before it are trimmed from a series when it is appended to, and from idle series by a
-/// sweep a few times per retention period; an append before the cutoff is refused and
-/// counted in Stats::rejectedSamples. A series is never removed (ids stay valid) until
-/// clear(); one whose samples all expired holds only its labels.
+/// sweep every retention/30 (30 s for the default); an append before the cutoff is refused
+/// and counted in Stats::rejectedSamples.
+///
+/// Idle series are dropped, as Prometheus's head garbage collection drops series without
+/// samples: a series that stopped being scraped goes stale (no instant selector sees it
+/// after the 5 min lookback) and is dropped by the first sweep that finds none of its
+/// samples left inside retention (the lookback plus a grace that covers the longest range
+/// a rule may read, 15 min in all by default), so no query answer changes. Its labels,
+/// samples and index entries are freed, Stats::droppedSeries counts it, and its slot and
+/// SeriesId go to the next new series, so churning labels cannot fill the store: a new
+/// series refused at the series limit is accepted once older ones have been dropped. A
+/// series created without samples yet is kept for a full retention period. With
+/// retention 0 nothing is trimmed or dropped.
 ///
 /// Memory: Stats::bytes counts label bytes, index overhead and allocated sample capacity.
 /// New series are refused once maxSeries or maxBytes would be exceeded. While bytes exceed
@@ -66,21 +79,28 @@ class Storage {
   /// The id of an existing series.
   std::optional<SeriesId> find(const Labels& labels) const;
 
+  /// Changes each time `id` is given to a new series; holders of ids across appends (caches)
+  /// compare it to notice that their series was dropped.
+  std::uint32_t generation(SeriesId id) const;
+
   /// Appends a sample. A timestamp older than the series' newest is inserted in order; an
-  /// equal timestamp replaces the value. A stale NaN is stored like any other value.
+  /// equal timestamp replaces the value. A stale NaN is stored like any other value. A
+  /// sample for a dropped id is refused and counted in Stats::rejectedSamples.
   void append(SeriesId id, TimestampMs t, double v);
 
+  /// The series' labels; empty for a dropped id.
   const Labels& labels(SeriesId id) const;
-  /// All samples of a series, ascending by timestamp, contiguous.
+  /// All samples of a series, ascending by timestamp, contiguous; empty for a dropped id.
   std::span<const Sample> samples(SeriesId id) const;
   /// Series whose metric name is `name` (an index, so selectors with a name are cheap).
   std::span<const SeriesId> seriesWithName(std::string_view name) const;
-  /// Calls `fn` for every series.
+  /// Calls `fn` for every live series.
   void forEachSeries(const std::function<void(SeriesId, const Labels&)>& fn) const;
 
   Stats stats() const;
   const Limits& limits() const;
-  /// Number of series, the bound (exclusive) of valid SeriesIds.
+  /// The bound (exclusive) of SeriesIds: live series plus the slots of dropped ones waiting
+  /// for reuse (Stats::series counts the live ones).
   std::size_t seriesCount() const;
   /// The newest timestamp ever appended (the retention reference), nullopt when empty.
   std::optional<TimestampMs> newestTimestamp() const;

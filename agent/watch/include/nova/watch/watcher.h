@@ -11,6 +11,7 @@
 #include "nova/promql/engine.h"
 #include "nova/rules/evaluator.h"
 #include "nova/rules/loader.h"
+#include "nova/tsdb/scrape_appender.h"
 #include "nova/tsdb/storage.h"
 #include "nova/watch/action.h"
 
@@ -28,8 +29,9 @@ struct Command {
   Severity holdCovers = Severity::kHigh;
 };
 
-/// "Now" for a command or a rollback report, read once from a Clock: wall time labels the
-/// decision and drives the escalator; monotonic time measures the rollback retry delay.
+/// "Now" for a command or a rollback report: the agent's time line (a Timeline: wall time
+/// at start advanced by monotonic time) labels the decision and drives the escalator;
+/// monotonic time measures the rollback retry delay.
 struct Now {
   TimestampMs wall = 0;
   MonoTime mono;
@@ -39,10 +41,12 @@ struct Now {
 
 /// The times of one tick, kept apart so each part reads the time it needs.
 struct TickTime {
-  /// Wall time the rules evaluate at (ms since the epoch): the timestamp of the scrape the
-  /// tick follows, so evaluation sits on the scrape grid. The escalator steps at it too
-  /// (its `for` and windows are wall-time spans for now), and it labels the tick's
-  /// decisions and notifications. An evaluateAt before the previous tick's counts as that.
+  /// The time the rules evaluate at (ms since the epoch on the agent's time line, see
+  /// Timeline): the timestamp of the scrape the tick follows, so evaluation sits on the
+  /// scrape grid. The escalator steps at it too and its `for`, investigation, recovery and
+  /// rollback window are spans of it, which a wall-clock step does not move; it labels the
+  /// tick's decisions and notifications. An evaluateAt before the previous tick's counts as
+  /// that.
   TimestampMs evaluateAt = 0;
   /// Monotonic now: a failed rollback is retried once its delay has passed on this clock.
   MonoTime mono;
@@ -118,8 +122,11 @@ class Watcher {
 
   /// Evaluates every rule over `storage` at `time.evaluateAt` and steps the escalator.
   /// A failed rollback whose retry is due (by `time.mono`) comes first in the actions.
-  /// The storage must not be written during the call.
-  TickOutput tick(const tsdb::Storage& storage, TickTime time);
+  /// `refused` is what the store's series limit refused in the last scrape: a rule reading
+  /// a metric name with refused series (directly or through recording rules, or through a
+  /// selector without a fixed name) is unknown with the reason unless it breaches on what
+  /// it sees. The storage must not be written during the call.
+  TickOutput tick(const tsdb::Storage& storage, TickTime time, const tsdb::Refusals& refused = {});
 
   /// Applies a person's command at `now`. Errors are the escalator's refusals, nothing
   /// changed then: kConflict when the state does not allow it ("release: no hold is
@@ -152,6 +159,8 @@ class Watcher {
               Output& out);
 
   rules::RuleSet ruleSet_;
+  /// The scraped metric names each rule reads, for judging refused series.
+  std::vector<std::optional<std::vector<std::string>>> readNames_;
   policy::Escalator escalator_;
   promql::Engine engine_;
   WatchOptions options_;
