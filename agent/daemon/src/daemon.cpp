@@ -26,6 +26,10 @@ constexpr DurationMs kDrainBound = 1200;
 // at the same moment (and a little late) keeps the ticks on the scrape grid.
 constexpr DurationMs kEvalGrace = 250;
 
+// Connections the probe listener keeps open at most: the kubelet's liveness and readiness
+// probes need two, a person's curl a few more.
+constexpr std::size_t kProbeConnections = 16;
+
 // A dashboard document younger than this is served again: a flood of page refreshes costs
 // one build per period.
 constexpr DurationMs kDashboardMaxAge = 2 * kSecond;
@@ -136,13 +140,19 @@ class Daemon {
             clock_, [this] { prober_.wakeup(); }, kDashboardMaxAge),
         dashboard_({config.switchConfig.type + " switch", config.apiToken.has_value(),
                     config.target.metricsInterval}),
-        api_{clock_, metrics_, published_, inbox_, config.apiToken, 2 * kSecond, &dashboardCache_} {
+        api_{clock_,           metrics_,        published_,
+             inbox_,           config.apiToken, 2 * kSecond,
+             &dashboardCache_, 3 * kSecond,     {{"api", &apiConnections_}}} {
     prober_.setMetricFilter(metricFilter(parts_.ruleSet));
+    if (config.probeListenPort) {
+      api_.listeners.emplace_back("probe", &probeConnections_);
+    }
   }
 
   int run();
 
  private:
+  Result<std::unique_ptr<http::Server>> startProbeListener();
   void loop();
   void workerLoop();
   void iteration(MonoTime& nextEval);
@@ -163,6 +173,8 @@ class Daemon {
   detail::Inbox inbox_;
   detail::DashboardCache dashboardCache_;
   detail::DashboardBuilder dashboard_;
+  http::ConnectionCounters apiConnections_;
+  http::ConnectionCounters probeConnections_;
   detail::ApiContext api_;
   std::optional<Controller> controller_;
   std::atomic<bool> stopping_{false};
@@ -196,12 +208,18 @@ int Daemon::run() {
   serverOptions.address = config_.listenAddress;
   serverOptions.port = config_.listenPort;
   serverOptions.maxBodyBytes = 16 * 1024;
+  serverOptions.counters = &apiConnections_;
   auto server = http::Server::start(serverOptions, detail::makeApiHandler(api_));
   if (!server.ok()) {
     spdlog::error("{}", server.error().message);
     return 1;
   }
   std::cout << "listening on " << config_.listenAddress << ":" << (*server)->port() << std::endl;
+  auto probeServer = startProbeListener();
+  if (!probeServer.ok()) {
+    spdlog::error("{}", probeServer.error().message);
+    return 1;
+  }
   spdlog::info("nova-agent watching {} and {}; switch {}; command API {}", config_.target.healthUrl,
                config_.target.metricsUrl, config_.switchConfig.type,
                config_.apiToken ? "on" : "off");
@@ -209,6 +227,9 @@ int Daemon::run() {
   loop();
   // Graceful stop: no new commands, drain the worker with a bound, keep the state.
   (*server)->stop();
+  if (*probeServer) {
+    (**probeServer).stop();
+  }
   drainDeadline_ = (clock_.monoNow() + kDrainBound).ms();
   queue_.close();
   worker.join();
@@ -218,6 +239,25 @@ int Daemon::run() {
   persist();
   spdlog::info("nova-agent stopped");
   return 0;
+}
+
+// The kubelet's probes get a listener of their own, small and answering nothing else, so
+// a flood of the main port cannot fail them. Null when probe_listen is not configured.
+Result<std::unique_ptr<http::Server>> Daemon::startProbeListener() {
+  if (!config_.probeListenPort) {
+    return std::unique_ptr<http::Server>();
+  }
+  http::ServerOptions options;
+  options.address = config_.probeListenAddress;
+  options.port = *config_.probeListenPort;
+  options.maxBodyBytes = 1024;
+  options.maxConnections = kProbeConnections;
+  options.counters = &probeConnections_;
+  auto server = http::Server::start(options, detail::makeProbeHandler(api_));
+  if (server.ok()) {
+    std::cout << "probes on " << options.address << ":" << (*server)->port() << std::endl;
+  }
+  return server;
 }
 
 void Daemon::loop() {

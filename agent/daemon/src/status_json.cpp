@@ -180,30 +180,33 @@ std::string describe(const AgentConfig& c) {
     ruleFiles.push_back(json::value(f));
   }
   const auto& t = c.target;
-  return json::serialize(
-      json::object{{"target",
-                    {{"health_url", t.healthUrl},
-                     {"metrics_url", t.metricsUrl},
-                     {"expected_status", t.expectedStatus},
-                     {"health_interval", formatDuration(t.healthInterval)},
-                     {"metrics_interval", formatDuration(t.metricsInterval)},
-                     {"health_timeout", formatDuration(t.healthTimeout)},
-                     {"metrics_timeout", formatDuration(t.metricsTimeout)},
-                     {"connect_timeout", formatDuration(t.connectTimeout)},
-                     {"verify_tls", t.verifyTls},
-                     {"ca_file", t.caFile},
-                     {"labels", std::move(labels)}}},
-                   {"rule_files", std::move(ruleFiles)},
-                   {"policy", c.policyYaml ? json::value(*c.policyYaml) : json::value(nullptr)},
-                   {"eval_interval", formatDuration(c.evalInterval)},
-                   {"switch", std::move(sw)},
-                   {"notifiers", std::move(notifiers)},
-                   {"listen", c.listenAddress + ":" + std::to_string(c.listenPort)},
-                   {"api", c.apiToken ? "enabled (token <redacted>)" : "disabled"},
-                   {"state_file", c.stateFile},
-                   {"dry_run", c.dryRun},
-                   {"log_format", c.logFormat == LogFormat::kJson ? "json" : "text"},
-                   {"action_queue", c.actionQueueCapacity}});
+  return json::serialize(json::object{
+      {"target",
+       {{"health_url", t.healthUrl},
+        {"metrics_url", t.metricsUrl},
+        {"expected_status", t.expectedStatus},
+        {"health_interval", formatDuration(t.healthInterval)},
+        {"metrics_interval", formatDuration(t.metricsInterval)},
+        {"health_timeout", formatDuration(t.healthTimeout)},
+        {"metrics_timeout", formatDuration(t.metricsTimeout)},
+        {"connect_timeout", formatDuration(t.connectTimeout)},
+        {"verify_tls", t.verifyTls},
+        {"ca_file", t.caFile},
+        {"labels", std::move(labels)}}},
+      {"rule_files", std::move(ruleFiles)},
+      {"policy", c.policyYaml ? json::value(*c.policyYaml) : json::value(nullptr)},
+      {"eval_interval", formatDuration(c.evalInterval)},
+      {"switch", std::move(sw)},
+      {"notifiers", std::move(notifiers)},
+      {"listen", c.listenAddress + ":" + std::to_string(c.listenPort)},
+      {"probe_listen", c.probeListenPort ? json::value(c.probeListenAddress + ":" +
+                                                       std::to_string(*c.probeListenPort))
+                                         : json::value(nullptr)},
+      {"api", c.apiToken ? "enabled (token <redacted>)" : "disabled"},
+      {"state_file", c.stateFile},
+      {"dry_run", c.dryRun},
+      {"log_format", c.logFormat == LogFormat::kJson ? "json" : "text"},
+      {"action_queue", c.actionQueueCapacity}});
 }
 
 }  // namespace nova::daemon

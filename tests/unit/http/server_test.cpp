@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "nova/http/client.h"
+#include "nova/testing/loopback.h"
 
 namespace nova::http {
 namespace {
@@ -35,13 +36,8 @@ std::unique_ptr<Server> startEcho(ServerOptions options = {}) {
 
 // A blocking client socket connected to the server on loopback.
 int connectTo(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = testing::connectLoopback(port);
   REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
   return fd;
 }
 

@@ -7,6 +7,7 @@
 
 #include "nova/core/severity.h"
 #include "nova/core/time.h"
+#include "nova/http/server.h"
 #include "nova/policy/escalator.h"
 #include "nova/rules/evaluator.h"
 #include "nova/scrape/prober.h"
@@ -33,6 +34,9 @@ namespace nova::daemon {
 ///   nova_agent_ready                                       gauge, 1 after the first good scrape
 ///   nova_agent_dashboard_documents_total                   counter, dashboard documents built
 ///   nova_agent_dashboard_build_seconds                     histogram, time to build one
+///   nova_agent_http_connections_total{listener="api|probe",outcome="accepted|refused|
+///     evicted|timed_out|idle_closed"}                      counter, what a listener did
+///   nova_agent_http_connections_open{listener}             gauge
 /// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
 class AgentMetrics {
  public:
@@ -54,6 +58,10 @@ class AgentMetrics {
   void ready(bool ready);
   /// A dashboard document was built in `took` ms.
   void dashboardDocument(DurationMs took);
+
+  /// Takes a listener's connection counters ("api", "probe") into the registry; called
+  /// before serialize().
+  void connections(std::string_view listener, const http::ConnectionCounters& counters);
 
   /// The registry in the Prometheus text format (TextSerializer).
   std::string serialize() const;
