@@ -16,6 +16,7 @@
 #include "nova/scrape/ingest.h"
 #include "nova/watch/policy_setup.h"
 #include "signals.h"
+#include "state_file.h"
 
 namespace nova::daemon {
 namespace {
@@ -33,33 +34,6 @@ constexpr std::size_t kProbeConnections = 16;
 // A dashboard document younger than this is served again: a flood of page refreshes costs
 // one build per period.
 constexpr DurationMs kDashboardMaxAge = 2 * kSecond;
-
-// The escalator's snapshot is small; a state file larger than this is not one.
-constexpr std::size_t kMaxStateBytes = std::size_t{4} << 20;
-
-// The snapshot to restore; nullopt without a state file or when there is none yet. A file
-// that cannot be read is logged and the agent starts fresh: it must not keep it from
-// watching.
-std::optional<std::string> readStateFile(const std::string& path) {
-  if (path.empty()) {
-    return std::nullopt;
-  }
-  auto text = readFile(path, kMaxStateBytes);
-  if (!text.ok()) {
-    if (text.error().code != ErrorCode::kNotFound) {
-      spdlog::error("state file not read, starting fresh: {}", text.error().message);
-    }
-    return std::nullopt;
-  }
-  return std::move(text).value();
-}
-
-// Durable before it counts: a crash leaves the old snapshot or the new one, whole.
-void writeStateFile(const std::string& path, const std::string& snapshot) {
-  if (Status written = writeFileDurably(path, snapshot); !written) {
-    spdlog::error("cannot write state file: {}", written.error().message);
-  }
-}
 
 Result<rules::RuleSet> loadRuleFiles(const std::vector<std::string>& files) {
   return rules::loadRuleFiles(
@@ -96,7 +70,7 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   if (!policy.ok()) {
     return policy.error();
   }
-  auto snapshot = readStateFile(config.stateFile);
+  auto snapshot = detail::readStateFile(config.stateFile);
   auto escalator =
       watch::makeEscalator(*ruleSet, *policy, config.trafficSwitchedAt.value_or(now), snapshot);
   if (!escalator.ok() && snapshot) {
@@ -140,6 +114,7 @@ class Daemon {
             clock_, [this] { prober_.wakeup(); }, kDashboardMaxAge),
         dashboard_({config.switchConfig.type + " switch", config.apiToken.has_value(),
                     config.target.metricsInterval}),
+        stateWriter_(config.stateFile, [this] { metrics_.stateWriteFailed(); }),
         api_{clock_,           metrics_,        published_,
              inbox_,           config.apiToken, 2 * kSecond,
              &dashboardCache_, 3 * kSecond,     {{"api", &apiConnections_}}} {
@@ -173,6 +148,7 @@ class Daemon {
   detail::Inbox inbox_;
   detail::DashboardCache dashboardCache_;
   detail::DashboardBuilder dashboard_;
+  detail::StateWriter stateWriter_;
   http::ConnectionCounters apiConnections_;
   http::ConnectionCounters probeConnections_;
   detail::ApiContext api_;
@@ -384,8 +360,8 @@ void Daemon::persist() {
     return;
   }
   std::string snapshot = controller_->snapshot();
-  if (snapshot != lastSnapshot_) {
-    writeStateFile(config_.stateFile, snapshot);
+  // Remembered only once on disk: a failed write is tried again at the next change.
+  if (snapshot != lastSnapshot_ && stateWriter_.write(snapshot)) {
     lastSnapshot_ = std::move(snapshot);
   }
 }
@@ -405,6 +381,13 @@ Result<std::string> checkConfig(const AgentConfig& config) {
 int runDaemon(const AgentConfig& config, std::string_view version) {
   // Before anything can start a thread (notifiers may): only the watcher gets signals.
   detail::blockWatchedSignals();
+  if (!config.stateFile.empty()) {
+    // Found now, not as a failing write at every tick of a rollout.
+    if (Status usable = detail::checkStateDirectory(config.stateFile); !usable) {
+      spdlog::error("cannot start: {}", usable.error().message);
+      return 1;
+    }
+  }
   SystemClock clock;  // the switch's waits; outlives the daemon below
   SystemRandom random;
   auto parts = buildParts(config, clock.now(), clock, random);

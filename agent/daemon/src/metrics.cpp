@@ -131,6 +131,12 @@ struct AgentMetrics::Impl {
           .Name("nova_agent_http_connections_open")
           .Help("Connections open on each of the agent's listeners")
           .Register(*registry);
+  prometheus::Counter& stateWriteFailures =
+      BuildCounter()
+          .Name("nova_agent_state_write_failures_total")
+          .Help("Writes of the state file that failed (the first of a burst is logged)")
+          .Register(*registry)
+          .Add({});
   // Two listeners' threads may copy their counters in at once.
   std::mutex connectionsMutex;
 };
@@ -208,6 +214,10 @@ void AgentMetrics::ready(bool ready) {
 void AgentMetrics::dashboardDocument(DurationMs took) {
   impl_->dashboardDocuments.Increment();
   impl_->dashboardBuild.Observe(static_cast<double>(took) / 1000.0);
+}
+
+void AgentMetrics::stateWriteFailed() {
+  impl_->stateWriteFailures.Increment();
 }
 
 // The server counts on its own thread; the registry's counters catch up to its totals.

@@ -37,6 +37,7 @@ namespace nova::daemon {
 ///   nova_agent_http_connections_total{listener="api|probe",outcome="accepted|refused|
 ///     evicted|timed_out|idle_closed"}                      counter, what a listener did
 ///   nova_agent_http_connections_open{listener}             gauge
+///   nova_agent_state_write_failures_total                  counter, state file writes failed
 /// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
 class AgentMetrics {
  public:
@@ -59,6 +60,8 @@ class AgentMetrics {
   /// A dashboard document was built in `took` ms.
   void dashboardDocument(DurationMs took);
 
+  /// A write of the state file failed.
+  void stateWriteFailed();
   /// Takes a listener's connection counters ("api", "probe") into the registry; called
   /// before serialize().
   void connections(std::string_view listener, const http::ConnectionCounters& counters);
