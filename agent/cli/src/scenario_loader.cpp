@@ -89,6 +89,7 @@ void readSeries(const YAML::Node& list, LoadContext& ctx, Scenario& out) {
     ctx.error(list, "series must be a list of `metric{label=\"v\"} 0+1x10` lines");
     return;
   }
+  std::size_t samples = 0;
   for (const YAML::Node& node : list) {
     auto text = rules::detail::readString(node, "series", ctx);
     if (!text) {
@@ -99,9 +100,29 @@ void readSeries(const YAML::Node& list, LoadContext& ctx, Scenario& out) {
       seriesError(node, line.error().message, ctx);
     } else if (line->hasHistogram) {
       ctx.error(node, "series: native histograms are not supported in scenarios");
+    } else if ((samples += line->values.size()) > kMaxScenarioSamples) {
+      // Stop here: the lines after it could each expand to millions more.
+      ctx.error(node, "series: the scenario's series expand to more than " +
+                          std::to_string(kMaxScenarioSamples) + " samples in all");
+      return;
     } else {
       out.series.push_back(std::move(*line));
     }
+  }
+}
+
+// The replay evaluates at every interval up to the end: bounded, so `duration: 100000d`
+// is an error rather than hours of work and gigabytes of timeline.
+void checkTicks(const YAML::Node& where, const Scenario& out, LoadContext& ctx) {
+  if (out.interval <= 0 || out.end < 0) {
+    return;
+  }
+  const std::int64_t ticks = out.end / out.interval + 1;
+  if (ticks > kMaxScenarioTicks) {
+    ctx.error(where, "duration: " + formatDuration(out.end) + " at interval " +
+                         formatDuration(out.interval) + " is " + std::to_string(ticks) +
+                         " evaluations; a scenario runs at most " +
+                         std::to_string(kMaxScenarioTicks));
   }
 }
 
@@ -199,6 +220,7 @@ void readScenario(const YAML::Node& root, LoadContext& ctx, Scenario& out) {
   if (root["duration"]) {
     out.end = rules::detail::readDuration(root["duration"], "duration", ctx).value_or(out.end);
   }
+  checkTicks(root["duration"] ? root["duration"] : root["series"], out, ctx);
   if (root["policy"]) {
     // Checked now against the defaults; applied later over the rule files' policy.
     (void)rules::detail::loadPolicy(root["policy"], ctx);
@@ -241,7 +263,7 @@ ScenarioLoad parseScenario(std::string_view yamlText, std::string_view fileName)
     const YAML::Node root = YAML::Load(std::string(yamlText));
     readScenario(root, ctx, scenario);
   } catch (const YAML::Exception& e) {
-    ctx.error(e.mark, e.msg);
+    ctx.yamlError(e);
   } catch (const std::exception& e) {
     ctx.error(rules::detail::FilePos{1, 1}, e.what());
   }

@@ -1,6 +1,9 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <optional>
+#include <tuple>
+#include <utility>
 
 #include "config_fields.h"
 #include "nova/core/files.h"
@@ -17,11 +20,11 @@ using detail::ConfigContext;
 constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxSecretBytes = std::size_t{64} << 10;
 
-constexpr std::array<std::string_view, 16> kTopKeys{
-    "target",        "rule_files",   "policy",     "traffic_switched_at",
-    "eval_interval", "switch",       "notifiers",  "listen",
-    "api_token",     "state_file",   "status_url", "dry_run",
-    "log_format",    "action_queue", "version",    "arming"};
+constexpr std::array<std::string_view, 17> kTopKeys{
+    "target",     "rule_files", "policy",  "traffic_switched_at", "eval_interval",
+    "switch",     "notifiers",  "listen",  "probe_listen",        "api_token",
+    "state_file", "status_url", "dry_run", "log_format",          "action_queue",
+    "version",    "arming"};
 constexpr std::array<std::string_view, 2> kArmingKeys{"mode", "interval"};
 // The switch types whose traffic object carries the rollout record.
 constexpr std::array<std::string_view, 3> kRecordSwitches{"nginx", "kubernetes-ingress",
@@ -152,10 +155,13 @@ void readSwitchAndNotifiers(const YAML::Node& root, AgentConfig& config, ConfigC
   }
 }
 
-void readListen(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx) {
-  auto text = detail::readString(node, "listen", ctx);
+// "host:port" with a port from 0 to 65535.
+std::optional<std::pair<std::string, std::uint16_t>> readHostPort(const YAML::Node& node,
+                                                                  const std::string& key,
+                                                                  ConfigContext& ctx) {
+  auto text = detail::readString(node, key, ctx);
   if (!text) {
-    return;
+    return std::nullopt;
   }
   const auto colon = text->rfind(':');
   long long port = -1;
@@ -171,11 +177,10 @@ void readListen(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx)
     }
   }
   if (port < 0 || port > 65535) {
-    ctx.error(node, "listen", "listen: must be host:port with a port from 0 to 65535");
-    return;
+    ctx.error(node, key, key + ": must be host:port with a port from 0 to 65535");
+    return std::nullopt;
   }
-  config.listenAddress = text->substr(0, colon);
-  config.listenPort = static_cast<std::uint16_t>(port);
+  return std::pair{text->substr(0, colon), static_cast<std::uint16_t>(port)};
 }
 
 // Milliseconds since the epoch, or an RFC 3339 time.
@@ -245,7 +250,15 @@ void readRest(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx) {
         detail::readDuration(root["eval_interval"], "eval_interval", ctx).value_or(kSecond);
   }
   if (root["listen"]) {
-    readListen(root["listen"], config, ctx);
+    if (auto listen = readHostPort(root["listen"], "listen", ctx)) {
+      std::tie(config.listenAddress, config.listenPort) = *listen;
+    }
+  }
+  if (root["probe_listen"]) {
+    if (auto probe = readHostPort(root["probe_listen"], "probe_listen", ctx)) {
+      config.probeListenAddress = probe->first;
+      config.probeListenPort = probe->second;
+    }
   }
   if (root["api_token"]) {
     if (!root["api_token"].IsMap()) {

@@ -21,6 +21,7 @@
 #include "nova/watch/policy_setup.h"
 #include "record_watcher.h"
 #include "signals.h"
+#include "state_file.h"
 
 namespace nova::daemon {
 namespace {
@@ -31,41 +32,18 @@ constexpr DurationMs kDrainBound = 1200;
 // at the same moment (and a little late) keeps the ticks on the scrape grid.
 constexpr DurationMs kEvalGrace = 250;
 
+// Connections the probe listener keeps open at most: the kubelet's liveness and readiness
+// probes need two, a person's curl a few more.
+constexpr std::size_t kProbeConnections = 16;
+
 // A dashboard document younger than this is served again: a flood of page refreshes costs
 // one build per period.
 constexpr DurationMs kDashboardMaxAge = 2 * kSecond;
 
-// The escalator's snapshot is small; a state file larger than this is not one.
-constexpr std::size_t kMaxStateBytes = std::size_t{4} << 20;
-
-// The snapshot to restore; nullopt without a state file or when there is none yet. A file
-// that cannot be read is logged and the agent starts fresh: it must not keep it from
-// watching.
 // Where the agent keeps what must survive a restart: beside its state file; "" without one.
 std::string stateDirOf(const AgentConfig& config) {
   return config.stateFile.empty() ? std::string()
                                   : std::filesystem::path(config.stateFile).parent_path().string();
-}
-
-std::optional<std::string> readStateFile(const std::string& path) {
-  if (path.empty()) {
-    return std::nullopt;
-  }
-  auto text = readFile(path, kMaxStateBytes);
-  if (!text.ok()) {
-    if (text.error().code != ErrorCode::kNotFound) {
-      spdlog::error("state file not read, starting fresh: {}", text.error().message);
-    }
-    return std::nullopt;
-  }
-  return std::move(text).value();
-}
-
-// Durable before it counts: a crash leaves the old snapshot or the new one, whole.
-void writeStateFile(const std::string& path, const std::string& snapshot) {
-  if (Status written = writeFileDurably(path, snapshot); !written) {
-    spdlog::error("cannot write state file: {}", written.error().message);
-  }
 }
 
 Result<rules::RuleSet> loadRuleFiles(const std::vector<std::string>& files) {
@@ -144,7 +122,7 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
     }
   }
   std::optional<StoredState> stored;
-  if (auto text = readStateFile(config.stateFile)) {
+  if (auto text = detail::readStateFile(config.stateFile)) {
     auto decoded = decodeStoredState(*text);
     if (decoded.ok()) {
       stored = std::move(decoded).value();
@@ -214,9 +192,17 @@ class Daemon {
         dashboard_({config.switchConfig.type + " switch", config.apiToken.has_value(),
                     config.target.metricsInterval}),
         incidentCharts_(stateDirOf(config)),
-        api_{clock_,      metrics_,         published_,  inbox_,          config.apiToken,
-             2 * kSecond, &dashboardCache_, 3 * kSecond, &incidentCharts_},
-        journal_(journalPathFor(config.stateFile)) {}
+        stateWriter_(config.stateFile, [this] { metrics_.stateWriteFailed(); }),
+        api_{clock_,           metrics_,
+             published_,       inbox_,
+             config.apiToken,  2 * kSecond,
+             &dashboardCache_, 3 * kSecond,
+             &incidentCharts_, {{"api", &apiConnections_}}},
+        journal_(journalPathFor(config.stateFile)) {
+    if (config.probeListenPort) {
+      api_.listeners.emplace_back("probe", &probeConnections_);
+    }
+  }
 
   // The record watcher's thread wakes the prober: it stops before any member goes, on
   // every way out of run().
@@ -227,6 +213,7 @@ class Daemon {
   int run();
 
  private:
+  Result<std::unique_ptr<http::Server>> startProbeListener();
   void loop();
   void workerLoop();
   void iteration(MonoTime& nextEval);
@@ -254,6 +241,9 @@ class Daemon {
   detail::DashboardBuilder dashboard_;
   detail::IncidentCharts incidentCharts_;
   detail::IncidentChartKeeper chartKeeper_{incidentCharts_, &metrics_};
+  detail::StateWriter stateWriter_;
+  http::ConnectionCounters apiConnections_;
+  http::ConnectionCounters probeConnections_;
   detail::ApiContext api_;
   Journal journal_;
   std::optional<Controller> controller_;
@@ -303,12 +293,18 @@ int Daemon::run() {
   serverOptions.address = config_.listenAddress;
   serverOptions.port = config_.listenPort;
   serverOptions.maxBodyBytes = 16 * 1024;
+  serverOptions.counters = &apiConnections_;
   auto server = http::Server::start(serverOptions, detail::makeApiHandler(api_));
   if (!server.ok()) {
     spdlog::error("{}", server.error().message);
     return 1;
   }
   std::cout << "listening on " << config_.listenAddress << ":" << (*server)->port() << std::endl;
+  auto probeServer = startProbeListener();
+  if (!probeServer.ok()) {
+    spdlog::error("{}", probeServer.error().message);
+    return 1;
+  }
   spdlog::info("nova-agent watching {} and {}; switch {}; command API {}", config_.target.healthUrl,
                config_.target.metricsUrl, config_.switchConfig.type,
                config_.apiToken ? "on" : "off");
@@ -317,6 +313,9 @@ int Daemon::run() {
   parts_.records.reset();  // no more reads once the loop is done
   // Graceful stop: no new commands, drain the worker with a bound, keep the state.
   (*server)->stop();
+  if (*probeServer) {
+    (**probeServer).stop();
+  }
   drainDeadline_ = (clock_.monoNow() + kDrainBound).ms();
   queue_.close();
   worker.join();
@@ -326,6 +325,25 @@ int Daemon::run() {
   persist();
   spdlog::info("nova-agent stopped");
   return 0;
+}
+
+// The kubelet's probes get a listener of their own, small and answering nothing else, so
+// a flood of the main port cannot fail them. Null when probe_listen is not configured.
+Result<std::unique_ptr<http::Server>> Daemon::startProbeListener() {
+  if (!config_.probeListenPort) {
+    return std::unique_ptr<http::Server>();
+  }
+  http::ServerOptions options;
+  options.address = config_.probeListenAddress;
+  options.port = *config_.probeListenPort;
+  options.maxBodyBytes = 1024;
+  options.maxConnections = kProbeConnections;
+  options.counters = &probeConnections_;
+  auto server = http::Server::start(options, detail::makeProbeHandler(api_));
+  if (server.ok()) {
+    std::cout << "probes on " << options.address << ":" << (*server)->port() << std::endl;
+  }
+  return server;
 }
 
 void Daemon::loop() {
@@ -486,8 +504,8 @@ void Daemon::persist() {
     return;
   }
   std::optional<std::string> state = controller_->persistentState();
-  if (state && *state != lastSnapshot_) {
-    writeStateFile(config_.stateFile, *state);
+  // Remembered only once on disk: a failed write is tried again at the next change.
+  if (state && *state != lastSnapshot_ && stateWriter_.write(*state)) {
     lastSnapshot_ = std::move(*state);
   }
 }
@@ -507,6 +525,13 @@ Result<std::string> checkConfig(const AgentConfig& config) {
 int runDaemon(const AgentConfig& config, std::string_view version) {
   // Before anything can start a thread (notifiers may): only the watcher gets signals.
   detail::blockWatchedSignals();
+  if (!config.stateFile.empty()) {
+    // Found now, not as a failing write at every tick of a rollout.
+    if (Status usable = detail::checkStateDirectory(config.stateFile); !usable) {
+      spdlog::error("cannot start: {}", usable.error().message);
+      return 1;
+    }
+  }
   SystemClock clock;  // the switch's waits; outlives the daemon below
   SystemRandom random;
   auto parts = buildParts(config, clock.now(), clock, random);

@@ -88,6 +88,9 @@ struct ApiContext {
   /// The saved charts of rolled-back incidents; GET /v1/incidents/<id>/charts answers 404
   /// when null.
   const IncidentCharts* incidentCharts = nullptr;
+  /// The listeners' connection counters by name ("api", "probe"), shown on /metrics; each
+  /// must outlive the handlers.
+  std::vector<std::pair<std::string, const http::ConnectionCounters*>> listeners = {};
 };
 
 /// The agent's HTTP endpoints: GET / (the dashboard page) /v1/dashboard (its document;
@@ -96,6 +99,10 @@ struct ApiContext {
 /// /v1/incidents/<id>/charts (a rolled-back incident's chart document, as saved)
 /// /metrics /healthz /readyz /status, POST /v1/hold /v1/release /v1/rollback.
 http::Handler makeApiHandler(ApiContext& context);
+
+/// The probe listener's endpoints: GET /healthz and /readyz as makeApiHandler answers
+/// them; everything else 404. Kept apart so the kubelet's probes have capacity of their own.
+http::Handler makeProbeHandler(ApiContext& context);
 
 /// Parses a command body; errors name the field.
 Result<Command> parseCommand(Command::Kind kind, std::string_view body);

@@ -240,6 +240,9 @@ http::Handler makeApiHandler(ApiContext& ctx) {
         return text(405, "method not allowed");
       }
       if (path == "/metrics") {
+        for (const auto& [name, counters] : ctx.listeners) {
+          ctx.metrics.connections(name, *counters);
+        }
         return {200, "text/plain; version=0.0.4; charset=utf-8", {}, ctx.metrics.serialize()};
       }
       if (path == "/healthz") {
@@ -273,6 +276,15 @@ http::Handler makeApiHandler(ApiContext& ctx) {
       }
     }
     return text(404, "not found");
+  };
+}
+
+http::Handler makeProbeHandler(ApiContext& ctx) {
+  return [api = makeApiHandler(ctx)](const http::ServerRequest& request) {
+    if (request.path != "/healthz" && request.path != "/readyz") {
+      return text(404, "not found (this listener answers /healthz and /readyz)");
+    }
+    return api(request);
   };
 }
 

@@ -7,6 +7,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <cmath>
+#include <mutex>
 
 namespace nova::daemon {
 namespace {
@@ -189,6 +190,24 @@ struct AgentMetrics::Impl {
           .Register(*registry)
           .Add({},
                prometheus::Histogram::BucketBoundaries{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
+  prometheus::Family<prometheus::Counter>& connections =
+      BuildCounter()
+          .Name("nova_agent_http_connections_total")
+          .Help("Connections to the agent's listeners by what became of them")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& connectionsOpen =
+      BuildGauge()
+          .Name("nova_agent_http_connections_open")
+          .Help("Connections open on each of the agent's listeners")
+          .Register(*registry);
+  prometheus::Counter& stateWriteFailures =
+      BuildCounter()
+          .Name("nova_agent_state_write_failures_total")
+          .Help("Writes of the state file that failed (the first of a burst is logged)")
+          .Register(*registry)
+          .Add({});
+  // Two listeners' threads may copy their counters in at once.
+  std::mutex connectionsMutex;
 };
 
 AgentMetrics::AgentMetrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
@@ -307,6 +326,31 @@ void AgentMetrics::dashboardDocument(DurationMs took) {
 
 void AgentMetrics::incidentCharts(bool saved) {
   impl_->incidentCharts.Add({{"result", saved ? "saved" : "failed"}}).Increment();
+}
+
+void AgentMetrics::stateWriteFailed() {
+  impl_->stateWriteFailures.Increment();
+}
+
+// The server counts on its own thread; the registry's counters catch up to its totals.
+void AgentMetrics::connections(std::string_view listener,
+                               const http::ConnectionCounters& counters) {
+  const std::string name(listener);
+  const std::pair<const char*, const std::atomic<std::uint64_t>*> outcomes[] = {
+      {"accepted", &counters.accepted},
+      {"refused", &counters.refused},
+      {"evicted", &counters.evicted},
+      {"timed_out", &counters.timedOut},
+      {"idle_closed", &counters.idleClosed}};
+  std::lock_guard lock(impl_->connectionsMutex);
+  for (const auto& [outcome, total] : outcomes) {
+    auto& counter = impl_->connections.Add({{"listener", name}, {"outcome", outcome}});
+    const double seen = static_cast<double>(total->load());
+    if (seen > counter.Value()) {
+      counter.Increment(seen - counter.Value());
+    }
+  }
+  impl_->connectionsOpen.Add({{"listener", name}}).Set(static_cast<double>(counters.open.load()));
 }
 
 std::string AgentMetrics::serialize() const {

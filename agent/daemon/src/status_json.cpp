@@ -264,6 +264,9 @@ std::string describe(const AgentConfig& c) {
       {"switch", std::move(sw)},
       {"notifiers", std::move(notifiers)},
       {"listen", c.listenAddress + ":" + std::to_string(c.listenPort)},
+      {"probe_listen", c.probeListenPort ? json::value(c.probeListenAddress + ":" +
+                                                       std::to_string(*c.probeListenPort))
+                                         : json::value(nullptr)},
       {"api", c.apiToken ? "enabled (token <redacted>)" : "disabled"},
       {"state_file", c.stateFile},
       {"dry_run", c.dryRun},

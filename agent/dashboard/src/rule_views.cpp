@@ -24,8 +24,9 @@ std::map<std::string, Phase, std::less<>> latestPhases(
   return out;
 }
 
+// A guard that is false, or that has never had data (its metric has not appeared yet).
 bool guardSaysTooLittle(const rules::RuleEvaluation& e) {
-  return e.reason.starts_with("guard false");
+  return e.reason.starts_with("guard false") || e.reason.starts_with("guard has had no data yet");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "nova/rules/detail/context.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -20,6 +21,14 @@ void LoadContext::error(const YAML::Node& node, std::string message) {
 
 void LoadContext::error(FilePos pos, std::string message) {
   diagnostics_.push_back(Diagnostic{fileName_, pos.line, pos.column, std::move(message)});
+}
+
+void LoadContext::yamlError(const YAML::Exception& e) {
+  if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
+    error(e.mark, "nested too deeply: the YAML parser's depth guard stops here");
+    return;
+  }
+  error(e.mark, e.msg);
 }
 
 FilePos LoadContext::positionInScalar(const YAML::Node& node, std::size_t offset) const {

@@ -58,9 +58,22 @@ RuleEvaluation unknown(const Rule& rule, std::string reason) {
   return result;
 }
 
-// The guard decides whether the rule judges: nullopt to go on, or the result to report.
+// A rule the guard keeps from judging: ok, with the reason.
+RuleEvaluation notJudged(const Rule& rule, std::string reason) {
+  RuleEvaluation ok;
+  ok.observation.rule = rule.name;
+  ok.observation.state = State::kOk;
+  ok.observation.value = std::numeric_limits<double>::quiet_NaN();
+  ok.reason = std::move(reason);
+  ok.observation.summary = ok.reason;
+  return ok;
+}
+
+// The guard decides whether the rule judges: nullopt to go on, or the result to report. A
+// guard without data whose metric has never appeared (a service exports a histogram only
+// after its first query) is not enough traffic; one that had data and lost it is unknown.
 std::optional<RuleEvaluation> checkGuard(const Rule& rule, const promql::Engine& engine,
-                                         const detail::Round& round, TimestampMs now,
+                                         detail::Round& round, TimestampMs now,
                                          promql::EvalCache& cache) {
   if (!rule.parsedGuard) {
     return std::nullopt;
@@ -71,24 +84,22 @@ std::optional<RuleEvaluation> checkGuard(const Rule& rule, const promql::Engine&
     return unknown(rule, "guard failed: " + guard.error().message);
   }
   if (guard->values.empty()) {
+    if (round.guardNeverHadData(rule)) {
+      return notJudged(rule, "guard has had no data yet: not enough traffic to judge");
+    }
     return unknown(rule, "guard has no data");
   }
+  round.guardHadData(rule);
   for (double v : guard->values) {
     if (v != 0 && !std::isnan(v)) {
       return std::nullopt;
     }
   }
-  RuleEvaluation ok;
-  ok.observation.rule = rule.name;
-  ok.observation.state = State::kOk;
-  ok.observation.value = std::numeric_limits<double>::quiet_NaN();
-  ok.reason = "guard false: not enough traffic to judge";
-  ok.observation.summary = ok.reason;
-  return ok;
+  return notJudged(rule, "guard false: not enough traffic to judge");
 }
 
-RuleEvaluation evaluateRule(const Rule& rule, const promql::Engine& engine,
-                            const detail::Round& round, TimestampMs now, promql::EvalCache& cache) {
+RuleEvaluation evaluateRule(const Rule& rule, const promql::Engine& engine, detail::Round& round,
+                            TimestampMs now, promql::EvalCache& cache) {
   if (rule.source == RuleSource::kPrometheus) {
     return unknown(rule, "remote source not configured");
   }

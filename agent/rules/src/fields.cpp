@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "nova/core/suggest.h"
+#include "nova/core/text.h"
 #include "nova/promql/parser.h"
 #include "nova/rules/detail/source_map.h"
 
@@ -98,7 +99,24 @@ std::optional<std::string> readString(const YAML::Node& node, std::string_view f
     ctx.error(node, std::string(field) + " must be a string, got " + std::string(nodeKind(node)));
     return std::nullopt;
   }
-  return node.Scalar();
+  // Names, labels and summaries end up in /metrics, /status and notifications: text that
+  // is not UTF-8, or that a C string would cut short, must be refused here.
+  const std::string& text = node.Scalar();
+  if (const std::size_t bad = firstInvalidUtf8(text); bad != std::string::npos) {
+    ctx.error(ctx.positionInScalar(node, bad),
+              std::string(field) + ": invalid UTF-8 at byte " + std::to_string(bad));
+    return std::nullopt;
+  }
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
+    ctx.error(ctx.positionInScalar(node, nul),
+              std::string(field) + ": contains a NUL character at byte " + std::to_string(nul));
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::string tooManyRules() {
+  return "too many rules: a rule file holds at most " + std::to_string(kMaxRulesPerFile);
 }
 
 std::optional<DurationMs> readDuration(const YAML::Node& node, std::string_view field,

@@ -1,6 +1,7 @@
 // `novactl rules import`: analysis resources of Argo Rollouts and Flagger into agent rules.
 #include "nova/rules/import.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "import_common.h"
@@ -27,9 +28,11 @@ void sortDocuments(const ImportInput& input, Sorted& sorted, detail::ImportLog& 
   } catch (const YAML::Exception& e) {
     const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
     const int column = e.mark.is_null() ? 1 : e.mark.column + 1;
+    const bool deep = dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr;
     log.report().push_back(input.fileName + ":" + std::to_string(line) + ":" +
-                           std::to_string(column) +
-                           ": not converted: the file is not YAML: " + e.msg);
+                           std::to_string(column) + ": not converted: " +
+                           (deep ? std::string("nested too deeply for the YAML parser")
+                                 : "the file is not YAML: " + e.msg));
     log.countNotConverted();
     return;
   }

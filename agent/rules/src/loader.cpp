@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "nova/rules/detail/fields.h"
 #include "nova/rules/detail/rule_loader.h"
 #include "prometheus_loader.h"
+#include "round_memory.h"
 
 namespace nova::rules {
 namespace {
@@ -22,7 +24,12 @@ void loadRules(const YAML::Node& list, detail::LoadContext& ctx, RuleSet& out) {
     return;
   }
   std::map<std::string, int, std::less<>> firstLine;
+  std::size_t count = 0;
   for (const YAML::Node& node : list) {
+    if (++count > kMaxRulesPerFile) {
+      ctx.error(node, detail::tooManyRules());
+      return;
+    }
     auto rule = detail::loadRule(node, ctx);
     const YAML::Node name = node.IsMap() ? node["name"] : YAML::Node();
     if (name && name.IsScalar()) {
@@ -93,9 +100,15 @@ LoadReport loadDetailed(std::string_view yamlText, std::string_view fileName) {
       notes = detail::loadOtherFormat(root, ctx, fileName, ruleSet);
     }
   } catch (const YAML::Exception& e) {
-    ctx.error(e.mark, e.msg);
+    ctx.yamlError(e);
   } catch (const std::exception& e) {
     ctx.error(detail::FilePos{1, 1}, e.what());
+  }
+  // Guards remember whether they have ever had data (evaluator.h), in the set's memory.
+  const bool guarded = std::any_of(ruleSet.rules.begin(), ruleSet.rules.end(),
+                                   [](const Rule& rule) { return rule.parsedGuard != nullptr; });
+  if (guarded && !ruleSet.memory) {
+    ruleSet.memory = detail::newRoundMemory();
   }
   LoadReport report;
   report.diagnostics = ctx.takeDiagnostics();

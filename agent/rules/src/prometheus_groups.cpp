@@ -84,6 +84,7 @@ void loadPrometheusGroups(const YAML::Node& groups, PrometheusContext& pc, RuleS
     return;
   }
   std::map<std::string, int, std::less<>> firstLine;
+  std::size_t count = 0;
   for (const YAML::Node& group : groups) {
     if (!checkKeys(group, kGroupKeys, "group", ctx)) {
       continue;
@@ -117,6 +118,10 @@ void loadPrometheusGroups(const YAML::Node& groups, PrometheusContext& pc, RuleS
       continue;
     }
     for (const YAML::Node& rule : rules) {
+      if (++count > kMaxRulesPerFile) {
+        ctx.error(rule, tooManyRules());
+        return;
+      }
       loadPrometheusRule(rule, info, pc, out);
     }
   }

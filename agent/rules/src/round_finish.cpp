@@ -1,5 +1,5 @@
-// What a round adds to a rule's result: keep_firing_for, and why a rule reading a recorded
-// series has no data.
+// What a round adds to a rule's result: keep_firing_for, why a rule reading a recorded
+// series has no data, and whether a guard has ever had data.
 #include <algorithm>
 #include <limits>
 
@@ -11,6 +11,16 @@ namespace {
 using State = policy::RuleObservation::State;
 
 }  // namespace
+
+void Round::guardHadData(const Rule& rule) {
+  if (memory_ != nullptr && !memory_->guardSeen.contains(rule.name)) {
+    memory_->guardSeen.insert(rule.name);
+  }
+}
+
+bool Round::guardNeverHadData(const Rule& rule) const {
+  return memory_ != nullptr && !memory_->guardSeen.contains(rule.name);
+}
 
 RuleEvaluation Round::finish(const Rule& rule, RuleEvaluation result) {
   if (memory_ != nullptr && rule.keepFiringFor > 0) {

@@ -35,14 +35,13 @@ Round::Round(const RuleSet& ruleSet, const promql::Engine& engine, const tsdb::S
     : store_(store), now_(now) {
   const bool keeps = std::any_of(ruleSet.rules.begin(), ruleSet.rules.end(),
                                  [](const Rule& rule) { return rule.keepFiringFor > 0; });
-  if (ruleSet.recordings.empty() && !keeps) {
-    return;
-  }
   if (ruleSet.memory) {
     memory_ = ruleSet.memory.get();
-  } else {
+  } else if (!ruleSet.recordings.empty() || keeps) {
     scratch_ = std::make_unique<RoundMemory>();
     memory_ = scratch_.get();
+  } else {
+    return;
   }
   lock_ = std::unique_lock<std::mutex>(memory_->mutex);
   if (ruleSet.recordings.empty()) {

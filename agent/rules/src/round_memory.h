@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -54,11 +55,16 @@ class RoundMemory {
     RuleEvaluation last;
   };
   std::map<std::string, Firing, std::less<>> firing;
+
+  /// Rules whose guard has returned data at least once since the set was loaded. A guard
+  /// that never has (its metric has not appeared yet) means not enough traffic to judge; one
+  /// that had data and lost it means no data (unknown).
+  std::set<std::string, std::less<>> guardSeen;
 };
 
 std::shared_ptr<RoundMemory> newRoundMemory();
 
-/// One call of evaluateRules over a set with recording rules or keep_firing_for: records
+/// One call of evaluateRules over a set with memory, recording rules or keep_firing_for: records
 /// the recording rules in order at `now` (each sees those before it), then tells each
 /// rule's expressions where to read and completes their results. Holds the set's memory
 /// for its lifetime; a set without memory gets a fresh one, so its recorded series are
@@ -72,6 +78,12 @@ class Round {
 
   /// The storage `expr` (an expression of the set) is evaluated over.
   const tsdb::Storage& storageFor(const promql::Expr& expr) const;
+
+  /// Notes that the rule's guard returned data this round.
+  void guardHadData(const Rule& rule);
+  /// True when the set remembers its guards and the rule's never returned data; false for
+  /// a set without memory (its guards' history is unknown).
+  bool guardNeverHadData(const Rule& rule) const;
 
   /// Applies the rule's keep_firing_for to its result, and names the recording rule whose
   /// failure left it without data.

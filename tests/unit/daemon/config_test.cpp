@@ -57,6 +57,7 @@ TEST_CASE("a minimal file gets the documented defaults") {
   CHECK(c->notifiers[0].type == "log");
   CHECK(c->listenAddress == "127.0.0.1");
   CHECK(c->listenPort == 9464);
+  CHECK_FALSE(c->probeListenPort.has_value());
   CHECK_FALSE(c->apiToken.has_value());
   CHECK_FALSE(c->trafficSwitchedAt.has_value());
   CHECK(c->evalInterval == kSecond);
@@ -106,6 +107,19 @@ action_queue: 8
   CHECK(c->stateFile == "/etc/nova/state.json");
   CHECK(c->logFormat == LogFormat::kJson);
   CHECK(c->actionQueueCapacity == 8);
+}
+
+TEST_CASE("probe_listen opens a listener of its own for the kubelet's probes") {
+  auto c = load(std::string(kMinimal) + "probe_listen: 0.0.0.0:9465\n");
+  REQUIRE(c.ok());
+  CHECK(c->probeListenAddress == "0.0.0.0");
+  CHECK(c->probeListenPort == 9465);
+  CHECK(describe(*c).find(R"("probe_listen":"0.0.0.0:9465")") != std::string::npos);
+  auto bad = load(std::string(kMinimal) + "probe_listen: 9465\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code == ErrorCode::kInvalidInput);
+  CHECK(bad.error().message ==
+        "agent.yaml:5:15: probe_listen: must be host:port with a port from 0 to 65535");
 }
 
 TEST_CASE("every problem is reported in one pass with file:line:col and hints") {

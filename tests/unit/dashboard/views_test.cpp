@@ -32,6 +32,8 @@ TEST_CASE("rule views tell ok, not enough traffic, pending, breaching and no dat
       evaluation("error_rate_slo", State::kOk, 0.0, "guard false: not enough traffic to judge"),
       evaluation("db_query_p95", State::kUnknown, std::nan(""), "no data"),
       evaluation("api_down", State::kOk, 1),
+      evaluation("websocket_sudden_drop", State::kOk, std::nan(""),
+                 "guard has had no data yet: not enough traffic to judge"),
   };
   const std::vector<policy::TimelineEvent> timeline{
       {kT0, EventKind::kRulePending, "error_rate_high", ""},
@@ -62,6 +64,7 @@ TEST_CASE("rule views tell ok, not enough traffic, pending, breaching and no dat
   CHECK(find("db_query_p95").state == RuleState::kNoData);
   CHECK(find("db_query_p95").reason == "no data");
   CHECK(find("api_down").state == RuleState::kOk);
+  CHECK(find("websocket_sudden_drop").state == RuleState::kNotEnoughTraffic);
   CHECK(find("data_loss").state == RuleState::kNoData);
   CHECK(find("data_loss").reason == "not evaluated yet");
   CHECK(ruleStateName(RuleState::kNotEnoughTraffic) == "not_enough_traffic");

@@ -67,7 +67,7 @@ TEST_CASE("below threshold is ok, with the sample closest to breaching") {
   CHECK(results[0].observation.value == doctest::Approx(2));
 }
 
-TEST_CASE("guards: false is ok, no data is unknown, true lets the rule judge") {
+TEST_CASE("guards: false is ok, never any data is ok, true lets the rule judge") {
   Fixture f;
   f.counter(Labels{{"__name__", "req_total"}}, 0.1);
   f.counter(Labels{{"__name__", "err_total"}}, 0.05);
@@ -85,13 +85,37 @@ TEST_CASE("guards: false is ok, no data is unknown, true lets the rule judge") {
   CHECK(quiet.reason == "guard false: not enough traffic to judge");
   CHECK(std::isnan(quiet.observation.value));
 
+  // A metric that has never appeared since the rules were loaded: not enough traffic.
   const RuleEvaluation missing = guarded("sum(rate(absent_total[1m])) >= bool 0.5");
-  CHECK((missing.observation.state == State::kUnknown));
-  CHECK(missing.reason == "guard has no data");
+  CHECK((missing.observation.state == State::kOk));
+  CHECK(missing.reason == "guard has had no data yet: not enough traffic to judge");
 
   const RuleEvaluation busy = guarded("sum(rate(req_total[1m])) >= bool 0.05");
   CHECK((busy.observation.state == State::kBreaching));
   CHECK(busy.observation.value == doctest::Approx(0.5));
+}
+
+TEST_CASE("a guard that had data and lost it is unknown, in the same set's later rounds") {
+  Fixture f;
+  f.counter(Labels{{"__name__", "req_total"}}, 1);  // samples up to 120 s
+  const RuleSet set = f.rules(
+      "  - name: r\n"
+      "    expr: sum(rate(req_total[1m]))\n"
+      "    guard: sum(rate(req_total[1m])) >= bool 0.5\n"
+      "    threshold: \"> 5\"\n"
+      "    severity: low\n");
+  // Before the first sample the guard has never had data: not judged.
+  CHECK(evaluateRules(set, f.engine, f.storage, -kMinute)[0].reason ==
+        "guard has had no data yet: not enough traffic to judge");
+  CHECK((evaluateRules(set, f.engine, f.storage, kNow)[0].observation.state == State::kOk));
+  // Ten minutes on the series is gone from the window: no data, which is unknown.
+  const RuleEvaluation gone = evaluateRules(set, f.engine, f.storage, kNow + 10 * kMinute)[0];
+  CHECK((gone.observation.state == State::kUnknown));
+  CHECK(gone.reason == "guard has no data");
+  // A copy shares the memory; a set loaded afresh starts over.
+  const RuleSet copy = set;
+  CHECK(evaluateRules(copy, f.engine, f.storage, kNow + 10 * kMinute)[0].reason ==
+        "guard has no data");
 }
 
 TEST_CASE("no data, NaN and remote rules are unknown") {

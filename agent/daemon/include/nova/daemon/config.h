@@ -32,6 +32,8 @@ enum class LogFormat { kText, kJson };
 ///   switch:        {type: dry-run, <setting>: value | {file: path} | {env: NAME}}
 ///   notifiers:     [{type: log, ...}]
 ///   listen:        127.0.0.1:9464         (port 0 picks a free one)
+///   probe_listen:  0.0.0.0:9465           optional: a listener of its own for /healthz and
+///                                         /readyz, so the kubelet's probes keep capacity
 ///   api_token:     {file: path} | {env: NAME}   hold/release/rollback are off without it
 ///   state_file:    path                   escalator snapshot, restored at start
 ///   status_url:    URL put into notifications
@@ -54,6 +56,9 @@ struct AgentConfig {
   std::vector<notify::NotifierConfig> notifiers{notify::NotifierConfig{}};
   std::string listenAddress = "127.0.0.1";
   std::uint16_t listenPort = 9464;
+  /// The probe listener (/healthz and /readyz alone); off when the port is unset.
+  std::string probeListenAddress;
+  std::optional<std::uint16_t> probeListenPort;
   /// The bearer token of the command API (a secret); nullopt turns the API off.
   std::optional<std::string> apiToken;
   std::string stateFile;

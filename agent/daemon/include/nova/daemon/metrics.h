@@ -7,6 +7,7 @@
 
 #include "nova/core/severity.h"
 #include "nova/core/time.h"
+#include "nova/http/server.h"
 #include "nova/policy/escalator.h"
 #include "nova/rules/evaluator.h"
 #include "nova/scrape/prober.h"
@@ -48,6 +49,10 @@ namespace nova::daemon {
 ///   nova_agent_dashboard_documents_total                   counter, dashboard documents built
 ///   nova_agent_dashboard_build_seconds                     histogram, time to build one
 ///   nova_agent_incident_charts_total{result="saved|failed"}  counter, incidents' charts kept
+///   nova_agent_http_connections_total{listener="api|probe",outcome="accepted|refused|
+///     evicted|timed_out|idle_closed"}                      counter, what a listener did
+///   nova_agent_http_connections_open{listener}             gauge
+///   nova_agent_state_write_failures_total                  counter, state file writes failed
 /// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
 class AgentMetrics {
  public:
@@ -81,6 +86,12 @@ class AgentMetrics {
   void dashboardDocument(DurationMs took);
   /// A rolled-back incident's charts were saved, or failed to be.
   void incidentCharts(bool saved);
+
+  /// A write of the state file failed.
+  void stateWriteFailed();
+  /// Takes a listener's connection counters ("api", "probe") into the registry; called
+  /// before serialize().
+  void connections(std::string_view listener, const http::ConnectionCounters& counters);
 
   /// The registry in the Prometheus text format (TextSerializer).
   std::string serialize() const;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -37,6 +38,26 @@ struct ServerResponse {
 /// (read a snapshot, enqueue work). Exceptions are caught and answered with 500.
 using Handler = std::function<ServerResponse(const ServerRequest&)>;
 
+/// What a server did with its connections. Owned by the caller (it must outlive the
+/// server), written by the server's thread, read from any thread.
+struct ConnectionCounters {
+  /// Connections taken into service.
+  std::atomic<std::uint64_t> accepted{0};
+  /// Closed on accept: the listener was full and every connection was busy answering.
+  std::atomic<std::uint64_t> refused{0};
+  /// Closed to make room for a new one: the connection that had waited longest for its
+  /// next request when the listener was full.
+  std::atomic<std::uint64_t> evicted{0};
+  /// Closed because a request's header or body did not arrive within its deadline.
+  std::atomic<std::uint64_t> timedOut{0};
+  /// Keep-alive connections closed after idleTimeout without a new request.
+  std::atomic<std::uint64_t> idleClosed{0};
+  /// Connections open now.
+  std::atomic<std::uint64_t> open{0};
+};
+
+/// Deadlines are totals, not per-byte: a client sending one byte a second is cut when the
+/// deadline passes, however steadily it sends.
 struct ServerOptions {
   /// Address to bind; "127.0.0.1" by default, "0.0.0.0" for every interface.
   std::string address = "127.0.0.1";
@@ -44,12 +65,24 @@ struct ServerOptions {
   std::uint16_t port = 0;
   /// Larger request bodies are refused with 413 before they are read whole.
   std::size_t maxBodyBytes = 64 * 1024;
-  /// A request must arrive whole within this time, or the connection is closed (slowloris).
-  DurationMs readTimeout = 10 * kSecond;
-  /// Keep-alive connections with no request for this long are closed.
+  /// A request's whole header must arrive within this time, counted from the accept (or,
+  /// on a keep-alive connection, from the request's first byte), or the connection is
+  /// closed (slowloris).
+  DurationMs headerTimeout = 3 * kSecond;
+  /// The body must arrive whole within this time after the header.
+  DurationMs bodyTimeout = 5 * kSecond;
+  /// A response must be taken by the client within this time.
+  DurationMs writeTimeout = 5 * kSecond;
+  /// Keep-alive connections with no new request for this long are closed.
   DurationMs idleTimeout = 30 * kSecond;
-  /// Connections beyond this are closed on accept.
+  /// Open connections at most. When a new one arrives at the cap, the connection that has
+  /// waited longest for a request (idle keep-alive, or still sending its header or body)
+  /// is closed to make room; only when every connection is busy answering is the new one
+  /// refused. So idle or slow clients cannot hold the listener: a client that sends its
+  /// request at once is always served.
   std::size_t maxConnections = 128;
+  /// Where the server counts what it did; nullptr counts nothing. Must outlive the server.
+  ConnectionCounters* counters = nullptr;
 };
 
 /// A small HTTP/1.1 server on its own thread. Stopping (or destroying) it closes every

@@ -34,8 +34,12 @@ struct RuleEvaluation {
 ///   the store's retention, so range selectors over recorded series in later calls see it
 ///   (a set without `memory` records for this call only);
 /// - `source: prometheus` rules are unknown with reason "remote source not configured";
-/// - a guard with no data (or failing) makes the rule unknown; a guard whose samples are
-///   all zero (or NaN) makes it ok without evaluating the expression;
+/// - a failing guard makes the rule unknown; a guard whose samples are all zero (or NaN)
+///   makes it ok without evaluating the expression ("not enough traffic to judge"); a
+///   guard with no data is the same while it has never had data since the set was loaded
+///   (its metric has not appeared yet), and unknown ("guard has no data") once it has had
+///   some. Sets built by the loader remember this in `memory`; a set without memory treats
+///   every guard without data as unknown;
 /// - an expression that fails makes the rule unknown; one that returns nothing or only NaN
 ///   makes it unknown too, except for a Prometheus alerting rule (ThresholdOp::kAnyResult),
 ///   which is ok on nothing and breaches on any sample;

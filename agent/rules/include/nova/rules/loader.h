@@ -22,9 +22,10 @@ struct RuleSet {
   /// Prometheus recording rules, recorded in this order before `rules` are evaluated.
   std::vector<RecordingRule> recordings;
   /// What evaluation rounds remember from one call of evaluateRules to the next: recorded
-  /// series and keep_firing_for. Set by the loader when the set has recording rules or a
-  /// rule with keepFiringFor; shared by copies of the set, which therefore evaluate as one
-  /// (from one thread at a time, in time order). Null for sets that need none.
+  /// series, keep_firing_for, which guards have had data. Set by the loader when the set
+  /// has recording rules, a rule with keepFiringFor or a guard; shared by copies of the set, which
+  /// therefore evaluate as one (from one thread at a time, in time order). Null for sets that need
+  /// none.
   std::shared_ptr<detail::RoundMemory> memory;
   /// The file's `policy:` section over the defaults of policy::PolicyConfig (the seed's tree).
   policy::PolicyConfig policy;
@@ -34,6 +35,10 @@ struct RuleSet {
   /// The rule called `name`, or null.
   const Rule* find(std::string_view name) const;
 };
+
+/// The most rules (alerting and recording) one file may hold; the rule past it is an error
+/// and loading stops there. Far above any real runbook, far below what costs memory.
+inline constexpr std::size_t kMaxRulesPerFile = 1000;
 
 /// One problem in a rule file, at a 1-based line and column.
 struct Diagnostic {
@@ -65,7 +70,9 @@ struct LoadReport {
 /// unknown severities, actions, threshold operators or sources, thresholds that are not
 /// numbers, duplicate rule names, PromQL syntax and type errors (the column mapped into the
 /// file, also inside quoted and block scalars), expressions that do not give an instant
-/// vector or a scalar, and summary templates with unknown variables. `fileName` is only
+/// vector or a scalar, summary templates with unknown variables, text (names, labels,
+/// summaries, expressions) that is not UTF-8 or holds a NUL, more than kMaxRulesPerFile
+/// rules, and YAML nested deeper than the parser's guard ("nested too deeply"). `fileName` is only
 /// used in messages. Pure: no I/O; never throws.
 ///
 /// The format is told from the document's shape: a mapping with `groups:` (and no

@@ -8,6 +8,7 @@
 #include "nova/rules/loader.h"
 
 namespace YAML {
+class Exception;
 class Node;
 struct Mark;
 }  // namespace YAML
@@ -28,6 +29,9 @@ class LoadContext {
   void error(const YAML::Node& node, std::string message);
   /// Records a problem at a file position.
   void error(FilePos pos, std::string message);
+  /// Records what yaml-cpp threw, at its mark: malformed YAML, or nesting deeper than the
+  /// parser's depth guard ("nested too deeply"), which yaml-cpp itself only calls "bad file".
+  void yamlError(const YAML::Exception& e);
 
   /// The file position of byte `offset` of `node`'s decoded scalar value.
   FilePos positionInScalar(const YAML::Node& node, std::size_t offset) const;

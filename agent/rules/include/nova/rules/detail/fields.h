@@ -23,7 +23,8 @@ inline constexpr std::array<std::string_view, 6> kThresholdOpNames{">",  ">=", "
 bool checkKeys(const YAML::Node& map, std::span<const std::string_view> allowed,
                std::string_view what, LoadContext& ctx);
 
-/// `node` as a string scalar; reports and returns nullopt when it is not a scalar.
+/// `node` as a string scalar; reports and returns nullopt when it is not a scalar, or when
+/// its text is not UTF-8 or holds a NUL (at the offending character's place).
 std::optional<std::string> readString(const YAML::Node& node, std::string_view field,
                                       LoadContext& ctx);
 
@@ -45,6 +46,9 @@ std::map<std::string, std::string> readStringMap(const YAML::Node& node, std::st
 /// file. `localOnly` refuses what the local engine does not support.
 std::shared_ptr<const promql::Expr> readExpr(const YAML::Node& node, std::string_view field,
                                              bool localOnly, LoadContext& ctx);
+
+/// The message for the rule past kMaxRulesPerFile.
+std::string tooManyRules();
 
 /// "unknown <what> \"x\" (expected a, b, c); did you mean b?"
 std::string unknownNameMessage(std::string_view what, std::string_view value,
