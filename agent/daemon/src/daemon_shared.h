@@ -90,7 +90,4 @@ http::Handler makeApiHandler(ApiContext& context);
 /// Parses a command body; errors name the field.
 Result<Command> parseCommand(Command::Kind kind, std::string_view body);
 
-/// Equal in time independent of where the strings differ.
-bool constantTimeEquals(std::string_view a, std::string_view b);
-
 }  // namespace nova::daemon::detail

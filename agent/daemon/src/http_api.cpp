@@ -6,6 +6,7 @@
 #include "daemon_shared.h"
 #include "nova/core/text.h"
 #include "nova/dashboard/page.h"
+#include "nova/http/encoding.h"
 
 namespace nova::daemon::detail {
 namespace {
@@ -66,7 +67,7 @@ http::ServerResponse command(ApiContext& ctx, Command::Kind kind,
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  if (!constantTimeEquals(*presented, *ctx.token)) {
+  if (!http::constantTimeEquals(*presented, *ctx.token)) {
     return jsonError(403, "wrong token");
   }
   auto parsed = parseCommand(kind, request.body);

@@ -125,11 +125,7 @@ TEST_CASE("commands need the bearer token and wait for the loop's answer") {
   CHECK(late->body.find("did not answer in time") != std::string::npos);
 }
 
-TEST_CASE("constant-time comparison and command parsing") {
-  CHECK(constantTimeEquals("abc", "abc"));
-  CHECK_FALSE(constantTimeEquals("abc", "abd"));
-  CHECK_FALSE(constantTimeEquals("abc", "abcd"));
-  CHECK_FALSE(constantTimeEquals("", "a"));
+TEST_CASE("command parsing") {
   auto rollback = parseCommand(Command::Kind::kRollback, "");
   REQUIRE(rollback.ok());
   CHECK(rollback->who == "api");
