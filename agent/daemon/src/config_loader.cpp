@@ -5,6 +5,7 @@
 #include "nova/core/files.h"
 #include "nova/core/rfc3339.h"
 #include "nova/core/text.h"
+#include "nova/http/url.h"
 #include "nova/rules/loader.h"
 
 namespace nova::daemon {
@@ -27,8 +28,8 @@ constexpr std::array<std::string_view, 11> kTargetKeys{
 
 void checkUrl(const YAML::Node& node, const std::string& path, const std::string& url,
               ConfigContext& ctx) {
-  if (!url.starts_with("http://") && !url.starts_with("https://")) {
-    ctx.error(node, path, path + ": must be an http:// or https:// URL");
+  if (auto parsed = http::Url::parse(url); !parsed) {
+    ctx.error(node, path, path + ": must be an http:// or https:// URL: " + parsed.error().message);
   }
 }
 
