@@ -45,8 +45,11 @@ Status injectFault(const DemoOptions& o) {
     return response.error();
   }
   if (response->status != 200) {
-    return Error{"POST " + o.faultUrl + " answered " + std::to_string(response->status) + ": " +
-                 response->body};
+    // The demo service answers 400 to a fault it does not know.
+    const ErrorCode code =
+        response->status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInvalidInput;
+    return Error{code, "POST " + o.faultUrl + " answered " + std::to_string(response->status) +
+                           ": " + response->body};
   }
   return {};
 }
