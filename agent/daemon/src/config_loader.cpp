@@ -89,7 +89,7 @@ void readTarget(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx)
         labels.push_back({name, *value});
       }
     }
-    t.labels = Labels::fromUnsorted(std::move(labels));
+    t.labels = Labels::fromUnsorted(labels);
   }
 }
 

@@ -21,7 +21,7 @@ Labels buildLabels(const expo::SampleView& sample, const Labels& targetLabels) {
   for (const Label& label : targetLabels) {
     labels.push_back(label);
   }
-  return Labels::fromUnsorted(std::move(labels));
+  return Labels::fromUnsorted(labels);
 }
 
 }  // namespace

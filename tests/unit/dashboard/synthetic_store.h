@@ -96,7 +96,7 @@ class SyntheticStore {
   }
 
   void put(std::vector<Label> labels, TimestampMs t, double v) {
-    if (auto id = storage_.getOrCreate(Labels::fromUnsorted(std::move(labels)))) {
+    if (auto id = storage_.getOrCreate(Labels::fromUnsorted(labels))) {
       storage_.append(*id, t, v);
     }
   }
