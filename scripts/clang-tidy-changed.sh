@@ -2,7 +2,7 @@
 # Runs clang-tidy (the checks of .clang-tidy) on the C++ files changed against a base, with
 # the compile commands of a configured Ninja build (CMAKE_EXPORT_COMPILE_COMMANDS).
 #
-# The base, in order: the first argument; the merge base with origin/main (or main) when
+# The base, in order: the first argument (its merge base with HEAD); the merge base with origin/main (or main) when
 # HEAD is not on it; else the parent of HEAD, so the files of the last commit are checked.
 # A clone whose only commit has no parent here (a snapshot, a depth-1 clone) checks every
 # file. A changed header is checked through one translation unit that includes it.
@@ -50,6 +50,8 @@ if [ -z "$base" ] && git rev-parse -q --verify 'HEAD~1^{commit}' >/dev/null; the
   base=HEAD~1
 fi
 if [ -n "$base" ]; then
+  # Only this branch's changes: from where it left the base, not what the base gained since.
+  base=$(git merge-base HEAD "$base")
   echo "clang-tidy-changed: the files changed since $(git rev-parse --short "$base")"
   files=$(git diff --name-only --diff-filter=ACMR "$base" -- '*.cpp' '*.h')
 else

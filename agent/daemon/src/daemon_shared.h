@@ -85,7 +85,7 @@ struct ApiContext {
 
 /// The agent's HTTP endpoints: GET / (the dashboard page) /v1/dashboard (its document)
 /// /metrics /healthz /readyz /status, POST /v1/hold /v1/release /v1/rollback.
-http::Handler makeApiHandler(ApiContext& context);
+http::Handler makeApiHandler(ApiContext& ctx);
 
 /// Parses a command body; errors name the field.
 Result<Command> parseCommand(Command::Kind kind, std::string_view body);
