@@ -6,8 +6,13 @@ option(NOVA_TSAN "Build with -fsanitize=thread (not together with NOVA_SANITIZE)
 option(NOVA_BUILD_TESTS "Build the doctest suites" ON)
 option(NOVA_BUILD_FUZZERS "Build libFuzzer targets (needs clang)" OFF)
 
+# Every target of the project is built through this. -Wconversion: an implicit conversion
+# that may change a value (a size into an int, a double into an integer) must be written out.
+# GCC's only: clang's -Wconversion also takes in sign conversions, which the code does not
+# keep apart (the clang-built fuzzers keep the other warnings).
 function(nova_set_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
+    $<$<CXX_COMPILER_ID:GNU>:-Wconversion>)
   if(NOVA_WARNINGS_AS_ERRORS)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -8,7 +8,7 @@
 #   scripts/deps.sh image    build + podman (run by runc), mmdebstrap and python3-yaml for the image
 set -euo pipefail
 
-build_pkgs=(cmake ninja-build g++ ccache pkg-config clang-format python3
+build_pkgs=(cmake ninja-build g++ ccache pkg-config clang-format clang-tidy python3
   prometheus-cpp-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libyaml-cpp-dev libre2-dev libspdlog-dev doctest-dev libcli11-dev libssl-dev
   libhowardhinnant-date-dev)

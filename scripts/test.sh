@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test, in three stages:
-#   1. the regular build: unit, conformance, scenario, fuzz-corpus and integration tests;
+#   1. the regular build: unit, conformance, scenario, fuzz-corpus and integration tests,
+#      and clang-tidy on the C++ files changed (scripts/clang-tidy-changed.sh);
 #   2. the unit tests again, built with -fsanitize=address,undefined, and those of the
 #      modules with threads built with -fsanitize=thread;
 #   3. the container image, packed from stage 1's binaries, run as the chart runs it.
@@ -22,6 +23,8 @@ scripts/check-format.sh
 echo "== stage 1: build and run all tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
+echo "== stage 1b: clang-tidy on the C++ files changed (.clang-tidy)"
+time scripts/clang-tidy-changed.sh --build-dir build
 status=0
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 600 || status=$?
 # The headline of Prometheus's own PromQL test scripts, shown whatever the outcome above.

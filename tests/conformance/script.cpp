@@ -78,7 +78,7 @@ std::string firstToken(std::string_view line) {
 }
 
 Error lineError(std::size_t index, const std::string& what) {
-  return Error{"line " + std::to_string(index + 1) + ": " + what};
+  return Error{ErrorCode::kInvalidInput, "line " + std::to_string(index + 1) + ": " + what};
 }
 
 Result<DurationMs> duration(std::size_t index, const std::string& what, const std::string& text) {

@@ -153,6 +153,7 @@ TEST_CASE("malformed scripts are refused with the line") {
     CAPTURE(text);
     auto got = readScript(text);
     REQUIRE_FALSE(got.ok());
+    CHECK(got.error().code == nova::ErrorCode::kInvalidInput);
     CHECK_MESSAGE(got.error().message.find(c.want) == 0, got.error().message);
   }
 }

@@ -21,7 +21,7 @@ void appendJsonString(std::string& out, std::string_view text) {
 
 void appendMetric(std::string& out, const Labels& labels) {
   json::object metric;
-  for (const Label& label : labels) {
+  for (const LabelRef label : labels) {
     metric[label.name] = label.value;
   }
   out += json::serialize(metric);

@@ -49,7 +49,7 @@ Labels& Labels::operator=(const Labels& other) {
   return *this;
 }
 
-Labels Labels::fromUnsorted(std::vector<Label> labels) {
+Labels Labels::fromUnsorted(const std::vector<Label>& labels) {
   return Labels(packOwned(labels));
 }
 

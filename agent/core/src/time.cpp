@@ -41,7 +41,8 @@ int unitIndexAt(std::string_view rest) {
 
 Result<DurationMs> parseDuration(std::string_view text) {
   const auto bad = [&](std::string_view why) {
-    return Error{"invalid duration \"" + std::string(text) + "\": " + std::string(why)};
+    return Error{ErrorCode::kInvalidInput,
+                 "invalid duration \"" + std::string(text) + "\": " + std::string(why)};
   };
   if (text == "0") {
     return DurationMs{0};

@@ -9,6 +9,7 @@
 #include "nova/core/files.h"
 #include "nova/core/rfc3339.h"
 #include "nova/core/text.h"
+#include "nova/http/url.h"
 #include "nova/rules/loader.h"
 
 namespace nova::daemon {
@@ -36,8 +37,8 @@ constexpr std::array<std::string_view, 11> kTargetKeys{
 
 void checkUrl(const YAML::Node& node, const std::string& path, const std::string& url,
               ConfigContext& ctx) {
-  if (!url.starts_with("http://") && !url.starts_with("https://")) {
-    ctx.error(node, path, path + ": must be an http:// or https:// URL");
+  if (auto parsed = http::Url::parse(url); !parsed) {
+    ctx.error(node, path, path + ": must be an http:// or https:// URL: " + parsed.error().message);
   }
 }
 
@@ -97,7 +98,7 @@ void readTarget(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx)
         labels.push_back({name, *value});
       }
     }
-    t.labels = Labels::fromUnsorted(std::move(labels));
+    t.labels = Labels::fromUnsorted(labels);
   }
 }
 

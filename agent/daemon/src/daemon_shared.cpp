@@ -52,16 +52,4 @@ std::string Published::status() const {
   return status_;
 }
 
-bool constantTimeEquals(std::string_view a, std::string_view b) {
-  // The length is not secret enough to hide, but every byte of the longer one is read.
-  const std::size_t n = std::max(a.size(), b.size());
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < n; ++i) {
-    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-    diff = static_cast<unsigned char>(diff | (x ^ y));
-  }
-  return diff == 0;
-}
-
 }  // namespace nova::daemon::detail

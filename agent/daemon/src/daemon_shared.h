@@ -98,16 +98,13 @@ struct ApiContext {
 /// retention)
 /// /v1/incidents/<id>/charts (a rolled-back incident's chart document, as saved)
 /// /metrics /healthz /readyz /status, POST /v1/hold /v1/release /v1/rollback.
-http::Handler makeApiHandler(ApiContext& context);
+http::Handler makeApiHandler(ApiContext& ctx);
 
 /// The probe listener's endpoints: GET /healthz and /readyz as makeApiHandler answers
 /// them; everything else 404. Kept apart so the kubelet's probes have capacity of their own.
-http::Handler makeProbeHandler(ApiContext& context);
+http::Handler makeProbeHandler(ApiContext& ctx);
 
 /// Parses a command body; errors name the field.
 Result<Command> parseCommand(Command::Kind kind, std::string_view body);
-
-/// Equal in time independent of where the strings differ.
-bool constantTimeEquals(std::string_view a, std::string_view b);
 
 }  // namespace nova::daemon::detail

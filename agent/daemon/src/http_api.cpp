@@ -9,6 +9,7 @@
 #include "nova/core/rfc3339.h"
 #include "nova/core/text.h"
 #include "nova/dashboard/page.h"
+#include "nova/http/encoding.h"
 
 namespace nova::daemon::detail {
 namespace {
@@ -69,7 +70,7 @@ http::ServerResponse command(ApiContext& ctx, Command::Kind kind,
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  if (!constantTimeEquals(*presented, *ctx.token)) {
+  if (!http::constantTimeEquals(*presented, *ctx.token)) {
     return jsonError(403, "wrong token");
   }
   auto parsed = parseCommand(kind, request.body);

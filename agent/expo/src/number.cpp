@@ -251,7 +251,7 @@ bool isCanonicalOmFloat(std::string_view t) {
   }
   if (intPart == "0") {
     const std::size_t firstNonZero = frac.find_first_not_of('0');
-    if (firstNonZero == std::string_view::npos || firstNonZero > 3) {
+    if (firstNonZero > 3) {  // npos (all zeros) included
       return false;
     }
     return frac.back() != '0' && frac.size() - firstNonZero <= 15;

@@ -190,6 +190,30 @@ Url Url::withParam(std::string_view key, std::string_view value) const {
   return Url(std::string(url.buffer()));
 }
 
+Result<Url> Url::join(std::string_view reference) const {
+  if (auto absolute = Url::parse(reference); absolute.ok()) {
+    return absolute;
+  }
+  auto parsed = urls::parse_relative_ref(urls::string_view(reference.data(), reference.size()));
+  if (!parsed || parsed->has_authority()) {
+    return Error(ErrorCode::kInvalidInput, "not a path or an absolute http or https URL");
+  }
+  const auto base = view(text_);
+  std::string path(base.encoded_path());
+  while (!path.empty() && path.back() == '/') {
+    path.pop_back();
+  }
+  const std::string_view added(parsed->encoded_path().data(), parsed->encoded_path().size());
+  std::string out = std::string(base.encoded_origin()) + path + (added.starts_with('/') ? "" : "/");
+  out += added;
+  if (base.has_query() || parsed->has_query()) {
+    out += "?" + std::string(base.encoded_query());
+    out += base.has_query() && parsed->has_query() ? "&" : "";
+    out += std::string(parsed->encoded_query());
+  }
+  return Url::parse(out);
+}
+
 std::string Url::redacted() const {
   return redactUrl(text_);
 }
@@ -197,6 +221,10 @@ std::string Url::redacted() const {
 std::string Url::origin() const {
   const auto url = view(text_);
   return std::string(url.scheme()) + "://" + std::string(url.encoded_host_and_port());
+}
+
+std::string percentEncode(std::string_view text) {
+  return urls::encode(urls::string_view(text.data(), text.size()), urls::unreserved_chars);
 }
 
 std::string redactUrl(std::string_view text) {

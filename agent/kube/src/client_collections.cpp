@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "client_impl.h"
+#include "nova/http/url.h"
 #include "status_error.h"
 
 namespace nova::kube {
@@ -16,7 +17,7 @@ std::string queryOf(const ListOptions& options) {
   std::string query;
   auto add = [&](const char* key, const std::string& value) {
     if (!value.empty()) {
-      query += (query.empty() ? "?" : "&") + std::string(key) + "=" + percentEncode(value);
+      query += (query.empty() ? "?" : "&") + std::string(key) + "=" + http::percentEncode(value);
     }
   };
   add("labelSelector", options.labelSelector);

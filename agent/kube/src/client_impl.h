@@ -18,8 +18,8 @@ struct Call {
   /// The URL path, with its query when there is one.
   std::string path;
   std::string what;
-  std::string contentType = "";
-  std::string body = "";
+  std::string contentType{};
+  std::string body{};
 };
 
 inline Call on(std::string verb, std::string method, const ObjectRef& ref) {

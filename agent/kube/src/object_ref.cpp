@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "nova/http/url.h"
+
 namespace nova::kube {
 
 namespace {
@@ -19,29 +21,12 @@ ObjectRef make(std::string group, std::string resource, std::string ns, std::str
 
 }  // namespace
 
-// Names and namespaces are DNS labels in practice; encode anything else so a bad setting
-// cannot reshape the URL.
-std::string percentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '-' || c == '.' || c == '_' || c == '~';
-    if (plain) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 std::string CollectionRef::path() const {
   std::string out = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
   if (!ns.empty()) {
-    out += "/namespaces/" + percentEncode(ns);
+    // Names and namespaces are DNS labels in practice; encode anything else so a bad setting
+    // cannot reshape the URL.
+    out += "/namespaces/" + http::percentEncode(ns);
   }
   return out + "/" + resource;
 }
@@ -55,7 +40,7 @@ CollectionRef ObjectRef::collection() const {
 }
 
 std::string ObjectRef::path() const {
-  std::string out = collection().path() + "/" + percentEncode(name);
+  std::string out = collection().path() + "/" + http::percentEncode(name);
   if (!subresource.empty()) {
     out += "/" + subresource;
   }

@@ -113,7 +113,7 @@ Labels absentLabels(const Expr& argument) {
       seen.push_back(m.name());
     }
   }
-  return Labels::fromUnsorted(std::move(labels));
+  return Labels::fromUnsorted(labels);
 }
 
 Result<EvalValue> Evaluator::evalCall(const Call& call, const Expr& expr, TimestampMs t) {

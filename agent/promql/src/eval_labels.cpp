@@ -23,7 +23,7 @@ Labels filtered(const Labels& labels, auto keep) {
     }
   }
   // Already sorted and unique, so this only wraps the vector.
-  return Labels::fromUnsorted(std::move(out));
+  return Labels::fromUnsorted(out);
 }
 
 void appendPair(std::string& out, const Label& label) {

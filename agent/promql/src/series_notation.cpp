@@ -212,7 +212,7 @@ class LabelCollector {
     labels_.push_back({std::move(name), std::move(value)});
     return {};
   }
-  Labels build() { return Labels::fromUnsorted(std::move(labels_)); }
+  Labels build() { return Labels::fromUnsorted(labels_); }
 
  private:
   std::vector<Label> labels_;

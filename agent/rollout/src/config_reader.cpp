@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "nova/core/suggest.h"
+#include "nova/http/url.h"
 
 namespace nova::rollout::detail {
 
@@ -139,11 +140,12 @@ std::optional<std::string> ConfigReader::url(const YAML::Node& node, const std::
   if (!value) {
     return std::nullopt;
   }
-  const bool scheme = value->starts_with("http://") || value->starts_with("https://");
-  const std::size_t hostStart = value->find("://") + 3;
-  if (!scheme || hostStart >= value->size() || (*value)[hostStart] == '/' ||
-      value->find_first_of(" \t\r\n") != std::string::npos) {
-    error(node, path, "must be an http:// or https:// URL, got \"" + *value + "\"");
+  // The value may carry a credential: the error shows it redacted.
+  auto parsed = http::Url::parse(*value);
+  if (!parsed) {
+    error(node, path,
+          "must be an http:// or https:// URL, got \"" + http::redactUrl(*value) +
+              "\": " + parsed.error().message);
     return std::nullopt;
   }
   return value;

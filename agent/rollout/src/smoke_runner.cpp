@@ -1,21 +1,22 @@
+#include <utility>
+
+#include "nova/http/url.h"
 #include "nova/rollout/smoke.h"
 
 namespace nova::rollout {
 namespace {
 
-bool absolute(std::string_view url) {
-  return url.starts_with("http://") || url.starts_with("https://");
-}
-
-std::string joinUrl(const std::string& base, const std::string& path) {
-  if (absolute(path)) {
-    return path;
+// `path` (a path with an optional query, or an absolute URL) read against `base`.
+Result<std::string> joinUrl(const std::string& base, const std::string& path) {
+  auto url = http::Url::parse(base);
+  if (!url) {
+    return url.error().prefixed("base_url: ");
   }
-  std::string out = base;
-  while (!out.empty() && out.back() == '/') {
-    out.pop_back();
+  auto joined = url->join(path);
+  if (!joined) {
+    return joined.error().prefixed("url: ");
   }
-  return out + (path.starts_with("/") ? "" : "/") + path;
+  return joined->str();
 }
 
 // The request of `step` with every ${...} expanded.
@@ -28,7 +29,11 @@ Result<http::Request> buildRequest(const SmokeStep& step, const std::string& bas
   if (!url) {
     return url.error();
   }
-  request.url = joinUrl(baseUrl, *url);
+  auto joined = joinUrl(baseUrl, *url);
+  if (!joined) {
+    return joined.error();
+  }
+  request.url = std::move(*joined);
   for (const auto& [name, value] : step.headers) {
     auto expanded = expandVariables(value, variables);
     if (!expanded) {
@@ -96,8 +101,13 @@ SmokeReport SmokeRunner::run(const SmokeConfig& config, const HookVariables& var
       result.detail = "skipped: stop requested (" + stop_.reason() + ")";
       return record(std::move(result));
     }
+    auto url = joinUrl(config.baseUrl, path);
+    if (!url) {
+      result.detail = url.error().message;
+      return record(std::move(result));
+    }
     http::Request request;
-    request.url = joinUrl(config.baseUrl, path);
+    request.url = std::move(*url);
     request.timeout = config.timeout;
     auto response = client_.perform(request);
     if (!response.ok()) {

@@ -18,10 +18,10 @@ Labels buildLabels(const expo::SampleView& sample, const Labels& targetLabels) {
     }
     labels.push_back({std::move(name), std::string(label.value)});
   }
-  for (const Label& label : targetLabels) {
-    labels.push_back(label);
+  for (const LabelRef label : targetLabels) {
+    labels.push_back(Label(label));
   }
-  return Labels::fromUnsorted(std::move(labels));
+  return Labels::fromUnsorted(labels);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "nova/core/suggest.h"
+#include "nova/http/url.h"
 #include "nova/traffic/nginx_switch.h"
 
 namespace nova::traffic {
@@ -26,10 +27,6 @@ std::string knownList() {
 Error settingError(std::string_view key, const std::string& message) {
   return Error(ErrorCode::kInvalidInput,
                "switch: nginx setting \"" + std::string(key) + "\": " + message);
-}
-
-bool isHttpUrl(const std::string& url) {
-  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
 
 // "HOST:PORT" with a numeric port, as nginx's `server` directive takes it here.
@@ -76,8 +73,9 @@ Status setOne(NginxSwitchOptions& o, const std::string& key, const std::string& 
   } else if (key == "reload_command") {
     o.reloadCommand = splitWords(value);
   } else if (key == "verify_url" || key == "blue_health_url") {
-    if (!isHttpUrl(value)) {
-      return settingError(key, "\"" + value + "\" is not an http:// or https:// URL");
+    if (auto url = http::Url::parse(value); !url) {
+      return settingError(key, "\"" + http::redactUrl(value) +
+                                   "\" is not an http:// or https:// URL: " + url.error().message);
     }
     (key == "verify_url" ? o.verifyUrl : o.blueHealthUrl) = value;
   } else if (key == "verify_header") {

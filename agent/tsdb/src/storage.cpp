@@ -39,7 +39,7 @@ constexpr std::size_t kNameIndexBytes =
 
 std::size_t fixedBytesOf(const Labels& labels) {
   std::size_t bytes = sizeof(SeriesEntry) + kIndexBytesPerSeries;
-  for (const Label& label : labels) {
+  for (const LabelRef label : labels) {
     bytes += sizeof(Label) + label.name.size() + label.value.size();
   }
   return bytes;

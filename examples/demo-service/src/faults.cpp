@@ -15,29 +15,32 @@ constexpr std::int64_t kPpm = 1'000'000;
 
 Result<double> readRatio(const json::value& value, std::string_view field) {
   if (!value.is_number()) {
-    return Error{std::string(field) + ": expected a number in [0, 1]"};
+    return Error{ErrorCode::kInvalidInput, std::string(field) + ": expected a number in [0, 1]"};
   }
   const double ratio = value.to_number<double>();
   if (!(ratio >= 0.0 && ratio <= 1.0)) {
-    return Error{std::string(field) + ": " + json::serialize(value) + " is outside [0, 1]"};
+    return Error{ErrorCode::kInvalidInput,
+                 std::string(field) + ": " + json::serialize(value) + " is outside [0, 1]"};
   }
   return ratio;
 }
 
 Result<std::int64_t> readMillis(const json::value& value, std::string_view field) {
   if (!value.is_number()) {
-    return Error{std::string(field) + ": expected a number of milliseconds"};
+    return Error{ErrorCode::kInvalidInput,
+                 std::string(field) + ": expected a number of milliseconds"};
   }
   const double ms = value.to_number<double>();
   if (!(ms >= 0.0 && ms <= static_cast<double>(kMaxLatencyMs))) {
-    return Error{std::string(field) + ": " + json::serialize(value) + " is outside [0, 60000]"};
+    return Error{ErrorCode::kInvalidInput,
+                 std::string(field) + ": " + json::serialize(value) + " is outside [0, 60000]"};
   }
   return static_cast<std::int64_t>(std::llround(ms));
 }
 
 Result<bool> readBool(const json::value& value, std::string_view field) {
   if (!value.is_bool()) {
-    return Error{std::string(field) + ": expected true or false"};
+    return Error{ErrorCode::kInvalidInput, std::string(field) + ": expected true or false"};
   }
   return value.get_bool();
 }
@@ -74,9 +77,10 @@ Status readField(std::string_view key, const json::value& value, FaultPatch& pat
   if (key == "data_loss") {
     return assign(readBool(value, key), patch.dataLoss);
   }
-  return Error{std::string(key) +
-               ": unknown fault (known: error_ratio, added_latency_ms, health_down, "
-               "ws_drop_ratio, metrics_down, data_loss, db_latency_ms)"};
+  return Error{ErrorCode::kInvalidInput,
+               std::string(key) +
+                   ": unknown fault (known: error_ratio, added_latency_ms, health_down, "
+                   "ws_drop_ratio, metrics_down, data_loss, db_latency_ms)"};
 }
 
 }  // namespace
@@ -85,16 +89,16 @@ Result<FaultPatch> parseFaultPatch(std::string_view text) {
   boost::system::error_code ec;
   const json::value doc = json::parse(json::string_view(text.data(), text.size()), ec);
   if (ec) {
-    return Error{"faults: invalid JSON: " + ec.message()};
+    return Error{ErrorCode::kInvalidInput, "faults: invalid JSON: " + ec.message()};
   }
   if (!doc.is_object()) {
-    return Error{"faults: expected a JSON object"};
+    return Error{ErrorCode::kInvalidInput, "faults: expected a JSON object"};
   }
   FaultPatch patch;
   for (const auto& field : doc.get_object()) {
     const std::string_view key(field.key().data(), field.key().size());
     if (Status status = readField(key, field.value(), patch); !status) {
-      return Error{"faults: " + status.error().message};
+      return status.error().prefixed("faults: ");
     }
   }
   return patch;

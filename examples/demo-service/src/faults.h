@@ -42,7 +42,7 @@ struct FaultPatch {
 
 /// Parses `{"error_ratio":0.1,"added_latency_ms":300,...}`. Unknown fields, wrong types,
 /// ratios outside [0, 1] and latencies outside [0, 60000] ms are errors naming the field.
-Result<FaultPatch> parseFaultPatch(std::string_view json);
+Result<FaultPatch> parseFaultPatch(std::string_view text);
 
 /// The set as a JSON object with the same field names parseFaultPatch accepts.
 std::string faultSetToJson(const FaultSet& faults);

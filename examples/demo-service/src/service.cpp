@@ -94,7 +94,8 @@ Status Service::listen() {
   boost::system::error_code ec;
   const auto address = net::ip::make_address(impl_->app.config.host, ec);
   if (ec) {
-    return Error{"listen " + where + ": invalid address: " + ec.message()};
+    return Error{ErrorCode::kInvalidInput,
+                 "listen " + where + ": invalid address: " + ec.message()};
   }
   const tcp::endpoint endpoint(address, impl_->app.config.port);
   auto& acceptor = impl_->acceptor;
@@ -109,7 +110,10 @@ Status Service::listen() {
     acceptor.listen(net::socket_base::max_listen_connections, ec);
   }
   if (ec) {
-    return Error{"listen " + where + ": " + ec.message()};
+    // A taken port is held by someone else; anything else is the host's problem.
+    const ErrorCode code =
+        ec == net::error::address_in_use ? ErrorCode::kConflict : ErrorCode::kInternal;
+    return Error{code, "listen " + where + ": " + ec.message()};
   }
   return {};
 }

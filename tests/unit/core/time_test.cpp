@@ -21,8 +21,11 @@ TEST_CASE("malformed durations are refused with the text named") {
     const auto result = parseDuration(text);
     CAPTURE(text);
     REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == nova::ErrorCode::kInvalidInput);
     CHECK(result.error().message.find(std::string("\"") + text + "\"") != std::string::npos);
   }
+  CHECK(parseDuration("5q").error().message ==
+        "invalid duration \"5q\": expected a unit (y, w, d, h, m, s, ms)");
 }
 
 TEST_CASE("durations format with the largest units first") {

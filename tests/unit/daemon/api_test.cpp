@@ -9,8 +9,8 @@
 namespace nova::daemon::detail {
 namespace {
 
-http::ServerRequest post(std::string path, std::string body, std::string token = "",
-                         std::string scheme = "Bearer ") {
+http::ServerRequest post(std::string path, std::string body, const std::string& token = "",
+                         const std::string& scheme = "Bearer ") {
   http::ServerRequest r;
   r.method = "POST";
   r.path = std::move(path);
@@ -24,7 +24,7 @@ http::ServerRequest post(std::string path, std::string body, std::string token =
 // Answers commands on a thread of its own, as the loop does, on simulated time.
 struct FakeLoop {
   FakeLoop() : inbox(clock, [this] { woken = true; }) {}
-  void answerOne(CommandReply reply) {
+  void answerOne(const CommandReply& reply) {
     for (auto& pending : inbox.takeCommands()) {
       seen.push_back(pending.command);
       inbox.answer(pending, reply);
@@ -125,11 +125,7 @@ TEST_CASE("commands need the bearer token and wait for the loop's answer") {
   CHECK(late->body.find("did not answer in time") != std::string::npos);
 }
 
-TEST_CASE("constant-time comparison and command parsing") {
-  CHECK(constantTimeEquals("abc", "abc"));
-  CHECK_FALSE(constantTimeEquals("abc", "abd"));
-  CHECK_FALSE(constantTimeEquals("abc", "abcd"));
-  CHECK_FALSE(constantTimeEquals("", "a"));
+TEST_CASE("command parsing") {
   auto rollback = parseCommand(Command::Kind::kRollback, "");
   REQUIRE(rollback.ok());
   CHECK(rollback->who == "api");

@@ -138,8 +138,8 @@ evel_interval: 1s
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().code == ErrorCode::kInvalidInput);
   const std::string& m = c.error().message;
-  CHECK(m.find("agent.yaml:3:15: target.health_url: must be an http:// or https:// URL") !=
-        std::string::npos);
+  CHECK(m.find("agent.yaml:3:15: target.health_url: must be an http:// or https:// URL: scheme "
+               "\"green\" is not http or https\n") != std::string::npos);
   CHECK(m.find("agent.yaml:5:3: unknown key \"target.helth_interval\"; did you mean "
                "\"health_interval\"?") != std::string::npos);
   CHECK(m.find("agent.yaml:6:20: target.metrics_timeout:") != std::string::npos);

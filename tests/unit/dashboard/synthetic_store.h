@@ -95,8 +95,8 @@ class SyntheticStore {
     return s;
   }
 
-  void put(std::vector<Label> labels, TimestampMs t, double v) {
-    if (auto id = storage_.getOrCreate(Labels::fromUnsorted(std::move(labels)))) {
+  void put(const std::vector<Label>& labels, TimestampMs t, double v) {
+    if (auto id = storage_.getOrCreate(Labels::fromUnsorted(labels))) {
       storage_.append(*id, t, v);
     }
   }

@@ -67,6 +67,35 @@ TEST_CASE("withParam percent-encodes key and value") {
   CHECK(Url::parse("http://h/")->withParam("q", "a&b c").str() == "http://h/?q=a%26b%20c");
 }
 
+TEST_CASE("join appends a path and query to the base's path; an absolute URL stands alone") {
+  for (const char* base : {"http://g:8081", "http://g:8081/", "http://g:8081//"}) {
+    CAPTURE(base);
+    const Url url = *Url::parse(base);
+    CHECK(url.join("/api/streams?id=7")->str() == "http://g:8081/api/streams?id=7");
+    CHECK(url.join("api/streams")->str() == "http://g:8081/api/streams");
+    CHECK(url.join("")->str() == "http://g:8081/");
+  }
+  CHECK(Url::parse("http://g/v1/")->join("/streams")->str() == "http://g/v1/streams");
+  CHECK(Url::parse("https://u:p@g:8443/v1#f")->join("s")->str() == "https://u:p@g:8443/v1/s");
+  CHECK(Url::parse("http://g/v1?a=1")->join("s?b=2")->str() == "http://g/v1/s?a=1&b=2");
+  CHECK(Url::parse("http://g/v1")->join("https://other/x?y")->str() == "https://other/x?y");
+  for (const char* bad : {"/a b", "//other/x", "ftp://other/x", "green:8081/x"}) {
+    CAPTURE(bad);
+    auto joined = Url::parse("http://g/")->join(bad);
+    REQUIRE_FALSE(joined.ok());
+    CHECK(joined.error().code == ErrorCode::kInvalidInput);
+    CHECK(joined.error().message == "not a path or an absolute http or https URL");
+  }
+}
+
+TEST_CASE("percentEncode keeps only RFC 3986's unreserved characters") {
+  CHECK(percentEncode("green-1.prod_x~") == "green-1.prod_x~");
+  CHECK(percentEncode("a/b c?d#e&f=g+h%") == "a%2Fb%20c%3Fd%23e%26f%3Dg%2Bh%25");
+  CHECK(percentEncode("app in (web),tier!=db") == "app%20in%20%28web%29%2Ctier%21%3Ddb");
+  CHECK(percentEncode("\xc3\xa9") == "%C3%A9");
+  CHECK(percentEncode("").empty());
+}
+
 TEST_CASE("redacted() hides passwords, webhook tokens, credential parameters and fragments") {
   struct Case {
     const char* url;

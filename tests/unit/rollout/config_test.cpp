@@ -115,6 +115,25 @@ TEST_CASE("a minimal rollout.yaml takes the runbook's defaults") {
   CHECK(c.reportDir == "reports");
 }
 
+TEST_CASE("a bad URL is shown redacted: a credential in it stays out of the error") {
+  const std::string message = errorsOf(R"(switch: {type: dry-run}
+deploy:
+  hook: {command: [helm]}
+smoke: {base_url: "ftp://ops:hunter2@green:8081/x?token=abc"}
+blue: {namespace: production, deployment: user-service-blue}
+monitor: {agent_url: "http://agent:9464/a b?token=abc"}
+)");
+  CHECK(message ==
+        "rollout.yaml:4:19: smoke.base_url: must be an http:// or https:// URL, got "
+        "\"ftp://ops:<redacted>@green:8081/x?token=<redacted>\": scheme \"ftp\" is not http "
+        "or https\n"
+        "rollout.yaml:6:22: monitor.agent_url: must be an http:// or https:// URL, got "
+        "\"<invalid URL>\": not an absolute URL (expected http://host[:port]/path or "
+        "https://...)");
+  CHECK(message.find("hunter2") == std::string::npos);
+  CHECK(message.find("abc") == std::string::npos);
+}
+
 TEST_CASE("every problem is reported at once, each at its file:line:col") {
   const std::string message = errorsOf(R"(switch: {type: kubernetes-ingres}
 window:
@@ -162,7 +181,7 @@ lease: {duration: 1s}
         "(unclosed\n"
         "rollout.yaml:14:3: deploy: give exactly one of hook and kubernetes\n"
         "rollout.yaml:17:13: smoke.base_url: must be an http:// or https:// URL, got "
-        "\"green:8081\"\n"
+        "\"green:8081\": scheme \"green\" is not http or https\n"
         "rollout.yaml:19:12: smoke.secrets.token: give exactly one of env and file\n"
         "rollout.yaml:22:12: smoke.steps[0].url: unknown variable ${stream_id}\n"
         "rollout.yaml:24:21: smoke.steps[0].assert[0].pointer: \"id\" is not a JSON Pointer "

@@ -78,7 +78,15 @@ TEST_CASE("nginx settings: each mistake is named") {
 
   s = minimal();
   s["verify_url"] = "127.0.0.1:8080/health";
-  CHECK(errorOf(s).find("not an http:// or https:// URL") != std::string::npos);
+  CHECK(errorOf(s) ==
+        "switch: nginx setting \"verify_url\": \"<invalid URL>\" is not an http:// or https:// "
+        "URL: not an absolute URL (expected http://host[:port]/path or https://...)");
+
+  s = minimal();
+  s["blue_health_url"] = "ftp://ops:hunter2@blue/health";
+  CHECK(errorOf(s) ==
+        "switch: nginx setting \"blue_health_url\": \"ftp://ops:<redacted>@blue/health\" "
+        "is not an http:// or https:// URL: scheme \"ftp\" is not http or https");
 
   s = minimal();
   s["pidfile"] = "/x";

@@ -42,9 +42,6 @@ struct Error {
 
   Error() = default;
   Error(ErrorCode c, std::string m) : code(c), message(std::move(m)) {}
-  /// Transitional: a message without a code counts as kInternal. Every call site moves to
-  /// the two-argument form; this constructor goes once none is left.
-  Error(std::string m) : message(std::move(m)) {}  // NOLINT: implicit for the transition
 
   /// The same error with `context` put in front of the message ("loading x: " + message).
   Error prefixed(std::string_view context) const;

@@ -109,7 +109,7 @@ class Labels {
   ~Labels() = default;
 
   /// Sorts; for a repeated name the last one wins; empty values are dropped.
-  static Labels fromUnsorted(std::vector<Label> labels);
+  static Labels fromUnsorted(const std::vector<Label>& labels);
   /// The same from views that need only live through the call, sorting `labels` in place:
   /// the cheapest way to build a set, since the bytes are copied once, into its block (a
   /// scrape's cache miss builds one from views into the scraped body).

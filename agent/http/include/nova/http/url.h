@@ -44,6 +44,12 @@ class Url {
   Url withSegments(std::initializer_list<std::string_view> segments) const;
   /// This URL with the query parameter `key`=`value` appended, both percent-encoded.
   Url withParam(std::string_view key, std::string_view value) const;
+  /// `reference` read against this URL as a base. An absolute http or https URL stands for
+  /// itself; a path with an optional query ("/api/streams?id=7", "streams") is appended to
+  /// this URL's path after one slash (not RFC 3986 resolution, which would drop the base's
+  /// path): "http://g:8081/v1/" and "/streams?id=7" give "http://g:8081/v1/streams?id=7".
+  /// Errors (kInvalidInput) when `reference` is neither, without repeating it.
+  Result<Url> join(std::string_view reference) const;
 
   /// The URL for logs, errors and /status: see redactUrl().
   std::string redacted() const;
@@ -55,6 +61,11 @@ class Url {
   explicit Url(std::string text) : text_(std::move(text)) {}
   std::string text_;
 };
+
+/// `text` percent-encoded for one path segment or one query value: every byte but RFC 3986's
+/// unreserved characters (letters, digits, "-._~") becomes %XX (Boost.URL's encoder), so a
+/// value cannot add a segment, a parameter or a fragment.
+std::string percentEncode(std::string_view text);
 
 /// Any URL text (any scheme) made safe to print: a userinfo password becomes
 /// "<redacted>", so do the secret path segments of known webhook shapes (Slack

@@ -54,8 +54,4 @@ ObjectRef scaleRef(std::string ns, std::string deployment);
 /// coordination.k8s.io/v1 Lease.
 ObjectRef leaseRef(std::string ns, std::string name);
 
-/// The percent-encoding of a path segment or query value: everything but RFC 3986's
-/// unreserved characters (letters, digits, "-._~") is written as %XX.
-std::string percentEncode(std::string_view text);
-
 }  // namespace nova::kube

@@ -41,8 +41,8 @@ inline constexpr std::size_t kMaxSeriesPositions = 10'000'000;
 /// same shapes with `{{...}}` histograms. Numbers are decimal with optional sign, fraction
 /// and exponent, or Inf/NaN in any case; hex is refused.
 ///
-/// Errors name the 1-based column in `line`: "column 12: expected '=' after label name".
-Result<SeriesLine> parseSeriesLine(std::string_view line);
+/// Errors name the 1-based column in `text`: "column 12: expected '=' after label name".
+Result<SeriesLine> parseSeriesLine(std::string_view text);
 
 /// Parses only the `<series>` part (the whole text must be a series description).
 Result<Labels> parseSeriesLabels(std::string_view text);
