@@ -1,11 +1,13 @@
-# Fails when PROGRAM's shared-library dependencies (ldd) name any of FORBIDDEN.
-execute_process(COMMAND ldd ${PROGRAM} OUTPUT_VARIABLE libraries RESULT_VARIABLE status)
+# Fails when PROGRAM's needed shared libraries (its dynamic section, read without running
+# it) name any of FORBIDDEN.
+execute_process(COMMAND readelf --dynamic ${PROGRAM} OUTPUT_VARIABLE dynamic
+                ERROR_VARIABLE errors RESULT_VARIABLE status)
 if(NOT status EQUAL 0)
-  message(FATAL_ERROR "ldd ${PROGRAM} failed (${status})")
+  message(FATAL_ERROR "readelf --dynamic ${PROGRAM} failed (${status}): ${errors}")
 endif()
 foreach(name ${FORBIDDEN})
-  if(libraries MATCHES "${name}[^ ]*")
-    message(FATAL_ERROR "${PROGRAM} links ${CMAKE_MATCH_0}, which it must not load")
+  if(dynamic MATCHES "\\(NEEDED\\)[^\n]*(${name}[^]\n]*)")
+    message(FATAL_ERROR "${PROGRAM} needs ${CMAKE_MATCH_1}, which it must not load")
   endif()
 endforeach()
-message(STATUS "${PROGRAM} links none of: ${FORBIDDEN}")
+message(STATUS "${PROGRAM} needs none of: ${FORBIDDEN}")
