@@ -67,9 +67,13 @@ std::vector<FiredRule> byImportance(std::vector<FiredRule> rules) {
 }
 
 std::string ruleText(const FiredRule& rule) {
-  return rule.name + " (" + upper(rule.severity) +
-         "): " + (rule.summary.empty() ? "" : rule.summary + "; ") + "value " + number(rule.value) +
-         " " + rule.comparison + " threshold " + number(rule.threshold);
+  std::string text = rule.name + " (" + upper(rule.severity) +
+                     "): " + (rule.summary.empty() ? "" : rule.summary + "; ") + "value " +
+                     number(rule.value);
+  if (rule.threshold) {
+    text += " " + rule.comparison + " threshold " + number(*rule.threshold);
+  }
+  return text;
 }
 
 const StepRecord* lastFailed(const Record& record) {
@@ -198,7 +202,9 @@ std::vector<ReportEvent> timeline(const ReportInput& in) {
     events.push_back({*r.switchedAt, "Traffic switched to green (" + r.version + ")"});
   }
   for (const FiredRule& rule : in.rules) {
-    events.push_back({rule.at, "Rule " + ruleText(rule)});
+    if (rule.at != 0) {  // a rule without its time is placed by the agent's own events
+      events.push_back({rule.at, "Rule " + ruleText(rule)});
+    }
   }
   for (const ReportEvent& event : in.timeline) {
     events.push_back(event);

@@ -128,5 +128,29 @@ TEST_CASE("events on another day carry their date") {
   CHECK(report.find("resume with --rollout-id r-20261203-1.") != std::string::npos);
 }
 
+TEST_CASE("a fired rule without its threshold or time names neither") {
+  ReportInput in;
+  in.record = baseRecord();
+  in.record.phase = Phase::kRolledBack;
+  in.record.switchedAt = at("2026-12-03T02:12:00Z");
+  in.outcome = Outcome::kRolledBack;
+  in.endedAt = at("2026-12-03T02:20:00Z");
+  in.rolledBackAt = at("2026-12-03T02:19:40Z");
+  // As the agent's /status gives it: name, severity, value and summary only.
+  FiredRule fired;
+  fired.name = "error_rate_high";
+  fired.severity = Severity::kHigh;
+  fired.value = 0.405722;
+  fired.summary = "error rate 40.57% (> 5%)";
+  in.rules = {fired};
+  in.timeline = {{at("2026-12-03T02:14:31Z"), "rule_firing: breaching at high"}};
+  const std::string report = renderReport(in);
+  CHECK(report.find("**Root Cause**: error_rate_high (HIGH): error rate 40.57% (> 5%); value "
+                    "0.405722\n") != std::string::npos);
+  CHECK(report.find("threshold 0") == std::string::npos);
+  CHECK(report.find("01-01 00:00 UTC") == std::string::npos);
+  CHECK(report.find("02:14 UTC - rule_firing: breaching at high") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace nova::rollout

@@ -24,9 +24,12 @@ struct FiredRule {
   double value = 0;
   /// How the value is compared with the threshold (">", ">=", "<", ...).
   std::string comparison = ">";
-  double threshold = 0;
+  /// Unknown when the source does not say (the agent's /status gives the rule's summary,
+  /// which words its threshold): the report then names none rather than a made-up 0.
+  std::optional<double> threshold;
   /// The rule's own summary, if it has one ("error rate above 5%").
   std::string summary;
+  /// When it fired; 0 when unknown (then the timeline's own events place it).
   TimestampMs at = 0;
 };
 
