@@ -3,7 +3,7 @@
 #   scripts/deps.sh build    compilers' libraries and tools for building and unit tests
 #   scripts/deps.sh test     build + the real servers the integration tests start
 #   scripts/deps.sh fuzz     build + clang's libFuzzer runtime
-#   scripts/deps.sh dashboard  build + npm (the page's charts), librsvg (PNG charts) and
+#   scripts/deps.sh dashboard  build + npm (the page's charts), rsvg-convert (PNG charts) and
 #                              Chromium (the browser test)
 #   scripts/deps.sh image    build + podman (run by runc), mmdebstrap and python3-yaml for the image
 set -euo pipefail
@@ -14,7 +14,7 @@ build_pkgs=(cmake ninja-build g++ ccache pkg-config clang-format clang-tidy pyth
   libhowardhinnant-date-dev)
 test_pkgs=(curl openssl python3-yaml nginx prometheus prometheus-alertmanager)
 fuzz_pkgs=(clang libclang-rt-14-dev)
-dashboard_pkgs=(librsvg2-dev fonts-dejavu-core chromium)
+dashboard_pkgs=(librsvg2-bin libcairo2-dev fonts-dejavu-core chromium)
 # Debian's npm only where no npm is installed (a Node.js from elsewhere brings its own).
 command -v npm >/dev/null 2>&1 || dashboard_pkgs+=(npm)
 # crun refuses hybrid cgroups, so podman runs containers with runc; mmdebstrap makes the base

@@ -9,10 +9,8 @@
 #include "nova/core/time.h"
 #include "nova/rollout/commands.h"
 #include "nova/rollout/exit_code.h"
+#include "nova/rollout/svg_rasterizer.h"
 #include "nova/rules/import_command.h"
-#ifdef NOVA_REPORT_PNG
-#include "nova/dashboard/png.h"
-#endif
 
 namespace {
 
@@ -142,18 +140,9 @@ void addRolloutCommands(CLI::App& app, RolloutCommands& a) {
       "charts are missing; the exit code does not change.");
 }
 
-// The reports' PNG charts, where this build has librsvg.
-nova::rollout::SvgRasterizer pngCharts() {
-#ifdef NOVA_REPORT_PNG
-  return [](std::string_view svg, double scale) { return nova::dashboard::svgToPng(svg, scale); };
-#else
-  return {};
-#endif
-}
-
 // The exit code of the rollout command that ran, or nullopt when none did.
 std::optional<int> dispatchRolloutCommands(CLI::App& app, RolloutCommands& a) {
-  a.rollout.png = a.rollback.png = a.report.png = pngCharts();
+  a.rollout.png = a.rollback.png = a.report.png = nova::rollout::rsvgConvert();
   if (app.got_subcommand("rollout")) {
     a.rollout.timeout = parseDurationFlag(a.timeout, "--timeout");
     return nova::rollout::runRollout(a.rollout, std::cout, std::cerr);

@@ -287,6 +287,10 @@ std::string renderReport(const ReportInput& in) {
     if (!pngs.empty()) {
       out << "PNG for chat tools: " << pngs << "\n";
     }
+    if (!in.pngMissing.empty()) {
+      out << "PNG for chat tools: missing" << (pngs.empty() ? "" : " for the others") << ": "
+          << oneLine(in.pngMissing) << "\n";
+    }
   } else if (!in.chartsMissing.empty()) {
     out << "\n**Charts**: missing: " << oneLine(in.chartsMissing) << "\n";
   }

@@ -62,12 +62,16 @@ void drawCharts(const dashboard::ChartDocument& document, const std::string& ste
     }
     files.charts.push_back(stem + suffix + ".svg");
     ReportChart entry{chart.title, base + suffix + ".svg", ""};
-    if (png) {
-      if (auto bytes = png(svg, kPngScale); bytes.ok()) {
-        if (writeFileDurably(stem + suffix + ".png", *bytes).ok()) {
-          entry.pngFile = base + suffix + ".png";
-          files.charts.push_back(stem + suffix + ".png");
-        }
+    if (png && input.pngMissing.empty()) {
+      // The first failure is kept and ends the copies: the next chart would fail alike.
+      auto bytes = png(svg, kPngScale);
+      Status written =
+          bytes.ok() ? writeFileDurably(stem + suffix + ".png", *bytes) : Status(bytes.error());
+      if (written.ok()) {
+        entry.pngFile = base + suffix + ".png";
+        files.charts.push_back(stem + suffix + ".png");
+      } else {
+        input.pngMissing = written.error().message;
       }
     }
     svgs.emplace(entry.svgFile, std::move(svg));

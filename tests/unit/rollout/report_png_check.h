@@ -1,8 +1,8 @@
 #pragma once
 
-// The report's PNGs decoded with cairo (where this build has librsvg, NOVA_TEST_PNG) and
+// The report's PNGs decoded with cairo (where rsvg-convert and cairo are, NOVA_TEST_PNG) and
 // checked for content: their size, and the colours of the series, the threshold and the
-// text inside the chart; without librsvg, that none was claimed.
+// text inside the chart; without them, that none was claimed and the report says why.
 
 #include <doctest/doctest.h>
 
@@ -17,18 +17,17 @@
 #include <cairo.h>
 
 #include <memory>
-
-#include "nova/dashboard/png.h"
 #endif
 
 namespace nova::rollout {
 
-/// The rasterizer novactl passes: librsvg's where this build has it, else none.
+/// The rasterizer novactl passes, on the program found at configure time; elsewhere one
+/// whose program is missing, as on a host without librsvg2-bin.
 inline SvgRasterizer testRasterizer() {
 #ifdef NOVA_TEST_PNG
-  return [](std::string_view svg, double scale) { return dashboard::svgToPng(svg, scale); };
+  return rsvgConvert(NOVA_RSVG_CONVERT_BIN);
 #else
-  return {};
+  return rsvgConvert("/nonexistent/rsvg-convert");
 #endif
 }
 
@@ -91,6 +90,8 @@ inline void checkReportPngs(const std::filesystem::path& dir, const std::vector<
 #else
   CHECK(pngs == 0);
   CHECK(markdown.find(".png") == std::string::npos);
+  CHECK(markdown.find("PNG for chat tools: missing: svg to png: /nonexistent/rsvg-convert is "
+                      "not installed (Debian: librsvg2-bin)") != std::string::npos);
   (void)dir;
 #endif
 }

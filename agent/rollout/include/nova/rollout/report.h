@@ -62,6 +62,8 @@ struct ReportInput {
   /// The incident's charts (runbook order), or why there are none ("" for no section).
   std::vector<ReportChart> charts;
   std::string chartsMissing;
+  /// Why the charts have no PNG copies ("" when they have, or when none were asked for).
+  std::string pngMissing;
 };
 
 /// The runbook's incident report (Post-Rollback Analysis) as Markdown: Date, Version,

@@ -1,16 +1,22 @@
-// Built only where librsvg is (nova::dashboard_png): the PNG is read back with cairo and
-// checked pixel by pixel where the SVG puts the threshold, the breach and the series.
+// Built only where rsvg-convert and cairo are (NOVA_TEST_PNG): the PNG is read back with
+// cairo and checked pixel by pixel where the SVG puts the threshold, the breach and the
+// series.
 #include <cairo.h>
 #include <doctest/doctest.h>
 
 #include <memory>
 
 #include "chart_fixture.h"
-#include "nova/dashboard/png.h"
 #include "nova/dashboard/svg.h"
+#include "nova/rollout/svg_rasterizer.h"
 
-namespace nova::dashboard {
+namespace nova::rollout {
 namespace {
+
+using dashboard::renderChartSvg;
+namespace test = dashboard::test;
+
+const SvgRasterizer svgToPng = rsvgConvert(NOVA_RSVG_CONVERT_BIN);
 
 struct Reader {
   const std::string* bytes;
@@ -103,15 +109,19 @@ TEST_CASE(
   CHECK(decode(*twice).width() == 1520);
 }
 
-TEST_CASE("svgToPng refuses what it cannot render") {
+TEST_CASE("the rasterizer refuses what it cannot render, and says when it is not installed") {
   const auto garbage = svgToPng("not svg at all", 1.0);
   REQUIRE_FALSE(garbage.ok());
   CHECK(garbage.error().code == ErrorCode::kInvalidInput);
-  const auto huge =
-      svgToPng("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"9000\" height=\"10\"/>", 1.0);
-  REQUIRE_FALSE(huge.ok());
-  CHECK(huge.error().code == ErrorCode::kInvalidInput);
-  CHECK(huge.error().message == "svg to png: larger than 8192 px on a side");
+  CHECK(garbage.error().message.starts_with("svg to png: "));
+  const auto scale = svgToPng("<svg/>", 0.0);
+  REQUIRE_FALSE(scale.ok());
+  CHECK(scale.error().message == "svg to png: the scale must be in (0, 8]");
+  const auto missing = rsvgConvert("/nonexistent/rsvg-convert")("<svg/>", 1.0);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code == ErrorCode::kUnavailable);
+  CHECK(missing.error().message ==
+        "svg to png: /nonexistent/rsvg-convert is not installed (Debian: librsvg2-bin)");
 }
 
-}  // namespace nova::dashboard
+}  // namespace nova::rollout
