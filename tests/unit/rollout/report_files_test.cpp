@@ -1,10 +1,11 @@
 // The report's files: charts fetched from a real HTTP server standing in for the agent's
 // endpoint, drawn as SVG (read back with an XML parser) and PNG (decoded with cairo where
-// this build has librsvg), and the HTML version (read back as XML).
+// rsvg-convert is installed), and the HTML version (read back as XML).
 #include "nova/rollout/report_files.h"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
@@ -36,10 +37,8 @@ ChartData chart(std::string id, std::string title, dashboard::Unit unit, double 
   c.title = std::move(title);
   c.unit = unit;
   c.axis = {kStart, 10 * kSecond, 60};
-  std::vector<double> values;
-  for (int i = 0; i < 60; ++i) {
-    values.push_back(i >= 20 && i < 40 ? peak : base);
-  }
+  std::vector<double> values(60, base);
+  std::fill(values.begin() + 20, values.begin() + 40, peak);
   c.series.push_back({"all", true, values});
   if (threshold) {
     c.threshold = rules::Threshold{rules::ThresholdOp::kGreater, *threshold};

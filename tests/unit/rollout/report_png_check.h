@@ -54,7 +54,9 @@ inline PngCounts countPng(const std::filesystem::path& file) {
   for (int y = 0; y < c.height; ++y) {
     for (int x = 0; x < c.width; ++x) {
       const auto argb = *reinterpret_cast<const std::uint32_t*>(data + y * stride + 4 * x);
-      const int r = (argb >> 16) & 0xff, g = (argb >> 8) & 0xff, b = argb & 0xff;
+      const auto r = static_cast<int>((argb >> 16) & 0xff);
+      const auto g = static_cast<int>((argb >> 8) & 0xff);
+      const auto b = static_cast<int>(argb & 0xff);
       // The plot area at scale 2: x 144..1488, y 88..464.
       if (x >= 144 && x < 1488 && y >= 88 && y < 464 && (r < 250 || g < 250 || b < 250)) {
         ++c.inkInPlot;
