@@ -17,6 +17,7 @@ cmp "$chart/files/default.yaml" "$root/rules/default.yaml"
 cat >"$work/values.yaml" <<'VALUES'
 policy:
   high: {investigate: 2m}
+arming: {mode: always, interval: 2s}
 rules:
   extra:
     checkout: |
@@ -57,4 +58,9 @@ PY
 check_render defaults
 check_render options -f "$work/values.yaml"
 grep -q 'checkout_errors' "$work/options/rules/checkout.yaml"
+grep -q "mode: always" "$work/options/agent.yaml"
+if grep -q 'arming:' "$work/defaults/agent.yaml"; then
+  echo "chart: the defaults render an arming section; the agent's own default should apply" >&2
+  exit 1
+fi
 echo "chart: lint, render and agent config check passed"
