@@ -41,7 +41,6 @@ if [ "$sanitize" = 1 ]; then
       -e 's/^ *Test *#[0-9]*: fuzz_replay\.\(.*\)$/\1_fuzz_replay/p')
   cmake --build build-asan -j"$jobs" --target "${unit_targets[@]}"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp" \
     ctest --test-dir build-asan -L unit --output-on-failure -j"$jobs"
 fi
 
@@ -53,7 +52,7 @@ if [ "$sanitize" = 1 ]; then
   tsan_modules=(notify http kube daemon traffic rollout)
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNOVA_TSAN=ON >/dev/null
   cmake --build build-tsan -j"$jobs" --target "${tsan_modules[@]/%/_test}"
-  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/sanitizers/tsan.supp" \
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --test-dir build-tsan -R "^unit\.($(IFS='|'; echo "${tsan_modules[*]}"))\$" \
     --output-on-failure -j"$jobs"
 fi
