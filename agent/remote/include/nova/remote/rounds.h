@@ -91,7 +91,10 @@ class RemoteRounds {
   /// Each source's counts and last error, by name.
   std::map<std::string, SourceStatus> status() const;
 
-  /// Blocks until no round waits or runs (tests and the benchmark); false after `timeout`.
+  /// The bound of one round (ms): RoundOptions::budget, or the largest source timeout.
+  DurationMs budget() const { return options_.budget; }
+
+  /// Blocks until no round waits or runs; false after `timeout`.
   bool waitIdle(DurationMs timeout) const;
 
  private:
