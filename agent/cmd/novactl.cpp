@@ -30,7 +30,12 @@ void addEval(CLI::App& app, nova::cli::EvalOptions& options, std::string& interv
   eval->add_option("--expr,-e", options.expr, "PromQL expression")->required();
   auto* url = eval->add_option("--url", options.url, "metrics endpoint to scrape");
   auto* file = eval->add_option("--file", options.file, "exposition file (one scrape per read)");
+  auto* prometheus =
+      eval->add_option("--prometheus", options.prometheus,
+                       "evaluate remotely: base URL of a Prometheus-compatible query API");
   url->excludes(file);
+  prometheus->excludes(url)->excludes(file);
+  eval->add_option("--tenant", options.tenant, "X-Scope-OrgID for --prometheus (Cortex, Mimir)");
   eval->add_option("--scrapes", options.scrapes, "number of scrapes")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -51,8 +56,12 @@ void addEval(CLI::App& app, nova::cli::EvalOptions& options, std::string& interv
       "semantics (5m lookback, staleness). Scraped series carry job/instance labels only "
       "when --job/--instance are given; `up`, `scrape_duration_seconds` and "
       "`scrape_samples_scraped` are added like Prometheus does.\n\n"
-      "Exit codes: 0 answered; 1 usage, expression or evaluation error; 3 a scrape failed "
-      "(the answer is printed, with up 0); 4 empty answer with --fail-if-empty.");
+      "With --prometheus URL the expression goes to URL/api/v1/query (a form POST at the "
+      "current time, --timeout bounding it) and the answer prints the same way.\n\n"
+      "Exit codes: 0 answered; 1 usage, expression or evaluation error (a 400 or 422 from "
+      "--prometheus too); 3 a scrape failed (the answer is printed, with up 0) or the remote "
+      "query failed (unreachable, timeout, 5xx, bad answer, partial response); 4 empty answer "
+      "with --fail-if-empty.");
 }
 
 struct RulesArgs {

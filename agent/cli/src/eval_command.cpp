@@ -7,6 +7,8 @@
 #include "nova/http/client.h"
 #include "nova/promql/engine.h"
 #include "nova/promql/parser.h"
+#include "nova/remote/answer.h"
+#include "nova/remote/source.h"
 #include "nova/scrape/ingest.h"
 #include "nova/tsdb/scrape_appender.h"
 #include "nova/tsdb/storage.h"
@@ -62,16 +64,52 @@ Labels targetLabels(const EvalOptions& options) {
   return Labels{{"job", options.job}, {"instance", options.instance}};
 }
 
+// The expression evaluated by a Prometheus-compatible server, printed as a local answer.
+int evalRemotely(const EvalOptions& options, std::ostream& out, std::ostream& err,
+                 const Clock& clock) {
+  remote::SourceConfig source;
+  source.name = "prometheus";
+  source.url = options.prometheus;
+  source.timeout = options.timeout;
+  source.tenant = options.tenant;
+  http::Client client;
+  const remote::QueryOutcome outcome = remote::outcomeOf(
+      client.perform(remote::buildQueryRequest(source, options.expr, clock.now())));
+  if (!outcome.answer.ok()) {
+    err << "error: " << outcome.answer.error().message << "\n";
+    return outcome.answer.error().code == ErrorCode::kInvalidInput &&
+                   outcome.outcome == remote::Outcome::kHttpError
+               ? kEvalError
+               : kEvalScrapeFailed;
+  }
+  for (const std::string& info : outcome.answer->infos) {
+    err << "info: " << info << "\n";
+  }
+  const promql::Value& value = outcome.answer->value;
+  out << (options.output == "json" ? formatQueryJson(value) + "\n" : formatQueryTable(value));
+  if (options.failIfEmpty && isEmptyVector(value)) {
+    err << "error: the answer is empty (--fail-if-empty)\n";
+    return kEvalEmpty;
+  }
+  return kEvalOk;
+}
+
 }  // namespace
 
 int runEval(const EvalOptions& options, std::ostream& out, std::ostream& err, const Clock& clock) {
-  if (options.url.empty() == options.file.empty()) {
-    err << "error: give exactly one of --url and --file\n";
+  const int sources =
+      int{!options.url.empty()} + int{!options.file.empty()} + int{!options.prometheus.empty()};
+  if (sources != 1) {
+    err << "error: give exactly one of --url, --file and --prometheus\n";
     return kEvalError;
   }
   if (options.output != "table" && options.output != "json") {
     err << "error: --output must be table or json\n";
     return kEvalError;
+  }
+  if (!options.prometheus.empty()) {
+    // The server parses the expression: it may use what the local engine does not have.
+    return evalRemotely(options, out, err, clock);
   }
   const auto parsed = promql::parse(options.expr);
   if (!parsed.ok()) {

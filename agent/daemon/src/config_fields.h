@@ -63,4 +63,7 @@ std::string resolvePath(const std::string& path, const ConfigContext& ctx);
 std::set<std::string> applyOverrides(YAML::Node& root, std::span<const std::string> overrides,
                                      ConfigContext& ctx);
 
+/// The `sources:` and `remote_queries:` sections (config_sources.cpp).
+void readSources(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx);
+
 }  // namespace nova::daemon::detail

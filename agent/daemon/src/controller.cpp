@@ -138,7 +138,12 @@ void Controller::noteRefusals(const scrape::ProbeEvent& scrape) {
 }
 
 policy::Decision Controller::tickAt(TimestampMs at) {
-  watch::TickOutput out = watcher_.tick(storage_, {at, clock_.monoNow()}, refused_);
+  std::optional<rules::RemoteAnswers> remote;
+  if (options_.remoteAnswers) {
+    remote = options_.remoteAnswers(watcher_.ruleSet(), at);
+  }
+  watch::TickOutput out =
+      watcher_.tick(storage_, {at, clock_.monoNow()}, refused_, remote ? &*remote : nullptr);
   lastResults_ = std::move(out.results);
   metrics_.rules(lastResults_);
   metrics_.tsdb(storage_.stats());

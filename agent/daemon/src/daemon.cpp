@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <thread>
+#include <utility>
 
 #include "daemon_shared.h"
 #include "dashboard_builder.h"
@@ -15,6 +17,8 @@
 #include "nova/core/rfc3339.h"
 #include "nova/core/timeline.h"
 #include "nova/notify/router.h"
+#include "nova/remote/rounds.h"
+#include "nova/remote/rule_sources.h"
 #include "nova/rules/rule_files.h"
 #include "nova/rules/selected_names.h"
 #include "nova/scrape/ingest.h"
@@ -46,9 +50,17 @@ std::string stateDirOf(const AgentConfig& config) {
                                   : std::filesystem::path(config.stateFile).parent_path().string();
 }
 
-Result<rules::RuleSet> loadRuleFiles(const std::vector<std::string>& files) {
-  return rules::loadRuleFiles(
-      files, [](const std::string& path) { return readFile(path, rules::kMaxRuleFileBytes); });
+// The rule files, whose remote rules must each name a configured source.
+Result<rules::RuleSet> loadRuleFiles(const AgentConfig& config) {
+  auto ruleSet = rules::loadRuleFiles(config.ruleFiles, [](const std::string& path) {
+    return readFile(path, rules::kMaxRuleFileBytes);
+  });
+  if (ruleSet.ok()) {
+    if (Status s = remote::checkRuleSources(*ruleSet, remote::SourceSet(config.sources)); !s) {
+      return s.error();
+    }
+  }
+  return ruleSet;
 }
 
 struct Parts {
@@ -99,7 +111,7 @@ std::optional<TimestampMs> oldestStored(const tsdb::Storage& storage) {
 
 Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock& clock,
                          Random& random) {
-  auto ruleSet = loadRuleFiles(config.ruleFiles);
+  auto ruleSet = loadRuleFiles(config);
   if (!ruleSet.ok()) {
     return ruleSet.error();
   }
@@ -213,6 +225,7 @@ class Daemon {
   int run();
 
  private:
+  void startRemote(ControllerOptions& options);
   Result<std::unique_ptr<http::Server>> startProbeListener();
   void loop();
   void workerLoop();
@@ -246,6 +259,9 @@ class Daemon {
   http::ConnectionCounters probeConnections_;
   detail::ApiContext api_;
   Journal journal_;
+  // Remote rules' queries run on its thread, ahead of the ticks (remote/rounds.h); null
+  // without `sources:`. Declared before the controller, which calls it.
+  std::unique_ptr<remote::RemoteRounds> remote_;
   std::optional<Controller> controller_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> reloadWanted_{false};
@@ -265,6 +281,9 @@ int Daemon::run() {
   options.timeline = &timeline_;
   if (parts_.restoredEscalator) {
     options.restoredFromFuture = reanchorRestoredState(parts_.escalator, timeline_.now());
+  }
+  if (!config_.sources.empty()) {
+    startRemote(options);
   }
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
@@ -325,6 +344,46 @@ int Daemon::run() {
   persist();
   spdlog::info("nova-agent stopped");
   return 0;
+}
+
+// A tick hands its remote queries to the rounds' thread and judges the newest completed
+// round: the tick never waits on a remote source, so a slow one delays no local rule.
+void Daemon::startRemote(ControllerOptions& options) {
+  remote::RoundOptions rounds;
+  rounds.maxConcurrent = config_.remoteConcurrency;
+  rounds.maxAge = config_.remoteMaxAge;
+  remote_ = std::make_unique<remote::RemoteRounds>(
+      remote::SourceSet(config_.sources), rounds, clock_,
+      [this, last = std::map<std::string, remote::Outcome>()](
+          const std::string& source, remote::Outcome outcome, DurationMs took) mutable {
+        metrics_.remoteQuery(source, remote::toString(outcome), took);
+        // A change of a source's outcome is logged, not every query of every tick.
+        const auto [it, first] = last.emplace(source, outcome);
+        if ((first && outcome != remote::Outcome::kOk) || (!first && it->second != outcome)) {
+          it->second = outcome;
+          spdlog::warn("remote source {}: queries now end {} ({} ms; reasons on /status)", source,
+                       remote::toString(outcome), took);
+        }
+      });
+  // The first tick waits for the first round (at most its budget), so the agent does not
+  // start by judging every remote rule unknown; later ticks never wait.
+  options.remoteAnswers = [this, first = true](const rules::RuleSet& ruleSet,
+                                               TimestampMs at) mutable {
+    const std::vector<rules::RemoteQuery> wanted = rules::remoteQueries(ruleSet);
+    if (std::exchange(first, false)) {
+      remote_->request(wanted, at);
+      remote_->waitIdle(remote_->budget() + kSecond);
+      return remote_->answersFor(wanted, at);
+    }
+    rules::RemoteAnswers answers = remote_->answersFor(wanted, at);
+    remote_->request(wanted, at);
+    return answers;
+  };
+  options.sourcesJson = [this] {
+    return remote::sourcesJson(remote::SourceSet(config_.sources), remote_->status());
+  };
+  spdlog::info("remote sources: {} configured, at most {} queries at once", config_.sources.size(),
+               config_.remoteConcurrency);
 }
 
 // The kubelet's probes get a listener of their own, small and answering nothing else, so
@@ -446,7 +505,7 @@ void Daemon::workerLoop() {
 
 void Daemon::reload() {
   spdlog::info("SIGHUP: reloading rule files");
-  auto ruleSet = loadRuleFiles(config_.ruleFiles);
+  auto ruleSet = loadRuleFiles(config_);
   if (!ruleSet.ok()) {
     spdlog::error("rule reload failed, keeping the old rules:\n{}", ruleSet.error().message);
     return;

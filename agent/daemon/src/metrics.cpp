@@ -190,6 +190,16 @@ struct AgentMetrics::Impl {
           .Register(*registry)
           .Add({},
                prometheus::Histogram::BucketBoundaries{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
+  prometheus::Family<prometheus::Counter>& remoteQueries =
+      BuildCounter()
+          .Name("nova_agent_remote_queries_total")
+          .Help("Queries of remote rules to their Prometheus-compatible source, by result")
+          .Register(*registry);
+  prometheus::Family<prometheus::Histogram>& remoteQueryDuration =
+      BuildHistogram()
+          .Name("nova_agent_remote_query_duration_seconds")
+          .Help("Duration of remote rule queries, by source")
+          .Register(*registry);
   prometheus::Family<prometheus::Counter>& connections =
       BuildCounter()
           .Name("nova_agent_http_connections_total")
@@ -317,6 +327,16 @@ void AgentMetrics::shadowAction(std::string_view kind) {
 
 void AgentMetrics::recordRead(bool ok) {
   impl_->recordReads.Add({{"result", ok ? "ok" : "failed"}}).Increment();
+}
+
+void AgentMetrics::remoteQuery(const std::string& source, std::string_view result,
+                               DurationMs took) {
+  impl_->remoteQueries.Add({{"source", source}, {"result", std::string(result)}}).Increment();
+  impl_->remoteQueryDuration
+      .Add({{"source", source}},
+           prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+                                                   5, 10})
+      .Observe(static_cast<double>(took) / 1000.0);
 }
 
 void AgentMetrics::dashboardDocument(DurationMs took) {

@@ -199,6 +199,10 @@ std::string Controller::statusJson() const {
   boost::system::error_code ec;
   json::value config = json::parse(options_.configJson, ec);
   out["config"] = ec ? json::value(nullptr) : std::move(config);
+  if (options_.sourcesJson) {
+    json::value sources = json::parse(options_.sourcesJson(), ec);
+    out["sources"] = ec ? json::value(nullptr) : std::move(sources);
+  }
   return json::serialize(out);
 }
 
@@ -244,6 +248,18 @@ std::string describe(const AgentConfig& c) {
   for (const auto& f : c.ruleFiles) {
     ruleFiles.push_back(json::value(f));
   }
+  json::object sources;
+  for (const auto& s : c.sources) {
+    // Where and how the source is asked; credentials only as the kind of auth.
+    sources[s.name] =
+        json::object{{"url", s.url},
+                     {"timeout", formatDuration(s.timeout)},
+                     {"auth", !s.bearerToken.empty() ? "bearer <redacted>"
+                              : !s.basicUser.empty() ? "basic " + s.basicUser + ":<redacted>"
+                                                     : "none"},
+                     {"tenant", s.tenant},
+                     {"ca_file", s.caFile}};
+  }
   const auto& t = c.target;
   return json::serialize(json::object{
       {"target",
@@ -273,7 +289,8 @@ std::string describe(const AgentConfig& c) {
       {"log_format", c.logFormat == LogFormat::kJson ? "json" : "text"},
       {"action_queue", c.actionQueueCapacity},
       {"arming",
-       {{"mode", toString(c.armingMode)}, {"interval", formatDuration(c.armingInterval)}}}});
+       {{"mode", toString(c.armingMode)}, {"interval", formatDuration(c.armingInterval)}}},
+      {"sources", std::move(sources)}});
 }
 
 }  // namespace nova::daemon

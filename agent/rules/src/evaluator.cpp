@@ -17,9 +17,7 @@ struct Samples {
   std::vector<double> values;
 };
 
-Result<Samples> evaluate(const promql::Expr& expr, const promql::Engine& engine,
-                         const tsdb::Storage& storage, TimestampMs now, promql::EvalCache& cache) {
-  Result<promql::Value> value = engine.instant(expr, storage, now, cache);
+Result<Samples> samplesOf(Result<promql::Value> value) {
   if (!value.ok()) {
     return value.error();
   }
@@ -38,6 +36,38 @@ Result<Samples> evaluate(const promql::Expr& expr, const promql::Engine& engine,
   }
   return out;
 }
+
+// Answers a rule's expressions: the local engine over the store (or the overlay of
+// recorded series), or, for a remote rule, what its source answered this round. Both give
+// the same values, so everything after is shared.
+struct Answerer {
+  const promql::Engine& engine;
+  detail::Round& round;
+  TimestampMs now;
+  promql::EvalCache& cache;
+  const RemoteAnswers* remote;
+
+  Result<Samples> operator()(const Rule& rule, const promql::Expr& expr,
+                             const std::string& text) const {
+    if (rule.source == RuleSource::kScrape) {
+      return samplesOf(engine.instant(expr, round.storageFor(expr), now, cache));
+    }
+    if (remote == nullptr) {
+      return Error(ErrorCode::kUnavailable, "remote source not configured");
+    }
+    const auto it = remote->find(RemoteQuery{rule.sourceName, text});
+    if (it == remote->end()) {
+      return Error(ErrorCode::kUnavailable,
+                   "remote source \"" + rule.sourceName + "\" not configured");
+    }
+    Result<Samples> samples = samplesOf(it->second);
+    if (!samples.ok()) {
+      return Error(samples.error().code,
+                   "remote source \"" + rule.sourceName + "\": " + samples.error().message);
+    }
+    return samples;
+  }
+};
 
 bool allNaN(const std::vector<double>& values) {
   for (double v : values) {
@@ -72,14 +102,12 @@ RuleEvaluation notJudged(const Rule& rule, std::string reason) {
 // The guard decides whether the rule judges: nullopt to go on, or the result to report. A
 // guard without data whose metric has never appeared (a service exports a histogram only
 // after its first query) is not enough traffic; one that had data and lost it is unknown.
-std::optional<RuleEvaluation> checkGuard(const Rule& rule, const promql::Engine& engine,
-                                         detail::Round& round, TimestampMs now,
-                                         promql::EvalCache& cache) {
-  if (!rule.parsedGuard) {
+std::optional<RuleEvaluation> checkGuard(const Rule& rule, const Answerer& answer) {
+  if (!rule.parsedGuard || !rule.guard) {
     return std::nullopt;
   }
-  Result<Samples> guard =
-      evaluate(*rule.parsedGuard, engine, round.storageFor(*rule.parsedGuard), now, cache);
+  detail::Round& round = answer.round;
+  Result<Samples> guard = answer(rule, *rule.parsedGuard, *rule.guard);
   if (!guard.ok()) {
     return unknown(rule, "guard failed: " + guard.error().message);
   }
@@ -98,18 +126,17 @@ std::optional<RuleEvaluation> checkGuard(const Rule& rule, const promql::Engine&
   return notJudged(rule, "guard false: not enough traffic to judge");
 }
 
-RuleEvaluation evaluateRule(const Rule& rule, const promql::Engine& engine, detail::Round& round,
-                            TimestampMs now, promql::EvalCache& cache) {
-  if (rule.source == RuleSource::kPrometheus) {
-    return unknown(rule, "remote source not configured");
-  }
-  if (auto guarded = checkGuard(rule, engine, round, now, cache)) {
+RuleEvaluation evaluateRule(const Rule& rule, const Answerer& answer) {
+  if (auto guarded = checkGuard(rule, answer)) {
     return *guarded;
   }
-  Result<Samples> samples =
-      evaluate(*rule.parsedExpr, engine, round.storageFor(*rule.parsedExpr), now, cache);
+  Result<Samples> samples = answer(rule, *rule.parsedExpr, rule.expr);
   if (!samples.ok()) {
-    return unknown(rule, "evaluation failed: " + samples.error().message);
+    // A remote failure is told apart from a failing expression: the message names the
+    // source and what went wrong with it.
+    return unknown(rule, rule.source == RuleSource::kScrape
+                             ? "evaluation failed: " + samples.error().message
+                             : samples.error().message);
   }
   const bool anyResult = rule.threshold.op == ThresholdOp::kAnyResult;
   if (samples->values.empty() && anyResult) {
@@ -154,7 +181,8 @@ RuleEvaluation evaluateRule(const Rule& rule, const promql::Engine& engine, deta
 }  // namespace
 
 std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::Engine& engine,
-                                          const tsdb::Storage& storage, TimestampMs now) {
+                                          const tsdb::Storage& storage, TimestampMs now,
+                                          const RemoteAnswers* remote) {
   std::vector<RuleEvaluation> results;
   results.reserve(ruleSet.rules.size());
   // Recording rules are recorded first; each expression then reads the store or the
@@ -163,8 +191,9 @@ std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::
   // Rules and guards share subexpressions (the request rate of every error-rate rule);
   // neither the store nor the overlay is written from here on, so each is evaluated once.
   promql::EvalCache cache;
+  const Answerer answer{engine, round, now, cache, remote};
   for (const Rule& rule : ruleSet.rules) {
-    results.push_back(round.finish(rule, evaluateRule(rule, engine, round, now, cache)));
+    results.push_back(round.finish(rule, evaluateRule(rule, answer)));
   }
   return results;
 }

@@ -16,9 +16,10 @@
 namespace nova::rules {
 namespace {
 
-constexpr std::array<std::string_view, 2> kTopKeys{"rules", "policy"};
+constexpr std::array<std::string_view, 3> kTopKeys{"rules", "policy", "source"};
 
-void loadRules(const YAML::Node& list, detail::LoadContext& ctx, RuleSet& out) {
+void loadRules(const YAML::Node& list, detail::LoadContext& ctx, RuleSet& out,
+               const detail::SourceChoice& fileSource) {
   if (!list.IsSequence()) {
     ctx.error(list, "rules must be a list of rules");
     return;
@@ -30,7 +31,7 @@ void loadRules(const YAML::Node& list, detail::LoadContext& ctx, RuleSet& out) {
       ctx.error(node, detail::tooManyRules());
       return;
     }
-    auto rule = detail::loadRule(node, ctx);
+    auto rule = detail::loadRule(node, ctx, fileSource);
     const YAML::Node name = node.IsMap() ? node["name"] : YAML::Node();
     if (name && name.IsScalar()) {
       const auto [it, fresh] = firstLine.emplace(name.Scalar(), name.Mark().line + 1);
@@ -55,8 +56,13 @@ void loadDocument(const YAML::Node& root, detail::LoadContext& ctx, RuleSet& out
   if (!detail::checkKeys(root, kTopKeys, "rule file", ctx)) {
     return;
   }
+  // A file's `source:` is where its rules are evaluated unless they say otherwise.
+  detail::SourceChoice fileSource;
+  if (root["source"]) {
+    fileSource = detail::readSource(root["source"], ctx).value_or(detail::SourceChoice{});
+  }
   if (root["rules"]) {
-    loadRules(root["rules"], ctx, out);
+    loadRules(root["rules"], ctx, out, fileSource);
   } else {
     ctx.error(root, "rule file: missing required field rules");
   }

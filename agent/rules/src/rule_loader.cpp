@@ -2,8 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 
+#include "nova/core/suggest.h"
 #include "nova/rules/detail/fields.h"
 
 namespace nova::rules::detail {
@@ -14,7 +16,6 @@ constexpr std::array<std::string_view, 12> kRuleKeys{
     "guard", "source", "labels",    "annotations", "runbook",  "description"};
 constexpr std::array<std::string_view, 2> kThresholdKeys{"op", "value"};
 constexpr std::array<std::string_view, 4> kSeverities{"critical", "high", "medium", "low"};
-constexpr std::array<std::string_view, 2> kSources{"scrape", "prometheus"};
 
 // `threshold: "> 0.2"`: an operator, blanks, a number.
 std::optional<Threshold> thresholdFromString(const YAML::Node& node, LoadContext& ctx) {
@@ -81,24 +82,47 @@ std::optional<Severity> readSeverity(const YAML::Node& node, LoadContext& ctx) {
   return severity;
 }
 
-std::optional<RuleSource> readSource(const YAML::Node& node, LoadContext& ctx) {
+// A configured source's name: what the agent config's `sources:` accepts as a key.
+bool isSourceName(std::string_view text) {
+  if (text.empty() || text.size() > 64) {
+    return false;
+  }
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  });
+}
+
+}  // namespace
+
+std::optional<SourceChoice> readSource(const YAML::Node& node, LoadContext& ctx) {
   auto text = readString(node, "source", ctx);
   if (!text) {
     return std::nullopt;
   }
   if (*text == "scrape") {
-    return RuleSource::kScrape;
+    return SourceChoice{RuleSource::kScrape, ""};
   }
-  if (*text == "prometheus") {
-    return RuleSource::kPrometheus;
+  // Any other name is a remote source; the agent checks it against its `sources:`, which
+  // the rule file does not know. A near miss of the two built-in names is a typo, not a
+  // source ("promethues").
+  constexpr std::array<std::string_view, 2> kBuiltIn{"scrape", "prometheus"};
+  if (*text != "prometheus" && closestMatch(*text, kBuiltIn)) {
+    ctx.error(node, unknownNameMessage("source", *text, kBuiltIn));
+    return std::nullopt;
   }
-  ctx.error(node, unknownNameMessage("source", *text, kSources));
+  if (isSourceName(*text)) {
+    return SourceChoice{RuleSource::kPrometheus, *text};
+  }
+  ctx.error(node,
+            "source must be scrape, prometheus or the name of a configured source "
+            "(letters, digits, '_', '-', '.'), got \"" +
+                *text + "\"");
   return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<Rule> loadRule(const YAML::Node& node, LoadContext& ctx) {
+std::optional<Rule> loadRule(const YAML::Node& node, LoadContext& ctx,
+                             const SourceChoice& fileSource) {
   if (!checkKeys(node, kRuleKeys, "rule", ctx)) {
     return std::nullopt;
   }
@@ -113,9 +137,10 @@ std::optional<Rule> loadRule(const YAML::Node& node, LoadContext& ctx) {
   if (node["name"]) {
     rule.name = readString(node["name"], "name", ctx).value_or("");
   }
-  if (node["source"]) {
-    rule.source = readSource(node["source"], ctx).value_or(RuleSource::kScrape);
-  }
+  const SourceChoice source =
+      node["source"] ? readSource(node["source"], ctx).value_or(SourceChoice{}) : fileSource;
+  rule.source = source.source;
+  rule.sourceName = source.name;
   const bool localOnly = rule.source == RuleSource::kScrape;
   if (node["expr"]) {
     rule.parsedExpr = readExpr(node["expr"], "expr", localOnly, ctx);

@@ -59,8 +59,8 @@ bool Watcher::rollbackUnfinished() const {
   return incident && incident->state == policy::IncidentState::kRollingBack;
 }
 
-TickOutput Watcher::tick(const tsdb::Storage& storage, TickTime time,
-                         const tsdb::Refusals& refused) {
+TickOutput Watcher::tick(const tsdb::Storage& storage, TickTime time, const tsdb::Refusals& refused,
+                         const rules::RemoteAnswers* remote) {
   const TimestampMs now = std::max(time.evaluateAt, lastTick_.value_or(time.evaluateAt));
   TickOutput out;
   out.at = now;
@@ -77,7 +77,7 @@ TickOutput Watcher::tick(const tsdb::Storage& storage, TickTime time,
              " (attempt " + std::to_string(rollback_->attempts) + ")"});
     out.actions.emplace_back(RollbackAction{rollback_->request, rollback_->attempts});
   }
-  out.results = rules::evaluateRules(ruleSet_, engine_, storage, now);
+  out.results = rules::evaluateRules(ruleSet_, engine_, storage, now, remote);
   detail::judgeRefusedAsUnknown(out.results, readNames_, refused);
   lastTick_ = now;
   decided(escalator_.step(rules::observations(out.results), now), now, std::string(kAgent), out);

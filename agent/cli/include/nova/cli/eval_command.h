@@ -12,9 +12,14 @@ namespace nova::cli {
 /// PromQL expression at the time of the last scrape, as Prometheus would.
 struct EvalOptions {
   std::string expr;
-  /// Exactly one of url and file.
+  /// Exactly one of url, file and prometheus.
   std::string url;
   std::string file;
+  /// The base URL of a Prometheus-compatible query API: the expression is evaluated there
+  /// (at the clock's now) instead of over scrapes; `timeout` bounds the query.
+  std::string prometheus;
+  /// X-Scope-OrgID sent with a --prometheus query, when set.
+  std::string tenant;
   /// How many scrapes, `interval` apart; a file counts as one scrape per read.
   int scrapes = 1;
   DurationMs interval = kSecond;
@@ -37,7 +42,7 @@ inline constexpr int kEvalOk = 0;
 /// Usage, a bad expression, or an evaluation error; nothing is printed on stdout.
 inline constexpr int kEvalError = 1;
 /// At least one scrape failed (unreachable, timeout, HTTP error, oversized, unreadable or
-/// invalid exposition).
+/// invalid exposition), or the remote query failed other than by a 400/422 answer.
 inline constexpr int kEvalScrapeFailed = 3;
 /// --fail-if-empty and the answer is an empty vector.
 inline constexpr int kEvalEmpty = 4;

@@ -13,6 +13,7 @@
 #include "nova/core/time.h"
 #include "nova/daemon/arming.h"
 #include "nova/notify/notifier.h"
+#include "nova/remote/source.h"
 #include "nova/scrape/prober.h"
 #include "nova/traffic/switch.h"
 
@@ -42,6 +43,13 @@ enum class LogFormat { kText, kJson };
 ///   action_queue:  64                     notifications waiting for the action worker
 ///   arming:        {mode: auto, interval: 1s}   when the agent acts (see ArmingMode);
 ///                  the record on the traffic object is read every `interval`
+///   sources:       {<name>: {url, timeout: 5s, bearer_token: secret,
+///                   basic_auth: {username, password: secret}, ca_file,
+///                   insecure_skip_verify, headers: {name: value}, tenant,
+///                   lookback_delta, partial_response}}
+///                  Prometheus-compatible query APIs for rules with `source: <name>`;
+///                  `source: prometheus` names the source "prometheus", or the only one
+///   remote_queries: {max_concurrent: 8, max_age: 30s}  bounds of remote rounds
 ///
 /// Paths written in the file are relative to the file's folder; the default rule file is
 /// relative to the working directory.
@@ -72,6 +80,12 @@ struct AgentConfig {
   ArmingMode armingMode = ArmingMode::kAuto;
   /// How often the record is read (ms).
   DurationMs armingInterval = kSecond;
+  /// Remote query sources (`sources:`), in file order.
+  std::vector<remote::SourceConfig> sources;
+  /// Remote queries in flight at once, and how old a round's answers may be when a tick
+  /// uses them (ms).
+  std::size_t remoteConcurrency = 8;
+  DurationMs remoteMaxAge = 30 * kSecond;
   /// Dotted paths of the values that came from {file:} or {env:} ("switch.token"); they
   /// are never logged and show as "<redacted>" in describe().
   std::set<std::string> secretPaths;

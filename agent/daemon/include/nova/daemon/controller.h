@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,11 @@ struct ControllerOptions {
   const Timeline* timeline = nullptr;
   /// A restored state re-anchored because its times lay in the future (for /status).
   std::optional<watch::FutureState> restoredFromFuture;
+  /// The remote rules' answers for a tick at the given time (the daemon's RemoteRounds:
+  /// the newest completed round, never waiting); empty: remote rules are unknown.
+  std::function<rules::RemoteAnswers(const rules::RuleSet&, TimestampMs)> remoteAnswers;
+  /// JSON object of the remote sources' state for /status ("sources"); empty: none.
+  std::function<std::string()> sourcesJson;
 };
 
 /// Re-anchors a restored escalator whose times lie in the future of `now` (see

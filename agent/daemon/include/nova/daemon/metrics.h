@@ -89,6 +89,9 @@ class AgentMetrics {
 
   /// A write of the state file failed.
   void stateWriteFailed();
+  /// One remote query to `source` ended with `result` (remote::toString(Outcome)) after
+  /// `took` ms. Thread-safe (called from the remote rounds' thread).
+  void remoteQuery(const std::string& source, std::string_view result, DurationMs took);
   /// Takes a listener's connection counters ("api", "probe") into the registry; called
   /// before serialize().
   void connections(std::string_view listener, const http::ConnectionCounters& counters);

@@ -8,6 +8,7 @@
 #include "nova/policy/escalator.h"
 #include "nova/promql/engine.h"
 #include "nova/rules/loader.h"
+#include "nova/rules/remote_answers.h"
 #include "nova/tsdb/storage.h"
 
 namespace nova::rules {
@@ -33,7 +34,11 @@ struct RuleEvaluation {
 ///   store series it also needs are mirrored. The overlay keeps the recorded history with
 ///   the store's retention, so range selectors over recorded series in later calls see it
 ///   (a set without `memory` records for this call only);
-/// - `source: prometheus` rules are unknown with reason "remote source not configured";
+/// - a remote rule (`source: prometheus` or a named source) judges what `remote` holds for
+///   its expression and guard (the same threshold, guard and no-data logic as a local
+///   rule); a failed query makes it unknown with the source's reason ("remote source
+///   \"prometheus\": timeout: ..."); without `remote` (or without its query in it) it is
+///   unknown with reason "remote source not configured";
 /// - a failing guard makes the rule unknown; a guard whose samples are all zero (or NaN)
 ///   makes it ok without evaluating the expression ("not enough traffic to judge"); a
 ///   guard with no data is the same while it has never had data since the set was loaded
@@ -54,7 +59,8 @@ struct RuleEvaluation {
 /// `memory` (recording rules, keep_firing_for): calls on one set (and its copies) are
 /// serialised and must come in time order.
 std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::Engine& engine,
-                                          const tsdb::Storage& storage, TimestampMs now);
+                                          const tsdb::Storage& storage, TimestampMs now,
+                                          const RemoteAnswers* remote = nullptr);
 
 /// The escalator's view of the results.
 std::vector<policy::RuleObservation> observations(const std::vector<RuleEvaluation>& results);

@@ -88,6 +88,9 @@ struct Rule {
   std::optional<std::string> guard;
   std::shared_ptr<const promql::Expr> parsedGuard;
   RuleSource source = RuleSource::kScrape;
+  /// For kPrometheus: the name of the configured source (the agent config's `sources:`)
+  /// that evaluates it; "prometheus" names the default source.
+  std::string sourceName;
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
   std::string runbook;

@@ -125,8 +125,11 @@ class Watcher {
   /// `refused` is what the store's series limit refused in the last scrape: a rule reading
   /// a metric name with refused series (directly or through recording rules, or through a
   /// selector without a fixed name) is unknown with the reason unless it breaches on what
-  /// it sees. The storage must not be written during the call.
-  TickOutput tick(const tsdb::Storage& storage, TickTime time, const tsdb::Refusals& refused = {});
+  /// it sees. `remote` holds the answers of the remote rules' sources (rules::evaluateRules);
+  /// null: remote rules are unknown ("remote source not configured"). The storage must not
+  /// be written during the call.
+  TickOutput tick(const tsdb::Storage& storage, TickTime time, const tsdb::Refusals& refused = {},
+                  const rules::RemoteAnswers* remote = nullptr);
 
   /// Applies a person's command at `now`. Errors are the escalator's refusals, nothing
   /// changed then: kConflict when the state does not allow it ("release: no hold is

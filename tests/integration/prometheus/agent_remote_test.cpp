@@ -1,0 +1,122 @@
+// nova-agent with `source: prometheus` rules reading Debian's real Prometheus 2.42, which
+// scrapes nova-demo-service with 10% injected errors: the remote error-rate rule breaches,
+// the remote `up` rule does not, and a rule on an unreachable source is unknown with the
+// reason on /status, counted on /metrics. Real time: the processes are real.
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <thread>
+
+#include "erroring_demo.h"
+#include "nova/http/client.h"
+#include "nova/testing/child_process.h"
+#include "nova/testing/log_capture.h"
+#include "nova/testing/temp_dir.h"
+#include "nova/testing/tools.h"
+#include "prometheus_process.h"
+
+namespace nova {
+namespace {
+
+constexpr const char* kRules =
+    "source: prometheus\n"
+    "rules:\n"
+    "  - name: remote_error_rate\n"
+    "    expr: sum(rate(nova_http_errors_total[20s])) / sum(rate(nova_http_requests_total[20s]))\n"
+    "    threshold: \"> 0.05\"\n"
+    "    severity: low\n"
+    "  - name: remote_demo_down\n"
+    "    expr: up{job=\"demo\"}\n"
+    "    threshold: \"< 1\"\n"
+    "    severity: low\n"
+    "  - name: remote_unreachable\n"
+    "    expr: up\n"
+    "    threshold: \"< 1\"\n"
+    "    severity: low\n"
+    "    source: gone\n"
+    "  - name: local_up\n"
+    "    expr: up\n"
+    "    threshold: \"< 1\"\n"
+    "    severity: low\n"
+    "    source: scrape\n";
+
+Result<http::Response> get(const std::string& url) {
+  http::Client client;
+  return client.perform({.url = url, .timeout = 2 * kSecond});
+}
+
+const boost::json::object* ruleNamed(const boost::json::value& status, std::string_view name) {
+  for (const auto& r : status.at("rules").as_array()) {
+    if (r.at("name").as_string() == name) {
+      return &r.as_object();
+    }
+  }
+  return nullptr;
+}
+
+TEST_CASE("prometheus-sourced rules in the real nova-agent fire from the real Prometheus") {
+  testing::TempDir dir("nova-agent-remote");
+  const testing::ErroringDemo demo(dir);
+  auto prometheus = testing::PrometheusProcess::start(demo.target());
+  REQUIRE_MESSAGE(prometheus.ok(), prometheus.error().message);
+
+  dir.write("rules.yaml", kRules);
+  dir.write(
+      "agent.yaml",
+      "target:\n  health_url: " + demo.url() + "/health\n  metrics_url: " + demo.url() +
+          "/metrics\nrule_files: [rules.yaml]\n" +
+          "switch: {type: dry-run, target: ingress test/user}\n" +
+          "notifiers: [{type: log}]\nsources:\n  prometheus:\n    url: " + (*prometheus)->url() +
+          "\n    timeout: 2s\n  gone:\n    url: " + "http://127.0.0.1:" +
+          std::to_string(testing::freeLoopbackPort()) + "\n    timeout: 1s\n");
+  const testing::LogCapture agentLog(dir.file("agent.log"));
+  testing::ChildProcess agent(
+      {.argv = {NOVA_AGENT_BIN, "--config", dir.file("agent.yaml"), "--set", "listen=127.0.0.1:0"},
+       .log = &agentLog});
+  const int port = agent.waitForPort(10 * kSecond);
+  REQUIRE_MESSAGE(port > 0, agentLog.text());
+  const std::string agentUrl = "http://127.0.0.1:" + std::to_string(port);
+
+  // Prometheus needs a few scrapes before rate() over 20s has two samples.
+  boost::json::value status;
+  bool settled = false;
+  for (int i = 0; i < 120 && !settled; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto r = get(agentUrl + "/status");
+    if (!r.ok() || r->status != 200) {
+      continue;
+    }
+    boost::system::error_code ec;
+    status = boost::json::parse(r->body, ec);
+    if (ec || !status.is_object() || !status.as_object().contains("rules")) {
+      continue;
+    }
+    const auto* errors = ruleNamed(status, "remote_error_rate");
+    const auto* down = ruleNamed(status, "remote_demo_down");
+    settled = errors != nullptr && down != nullptr && errors->at("state") == "breaching" &&
+              down->at("state") == "ok";
+  }
+  REQUIRE_MESSAGE(settled, boost::json::serialize(status) << "\n" << agentLog.text());
+  const auto* unreachable = ruleNamed(status, "remote_unreachable");
+  REQUIRE(unreachable != nullptr);
+  CHECK(unreachable->at("state") == "unknown");
+  CHECK(std::string(unreachable->at("reason").as_string())
+            .rfind("remote source \"gone\": unreachable: ", 0) == 0);
+  CHECK(ruleNamed(status, "local_up")->at("state") == "ok");
+  const auto& sources = status.at("sources").as_object();
+  CHECK(sources.at("prometheus").at("failures").as_int64() == 0);
+  CHECK(sources.at("gone").at("failures").as_int64() > 0);
+  auto metrics = get(agentUrl + "/metrics");
+  REQUIRE(metrics.ok());
+  CHECK(
+      metrics->body.find("nova_agent_remote_queries_total{result=\"ok\",source=\"prometheus\"}") !=
+      std::string::npos);
+  CHECK(metrics->body.find(
+            "nova_agent_remote_queries_total{result=\"unreachable\",source=\"gone\"}") !=
+        std::string::npos);
+  CHECK(metrics->body.find("nova_agent_remote_query_duration_seconds_bucket") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace nova
