@@ -92,7 +92,7 @@ TEST_CASE("every default rule evaluates alike with and without the round's cache
   text << in.rdbuf();
   auto ruleSet = load(text.str(), "default.yaml");
   REQUIRE_MESSAGE(ruleSet.ok(), (ruleSet.ok() ? "" : ruleSet.error().message));
-  REQUIRE(ruleSet->rules.size() == 11);
+  REQUIRE(ruleSet->rules.size() == 12);
 
   Store store;
   const promql::Engine engine;
