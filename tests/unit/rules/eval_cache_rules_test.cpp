@@ -111,7 +111,7 @@ TEST_CASE("every default rule evaluates alike with and without the round's cache
         ++compared;
       }
     }
-    CHECK(compared == 19);
+    CHECK(compared == 20);
     // The error-rate rules and the guards share their rates.
     CHECK(cache.hits() >= 6);
   }
