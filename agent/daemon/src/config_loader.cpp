@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "config_fields.h"
+#include "config_targets.h"
 #include "nova/core/files.h"
 #include "nova/core/rfc3339.h"
 #include "nova/core/text.h"
@@ -30,10 +31,24 @@ constexpr std::array<std::string_view, 2> kArmingKeys{"mode", "interval"};
 // The switch types whose traffic object carries the rollout record.
 constexpr std::array<std::string_view, 3> kRecordSwitches{"nginx", "kubernetes-ingress",
                                                           "gateway-httproute"};
-constexpr std::array<std::string_view, 11> kTargetKeys{
-    "health_url",       "metrics_url",          "expected_status", "health_interval",
-    "metrics_interval", "health_timeout",       "metrics_timeout", "connect_timeout",
-    "ca_file",          "insecure_skip_verify", "labels"};
+constexpr std::array<std::string_view, 18> kTargetKeys{"health_url",
+                                                       "metrics_url",
+                                                       "expected_status",
+                                                       "health_interval",
+                                                       "metrics_interval",
+                                                       "health_timeout",
+                                                       "metrics_timeout",
+                                                       "connect_timeout",
+                                                       "ca_file",
+                                                       "insecure_skip_verify",
+                                                       "labels",
+                                                       "max_series",
+                                                       "urls",
+                                                       "discovery",
+                                                       "health_path",
+                                                       "metrics_path",
+                                                       "scheme",
+                                                       "max_targets"};
 
 void checkUrl(const YAML::Node& node, const std::string& path, const std::string& url,
               ConfigContext& ctx) {
@@ -51,8 +66,16 @@ void readTarget(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx)
     return;
   }
   auto& t = config.target;
+  // Several targets (discovered or listed) take the place of the single one's URLs.
+  const bool several = detail::readTargetSet(node, config, ctx);
   for (auto [key, out] : {std::pair{"health_url", &t.healthUrl}, {"metrics_url", &t.metricsUrl}}) {
     const std::string path = std::string("target.") + key;
+    if (several) {
+      if (node[key]) {
+        ctx.error(node[key], path, path + ": not with target.urls or target.discovery");
+      }
+      continue;
+    }
     if (!node[key]) {
       ctx.error(node, path, path + ": missing");
     } else if (auto url = detail::readString(node[key], path, ctx)) {

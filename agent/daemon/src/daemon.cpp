@@ -26,6 +26,7 @@
 #include "record_watcher.h"
 #include "signals.h"
 #include "state_file.h"
+#include "targets.h"
 
 namespace nova::daemon {
 namespace {
@@ -77,6 +78,8 @@ struct Parts {
   std::unique_ptr<notify::Router> router;
   /// `escalator` came from the state file (kAlways).
   bool restoredEscalator = false;
+  /// Where target.discovery reaches the API server; nullopt without discovery.
+  std::optional<kube::ClusterConfig> discoveryCluster;
 };
 
 // Only series some rule or chart of the dashboard can select are stored; null (keep all)
@@ -177,6 +180,10 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   if (!router.ok()) {
     return router.error();
   }
+  auto cluster = detail::discoveryCluster(config);
+  if (!cluster.ok()) {
+    return cluster.error();
+  }
   if (arming == ArmingMode::kAlways) {
     stored.reset();
   }
@@ -187,7 +194,8 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
                std::move(stored),
                std::move(sw).value(),
                std::move(router).value(),
-               restoredEscalator};
+               restoredEscalator,
+               std::move(cluster).value()};
 }
 
 class Daemon {
@@ -197,10 +205,10 @@ class Daemon {
         metrics_(version),
         queue_(config.actionQueueCapacity, clock_),
         parts_(std::move(parts)),
-        prober_(config.target, storage_, timeline_),
-        inbox_(clock_, [this] { prober_.wakeup(); }),
+        targets_(config, parts_.discoveryCluster, storage_, timeline_, clock_),
+        inbox_(clock_, [this] { targets_.wakeup(); }),
         dashboardCache_(
-            clock_, [this] { prober_.wakeup(); }, kDashboardMaxAge),
+            clock_, [this] { targets_.wakeup(); }, kDashboardMaxAge),
         dashboard_({config.switchConfig.type + " switch", config.apiToken.has_value(),
                     config.target.metricsInterval}),
         incidentCharts_(stateDirOf(config)),
@@ -216,9 +224,12 @@ class Daemon {
     }
   }
 
-  // The record watcher's thread wakes the prober: it stops before any member goes, on
-  // every way out of run().
-  ~Daemon() { parts_.records.reset(); }
+  // The record watcher's and discovery's threads wake the loop: they stop before any
+  // member goes, on every way out of run().
+  ~Daemon() {
+    parts_.records.reset();
+    targets_.stop();
+  }
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
@@ -247,7 +258,7 @@ class Daemon {
   AgentMetrics metrics_;
   ActionQueue queue_;
   Parts parts_;
-  scrape::Prober prober_;
+  detail::Targets targets_;
   detail::Published published_;
   detail::Inbox inbox_;
   detail::DashboardCache dashboardCache_;
@@ -290,23 +301,23 @@ int Daemon::run() {
   if (parts_.records) {
     // Armed or not before the first tick: a restart never acts on a stale guess.
     controller_->sighted(parts_.records->readNow());
-    parts_.records->start([this] { prober_.wakeup(); });
+    parts_.records->start([this] { targets_.wakeup(); });
   }
   spdlog::info("arming: {} ({})", toString(parts_.arming),
                controller_->armedFor() ? "armed" : "shadow");
   setDashboardRules();
-  prober_.setMetricFilter(metricFilter(controller_->ruleSet(), dashboard_));
+  targets_.setMetricFilter(metricFilter(controller_->ruleSet(), dashboard_));
   // /status has its full shape from the first request on, even while the first scrape of a
   // slow target is still under way.
   publish();
   detail::SignalWatcher signals(
       [this] {
         stopping_ = true;
-        prober_.wakeup();
+        targets_.wakeup();
       },
       [this] {
         reloadWanted_ = true;
-        prober_.wakeup();
+        targets_.wakeup();
       });
   http::ServerOptions serverOptions;
   serverOptions.address = config_.listenAddress;
@@ -324,12 +335,18 @@ int Daemon::run() {
     spdlog::error("{}", probeServer.error().message);
     return 1;
   }
-  spdlog::info("nova-agent watching {} and {}; switch {}; command API {}", config_.target.healthUrl,
-               config_.target.metricsUrl, config_.switchConfig.type,
-               config_.apiToken ? "on" : "off");
+  const std::string watching =
+      config_.discovery ? "the ready pods of service " + config_.discovery->kubernetes.service
+      : !config_.targetUrls.empty()
+          ? std::to_string(config_.targetUrls.size()) + " static targets"
+          : config_.target.healthUrl + " and " + config_.target.metricsUrl;
+  spdlog::info("nova-agent watching {}; switch {}; command API {}", watching,
+               config_.switchConfig.type, config_.apiToken ? "on" : "off");
   std::thread worker([this] { workerLoop(); });
+  targets_.start();
   loop();
   parts_.records.reset();  // no more reads once the loop is done
+  targets_.stop();
   // Graceful stop: no new commands, drain the worker with a bound, keep the state.
   (*server)->stop();
   if (*probeServer) {
@@ -417,10 +434,11 @@ void Daemon::iteration(MonoTime& nextEval) {
   const MonoTime now = clock_.monoNow();
   published_.heartbeat = now.ms();
   // The prober keeps its schedule on the time line; the loop's own deadline is monotonic.
-  const DurationMs untilProbe = prober_.nextDue() - timeline_.now();
+  const DurationMs untilProbe = targets_.nextDue() - timeline_.now();
   const DurationMs wait = std::min(untilProbe, nextEval - now);
   std::optional<TimestampMs> scrapedAt;
-  for (const auto& event : prober_.poll(std::clamp<DurationMs>(wait, 0, kSecond))) {
+  bool changed = targets_.refresh(metrics_);
+  for (const auto& event : targets_.poll(std::clamp<DurationMs>(wait, 0, kSecond))) {
     controller_->observe(event);
     if (event.kind == scrape::ProbeEvent::Kind::kScrape) {
       scrapedAt = event.at;
@@ -430,7 +448,6 @@ void Daemon::iteration(MonoTime& nextEval) {
     }
   }
   published_.ready = controller_->ready();
-  bool changed = false;
   for (auto& report : inbox_.takeReports()) {
     controller_->rollbackFinished(report);
     changed = true;
@@ -515,7 +532,7 @@ void Daemon::reload() {
     return;
   }
   setDashboardRules();
-  prober_.setMetricFilter(metricFilter(controller_->ruleSet(), dashboard_));
+  targets_.setMetricFilter(metricFilter(controller_->ruleSet(), dashboard_));
 }
 
 void Daemon::setDashboardRules() {
@@ -555,6 +572,9 @@ void Daemon::keepIncidentCharts() {
 }
 
 void Daemon::publish() {
+  if (targets_.several()) {
+    controller_->setTargets(targets_.status(), targets_.discoveryStatus());
+  }
   published_.setStatus(controller_->statusJson());
 }
 

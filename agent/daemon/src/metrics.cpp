@@ -6,6 +6,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <array>
 #include <cmath>
 #include <mutex>
 
@@ -216,6 +217,23 @@ struct AgentMetrics::Impl {
           .Help("Writes of the state file that failed (the first of a burst is logged)")
           .Register(*registry)
           .Add({});
+  prometheus::Family<prometheus::Gauge>& targets =
+      BuildGauge()
+          .Name("nova_agent_targets")
+          .Help("Targets by the state of their last scrape (up, down, unknown)")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& targetChanges =
+      BuildCounter()
+          .Name("nova_agent_target_changes_total")
+          .Help("Targets added, removed and refused beyond the target limit")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& discoveryEvents =
+      BuildCounter()
+          .Name("nova_agent_discovery_events_total")
+          .Help("Lists, relists after 410, watch events and failures of discovery")
+          .Register(*registry);
+  kube::InformerStats discoverySeen;  // guarded by discoveryMutex
+  std::mutex discoveryMutex;
   // Two listeners' threads may copy their counters in at once.
   std::mutex connectionsMutex;
 };
@@ -350,6 +368,46 @@ void AgentMetrics::incidentCharts(bool saved) {
 
 void AgentMetrics::stateWriteFailed() {
   impl_->stateWriteFailures.Increment();
+}
+
+void AgentMetrics::targets(const std::vector<scrape::TargetStatus>& targets) {
+  double up = 0;
+  double down = 0;
+  double unknown = 0;
+  for (const auto& t : targets) {
+    (t.lastScrape == 0 ? unknown : t.up ? up : down) += 1;
+  }
+  impl_->targets.Add({{"state", "up"}}).Set(up);
+  impl_->targets.Add({{"state", "down"}}).Set(down);
+  impl_->targets.Add({{"state", "unknown"}}).Set(unknown);
+}
+
+void AgentMetrics::targetChanges(const scrape::SyncResult& changes) {
+  impl_->targetChanges.Add({{"change", "added"}})
+      .Increment(static_cast<double>(changes.added.size()));
+  impl_->targetChanges.Add({{"change", "removed"}})
+      .Increment(static_cast<double>(changes.removed.size()));
+  impl_->targetChanges.Add({{"change", "refused"}})
+      .Increment(static_cast<double>(changes.refused.size()));
+}
+
+void AgentMetrics::discovery(const kube::InformerStats& stats) {
+  std::lock_guard lock(impl_->discoveryMutex);
+  kube::InformerStats& seen = impl_->discoverySeen;
+  const std::array<std::pair<const char*, std::uint64_t kube::InformerStats::*>, 7> kinds{{
+      {"list", &kube::InformerStats::lists},
+      {"relist", &kube::InformerStats::relists},
+      {"added", &kube::InformerStats::added},
+      {"modified", &kube::InformerStats::modified},
+      {"deleted", &kube::InformerStats::deleted},
+      {"bookmark", &kube::InformerStats::bookmarks},
+      {"failure", &kube::InformerStats::failures},
+  }};
+  for (auto [type, member] : kinds) {
+    impl_->discoveryEvents.Add({{"type", type}})
+        .Increment(static_cast<double>(stats.*member - seen.*member));
+  }
+  seen = stats;
 }
 
 // The server counts on its own thread; the registry's counters catch up to its totals.

@@ -196,6 +196,21 @@ std::string Controller::statusJson() const {
       {"decisions", std::move(decisions)},
       {"events", std::move(events)},
   };
+  if (targets_) {
+    json::array list;
+    for (const auto& t : *targets_) {
+      list.push_back({{"instance", t.instance},
+                      {"pod", t.pod},
+                      {"up", t.up},
+                      {"healthy", t.healthy ? json::value(*t.healthy) : json::value(nullptr)},
+                      {"last_scrape", t.lastScrape > 0 ? json::value(t.lastScrape) : nullptr},
+                      {"error", t.error},
+                      {"series", t.series}});
+    }
+    out["targets"] = {
+        {"list", std::move(list)},
+        {"discovery", discovery_.empty() ? json::value(nullptr) : json::value(discovery_)}};
+  }
   boost::system::error_code ec;
   json::value config = json::parse(options_.configJson, ec);
   out["config"] = ec ? json::value(nullptr) : std::move(config);
@@ -204,6 +219,11 @@ std::string Controller::statusJson() const {
     out["sources"] = ec ? json::value(nullptr) : std::move(sources);
   }
   return json::serialize(out);
+}
+
+void Controller::setTargets(std::vector<scrape::TargetStatus> targets, std::string discovery) {
+  targets_ = std::move(targets);
+  discovery_ = std::move(discovery);
 }
 
 std::string commandReplyJson(const policy::Decision& decision) {
@@ -261,6 +281,21 @@ std::string describe(const AgentConfig& c) {
                      {"ca_file", s.caFile}};
   }
   const auto& t = c.target;
+  json::array urls;
+  for (const auto& u : c.targetUrls) {
+    urls.push_back(json::value(u));
+  }
+  json::value discovery = nullptr;
+  if (c.discovery) {
+    const auto& k = c.discovery->kubernetes;
+    json::object extra;
+    for (const auto& l : k.labels) {
+      extra[l.name] = l.value;
+    }
+    discovery = json::object{{"kind", "kubernetes"},       {"namespace", k.ns},
+                             {"service", k.service},       {"port", k.port},
+                             {"labels", std::move(extra)}, {"server", c.discovery->server}};
+  }
   return json::serialize(json::object{
       {"target",
        {{"health_url", t.healthUrl},
@@ -273,7 +308,14 @@ std::string describe(const AgentConfig& c) {
         {"connect_timeout", formatDuration(t.connectTimeout)},
         {"verify_tls", t.verifyTls},
         {"ca_file", t.caFile},
-        {"labels", std::move(labels)}}},
+        {"labels", std::move(labels)},
+        {"max_series", t.maxSeries},
+        {"urls", std::move(urls)},
+        {"discovery", std::move(discovery)},
+        {"health_path", c.pool.healthPath},
+        {"metrics_path", c.pool.metricsPath},
+        {"scheme", c.pool.scheme},
+        {"max_targets", c.pool.maxTargets}}},
       {"rule_files", std::move(ruleFiles)},
       {"policy", c.policyYaml ? json::value(*c.policyYaml) : json::value(nullptr)},
       {"eval_interval", formatDuration(c.evalInterval)},

@@ -15,6 +15,9 @@ namespace {
 std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user) noexcept {
   auto* transfer = static_cast<Transfer*>(user);
   std::size_t n = size * count;
+  if (transfer->onBodyChunk) {
+    return transfer->onBodyChunk(std::string_view(data, n)) ? n : 0;
+  }
   if (transfer->body.size() + n > transfer->maxBodyBytes) {
     transfer->bodyTooLarge = true;
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
@@ -25,6 +28,12 @@ std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user) 
     return 0;
   }
   return n;
+}
+
+// Gives a streaming caller its chance to stop while the peer is quiet.
+int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) noexcept {
+  auto* transfer = static_cast<Transfer*>(user);
+  return transfer->onBodyChunk(std::string_view()) ? 0 : 1;
 }
 
 std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user) noexcept {
@@ -156,6 +165,13 @@ Status configureEasy(CURL* easy, const Request& request, Transfer& transfer) {
       .set(CURLOPT_MAXREDIRS, static_cast<long>(std::max(0, request.maxRedirects)))
       .set(CURLOPT_SSL_VERIFYPEER, request.verifyTls ? 1L : 0L)
       .set(CURLOPT_SSL_VERIFYHOST, request.verifyTls ? 2L : 0L);
+  if (request.onBodyChunk) {
+    transfer.onBodyChunk = request.onBodyChunk;
+    o.set(CURLOPT_MAXFILESIZE_LARGE, curl_off_t{0})
+        .set(CURLOPT_NOPROGRESS, 0L)
+        .set(CURLOPT_XFERINFOFUNCTION, &onProgress)
+        .set(CURLOPT_XFERINFODATA, static_cast<void*>(&transfer));
+  }
   if (!request.caFile.empty()) {
     o.set(CURLOPT_CAINFO, request.caFile.c_str());
   }

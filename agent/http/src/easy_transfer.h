@@ -3,7 +3,9 @@
 #include <curl/curl.h>
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "nova/core/result.h"
 #include "nova/http/client.h"
@@ -28,6 +30,7 @@ struct Transfer {
   Headers headers;
   std::size_t maxBodyBytes = 0;
   bool bodyTooLarge = false;
+  std::function<bool(std::string_view)> onBodyChunk;  // streams the body when set
   char errorBuffer[CURL_ERROR_SIZE] = {};
 };
 

@@ -80,6 +80,25 @@ ApiResult<json::value> Client::Impl::attempt(const Call& call, http::Request& re
   return object;
 }
 
+ApiResult<http::Response> Client::Impl::stream(const Call& call, DurationMs timeout,
+                                               std::function<bool(std::string_view)> onChunk) {
+  http::Request request = baseRequest(call);
+  request.timeout = timeout;
+  request.onBodyChunk = std::move(onChunk);
+  auto token = tokens.token();
+  if (!token.ok()) {
+    return detail::noCredentials(token.error(), call.verb, call.what);
+  }
+  if (!token->empty()) {
+    request.headers.emplace_back("Authorization", "Bearer " + *token);
+  }
+  auto response = http.perform(request);
+  if (!response.ok()) {
+    return detail::fromTransport(response.error(), call.verb, call.what);
+  }
+  return std::move(response).value();
+}
+
 ApiResult<json::value> Client::Impl::perform(const Call& call) {
   http::Request request = baseRequest(call);
   const int attempts = std::max(1, options.retry.attempts);

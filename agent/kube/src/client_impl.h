@@ -35,6 +35,10 @@ struct Client::Impl {
 
   /// Sends `call`, retrying as the RetryPolicy says; answers the decoded JSON reply.
   ApiResult<boost::json::value> perform(const detail::Call& call);
+  /// Sends `call` once, streaming the body to `onChunk` (see http::Request::onBodyChunk),
+  /// bounded by `timeout`; answers the response (its body empty) or the transport error.
+  ApiResult<http::Response> stream(const detail::Call& call, DurationMs timeout,
+                                   std::function<bool(std::string_view)> onChunk);
 
   ClusterConfig config;
   const Clock& clock;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 
 #include "nova/http/health_check.h"
 #include "nova/http/multi_client.h"
@@ -33,18 +34,22 @@ struct Schedule {
 struct Prober::Impl {
   std::shared_ptr<const MetricNameFilter> keep;
 
-  Impl(TargetConfig c, tsdb::Storage& s, const Timeline* shared, const Clock& k)
+  Impl(TargetConfig c, tsdb::Storage& s, const Timeline* shared, const Clock& k,
+       http::MultiClient* sharedClient = nullptr)
       : config(std::move(c)),
         storage(s),
         own(shared == nullptr ? std::make_unique<Timeline>(k) : nullptr),
         clock(shared == nullptr ? *own : *shared),
-        appender(s) {
+        appender(s, config.maxSeries),
+        ownClient(sharedClient == nullptr ? std::make_unique<http::MultiClient>() : nullptr),
+        client(sharedClient == nullptr ? *ownClient : *sharedClient) {
     health.interval = std::max<DurationMs>(1, config.healthInterval);
     health.enabled = !config.healthUrl.empty();
     scrape.interval = std::max<DurationMs>(1, config.metricsInterval);
     scrape.enabled = !config.metricsUrl.empty();
     health.due = scrape.due = clock.now();
     healthLabels = config.labels.with(kMetricNameLabel, kHealthUpName);
+    instance = std::string(config.labels.get("instance"));
   }
 
   http::Request request(const std::string& url, DurationMs timeout) const {
@@ -71,7 +76,13 @@ struct Prober::Impl {
   // Schedules and stamps run on the time line, so a wall-clock step moves no scrape.
   const Timeline& clock;
   tsdb::ScrapeAppender appender;
-  http::MultiClient client;
+  std::unique_ptr<http::MultiClient> ownClient;
+  http::MultiClient& client;
+  // Transfers in flight on the client, cancelled when the Prober goes (their completions
+  // point at it).
+  std::optional<std::uint64_t> healthTransfer;
+  std::optional<std::uint64_t> scrapeTransfer;
+  std::string instance;
   Schedule health;
   Schedule scrape;
   Labels healthLabels;
@@ -100,19 +111,23 @@ void Prober::Impl::startDue(TimestampMs now) {
 
 void Prober::Impl::startHealth(TimestampMs now) {
   health.inFlight = true;
-  client.start(request(config.healthUrl, config.healthTimeout),
-               [this, now](Result<http::Response> r) { finishHealth(now, std::move(r)); });
+  healthTransfer =
+      client.start(request(config.healthUrl, config.healthTimeout),
+                   [this, now](Result<http::Response> r) { finishHealth(now, std::move(r)); });
 }
 
 void Prober::Impl::startScrape(TimestampMs now) {
   scrape.inFlight = true;
-  client.start(request(config.metricsUrl, config.metricsTimeout),
-               [this, now](Result<http::Response> r) { finishScrape(now, std::move(r)); });
+  scrapeTransfer =
+      client.start(request(config.metricsUrl, config.metricsTimeout),
+                   [this, now](Result<http::Response> r) { finishScrape(now, std::move(r)); });
 }
 
 void Prober::Impl::finishHealth(TimestampMs started, Result<http::Response> result) {
   health.inFlight = false;
+  healthTransfer.reset();
   ProbeEvent event;
+  event.instance = instance;
   event.kind = ProbeEvent::Kind::kHealth;
   event.at = started;
   event.duration = clock.now() - started;
@@ -130,7 +145,9 @@ void Prober::Impl::finishHealth(TimestampMs started, Result<http::Response> resu
 
 void Prober::Impl::finishScrape(TimestampMs started, Result<http::Response> result) {
   scrape.inFlight = false;
+  scrapeTransfer.reset();
   ProbeEvent event;
+  event.instance = instance;
   event.kind = ProbeEvent::Kind::kScrape;
   event.at = started;
   event.duration = clock.now() - started;
@@ -168,7 +185,41 @@ Prober::Prober(TargetConfig config, tsdb::Storage& storage, const Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(config), storage, nullptr, clock)) {}
 Prober::Prober(TargetConfig config, tsdb::Storage& storage, const Timeline& timeline)
     : impl_(std::make_unique<Impl>(std::move(config), storage, &timeline, timeline.clock())) {}
-Prober::~Prober() = default;
+Prober::Prober(TargetConfig config, tsdb::Storage& storage, const Timeline& timeline,
+               http::MultiClient& client)
+    : impl_(std::make_unique<Impl>(std::move(config), storage, &timeline, timeline.clock(),
+                                   &client)) {}
+
+Prober::~Prober() {
+  for (auto* transfer : {&impl_->healthTransfer, &impl_->scrapeTransfer}) {
+    if (*transfer) {
+      impl_->client.cancel(**transfer);
+    }
+  }
+}
+
+void Prober::startDue() {
+  impl_->startDue(impl_->clock.now());
+}
+
+std::vector<ProbeEvent> Prober::takeCompleted() {
+  std::vector<ProbeEvent> out;
+  out.swap(impl_->completed);
+  return out;
+}
+
+void Prober::retire(TimestampMs t) {
+  Impl& s = *impl_;
+  for (auto* transfer : {&s.healthTransfer, &s.scrapeTransfer}) {
+    if (*transfer) {
+      s.client.cancel(**transfer);
+      transfer->reset();
+    }
+  }
+  s.health.inFlight = s.scrape.inFlight = false;
+  s.health.enabled = s.scrape.enabled = false;
+  s.appender.markAllStale(t);
+}
 
 std::vector<ProbeEvent> Prober::poll(DurationMs maxWait) {
   Impl& s = *impl_;

@@ -92,7 +92,7 @@ TEST_CASE("every default rule evaluates alike with and without the round's cache
   text << in.rdbuf();
   auto ruleSet = load(text.str(), "default.yaml");
   REQUIRE_MESSAGE(ruleSet.ok(), (ruleSet.ok() ? "" : ruleSet.error().message));
-  REQUIRE(ruleSet->rules.size() == 11);
+  REQUIRE(ruleSet->rules.size() == 12);
 
   Store store;
   const promql::Engine engine;
@@ -111,7 +111,7 @@ TEST_CASE("every default rule evaluates alike with and without the round's cache
         ++compared;
       }
     }
-    CHECK(compared == 19);
+    CHECK(compared == 20);
     // The error-rate rules and the guards share their rates.
     CHECK(cache.hits() >= 6);
   }

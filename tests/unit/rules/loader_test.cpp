@@ -44,6 +44,7 @@ TEST_CASE("default.yaml loads and encodes the seed's tree") {
       {"error_rate_elevated", Severity::kMedium},
       {"latency_p95", Severity::kMedium},
       {"db_query_p95", Severity::kMedium},
+      {"pods_unhealthy", Severity::kMedium},
       {"metrics_scrape_failing", Severity::kMedium},
       {"error_rate_slo", Severity::kLow},
   };

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "nova/core/clock.h"
@@ -71,6 +72,22 @@ ApiResponse statusResponse(int code, const std::string& reason, const std::strin
 /// is none of them.
 std::optional<ApiResponse> discovery(const std::string& path, const std::string& hostPort);
 
+/// An open watch: what it selects and how far it has read the change history.
+struct WatchCursor {
+  const ResourceType* type = nullptr;
+  std::string ns;
+  std::string labelSelector;
+  bool bookmarks = false;
+  /// Entries of the history with a larger sequence number are still to be sent.
+  std::uint64_t afterSeq = 0;
+  /// Events to send first (the synthetic ADDED of a watch without a version, or an ERROR).
+  std::string pending;
+  MonoTime deadline{};
+  /// The expiry generation it opened under; expireWatches() bumps it.
+  std::uint64_t generation = 0;
+  bool done = false;
+};
+
 /// The objects and rules of the fake; every public method locks.
 class Api {
  public:
@@ -91,6 +108,24 @@ class Api {
   void inject(Fault fault);
   void clearFaults();
   void setReadyDelay(DurationMs delay);
+
+  /// A GET of a collection with watch=1 or watch=true.
+  static bool isWatch(const ApiRequest& request);
+  /// Opens a watch: an error answer (auth, RBAC, bad selector, unknown resource) or a cursor
+  /// whose stream answers 200.
+  std::variant<ApiResponse, WatchCursor> openWatch(const ApiRequest& request);
+  /// Blocks (on the clock) until the cursor has events to send, its deadline passes or the
+  /// server stops; answers the events' text, each a JSON object and a newline. Sets done
+  /// when the stream must end after this text.
+  std::string nextWatchChunk(WatchCursor& cursor);
+  void watchClosed();
+  /// Sends a BOOKMARK with the current resourceVersion to open watches of `resource` that
+  /// asked for bookmarks.
+  void bookmark(std::string_view resource);
+  /// Every open watch gets an ERROR 410 Expired and ends; watching from any version older
+  /// than the current one answers the same (the history is gone, as after a compaction).
+  void expireWatches();
+  std::size_t openWatches() const;
 
   const std::string& tlsCertFile() const { return options_.tlsCertFile; }
   const std::string& tlsKeyFile() const { return options_.tlsKeyFile; }
@@ -145,20 +180,39 @@ class Api {
                   DurationMs realTimeout) const;
   std::string bumpVersion();
   static std::string key(std::string_view resource, std::string_view ns, std::string_view name);
+  /// Appends a change to the watch history and wakes the watches.
+  void recordEvent(const char* type, const boost::json::value& object);
+
+  /// One change as watches see it; `seq` orders them (a bookmark takes a number too).
+  struct Change {
+    std::uint64_t seq = 0;
+    std::uint64_t version = 0;
+    const ResourceType* type = nullptr;
+    std::string ns;
+    std::string eventType;
+    boost::json::value object;
+  };
+  static constexpr std::size_t kMaxHistory = 4096;
 
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;  // a request arrived or was answered
   Options options_;
   SystemClock systemClock_;
   const Clock& clock_;
-  Wakeup held_{clock_};    // slow requests wait here; stop() wakes them
-  bool stopping_ = false;  // guarded by held_.mutex()
+  mutable Wakeup held_{clock_};  // slow requests and watches wait here; stop() wakes them
+  bool stopping_ = false;        // guarded by held_.mutex()
   std::map<std::string, Stored> objects_;
   std::uint64_t version_ = 1000;
   std::vector<std::pair<std::string, std::string>> forbidden_;
   std::deque<Fault> faults_;
   std::vector<RecordedRequest> requests_;
   std::vector<RecordedRequest> arrivals_;  // method and path only
+  std::deque<Change> history_;
+  std::uint64_t nextSeq_ = 1;           // guarded by mutex_
+  std::uint64_t floorVersion_ = 0;      // watching from an older version answers 410
+  std::uint64_t headSeq_ = 0;           // guarded by held_.mutex(): the last change's seq
+  std::uint64_t expiryGeneration_ = 0;  // guarded by held_.mutex()
+  std::size_t openWatches_ = 0;         // guarded by held_.mutex()
 };
 
 }  // namespace nova::fake_kube::detail

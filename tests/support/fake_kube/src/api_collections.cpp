@@ -236,7 +236,10 @@ ApiResponse Api::deleteObject(const ApiRequest& request, const Target& target) {
   }
   json::value last = object;
   objects_.erase(it);
-  bumpVersion();  // the deletion is a change of the collection
+  // The deletion is a change of the collection; its watch event carries the new version.
+  json::value gone = last;
+  gone.as_object()["metadata"].as_object()["resourceVersion"] = bumpVersion();
+  recordEvent("DELETED", gone);
   return jsonResponse(last);
 }
 

@@ -152,6 +152,7 @@ void Api::commit(Stored& stored, json::value next) {
   }
   meta["resourceVersion"] = bumpVersion();
   stored.object = std::move(next);
+  recordEvent("MODIFIED", stored.object);
 }
 
 void Api::settle() {
@@ -171,6 +172,7 @@ void Api::settle() {
                                  {"reason", "MinimumReplicasAvailable"},
                                  {"message", "Deployment has minimum availability."}}};
     objectAt(stored.object, "metadata")["resourceVersion"] = bumpVersion();
+    recordEvent("MODIFIED", stored.object);
   }
 }
 

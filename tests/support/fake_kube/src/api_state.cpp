@@ -80,7 +80,9 @@ std::string Api::store(json::value object, const std::string& createdAt) {
   meta["generation"] = 1;
   meta["resourceVersion"] = bumpVersion();
   std::string stored = key(resource, stringField(meta, "namespace"), name);
+  const bool replaces = objects_.count(stored) > 0;
   objects_[stored] = Stored{std::move(object)};
+  recordEvent(replaces ? "MODIFIED" : "ADDED", objects_[stored].object);
   return stored;
 }
 

@@ -8,8 +8,9 @@ namespace nova::fake_kube::detail {
 namespace json = boost::json;
 
 const std::vector<ResourceType>& resourceTypes() {
-  // Verbs as the real server lists them, less watch (not served).
-  const std::vector<std::string> all = {"create", "delete", "get", "list", "patch", "update"};
+  // Verbs as the real server lists them.
+  const std::vector<std::string> all = {"create", "delete", "get",  "list",
+                                        "patch",  "update", "watch"};
   static const std::vector<ResourceType> kTypes = {
       {"networking.k8s.io", "v1", "ingresses", "Ingress", true, all, {"ing"}},
       {"gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true, all, {}},

@@ -28,6 +28,8 @@ struct FakeKube::Impl {
   void serveConnection(tcp::socket socket);
   template <typename Stream>
   bool serveOne(Stream& stream, tcp::socket& socket, beast::flat_buffer& buffer);
+  template <typename Stream>
+  bool serveWatch(Stream& stream, const detail::ApiRequest& request, unsigned version);
 
   detail::Api api;
   asio::io_context io;
@@ -98,6 +100,9 @@ bool FakeKube::Impl::serveOne(Stream& stream, tcp::socket& socket, beast::flat_b
   request.contentType = std::string(req[bhttp::field::content_type]);
   request.body = req.body();
 
+  if (detail::Api::isWatch(request)) {
+    return serveWatch(stream, request, req.version());
+  }
   detail::ApiResponse answer = api.handle(request, hostPort);
   if (answer.reset) {
     // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
@@ -116,6 +121,46 @@ bool FakeKube::Impl::serveOne(Stream& stream, tcp::socket& socket, beast::flat_b
   res.prepare_payload();
   bhttp::write(stream, res, ec);
   return !ec && req.keep_alive();
+}
+
+// A watch answers 200 with a chunked body of events, each written as soon as it happens;
+// the connection closes when the stream ends.
+template <typename Stream>
+bool FakeKube::Impl::serveWatch(Stream& stream, const detail::ApiRequest& request,
+                                unsigned version) {
+  auto opened = api.openWatch(request);
+  boost::system::error_code ec;
+  if (auto* refused = std::get_if<detail::ApiResponse>(&opened)) {
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(refused->status), version};
+    res.set(bhttp::field::content_type, "application/json");
+    res.keep_alive(false);
+    res.body() = std::move(refused->body);
+    res.prepare_payload();
+    bhttp::write(stream, res, ec);
+    return false;
+  }
+  auto& cursor = std::get<detail::WatchCursor>(opened);
+  bhttp::response<bhttp::empty_body> res{bhttp::status::ok, version};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set("Audit-Id", "fake");
+  res.chunked(true);
+  res.keep_alive(false);
+  bhttp::response_serializer<bhttp::empty_body> head{res};
+  bhttp::write_header(stream, head, ec);
+  while (!ec && !stopping) {
+    std::string text = api.nextWatchChunk(cursor);
+    if (!text.empty()) {
+      asio::write(stream, bhttp::make_chunk(asio::buffer(text)), ec);
+    }
+    if (cursor.done) {
+      break;
+    }
+  }
+  if (!ec) {
+    asio::write(stream, bhttp::make_chunk_last(), ec);
+  }
+  api.watchClosed();
+  return false;
 }
 
 FakeKube::FakeKube(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -205,6 +250,18 @@ void FakeKube::forbid(std::string verb, std::string resource) {
 
 void FakeKube::inject(Fault fault) {
   impl_->api.inject(std::move(fault));
+}
+
+void FakeKube::bookmark(std::string_view resource) {
+  impl_->api.bookmark(resource);
+}
+
+void FakeKube::expireWatches() {
+  impl_->api.expireWatches();
+}
+
+std::size_t FakeKube::openWatches() const {
+  return impl_->api.openWatches();
 }
 
 void FakeKube::clearFaults() {

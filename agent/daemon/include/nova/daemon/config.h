@@ -15,6 +15,8 @@
 #include "nova/notify/notifier.h"
 #include "nova/remote/source.h"
 #include "nova/scrape/prober.h"
+#include "nova/scrape/target_pool.h"
+#include "nova/scrape/targets.h"
 #include "nova/traffic/switch.h"
 
 namespace nova::daemon {
@@ -25,7 +27,16 @@ enum class LogFormat { kText, kJson };
 ///
 ///   target:        {health_url, metrics_url, expected_status, health_interval,
 ///                   metrics_interval, health_timeout, metrics_timeout, connect_timeout,
-///                   ca_file, insecure_skip_verify, labels: {name: value}}
+///                   ca_file, insecure_skip_verify, labels: {name: value},
+///                   max_series: 0,
+///                   several targets instead of health_url and metrics_url:
+///                   urls: [http://10.0.0.7:8081, ...]   static base URLs, or
+///                   discovery: {kind: kubernetes, namespace, service, port: name | number,
+///                               labels: {name: value}, server, kubeconfig, context,
+///                               token_file}     green's pods from the Service's
+///                                               EndpointSlices (in-cluster by default)
+///                   health_path: /health, metrics_path: /metrics, scheme: http,
+///                   max_targets: 50}
 ///   rule_files:    [path, ...]            default [rules/default.yaml]
 ///   policy:        {high: {investigate: 5s}, ...}  over the rule files' policy
 ///   traffic_switched_at: ms since epoch or RFC 3339; default: agent start
@@ -53,8 +64,24 @@ enum class LogFormat { kText, kJson };
 ///
 /// Paths written in the file are relative to the file's folder; the default rule file is
 /// relative to the working directory.
+/// Where the Kubernetes API server is for discovery: `server` (with `tokenFile`), else a
+/// kubeconfig (`kubeconfig`, `context`), else the pod's in-cluster configuration.
+struct DiscoveryConfig {
+  scrape::KubernetesDiscovery kubernetes;
+  std::string server;
+  std::string kubeconfig;
+  std::string context;
+  std::string tokenFile;
+};
+
 struct AgentConfig {
   scrape::TargetConfig target;
+  /// target.discovery: the targets are green's ready pods, found through EndpointSlices.
+  std::optional<DiscoveryConfig> discovery;
+  /// target.urls: static base URLs, each one target.
+  std::vector<std::string> targetUrls;
+  /// Paths, scheme and the target limit for discovered or static targets.
+  scrape::PoolOptions pool;
   std::vector<std::string> ruleFiles{"rules/default.yaml"};
   /// The `policy:` section as YAML text (rules::applyPolicyOverrides form), if any.
   std::optional<std::string> policyYaml;

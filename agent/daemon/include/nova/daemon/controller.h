@@ -22,6 +22,7 @@
 #include "nova/rules/evaluator.h"
 #include "nova/rules/loader.h"
 #include "nova/scrape/prober.h"
+#include "nova/scrape/target_pool.h"
 #include "nova/tsdb/storage.h"
 #include "nova/watch/policy_setup.h"
 #include "nova/watch/watcher.h"
@@ -133,6 +134,9 @@ class Controller {
   std::string snapshot() const;
   /// /status as JSON.
   std::string statusJson() const;
+  /// The several targets the agent watches (target.urls or target.discovery) and how
+  /// discovery fares ("" without discovery), shown under /status "targets".
+  void setTargets(std::vector<scrape::TargetStatus> targets, std::string discovery);
   /// The time line ticks, commands and decisions are stamped on.
   const Timeline& timeline() const { return agentTime_; }
   /// What the dashboard shows besides its charts, at `now` (ms on the time line): the rules as
@@ -189,6 +193,8 @@ class Controller {
   bool ready_ = false;
   Probe health_;
   Probe scrape_;
+  std::optional<std::vector<scrape::TargetStatus>> targets_;
+  std::string discovery_;
   std::vector<rules::RuleEvaluation> lastResults_;
   /// What the store's series limit refused in the last scrape, judged at each tick.
   tsdb::Refusals refused_;

@@ -8,9 +8,11 @@
 #include "nova/core/severity.h"
 #include "nova/core/time.h"
 #include "nova/http/server.h"
+#include "nova/kube/informer.h"
 #include "nova/policy/escalator.h"
 #include "nova/rules/evaluator.h"
 #include "nova/scrape/prober.h"
+#include "nova/scrape/target_pool.h"
 #include "nova/tsdb/storage.h"
 
 namespace nova::daemon {
@@ -53,6 +55,10 @@ namespace nova::daemon {
 ///     evicted|timed_out|idle_closed"}                      counter, what a listener did
 ///   nova_agent_http_connections_open{listener}             gauge
 ///   nova_agent_state_write_failures_total                  counter, state file writes failed
+///   nova_agent_targets{state="up|down|unknown"}            gauge, targets by last scrape
+///   nova_agent_target_changes_total{change="added|removed|refused"}  counter
+///   nova_agent_discovery_events_total{type="list|relist|added|modified|deleted|bookmark|
+///     failure"}                                            counter, what discovery saw
 /// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
 class AgentMetrics {
  public:
@@ -62,6 +68,11 @@ class AgentMetrics {
   AgentMetrics& operator=(const AgentMetrics&) = delete;
 
   void probe(const scrape::ProbeEvent& event);
+  /// Targets by state: up (last scrape ok), down (failed), unknown (none finished yet).
+  void targets(const std::vector<scrape::TargetStatus>& targets);
+  void targetChanges(const scrape::SyncResult& changes);
+  /// Discovery's totals so far (counters follow them; they only grow).
+  void discovery(const kube::InformerStats& stats);
   void rules(const std::vector<rules::RuleEvaluation>& results);
   void severity(Severity severity);
   void decision(const policy::Decision& decision);

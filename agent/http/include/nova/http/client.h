@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +43,12 @@ struct Request {
   std::string clientKeyPem{};
   /// Redirects to follow; 0 returns the 3xx response itself.
   int maxRedirects = 0;
+  /// Streams the body instead of collecting it (a Kubernetes watch): called with each piece
+  /// as it arrives (any split, in order), and about once a second with an empty piece while
+  /// nothing arrives. Returning false aborts the transfer (the result is then an error with
+  /// code kTransport). The Response's body stays empty; maxBodyBytes does not apply. Runs
+  /// on the calling thread, inside perform(); must not throw.
+  std::function<bool(std::string_view)> onBodyChunk{};
 };
 
 /// A completed exchange; any status counts as completed, 4xx and 5xx included.

@@ -14,6 +14,7 @@
 #include "nova/kube/api_error.h"
 #include "nova/kube/config.h"
 #include "nova/kube/object_ref.h"
+#include "nova/kube/watch.h"
 
 namespace nova::kube {
 
@@ -100,6 +101,15 @@ class Client {
 
   /// LIST a collection: one page of its items and the list's resourceVersion.
   ApiResult<ObjectList> list(const CollectionRef& ref, const ListOptions& options = {});
+  /// WATCH a collection: streams its changes to `onEvent` until the server closes the
+  /// stream (after options.timeout), the handler or `keepWatching` says stop, or it fails.
+  /// Tried once (no retries: the caller's list-and-watch loop backs off and resumes). An
+  /// ERROR event ends the watch as an ApiError with the Status' code: 410 Expired (or
+  /// Gone, kConflict) when the resourceVersion is too old, which needs a new list. An
+  /// HTTP error answer is the usual ApiError. A stream that is not JSON fails with reason
+  /// "Decode". Events are parsed incrementally (JSON is the framing, not lines or chunks).
+  ApiResult<WatchEnd> watch(const CollectionRef& ref, const WatchOptions& options,
+                            const WatchHandler& onEvent, const KeepWatching& keepWatching = {});
   /// POST `object` into the collection; answers the object as created (uid,
   /// resourceVersion). A name already taken is 409 AlreadyExists (kConflict), also when a
   /// retried create finds its own lost first attempt: the caller judges by reading.

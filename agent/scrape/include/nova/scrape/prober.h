@@ -10,6 +10,7 @@
 #include "nova/core/labels.h"
 #include "nova/core/time.h"
 #include "nova/core/timeline.h"
+#include "nova/http/multi_client.h"
 #include "nova/scrape/ingest.h"
 #include "nova/tsdb/scrape_appender.h"
 #include "nova/tsdb/storage.h"
@@ -37,6 +38,9 @@ struct TargetConfig {
   std::string caFile;
   /// Added to every scraped and synthetic series (job, instance, ...).
   Labels labels;
+  /// Series one scrape of this target may store; samples of further series are dropped and
+  /// counted (ScrapeStats::cacheOverflows). 0: only the store's own limit.
+  std::size_t maxSeries = 0;
 };
 
 /// One finished health probe or scrape.
@@ -61,6 +65,8 @@ struct ProbeEvent {
   std::uint64_t refusedTotal = 0;
   /// Why it failed; empty when ok.
   std::string error;
+  /// The target's instance label ("" for a target without one).
+  std::string instance;
 };
 
 /// "health", "scrape".
@@ -97,6 +103,11 @@ class Prober {
   Prober(TargetConfig config, tsdb::Storage& storage, const Clock& clock);
   /// The same on a time line shared with the rest of the agent; it must outlive the Prober.
   Prober(TargetConfig config, tsdb::Storage& storage, const Timeline& timeline);
+  /// The same with transfers on `client`, shared with other Probers (a TargetPool): the
+  /// owner drives it with startDue(), client.poll() and takeCompleted() instead of poll().
+  /// `client` must outlive the Prober; destroying the Prober cancels its transfers.
+  Prober(TargetConfig config, tsdb::Storage& storage, const Timeline& timeline,
+         http::MultiClient& client);
   ~Prober();
   Prober(const Prober&) = delete;
   Prober& operator=(const Prober&) = delete;
@@ -104,6 +115,15 @@ class Prober {
   /// Starts what is due, then drives transfers for at most `maxWait` ms (less when
   /// something falls due sooner) and returns what completed meanwhile, in completion order.
   std::vector<ProbeEvent> poll(DurationMs maxWait);
+
+  /// Starts the probes and scrapes that are due (what poll() does first).
+  void startDue();
+  /// What completed since the last call, in completion order.
+  std::vector<ProbeEvent> takeCompleted();
+  /// The target is gone for good (a pod removed from discovery): cancels what is in flight
+  /// and writes stale markers at `t` for its scraped and synthetic series (Prometheus's
+  /// rule for a vanished target), so queries stop seeing it at once.
+  void retire(TimestampMs t);
 
   /// Makes a poll() in progress return early; safe to call from any thread.
   void wakeup();

@@ -72,7 +72,13 @@ struct Options {
 /// deployments/{name}/scale; lists with label and field selectors (metadata.name,
 /// metadata.namespace), limit and continue tokens (a token expires, 410 Expired, at the next
 /// write: no history is kept), the list kind and metadata.resourceVersion; discovery (/api,
-/// /apis, /api/v1, /apis/<group>/<version>, /version) for kubectl. Every write bumps
+/// /apis, /api/v1, /apis/<group>/<version>, /version) for kubectl; watches of every
+/// collection (`?watch=1`, specs/kubernetes-discovery-lease.md §4): resourceVersion unset
+/// or "0" starts with a synthetic ADDED per object, any other version streams the changes
+/// after it from a bounded history (older than the history: an ERROR 410 Expired event in
+/// the 200 stream), label selectors, BOOKMARKs when allowWatchBookmarks=true and bookmark()
+/// is called, the end of the stream at timeoutSeconds on the server's clock (30 min
+/// without). Every write bumps
 /// metadata.resourceVersion; create answers 201, 409 AlreadyExists or 422 for a missing
 /// name; delete honours DeleteOptions preconditions (409) and answers the object; JSON
 /// patch is RFC 6902 with `test` (any failure: 422 Invalid, "the server rejected our
@@ -105,6 +111,14 @@ class FakeKube {
   void forbid(std::string verb, std::string resource);
   void inject(Fault fault);
   void clearFaults();
+  /// Sends a BOOKMARK (the current resourceVersion) to the open watches of `resource`
+  /// ("endpointslices") that asked for bookmarks.
+  void bookmark(std::string_view resource);
+  /// Ends every open watch with an ERROR 410 Expired event, and answers the same to a
+  /// watch from any version older than the current one (the history is compacted).
+  void expireWatches();
+  /// Watches streaming now.
+  std::size_t openWatches() const;
   void setReadyDelay(DurationMs delay);
 
   /// Requests answered so far, in the order they were answered (a held request once it is
