@@ -111,7 +111,7 @@ void planStaged(RollbackRun& run, Plan& plan) {
   plan.step("watch green's error rate for " + formatDuration(run.order.watch.value_or(spec.watch)) +
             " from " + spec.metricsUrl + " (every " + formatDuration(spec.pollInterval) + ")");
   plan.step("above " + std::to_string(spec.maxErrorRate) + " or under " +
-            std::to_string(spec.minRequests) + " requests: green's weight to 0 (exit 4)");
+            std::to_string(spec.minRequests) + " requests: green's weight to 0 (exit 0)");
   plan.note(orError(weights.planGreenWeight(0)));
   plan.step("else park at weight " + std::to_string(weight) +
             ": the record's phase becomes parked (exit 8)");
