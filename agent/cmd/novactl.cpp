@@ -92,6 +92,7 @@ struct RolloutCommands {
   std::string timeout = "0s";
   nova::rollout::StatusArgs status;
   nova::rollout::RollbackArgs rollback;
+  std::string rollbackWatch;
   nova::rollout::ReportArgs report;
 };
 
@@ -121,18 +122,39 @@ void addRolloutCommands(CLI::App& app, RolloutCommands& a) {
   s->add_option("--output,-o", a.status.output, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   auto* b = app.add_subcommand("rollback",
-                               "Scale blue back to its recorded replicas, wait until "
-                               "ready, flip traffic to blue, verify; any window, "
-                               "agent or not, pre-empts a running rollout");
+                               "Roll back: in any window, with the agent alive or dead, "
+                               "pre-empting a running rollout; a re-run continues where "
+                               "the record says the last one stopped");
   b->add_option("--config,-f", a.rollback.configFile, "rollout.yaml")->required();
-  b->add_option("--option", a.rollback.option, "switch (the only option in this build)")
-      ->check(CLI::IsMember({"switch"}));
+  b->add_option("--option", a.rollback.option,
+                "switch (default): scale blue back to its recorded replicas, wait until "
+                "ready, flip to blue, verify; full: switch, then remove green "
+                "(rollback.full.remove_green, or scale green's Deployment to 0); staged: set "
+                "green's weight, watch green's error rate, then go to 0 or park (exit 8); "
+                "db: run rollback.db.restore, only with --confirm")
+      ->check(CLI::IsMember({"switch", "full", "staged", "db"}));
+  b->add_option("--weight", a.rollback.weight,
+                "staged: green's share in percent while watched (default "
+                "rollback.staged.weight, 25)")
+      ->check(CLI::Range(1, 99));
+  b->add_option("--watch", a.rollbackWatch,
+                "staged: how long green's error rate is watched (default rollback.staged.watch)");
+  b->add_option("--confirm", a.rollback.confirm,
+                "db: the snapshot id to restore; must equal the one the rollout recorded");
   b->add_option("--reason", a.rollback.reason, "why, recorded and reported");
-  b->add_flag("--dry-run", a.rollback.dryRun, "print the steps and change nothing");
+  b->add_flag("--dry-run", a.rollback.dryRun,
+              "print the steps with the exact patches and commands; change nothing");
   b->add_option("--output,-o", a.rollback.output, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   b->add_option("--report-dir", a.rollback.reportDir, "where the report goes");
-  b->footer("Exits 0 once traffic is verified on blue.\n" + codes);
+  b->footer(
+      "Exits 0 once traffic is verified on blue (switch, full, staged going to 0), when db "
+      "restored the snapshot, or when a dry run printed its plan; 8 when a staged rollback "
+      "parks at its weight (run it again to send green to 0); 2 when the option cannot run "
+      "here (staged on kubernetes-ingress, db without the recorded snapshot id as "
+      "--confirm); 7 when a step failed and a person must look (blue stays warm); 130/143 "
+      "when stopped at a step boundary (run it again to continue).\n" +
+      codes);
   auto* p = app.add_subcommand("report",
                                "Render the rollout's report from its record and the "
                                "agent's incident, with the incident's charts");
@@ -160,6 +182,9 @@ std::optional<int> dispatchRolloutCommands(CLI::App& app, RolloutCommands& a) {
     return nova::rollout::runStatus(a.status, std::cout, std::cerr);
   }
   if (app.got_subcommand("rollback")) {
+    if (!a.rollbackWatch.empty()) {
+      a.rollback.watch = parseDurationFlag(a.rollbackWatch, "--watch");
+    }
     return nova::rollout::runRollback(a.rollback, std::cout, std::cerr);
   }
   if (app.got_subcommand("report")) {

@@ -9,9 +9,9 @@ namespace {
 
 using detail::ConfigReader;
 
-constexpr std::array<std::string_view, 12> kTopKeys{"switch", "window", "preflight",  "snapshot",
-                                                    "deploy", "smoke",  "blue",       "monitor",
-                                                    "bounds", "lease",  "report_dir", "notifiers"};
+constexpr std::array<std::string_view, 13> kTopKeys{
+    "switch",  "window", "preflight", "snapshot",   "deploy",    "smoke",   "blue",
+    "monitor", "bounds", "lease",     "report_dir", "notifiers", "rollback"};
 
 void checkType(const YAML::Node& node, const std::string& path, const std::string& type,
                std::span<const std::string_view> known, ConfigReader& reader) {
@@ -180,6 +180,7 @@ void readDocument(const YAML::Node& root, ConfigReader& reader, RolloutConfig& c
   if (const YAML::Node n = root["notifiers"]) {
     readNotifiers(n, reader, config);
   }
+  detail::readRollback(root["rollback"], reader, config);
 }
 
 }  // namespace

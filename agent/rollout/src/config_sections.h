@@ -28,6 +28,9 @@ void readSnapshot(const YAML::Node& node, ConfigReader& reader, RolloutConfig& c
 void readDeploy(const YAML::Node& node, ConfigReader& reader, RolloutConfig& config);
 void readBlue(const YAML::Node& node, ConfigReader& reader, RolloutConfig& config);
 void readSmoke(const YAML::Node& node, ConfigReader& reader, SmokeConfig& smoke);
+/// The `rollback:` section (config_rollback.cpp), and its defaults from deploy and smoke
+/// (with `node` null when the section is absent).
+void readRollback(const YAML::Node& node, ConfigReader& reader, RolloutConfig& config);
 void readWindow(const YAML::Node& node, ConfigReader& reader, WindowSpec& window);
 
 }  // namespace nova::rollout::detail

@@ -28,7 +28,7 @@ constexpr std::array<Row, 10> kRows{{
     {Outcome::kNeedsPerson, 7, "needs_person",
      "a person must decide; blue is kept warm and nothing is scaled down"},
     {Outcome::kParked, 8, "parked",
-     "stopped on purpose for a person (reserved: no command parks yet)"},
+     "stopped on purpose for a person: a staged rollback parked at its weight"},
     {Outcome::kInterrupted, 130, "interrupted",
      "SIGINT/SIGTERM (143 after SIGTERM); stopped at a step boundary, re-run to resume"},
 }};

@@ -98,11 +98,28 @@ Result<BlueBefore> KubeTrafficObject::blueBefore() {
 }
 
 Status KubeTrafficObject::scaleBlue(std::int64_t replicas) {
-  auto scaled = sw_->client().setScale(blueNamespace(), blue_.deployment, replicas);
+  return scaleDeployment(blueNamespace(), blue_.deployment, replicas);
+}
+
+Status KubeTrafficObject::scaleDeployment(const std::string& ns, const std::string& deployment,
+                                          std::int64_t replicas) {
+  auto scaled = sw_->client().setScale(ns.empty() ? sw_->ref().ns : ns, deployment, replicas);
   if (!scaled.ok()) {
     return scaled.error().toError();
   }
   return {};
+}
+
+Result<std::int64_t> KubeTrafficObject::deploymentPods(const std::string& ns,
+                                                       const std::string& deployment) {
+  auto object = sw_->client().get(kube::deploymentRef(ns.empty() ? sw_->ref().ns : ns, deployment));
+  if (!object.ok()) {
+    return object.error().toError();
+  }
+  boost::system::error_code ec;
+  const json::value* pods = object->find_pointer("/status/replicas", ec);
+  // The API server omits zero values: no status.replicas is no pod.
+  return pods != nullptr && pods->is_int64() ? pods->as_int64() : 0;
 }
 
 }  // namespace nova::rollout

@@ -24,6 +24,12 @@ class KubeTrafficObject final : public TrafficObject {
   std::optional<std::int64_t> blueReady() override;
   Result<BlueBefore> blueBefore() override;
   Status scaleBlue(std::int64_t replicas) override;
+  traffic::WeightedSwitch& weights() override { return *sw_; }
+  Result<std::string> planToBlue() override { return sw_->planFlip(); }
+  Status scaleDeployment(const std::string& ns, const std::string& deployment,
+                         std::int64_t replicas) override;
+  Result<std::int64_t> deploymentPods(const std::string& ns,
+                                      const std::string& deployment) override;
 
  private:
   std::string blueNamespace() const { return blue_.ns.empty() ? sw_->ref().ns : blue_.ns; }

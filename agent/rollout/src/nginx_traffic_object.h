@@ -28,6 +28,9 @@ class NginxTrafficObject final : public TrafficObject {
   std::optional<std::int64_t> blueReady() override;
   Result<BlueBefore> blueBefore() override;
   Status scaleBlue(std::int64_t replicas) override;
+  traffic::WeightedSwitch& weights() override { return switch_; }
+  /// The include naming blue alone, as green's weight 0 writes it.
+  Result<std::string> planToBlue() override { return switch_.planGreenWeight(0); }
 
  private:
   /// Writes `after` over the file if it still is what `read` saw (kConflict otherwise).

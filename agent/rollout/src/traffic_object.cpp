@@ -22,6 +22,18 @@ Status decodeInto(TrafficRead& read) {
   return {};
 }
 
+Status TrafficObject::scaleDeployment(const std::string&, const std::string& deployment,
+                                      std::int64_t) {
+  return Error(ErrorCode::kInvalidInput,
+               describe() + ": Deployment " + deployment +
+                   " cannot be scaled here (plain hosts); use a hook command");
+}
+
+Result<std::int64_t> TrafficObject::deploymentPods(const std::string& ns,
+                                                   const std::string& deployment) {
+  return scaleDeployment(ns, deployment, 0).error();
+}
+
 std::string recordFileFor(const std::string& upstreamFile) {
   return upstreamFile + ".rollout.json";
 }
@@ -38,7 +50,8 @@ Result<std::unique_ptr<TrafficObject>> makeTrafficObject(const SwitchSpec& spec,
     return std::unique_ptr<TrafficObject>(
         std::make_unique<NginxTrafficObject>(std::move(options).value(), clock));
   }
-  if (spec.type == "kubernetes-ingress" || spec.type == "gateway-httproute") {
+  if (spec.type == "kubernetes-ingress" || spec.type == "gateway-httproute" ||
+      spec.type == "ingress-nginx-canary") {
     auto sw = traffic::makeKubeObjectSwitch(config, clock, random);
     if (!sw.ok()) {
       return sw.error();
@@ -48,8 +61,8 @@ Result<std::unique_ptr<TrafficObject>> makeTrafficObject(const SwitchSpec& spec,
   }
   return Error(ErrorCode::kInvalidInput,
                "switch: type \"" + spec.type +
-                   "\" cannot run a rollout yet (kubernetes-ingress, gateway-httproute and "
-                   "nginx can)");
+                   "\" cannot run a rollout (kubernetes-ingress, gateway-httproute, "
+                   "ingress-nginx-canary and nginx can)");
 }
 
 }  // namespace nova::rollout

@@ -58,3 +58,49 @@ json::array KubeCanarySwitch::flipOps(const json::value& object) const {
 }
 
 }  // namespace nova::traffic
+
+namespace nova::traffic {
+
+Result<GreenWeight> KubeCanarySwitch::weightIn(const json::value& object) const {
+  const std::string canary = detail::annotation(object, kCanary);
+  if (canary != "true") {
+    return GreenWeight{0, "canary off"};
+  }
+  const json::value* value = detail::find(object, pointerTo(kWeight));
+  auto weight = value == nullptr ? std::optional<std::int64_t>(0) : detail::asCount(value);
+  if (!weight || *weight < 0 || *weight > 100) {
+    return Error(ErrorCode::kInvalidInput,
+                 name() + ": annotation " + kWeight + " is not a whole number 0-100");
+  }
+  return GreenWeight{*weight, "canary on, weight " + std::to_string(*weight)};
+}
+
+Result<json::array> KubeCanarySwitch::weightOps(const json::value& object,
+                                                std::int64_t weight) const {
+  auto before = weightIn(object);
+  if (!before.ok()) {
+    return before.error();
+  }
+  // The resourceVersion pins everything read, annotations that were absent included.
+  json::array ops{json::object{{"op", "test"},
+                               {"path", "/metadata/resourceVersion"},
+                               {"value", detail::stringAt(object, "/metadata/resourceVersion")}}};
+  ops.push_back(json::object{{"op", "add"}, {"path", pointerTo(kCanary)}, {"value", "true"}});
+  ops.push_back(
+      json::object{{"op", "add"}, {"path", pointerTo(kWeight)}, {"value", std::to_string(weight)}});
+  return ops;
+}
+
+Result<std::vector<BackendMove>> KubeCanarySwitch::greenMoves(const json::value& object) const {
+  const json::value* canary = detail::find(object, pointerTo(kCanary));
+  const json::value* weight = detail::find(object, pointerTo(kWeight));
+  if (canary == nullptr || weight == nullptr) {
+    return Error(ErrorCode::kInvalidInput, name() + ": the canary Ingress needs both annotations " +
+                                               kCanary + " and " + kWeight +
+                                               " (\"true\" and \"0\" before a rollout)");
+  }
+  return std::vector<BackendMove>{{pointerTo(kCanary), *canary, json::value("true")},
+                                  {pointerTo(kWeight), *weight, json::value("100")}};
+}
+
+}  // namespace nova::traffic

@@ -101,18 +101,57 @@ json::array KubeHttpRouteSwitch::flipOps(const json::value& object) const {
 }
 
 Result<std::vector<BackendMove>> KubeHttpRouteSwitch::greenMoves(const json::value& object) const {
+  // The whole list is tested and replaced, as the rollback does: any concurrent change to
+  // names, order or weights fails the patch.
+  auto move = weightMove(object, 100);
+  if (!move.ok()) {
+    return move.error();
+  }
+  return std::vector<BackendMove>{std::move(*move)};
+}
+
+Result<BackendMove> KubeHttpRouteSwitch::weightMove(const json::value& object,
+                                                    std::int64_t greenWeight) const {
   auto refs = findRefs(object, settings_, name());
   if (!refs.ok()) {
     return refs.error();
   }
   const std::string list = refsPointer(settings_.rule);
   const json::value* current = detail::find(object, list);
-  // The whole list is tested and replaced, as the rollback does: any concurrent change to
-  // names, order or weights fails the patch.
   json::value next = *current;
-  next.as_array()[refs->blue].as_object()["weight"] = 0;
-  next.as_array()[refs->green].as_object()["weight"] = 100;
-  return std::vector<BackendMove>{{list, *current, std::move(next)}};
+  next.as_array()[refs->blue].as_object()["weight"] = 100 - greenWeight;
+  next.as_array()[refs->green].as_object()["weight"] = greenWeight;
+  return BackendMove{list, *current, std::move(next)};
+}
+
+}  // namespace nova::traffic
+
+namespace nova::traffic {
+
+Result<GreenWeight> KubeHttpRouteSwitch::weightIn(const json::value& object) const {
+  auto refs = findRefs(object, settings_, name());
+  if (!refs.ok()) {
+    return refs.error();
+  }
+  const std::int64_t total = refs->blueWeight + refs->greenWeight;
+  if (total <= 0) {
+    return Error(ErrorCode::kInvalidInput,
+                 name() + ": blue's and green's weights are both 0; no traffic flows");
+  }
+  return GreenWeight{refs->greenWeight * 100 / total,
+                     "weights blue " + std::to_string(refs->blueWeight) + " / green " +
+                         std::to_string(refs->greenWeight)};
+}
+
+Result<json::array> KubeHttpRouteSwitch::weightOps(const json::value& object,
+                                                   std::int64_t weight) const {
+  auto move = weightMove(object, weight);
+  if (!move.ok()) {
+    return move.error();
+  }
+  return json::array{
+      json::object{{"op", "test"}, {"path", move->path}, {"value", std::move(move->expected)}},
+      json::object{{"op", "replace"}, {"path", move->path}, {"value", std::move(move->value)}}};
 }
 
 }  // namespace nova::traffic

@@ -14,20 +14,33 @@ namespace {
 // An upstream include holds a comment and a server line; anything this large is not one.
 constexpr std::size_t kMaxIncludeBytes = 1024 * 1024;
 
-}  // namespace
-
-std::string renderUpstream(std::string_view server, std::string_view note) {
+// The comment line of an include: `note` on one line.
+std::string commentLine(std::string_view note) {
   std::string comment(note);
   for (char& c : comment) {
     if (c == '\n' || c == '\r') {
       c = ' ';
     }
   }
-  return "# " + comment + "\nserver " + std::string(server) + ";\n";
+  return "# " + comment + "\n";
 }
 
-std::vector<std::string> upstreamServers(std::string_view text) {
-  std::vector<std::string> servers;
+}  // namespace
+
+std::string renderUpstream(std::string_view server, std::string_view note) {
+  return commentLine(note) + "server " + std::string(server) + ";\n";
+}
+
+std::string renderWeightedUpstream(std::string_view blue, std::int64_t blueWeight,
+                                   std::string_view green, std::int64_t greenWeight,
+                                   std::string_view note) {
+  return commentLine(note) + "server " + std::string(blue) +
+         " weight=" + std::to_string(blueWeight) + ";\nserver " + std::string(green) +
+         " weight=" + std::to_string(greenWeight) + ";\n";
+}
+
+std::vector<UpstreamServer> upstreamServerWeights(std::string_view text) {
+  std::vector<UpstreamServer> servers;
   std::istringstream lines{std::string(text)};
   std::string line;
   while (std::getline(lines, line)) {
@@ -36,14 +49,37 @@ std::vector<std::string> upstreamServers(std::string_view text) {
     }
     std::istringstream words(line);
     std::string directive;
-    std::string address;
-    if (!(words >> directive >> address) || directive != "server") {
+    UpstreamServer server;
+    if (!(words >> directive >> server.address) || directive != "server") {
       continue;
     }
-    if (!address.empty() && address.back() == ';') {
-      address.pop_back();
+    bool last = !server.address.empty() && server.address.back() == ';';
+    if (last) {
+      server.address.pop_back();
     }
-    servers.push_back(address);
+    std::string parameter;
+    while (!last && words >> parameter) {
+      last = parameter.back() == ';';
+      if (last) {
+        parameter.pop_back();
+      }
+      if (parameter.rfind("weight=", 0) == 0) {
+        try {
+          server.weight = std::stoll(parameter.substr(7));
+        } catch (const std::exception&) {
+          server.weight = 0;  // not nginx's syntax: no share counted
+        }
+      }
+    }
+    servers.push_back(std::move(server));
+  }
+  return servers;
+}
+
+std::vector<std::string> upstreamServers(std::string_view text) {
+  std::vector<std::string> servers;
+  for (auto& server : upstreamServerWeights(text)) {
+    servers.push_back(std::move(server.address));
   }
   return servers;
 }

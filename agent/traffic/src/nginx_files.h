@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,21 @@ namespace nova::traffic::detail {
 /// The include text for an upstream served by `server` ("HOST:PORT"): a comment line
 /// (`note`, newlines removed) and one `server HOST:PORT;` line.
 std::string renderUpstream(std::string_view server, std::string_view note);
+
+/// One `server` directive of an include: its address and its weight (nginx's default 1).
+struct UpstreamServer {
+  std::string address;
+  std::int64_t weight = 1;
+};
+
+/// The `server` directives of an include, in order, with their `weight=N` parameters.
+std::vector<UpstreamServer> upstreamServerWeights(std::string_view text);
+
+/// The include text for blue and green sharing traffic: a comment line and one `server`
+/// line each with `weight=N` (both weights at least 1, as nginx requires).
+std::string renderWeightedUpstream(std::string_view blue, std::int64_t blueWeight,
+                                   std::string_view green, std::int64_t greenWeight,
+                                   std::string_view note);
 
 /// The addresses of the `server` directives in an include, in order; comments and other
 /// directives are skipped ("server 10.0.0.1:80 max_fails=3;" gives "10.0.0.1:80").

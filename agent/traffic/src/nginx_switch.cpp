@@ -2,58 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-
 #include "nginx_files.h"
+#include "nginx_probe.h"
 #include "nginx_reload.h"
-#include "nova/http/client.h"
 
 namespace nova::traffic {
 namespace {
 
-// Pause between probes through nginx while the new workers start.
-constexpr DurationMs kProbePause = 20;
-// One probe never waits longer than this, so a stuck connection cannot eat the budget.
+// One probe's budget: enough to see that an include naming blue is served.
 constexpr DurationMs kProbeTimeout = kSecond;
 
-struct Sighting {
-  /// The expected side answered.
-  bool blue = false;
-  /// What the last probe saw, for the detail of a failure.
-  std::string last;
-};
-
-// Asks nginx on a fresh connection each time: new connections go to the new workers,
-// which are the ones that read the new include. The budget and the pauses run on `clock`.
-// Waits for responses carrying verifyHeader: `expected`.
-Sighting waitForSide(const NginxSwitchOptions& o, const std::string& expected, DurationMs budget,
-                     const Clock& clock) {
-  const MonoTime deadline = clock.monoNow() + budget;
-  Sighting seen;
-  for (;;) {
-    const DurationMs left = deadline - clock.monoNow();
-    http::Client client;
-    http::Request request;
-    request.url = o.verifyUrl;
-    request.timeout = std::clamp<DurationMs>(left, 1, kProbeTimeout);
-    request.connectTimeout = request.timeout;
-    auto response = client.perform(request);
-    if (response.ok()) {
-      const std::string* value = response->header(o.verifyHeader);
-      if (value != nullptr && *value == expected) {
-        seen.blue = true;
-        return seen;
-      }
-      seen.last = std::to_string(response->status) + " with " + o.verifyHeader + ": " +
-                  (value ? *value : "(none)");
-    } else {
-      seen.last = response.error().message;
-    }
-    if (clock.monoNow() + kProbePause >= deadline) {
-      return seen;
-    }
-    clock.sleepFor(kProbePause);
-  }
+detail::Sighting waitForSide(const NginxSwitchOptions& o, const std::string& expected,
+                             DurationMs budget, const Clock& clock) {
+  return detail::waitForSides(o, {expected}, budget, clock);
 }
 
 std::string noteFor(const RollbackRequest& request) {
@@ -78,8 +39,9 @@ Result<SwitchOutcome> NginxSwitch::rollback(const RollbackRequest& request) {
   std::string from = servers.empty() ? "(no server)" : servers.front();
   if (includeIsBlue) {
     // The include alone does not prove it: a reload may have failed after the write.
-    const Sighting seen = waitForSide(options_, options_.verifyValue, kProbeTimeout, clock_);
-    if (seen.blue) {
+    const detail::Sighting seen =
+        waitForSide(options_, options_.verifyValue, kProbeTimeout, clock_);
+    if (seen.seen) {
       return SwitchOutcome{SwitchOutcome::Kind::kAlreadyBlue,
                            "nginx upstream " + options_.upstreamFile + " already names blue " +
                                options_.blue + " and " + options_.verifyUrl + " answers from blue"};
@@ -111,8 +73,9 @@ Result<SwitchOutcome> NginxSwitch::flip(const std::string& previous, const std::
     return SwitchOutcome{SwitchOutcome::Kind::kImpossible,
                          "nginx reload failed: " + reloaded.error().message};
   }
-  const Sighting seen = waitForSide(options_, options_.verifyValue, options_.verifyTimeout, clock_);
-  if (!seen.blue) {
+  const detail::Sighting seen =
+      waitForSide(options_, options_.verifyValue, options_.verifyTimeout, clock_);
+  if (!seen.seen) {
     return SwitchOutcome{SwitchOutcome::Kind::kImpossible,
                          "blue never answered through nginx: " + options_.verifyUrl +
                              " still gave " + seen.last + " after " +
@@ -131,22 +94,13 @@ Result<std::string> NginxSwitch::moveToGreen(std::string_view note) {
   if (!previous.ok()) {
     return previous.error().prefixed("nginx upstream: ");
   }
-  if (Status s = detail::replaceInclude(file, detail::renderUpstream(options_.green, note));
-      !s.ok()) {
-    return s.error().prefixed("nginx upstream: ");
-  }
-  auto reloaded =
-      detail::reloadNginx(options_.pidFile, options_.reloadCommand, options_.reloadTimeout, clock_);
+  auto reloaded = writeAndReload(*previous, detail::renderUpstream(options_.green, note));
   if (!reloaded.ok()) {
-    if (Status s = detail::replaceInclude(file, *previous); !s.ok()) {
-      spdlog::error("nginx upstream {} not restored after the failed reload: {}", file,
-                    s.error().message);
-    }
-    return reloaded.error().prefixed("nginx reload failed: ");
+    return reloaded.error();
   }
-  const Sighting seen =
+  const detail::Sighting seen =
       waitForSide(options_, options_.verifyGreenValue, options_.verifyTimeout, clock_);
-  if (!seen.blue) {
+  if (!seen.seen) {
     return Error(ErrorCode::kTimeout, "green never answered through nginx: " + options_.verifyUrl +
                                           " still gave " + seen.last + " after " +
                                           formatDuration(options_.verifyTimeout));
@@ -154,6 +108,25 @@ Result<std::string> NginxSwitch::moveToGreen(std::string_view note) {
   return "nginx upstream " + file + " -> green " + options_.green + "; " + *reloaded +
          "; green answered through " + options_.verifyUrl + " after " +
          std::to_string(clock_.monoNow() - start) + " ms";
+}
+
+Result<std::string> NginxSwitch::writeAndReload(const std::string& previous,
+                                                const std::string& next) {
+  const std::string& file = options_.upstreamFile;
+  if (Status s = detail::replaceInclude(file, next); !s.ok()) {
+    return s.error().prefixed("nginx upstream: ");
+  }
+  auto reloaded =
+      detail::reloadNginx(options_.pidFile, options_.reloadCommand, options_.reloadTimeout, clock_);
+  if (!reloaded.ok()) {
+    // Put the old include back, so current() keeps telling the truth about nginx.
+    if (Status s = detail::replaceInclude(file, previous); !s.ok()) {
+      spdlog::error("nginx upstream {} not restored after the failed reload: {}", file,
+                    s.error().message);
+    }
+    return reloaded.error().prefixed("nginx reload failed: ");
+  }
+  return reloaded;
 }
 
 Result<std::string> NginxSwitch::includeText() const {
@@ -166,9 +139,12 @@ Result<TrafficState> NginxSwitch::current() {
     return text.error().prefixed("nginx upstream: ");
   }
   const auto servers = detail::upstreamServers(*text);
+  const auto weighted = detail::upstreamServerWeights(*text);
   std::string names;
-  for (const auto& s : servers) {
-    names += (names.empty() ? "" : ", ") + s;
+  for (const auto& s : weighted) {
+    // Weights matter only where servers share traffic.
+    names += (names.empty() ? "" : ", ") + s.address +
+             (weighted.size() > 1 ? " weight=" + std::to_string(s.weight) : "");
   }
   const std::string detail =
       "nginx upstream " + options_.upstreamFile + ": server " + (names.empty() ? "(none)" : names);

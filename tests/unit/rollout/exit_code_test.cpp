@@ -49,8 +49,8 @@ TEST_CASE("the exit-code table for --help lists every outcome in order") {
         "the agent keeps guarding green\n"
         "    7  needs_person          a person must decide; blue is kept warm and nothing is "
         "scaled down\n"
-        "    8  parked                stopped on purpose for a person (reserved: no command parks "
-        "yet)\n"
+        "    8  parked                stopped on purpose for a person: a staged rollback parked "
+        "at its weight\n"
         "  130  interrupted           SIGINT/SIGTERM (143 after SIGTERM); stopped at a step "
         "boundary, re-run to resume\n");
 }

@@ -9,6 +9,7 @@
 #include "fake_nginx.h"
 #include "nova/fake_kube/fake_kube.h"
 #include "nova/rollout/record_store.h"
+#include "nova/traffic/kube_object_switch.h"
 
 namespace nova::rollout {
 namespace {
@@ -221,15 +222,83 @@ TEST_CASE("gateway-httproute: one patch sets the weights to green and writes the
   CHECK(after->record->switchedAt == next.switchedAt);
 }
 
-TEST_CASE("only kubernetes-ingress, gateway-httproute and nginx can run a rollout") {
+constexpr std::string_view kCanary = R"({
+  "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+  "metadata": {"name": "api-canary", "namespace": "production",
+    "annotations": {"nginx.ingress.kubernetes.io/canary": "true",
+                    "nginx.ingress.kubernetes.io/canary-weight": "0"}},
+  "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix",
+    "backend": {"service": {"name": "user-service-green", "port": {"number": 8081}}}}]}}]}})";
+
+SwitchSpec canarySpec(const std::string& server) {
+  return switchSpec("ingress-nginx-canary", {{"server", server},
+                                             {"namespace", "production"},
+                                             {"canary_ingress", "api-canary"},
+                                             {"attempts", "1"}});
+}
+
+TEST_CASE("ingress-nginx-canary: one patch sets canary-weight 100 and writes the record") {
+  Cluster cluster(kCanary);
+  ManualClock& clock = cluster.clock;
+  auto object =
+      makeTrafficObject(canarySpec(cluster.server->url()), BlueSpec{}, clock, cluster.random);
+  REQUIRE_MESSAGE(object.ok(), (object.ok() ? "" : object.error().message));
+  RecordStore store(**object, clock);
+  StopSource stop(clock);
+  REQUIRE(store.acquire(leaseRequest("r1", "run-1"), stop).ok());
+  REQUIRE(store.write(recordAt(Phase::kSwitch, clock.now())).ok());
+  CHECK(store.read()->side == TrafficSide::kBlue);
+  Record next = *store.read()->record;
+  next.switchedAt = clock.now();
+  cluster.server->clearRequests();
+  REQUIRE(store.switchToGreen(next).ok());
+  CHECK(cluster.patches() == 1);
+  auto after = store.read();
+  REQUIRE(after.ok());
+  CHECK(after->side == TrafficSide::kGreen);
+  CHECK(after->detail == "ingress production/api-canary: canary on, weight 100");
+  CHECK(after->record->switchedAt == next.switchedAt);
+
+  // The weighted switch of the same object: 100 -> 25, compare-and-swapped.
+  auto& weights = (*object)->weights();
+  auto stale = weights.setGreenWeight(50, 25);
+  REQUIRE_FALSE(stale.ok());
+  CHECK(stale.error().code == ErrorCode::kConflict);
+  auto staged = weights.setGreenWeight(100, 25);
+  REQUIRE_MESSAGE(staged.ok(), (staged.ok() ? "" : staged.error().message));
+  CHECK(*staged == "ingress production/api-canary: canary on, weight 100 -> canary on, weight 25");
+  CHECK(weights.greenWeight()->percent == 25);
+  // The record written meanwhile is still there: the weight patch touches its annotation only.
+  CHECK(store.read()->record->switchedAt == next.switchedAt);
+}
+
+TEST_CASE("a canary Ingress without canary-weight has no forward move") {
+  Cluster cluster(R"({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+    "metadata": {"name": "api-canary", "namespace": "production",
+      "annotations": {"nginx.ingress.kubernetes.io/canary": "true"}},
+    "spec": {"rules": []}})");
+  const SwitchSpec spec = canarySpec(cluster.server->url());
+  auto sw =
+      traffic::makeKubeObjectSwitch({spec.type, spec.settings}, cluster.clock, cluster.random);
+  REQUIRE(sw.ok());
+  auto object = (*sw)->read();
+  REQUIRE(object.ok());
+  auto moves = (*sw)->greenMoves(*object);
+  REQUIRE_FALSE(moves.ok());
+  CHECK(moves.error().code == ErrorCode::kInvalidInput);
+  CHECK(moves.error().message.find("needs both annotations") != std::string::npos);
+}
+
+TEST_CASE(
+    "only kubernetes-ingress, gateway-httproute, ingress-nginx-canary and nginx run a rollout") {
   ManualClock clock{0};
   SequenceRandom random;
   auto made = makeTrafficObject(switchSpec("dry-run", {}), BlueSpec{}, clock, random);
   REQUIRE_FALSE(made.ok());
   CHECK(made.error().code == ErrorCode::kInvalidInput);
   CHECK(made.error().message ==
-        "switch: type \"dry-run\" cannot run a rollout yet (kubernetes-ingress, "
-        "gateway-httproute and nginx can)");
+        "switch: type \"dry-run\" cannot run a rollout (kubernetes-ingress, "
+        "gateway-httproute, ingress-nginx-canary and nginx can)");
 }
 
 }  // namespace

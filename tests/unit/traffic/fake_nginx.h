@@ -56,10 +56,9 @@ class FakeNginx {
     auto nginx = http::Server::start({}, [this](const http::ServerRequest&) {
       const std::string loaded = slurp(dir_ / "served.conf");
       http::ServerResponse r;
-      if (loaded.find("server " + blueAddress_ + ";") != std::string::npos) {
-        r.headers.emplace_back("X-Nova-Color", "blue");
-      } else if (loaded.find("server " + kGreen + ";") != std::string::npos) {
-        r.headers.emplace_back("X-Nova-Color", "green");
+      const std::string color = colorFor(loaded);
+      if (!color.empty()) {
+        r.headers.emplace_back("X-Nova-Color", color);
       } else {
         r.status = 502;
       }
@@ -124,7 +123,46 @@ class FakeNginx {
 
   inline static const std::string kGreen = "127.0.0.1:1";
 
+  /// How many answers through the stand-in came from each color.
+  int answered(const std::string& color) const {
+    std::lock_guard lock(probeMutex_);
+    return color == "blue" ? blueAnswers_ : greenAnswers_;
+  }
+
  private:
+  // The color of the next answer for the loaded include: one server alone, or both with
+  // `weight=N` shared by a counter as nginx's weighted round robin shares requests.
+  std::string colorFor(const std::string& loaded) {
+    const auto weightOf = [&](const std::string& address) -> int {
+      auto at = loaded.find("server " + address + ";");
+      if (at == std::string::npos) {
+        at = loaded.find("server " + address + " ");
+      }
+      if (at == std::string::npos) {
+        return 0;
+      }
+      const auto end = loaded.find(';', at);
+      const std::string line = loaded.substr(at, end - at);
+      const auto w = line.find("weight=");
+      return w == std::string::npos ? 1 : std::stoi(line.substr(w + 7));
+    };
+    const int blue = weightOf(blueAddress_);
+    const int green = weightOf(kGreen);
+    if (blue + green == 0) {
+      return "";
+    }
+    std::lock_guard lock(probeMutex_);
+    // Spread evenly, as nginx's smooth weighted round robin does: blue's share of the first
+    // n + 1 answers rounds down to one more than of the first n.
+    const long n = served_++;
+    const bool toBlue = (n + 1) * blue / (blue + green) > n * blue / (blue + green);
+    ++(toBlue ? blueAnswers_ : greenAnswers_);
+    return toBlue ? "blue" : "green";
+  }
+
+  long served_ = 0;
+  int blueAnswers_ = 0;
+  int greenAnswers_ = 0;
   fs::path dir_;
   std::atomic<bool> blueHealthy_{true};
   std::unique_ptr<http::Server> blue_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -39,13 +40,18 @@ struct StatusArgs {
   std::string output = "text";
 };
 
-/// `novactl rollback --option switch`: blue back to its recorded replicas (Kubernetes) and
-/// healthy, then traffic flipped to blue, then verified. Works with the agent dead and in
-/// any window; pre-empts a running rollout by taking its lease.
+/// `novactl rollback --option switch|full|staged|db` (see runRollbackOption in
+/// rollback.h). Works with the agent dead and in any window; pre-empts a running rollout
+/// by taking its lease.
 struct RollbackArgs {
   std::string configFile;
   std::string option = "switch";
   std::string reason = "manual rollback";
+  /// --option staged: green's weight while watched, and how long; nullopt: the config's.
+  std::optional<std::int64_t> weight;
+  std::optional<DurationMs> watch;
+  /// --option db: the snapshot id, which must be the record's.
+  std::string confirm;
   bool dryRun = false;
   std::string output = "text";
   std::string reportDir;

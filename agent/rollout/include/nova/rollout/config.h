@@ -10,6 +10,7 @@
 #include "nova/core/time.h"
 #include "nova/rollout/hook.h"
 #include "nova/rollout/phase.h"
+#include "nova/rollout/rollback_spec.h"
 #include "nova/rollout/smoke.h"
 #include "nova/rollout/snapshot.h"
 #include "nova/rollout/window.h"
@@ -104,6 +105,8 @@ struct RolloutConfig {
   /// against the config's folder.
   std::string reportDir = "reports";
   std::vector<NotifierSpec> notifiers;
+  /// `novactl rollback`'s options full, staged and db.
+  RollbackSpec rollback;
 };
 
 /// Parses and validates rollout.yaml in one pass and reports every problem, one per line,

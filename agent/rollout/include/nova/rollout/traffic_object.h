@@ -14,6 +14,7 @@
 #include "nova/rollout/record.h"
 #include "nova/rollout/record_patch.h"
 #include "nova/rollout/resume.h"
+#include "nova/traffic/weighted_switch.h"
 
 namespace nova::rollout {
 
@@ -71,11 +72,28 @@ class TrafficObject {
 
   /// Sets blue's replicas through the scale subresource (Kubernetes only).
   virtual Status scaleBlue(std::int64_t replicas) = 0;
+
+  /// Green's weight on this object, read and set with compare-and-swap (the staged
+  /// rollback). Types that cannot weigh (kubernetes-ingress) answer kInvalidInput there.
+  virtual traffic::WeightedSwitch& weights() = 0;
+
+  /// The exact change the flip to blue would make now (a JSON patch, or the include and
+  /// the reload), changing nothing: for --dry-run. "" when traffic is already on blue.
+  virtual Result<std::string> planToBlue() = 0;
+
+  /// Sets the replicas of Deployment `deployment` in `ns` ("" for the traffic object's
+  /// namespace) through the scale subresource; on Kubernetes only (kInvalidInput here).
+  virtual Status scaleDeployment(const std::string& ns, const std::string& deployment,
+                                 std::int64_t replicas);
+
+  /// The pods that Deployment still has (status.replicas, absent meaning 0); on Kubernetes
+  /// only (kInvalidInput here).
+  virtual Result<std::int64_t> deploymentPods(const std::string& ns, const std::string& deployment);
 };
 
-/// The traffic object for `spec` (types kubernetes-ingress, gateway-httproute and nginx; the other
-/// switch types have no forward move yet: kInvalidInput); `blue` says which Deployment is blue.
-/// `clock` and `random` must outlive it.
+/// The traffic object for `spec` (types kubernetes-ingress, gateway-httproute,
+/// ingress-nginx-canary and nginx; dry-run has no forward move: kInvalidInput); `blue` says which
+/// Deployment is blue. `clock` and `random` must outlive it.
 Result<std::unique_ptr<TrafficObject>> makeTrafficObject(const SwitchSpec& spec,
                                                          const BlueSpec& blue, const Clock& clock,
                                                          Random& random);

@@ -24,9 +24,20 @@ class KubeCanarySwitch final : public KubeObjectSwitch {
   KubeCanarySwitch(std::unique_ptr<kube::Client> client, KubeTarget target,
                    CanarySwitchSettings settings);
 
+  /// The forward move: canary on and canary-weight "100", testing both annotations as read.
+  /// kInvalidInput when either annotation is absent (the canary Ingress is created with
+  /// canary: "true" and canary-weight: "0").
+  Result<std::vector<BackendMove>> greenMoves(const boost::json::value& object) const override;
+
  protected:
   Result<TrafficState> classify(const boost::json::value& object) const override;
   boost::json::array flipOps(const boost::json::value& object) const override;
+  /// 0 when the canary is off, else canary-weight (absent: 0).
+  Result<GreenWeight> weightIn(const boost::json::value& object) const override;
+  /// canary "true" and canary-weight as a string, testing the canary's resourceVersion
+  /// and both annotations as read.
+  Result<boost::json::array> weightOps(const boost::json::value& object,
+                                       std::int64_t weight) const override;
 
  private:
   CanarySwitchSettings settings_;

@@ -33,8 +33,16 @@ class KubeHttpRouteSwitch final : public KubeObjectSwitch {
  protected:
   Result<TrafficState> classify(const boost::json::value& object) const override;
   boost::json::array flipOps(const boost::json::value& object) const override;
+  /// green / (blue + green) in percent, rounded down.
+  Result<GreenWeight> weightIn(const boost::json::value& object) const override;
+  /// Blue 100 - weight, green weight, testing the whole backendRefs list as read.
+  Result<boost::json::array> weightOps(const boost::json::value& object,
+                                       std::int64_t weight) const override;
 
  private:
+  /// The backendRefs list as read and with green at `greenWeight` (blue at the rest of 100).
+  Result<BackendMove> weightMove(const boost::json::value& object, std::int64_t greenWeight) const;
+
   HttpRouteSwitchSettings settings_;
 };
 

@@ -8,6 +8,7 @@
 
 #include "nova/kube/client.h"
 #include "nova/traffic/switch.h"
+#include "nova/traffic/weighted_switch.h"
 
 namespace nova::traffic {
 
@@ -37,7 +38,7 @@ struct KubeTarget {
 /// us: it is read again and judged, so two agents racing produce exactly one flip and the
 /// other answers kAlreadyBlue. 403 and 404 are kImpossible (a person must act); other API
 /// failures (after the client's own retries) are errors the agent retries.
-class KubeObjectSwitch : public Switch {
+class KubeObjectSwitch : public Switch, public WeightedSwitch {
  public:
   KubeObjectSwitch(std::unique_ptr<kube::Client> client, KubeTarget target);
 
@@ -65,6 +66,15 @@ class KubeObjectSwitch : public Switch {
   /// "ingress production/api-ingress", for messages.
   std::string name() const;
 
+  // The weighted switch (see WeightedSwitch): one JSON patch whose tests pin the object as
+  // read; a failed test (422) is kConflict. Types that cannot weigh answer kInvalidInput.
+  Result<GreenWeight> greenWeight() override;
+  Result<std::string> setGreenWeight(std::int64_t expected, std::int64_t weight) override;
+  Result<std::string> planGreenWeight(std::int64_t weight) override;
+  /// The JSON patch rollback() would send now (without its annotations), for --dry-run;
+  /// "" when traffic is already on blue. Errors as read() and classify.
+  Result<std::string> planFlip();
+
  protected:
   /// Where `object` sends traffic. kUnknown with a detail when it points at neither side
   /// but could still be flipped; an Error when it cannot be understood or flipped at all
@@ -72,6 +82,12 @@ class KubeObjectSwitch : public Switch {
   virtual Result<TrafficState> classify(const boost::json::value& object) const = 0;
   /// The operations (tests first) that move `object`, as read, to blue.
   virtual boost::json::array flipOps(const boost::json::value& object) const = 0;
+  /// Green's weight in `object`, as read. The default: kInvalidInput, this type cannot weigh.
+  virtual Result<GreenWeight> weightIn(const boost::json::value& object) const;
+  /// The operations (tests of what was read first) that give green `weight` percent of
+  /// traffic in `object`. The default: kInvalidInput, this type cannot weigh.
+  virtual Result<boost::json::array> weightOps(const boost::json::value& object,
+                                               std::int64_t weight) const;
 
  private:
   Result<SwitchOutcome> judgeAfterConflict(const RollbackRequest& request);

@@ -10,6 +10,7 @@
 #include "nova/core/result.h"
 #include "nova/core/time.h"
 #include "nova/traffic/switch.h"
+#include "nova/traffic/weighted_switch.h"
 
 namespace nova::traffic {
 
@@ -19,7 +20,8 @@ namespace nova::traffic {
 ///   upstream nova_user_service { include /run/nova/upstream.conf; keepalive 32; }
 ///
 /// The include holds one `server HOST:PORT;` line: green's address while green serves,
-/// blue's after a rollback.
+/// blue's after a rollback; or, while blue and green share traffic, one line each with
+/// `weight=N`.
 struct NginxSwitchOptions {
   /// The upstream include file (`upstream_file`), rewritten whole on every flip.
   std::string upstreamFile;
@@ -62,7 +64,7 @@ Result<NginxSwitchOptions> parseNginxSettings(const std::map<std::string, std::s
 /// finish what they serve, so clients see no failed request. Blue's own health is the blue
 /// guard's job (makeSwitch puts one in front). Not thread-safe: the agent calls it from its
 /// action worker only.
-class NginxSwitch final : public Switch {
+class NginxSwitch final : public Switch, public WeightedSwitch {
  public:
   /// Does no I/O; the options come from parseNginxSettings. `clock` times the reload
   /// command's timeout and the verification's budget and pauses; it must outlive the switch.
@@ -93,10 +95,34 @@ class NginxSwitch final : public Switch {
   /// whether to flip back).
   Result<std::string> moveToGreen(std::string_view note);
 
+  /// Green's weight by the include: 0 when it names blue alone, 100 for green alone,
+  /// green's share of the `weight=` values when it names both; kInvalidInput for anything
+  /// else.
+  Result<GreenWeight> greenWeight() override;
+
+  /// Compares the include's weight with `expected` (kConflict when it differs), rewrites it
+  /// durably (blue alone for 0, green alone for 100, else `server BLUE weight=100-N;` and
+  /// `server GREEN weight=N;`), reloads nginx and waits up to verifyTimeout until answers
+  /// through nginx come from each side that now has a weight. The compare and the rename
+  /// are not one atomic step: the lease keeps other novactl runs out, and the agent only
+  /// ever writes blue alone. A failed reload puts the old include back (its error's code);
+  /// the new split not seen is kTimeout (the include stays written).
+  Result<std::string> setGreenWeight(std::int64_t expected, std::int64_t weight) override;
+
+  /// The include text setGreenWeight would write and how nginx would be reloaded.
+  Result<std::string> planGreenWeight(std::int64_t weight) override;
+
   /// The include file's text as it is now (bounded).
   Result<std::string> includeText() const;
 
  private:
+  /// Writes `next` as the include and reloads nginx; on a failed reload puts `previous`
+  /// back and answers the reload's error. Returns how nginx was reloaded.
+  Result<std::string> writeAndReload(const std::string& previous, const std::string& next);
+
+  /// The include giving green `weight` percent.
+  std::string weightedInclude(std::int64_t weight) const;
+
   Result<SwitchOutcome> flip(const std::string& previous, const std::string& from,
                              const RollbackRequest& request);
 
