@@ -148,7 +148,14 @@ void readSwitchAndNotifiers(const YAML::Node& root, AgentConfig& config, ConfigC
       const std::string path = "notifiers." + std::to_string(i);
       notify::NotifierConfig n;
       readTyped(list[i], path, n, config, ctx);
-      if (auto made = notify::makeNotifier(n); !made.ok()) {
+      if (auto file = n.settings.find("state_file"); file != n.settings.end()) {
+        file->second = detail::resolvePath(file->second, ctx);
+      }
+      // Checked without its ledger and outbox: reading a configuration must not create
+      // those files, nor move a file it names aside as a corrupt ledger.
+      notify::NotifierConfig withoutFiles = n;
+      withoutFiles.settings.erase("state_file");
+      if (auto made = notify::makeNotifier(withoutFiles); !made.ok()) {
         ctx.error(list[i], path, made.error().message);
       }
       config.notifiers.push_back(std::move(n));
