@@ -334,6 +334,21 @@ Result<AgentConfig> loadConfig(std::string_view yamlText, std::string_view fileN
                                const ConfigEnvironment& env) {
   ConfigContext ctx(std::string(fileName), env);
   AgentConfig config;
+  // YAML is Unicode text, and the configuration is shown as JSON on /status: bytes that
+  // are not UTF-8 are refused where they are, before anything reads them as a value.
+  if (const std::size_t bad = firstInvalidUtf8(yamlText); bad != std::string_view::npos) {
+    const std::string_view before = yamlText.substr(0, bad);
+    const std::size_t lineStart = before.rfind('\n');
+    const auto line = std::count(before.begin(), before.end(), '\n') + 1;
+    const std::size_t column = bad - (lineStart == std::string_view::npos ? 0 : lineStart + 1) + 1;
+    return Error(ErrorCode::kInvalidInput, std::string(fileName) + ":" + std::to_string(line) +
+                                               ":" + std::to_string(column) + ": not valid UTF-8");
+  }
+  for (const std::string& entry : overrides) {
+    if (!isValidUtf8(entry)) {
+      return Error(ErrorCode::kInvalidInput, "--set: not valid UTF-8");
+    }
+  }
   try {
     YAML::Node root = YAML::Load(std::string(yamlText));
     ctx.setOverridden(detail::applyOverrides(root, overrides, ctx));

@@ -137,6 +137,16 @@ TEST_CASE("reading a configuration creates no notifier file and moves none aside
   CHECK_FALSE(readFile(dir.file("fresh.outbox"), 1024).ok());
 }
 
+TEST_CASE("bytes that are not UTF-8 are refused where they are, so /status stays JSON") {
+  auto c = load(std::string(kMinimal) + "state_file: /tmp/state.\xCCjson\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().code == ErrorCode::kInvalidInput);
+  CHECK(c.error().message == "agent.yaml:5:24: not valid UTF-8");
+  auto set = load(kMinimal, {"state_file=/tmp/\xFF"});
+  REQUIRE_FALSE(set.ok());
+  CHECK(set.error().message == "--set: not valid UTF-8");
+}
+
 TEST_CASE("probe_listen opens a listener of its own for the kubelet's probes") {
   auto c = load(std::string(kMinimal) + "probe_listen: 0.0.0.0:9465\n");
   REQUIRE(c.ok());
