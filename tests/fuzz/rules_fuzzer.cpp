@@ -4,40 +4,17 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "fuzz_checks.h"
 #include "nova/cli/scenario_loader.h"
 #include "nova/promql/engine.h"
 #include "nova/rules/evaluator.h"
 #include "nova/rules/loader.h"
 
-namespace {
-
-void check(bool condition) {
-  if (!condition) {
-    std::abort();
-  }
-}
-
-int lineCount(std::string_view text) {
-  int lines = 1;
-  for (char c : text) {
-    lines += c == '\n' ? 1 : 0;
-  }
-  return lines;
-}
-
-void checkPlaces(const std::vector<nova::rules::Diagnostic>& diagnostics, std::string_view text) {
-  for (const auto& d : diagnostics) {
-    check(d.line >= 1 && d.line <= lineCount(text) + 1);
-    check(d.column >= 1);
-    check(!d.message.empty());
-  }
-}
-
-}  // namespace
+using nova::fuzz::check;
+using nova::fuzz::checkPlaces;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 64 * 1024) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <iterator>
 
 #include "nova/daemon/metrics.h"
 
@@ -55,6 +56,14 @@ std::optional<ActionItem> ActionQueue::pop(DurationMs wait) {
 std::optional<ActionItem> ActionQueue::tryPop() {
   std::lock_guard lock(ready_.mutex());
   return takeLocked();
+}
+
+std::vector<watch::NotifyAction> ActionQueue::takeNotifications() {
+  std::lock_guard lock(ready_.mutex());
+  std::vector<watch::NotifyAction> taken(std::make_move_iterator(notifications_.begin()),
+                                         std::make_move_iterator(notifications_.end()));
+  notifications_.clear();
+  return taken;
 }
 
 void ActionQueue::close() {

@@ -171,7 +171,14 @@ void readSwitchAndNotifiers(const YAML::Node& root, AgentConfig& config, ConfigC
       const std::string path = "notifiers." + std::to_string(i);
       notify::NotifierConfig n;
       readTyped(list[i], path, n, config, ctx);
-      if (auto made = notify::makeNotifier(n); !made.ok()) {
+      if (auto file = n.settings.find("state_file"); file != n.settings.end()) {
+        file->second = detail::resolvePath(file->second, ctx);
+      }
+      // Checked without its ledger and outbox: reading a configuration must not create
+      // those files, nor move a file it names aside as a corrupt ledger.
+      notify::NotifierConfig withoutFiles = n;
+      withoutFiles.settings.erase("state_file");
+      if (auto made = notify::makeNotifier(withoutFiles); !made.ok()) {
         ctx.error(list[i], path, made.error().message);
       }
       config.notifiers.push_back(std::move(n));
@@ -350,6 +357,21 @@ Result<AgentConfig> loadConfig(std::string_view yamlText, std::string_view fileN
                                const ConfigEnvironment& env) {
   ConfigContext ctx(std::string(fileName), env);
   AgentConfig config;
+  // YAML is Unicode text, and the configuration is shown as JSON on /status: bytes that
+  // are not UTF-8 are refused where they are, before anything reads them as a value.
+  if (const std::size_t bad = firstInvalidUtf8(yamlText); bad != std::string_view::npos) {
+    const std::string_view before = yamlText.substr(0, bad);
+    const std::size_t lineStart = before.rfind('\n');
+    const auto line = std::count(before.begin(), before.end(), '\n') + 1;
+    const std::size_t column = bad - (lineStart == std::string_view::npos ? 0 : lineStart + 1) + 1;
+    return Error(ErrorCode::kInvalidInput, std::string(fileName) + ":" + std::to_string(line) +
+                                               ":" + std::to_string(column) + ": not valid UTF-8");
+  }
+  for (const std::string& entry : overrides) {
+    if (!isValidUtf8(entry)) {
+      return Error(ErrorCode::kInvalidInput, "--set: not valid UTF-8");
+    }
+  }
   try {
     YAML::Node root = YAML::Load(std::string(yamlText));
     ctx.setOverridden(detail::applyOverrides(root, overrides, ctx));

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -279,6 +280,10 @@ class Daemon {
   // The worker's drain deadline (monotonic ms) once stopping; kNoDeadline before.
   static constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
   std::atomic<std::int64_t> drainDeadline_{kNoDeadline};
+  // Set (under its mutex) when the worker thread has returned, so a stop waits for it
+  // with a bound.
+  Wakeup workerExit_{clock_};
+  bool workerDone_ = false;
   std::string lastSnapshot_;
 };
 
@@ -342,7 +347,12 @@ int Daemon::run() {
           : config_.target.healthUrl + " and " + config_.target.metricsUrl;
   spdlog::info("nova-agent watching {}; switch {}; command API {}", watching,
                config_.switchConfig.type, config_.apiToken ? "on" : "off");
-  std::thread worker([this] { workerLoop(); });
+  std::thread worker([this] {
+    workerLoop();
+    std::lock_guard lock(workerExit_.mutex());
+    workerDone_ = true;
+    workerExit_.notifyAll();
+  });
   targets_.start();
   loop();
   parts_.records.reset();  // no more reads once the loop is done
@@ -354,6 +364,26 @@ int Daemon::run() {
   }
   drainDeadline_ = (clock_.monoNow() + kDrainBound).ms();
   queue_.close();
+  bool workerDone = false;
+  {
+    std::unique_lock lock(workerExit_.mutex());
+    workerDone = workerExit_.waitFor(lock, kDrainBound + kSecond, [this] { return workerDone_; });
+  }
+  if (!workerDone) {
+    // The worker is inside a flip that hangs (a reload or a verification that does not
+    // answer). Its decision is in the state file, so the next start carries the rollback
+    // out; waiting here would hold the stop for up to the switch's own timeout. The worker
+    // still uses this object, so the process ends without unwinding: every journal line,
+    // state and outbox entry is already on disk.
+    persist();
+    spdlog::warn(
+        "stopping while a rollback is still being carried out; the next start "
+        "finishes it");
+    spdlog::info("nova-agent stopped");
+    spdlog::shutdown();
+    std::cout.flush();
+    std::_Exit(0);
+  }
   worker.join();
   for (auto& report : inbox_.takeReports()) {
     controller_->rollbackFinished(report);
@@ -513,6 +543,11 @@ void Daemon::workerLoop() {
         return;                         // closed and empty
       }
       continue;
+    }
+    if (std::holds_alternative<watch::RollbackAction>(*item)) {
+      for (auto& notification : queue_.takeNotifications()) {
+        executor.run(ActionItem{std::move(notification)});  // to the outbox before the flip
+      }
     }
     if (auto report = executor.run(*item)) {
       inbox_.report(std::move(*report));

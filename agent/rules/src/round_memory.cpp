@@ -214,9 +214,11 @@ std::optional<std::string> Round::recordOne(const RecordingRule& rule,
     }
   }
   recorder.begin(now_);
-  for (const auto& [labels, v] : series) {
+  // Not a structured binding: clang before 16 (the fuzzers' compiler) cannot capture one.
+  for (const auto& entry : series) {
+    const auto& labels = entry.first;
     recorder.add(
-        labels.toString(), [&] { return labels; }, v);
+        labels.toString(), [&] { return labels; }, entry.second);
   }
   recorder.commit();
   return std::nullopt;

@@ -19,6 +19,7 @@
 #include "nova/testing/child_process.h"
 #include "nova/testing/log_capture.h"
 #include "nova/testing/temp_dir.h"
+#include "served_color.h"
 #include "service_process.h"
 
 namespace nova {
@@ -33,17 +34,7 @@ std::string address(const demo::test::ServiceProcess& s) {
 
 // The color of the instance nginx answers /health from ("" when nothing answers).
 std::string colorThroughNginx(const testing::NginxProcess& nginx) {
-  http::Client client;
-  auto r = client.perform({.url = nginx.url("/health"), .timeout = 2000});
-  if (!r.ok()) {
-    return "";
-  }
-  boost::system::error_code ec;
-  auto body = boost::json::parse(r->body, ec);
-  if (ec || !body.is_object() || !body.as_object().contains("color")) {
-    return "";
-  }
-  return std::string(body.at("color").as_string());
+  return testing::servedColor(nginx.url("/health"));
 }
 
 boost::json::value status(int port) {

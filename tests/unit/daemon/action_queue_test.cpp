@@ -34,6 +34,23 @@ TEST_CASE("the rollback goes first; a full queue refuses notifications unless ur
   CHECK(std::get<watch::NotifyAction>(*queue.tryPop()).notification.incidentId == "a");
 }
 
+TEST_CASE("the waiting notifications can be taken at once; the rollback keeps its slot") {
+  ManualClock clock;
+  ActionQueue queue(4, clock);
+  CHECK(queue.push(note("a")));
+  CHECK(queue.push(watch::RollbackAction{{"0-1", "why", "agent", 5}, 1}));
+  CHECK(queue.push(note("b")));
+  const auto taken = queue.takeNotifications();
+  REQUIRE(taken.size() == 2);
+  CHECK(taken[0].notification.incidentId == "a");
+  CHECK(taken[1].notification.incidentId == "b");
+  CHECK(queue.size() == 1);
+  auto rest = queue.tryPop();
+  REQUIRE(rest);
+  CHECK(std::holds_alternative<watch::RollbackAction>(*rest));
+  CHECK(queue.takeNotifications().empty());
+}
+
 TEST_CASE("pop waits on the clock: a push wakes it, a timeout passes in simulated time") {
   ManualClock clock;
   ActionQueue queue(4, clock);

@@ -4,6 +4,9 @@
 
 #include <map>
 
+#include "nova/core/files.h"
+#include "nova/testing/temp_dir.h"
+
 namespace nova::daemon {
 namespace {
 
@@ -107,6 +110,41 @@ action_queue: 8
   CHECK(c->stateFile == "/etc/nova/state.json");
   CHECK(c->logFormat == LogFormat::kJson);
   CHECK(c->actionQueueCapacity == 8);
+}
+
+TEST_CASE("a notifier's state_file resolves against the file's folder, like every path") {
+  auto c = load(std::string(kMinimal) +
+                "notifiers:\n  - {type: webhook, url: http://hook/x, state_file: notify.json}\n"
+                "  - {type: webhook, url: http://hook/y, state_file: /abs/notify.json}\n");
+  REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
+  CHECK(c->notifiers[0].settings.at("state_file") == "/etc/nova/notify.json");
+  CHECK(c->notifiers[1].settings.at("state_file") == "/abs/notify.json");
+}
+
+TEST_CASE("reading a configuration creates no notifier file and moves none aside") {
+  const testing::TempDir dir("nova-config-files");
+  const std::string precious = dir.write("precious.txt", "not a ledger\n");
+  const std::string fresh = dir.file("fresh.json");
+  auto c = load(std::string(kMinimal) + "notifiers:\n  - {type: webhook, url: http://hook/x, " +
+                "state_file: " + precious + "}\n  - {type: webhook, url: http://hook/y, " +
+                "state_file: " + fresh + "}\n");
+  REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
+  auto text = readFile(precious, 1024);
+  REQUIRE(text.ok());
+  CHECK(*text == "not a ledger\n");
+  CHECK_FALSE(readFile(precious + ".corrupt", 1024).ok());
+  CHECK_FALSE(readFile(fresh, 1024).ok());
+  CHECK_FALSE(readFile(dir.file("fresh.outbox"), 1024).ok());
+}
+
+TEST_CASE("bytes that are not UTF-8 are refused where they are, so /status stays JSON") {
+  auto c = load(std::string(kMinimal) + "state_file: /tmp/state.\xCCjson\n");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().code == ErrorCode::kInvalidInput);
+  CHECK(c.error().message == "agent.yaml:5:24: not valid UTF-8");
+  auto set = load(kMinimal, {"state_file=/tmp/\xFF"});
+  REQUIRE_FALSE(set.ok());
+  CHECK(set.error().message == "--set: not valid UTF-8");
 }
 
 TEST_CASE("probe_listen opens a listener of its own for the kubelet's probes") {

@@ -5,6 +5,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nova/core/clock.h"
 #include "nova/core/time.h"
@@ -40,6 +41,11 @@ class ActionQueue {
   std::optional<ActionItem> pop(DurationMs wait);
   /// The next item without waiting.
   std::optional<ActionItem> tryPop();
+  /// Every waiting notification, oldest first, leaving a waiting rollback in its slot. The
+  /// worker hands them to the notifier before it flips: the notifier's durable outbox
+  /// takes them in milliseconds, while a flip may take minutes or be cut short by a kill,
+  /// which would lose what still waits here in memory.
+  std::vector<watch::NotifyAction> takeNotifications();
 
   /// No more pushes; pop() drains what is left, then returns nullopt.
   void close();
