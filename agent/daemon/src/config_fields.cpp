@@ -13,7 +13,7 @@ void ConfigContext::error(const YAML::Node& node, const std::string& path,
   // override's: its value has no place in the file.
   for (const auto& o : overridden_) {
     if (!path.empty() && (path == o || path.starts_with(o + ".") || o.starts_with(path + "."))) {
-      errors_.push_back("--set " + o + ": " + message);
+      errors_.push_back("--set " + o + ": " + withoutSecrets(message));
       return;
     }
   }
@@ -21,11 +21,29 @@ void ConfigContext::error(const YAML::Node& node, const std::string& path,
   const int line = mark.line < 0 ? 1 : mark.line + 1;
   const int column = mark.column < 0 ? 1 : mark.column + 1;
   errors_.push_back(fileName_ + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
-                    message);
+                    withoutSecrets(message));
 }
 
 void ConfigContext::error(const std::string& where, const std::string& message) {
-  errors_.push_back(where + ": " + message);
+  errors_.push_back(where + ": " + withoutSecrets(message));
+}
+
+void ConfigContext::rememberSecret(const std::string& value) {
+  // A secret of a character or two would blank out ordinary words in every message; such a
+  // secret protects nothing anyway.
+  if (value.size() >= 3) {
+    secrets_.push_back(value);
+  }
+}
+
+std::string ConfigContext::withoutSecrets(std::string message) const {
+  for (const std::string& secret : secrets_) {
+    for (auto at = message.find(secret); at != std::string::npos;
+         at = message.find(secret, at + 8)) {
+      message.replace(at, secret.size(), "<secret>");
+    }
+  }
+  return message;
 }
 
 bool checkKeys(const YAML::Node& node, std::span<const std::string_view> known,
@@ -136,6 +154,7 @@ std::optional<std::string> readValueOrSecret(const YAML::Node& node, const std::
       ctx.error(node["env"], path, path + ": environment variable " + *name + " is not set");
       return std::nullopt;
     }
+    ctx.rememberSecret(*value);
     return value;
   }
   auto file = readString(node["file"], path + ".file", ctx);
@@ -154,6 +173,7 @@ std::optional<std::string> readValueOrSecret(const YAML::Node& node, const std::
     ctx.error(node["file"], path, path + ": secret file " + resolved + " is empty");
     return std::nullopt;
   }
+  ctx.rememberSecret(*value);
   return std::move(value).value();
 }
 

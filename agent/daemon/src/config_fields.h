@@ -24,9 +24,13 @@ class ConfigContext {
   /// The dotted paths set by --set; errors under them are reported as "--set path".
   void setOverridden(std::set<std::string> paths) { overridden_ = std::move(paths); }
 
+  /// Errors are recorded with every secret value seen so far replaced by "<secret>", so a
+  /// check that echoes a bad value (a switch setting read from {env:}) cannot leak it.
   void error(const YAML::Node& node, const std::string& path, const std::string& message);
   /// An error without a node (applying an override failed, a file did not parse).
   void error(const std::string& where, const std::string& message);
+  /// A value read from {file:} or {env:}; kept out of every later error message.
+  void rememberSecret(const std::string& value);
 
   const ConfigEnvironment& env() const { return env_; }
   std::vector<std::string>& errors() { return errors_; }
@@ -36,6 +40,9 @@ class ConfigContext {
   std::set<std::string> overridden_;
   const ConfigEnvironment& env_;
   std::vector<std::string> errors_;
+  std::vector<std::string> secrets_;
+
+  std::string withoutSecrets(std::string message) const;
 };
 
 /// True when `node` is a map; reports keys not in `known` with a did-you-mean hint.

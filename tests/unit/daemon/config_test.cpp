@@ -265,6 +265,23 @@ TEST_CASE("secrets come from files or the environment and are never shown") {
   CHECK(plain.error().message.find("hunter2") == std::string::npos);
 }
 
+TEST_CASE("a check that echoes a bad setting never echoes one read from a secret") {
+  // The nginx switch quotes a setting that is not HOST:PORT; read from {env:} or {file:},
+  // that quote would carry the secret into the log of a failed start.
+  for (const char* source : {"{env: NOVA_TOKEN}", "{file: token}"}) {
+    CAPTURE(std::string(source));
+    auto c = load(std::string(kMinimal) +
+                  "switch: {type: nginx, upstream_file: /tmp/up.conf, blue: 127.0.0.1:1, "
+                  "verify_url: http://127.0.0.1:2/, green: " +
+                  source + "}\n");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().message.find("s3cret") == std::string::npos);
+    CHECK(
+        c.error().message.find("switch: nginx setting \"green\": \"<secret>\" is not HOST:PORT") !=
+        std::string::npos);
+  }
+}
+
 TEST_CASE("an api token drops surrounding whitespace and refuses whitespace inside") {
   auto trailing = load(std::string(kMinimal) + "api_token: {file: token-newline}\n");
   REQUIRE_MESSAGE(trailing.ok(), (trailing.ok() ? "" : trailing.error().message));
