@@ -1,4 +1,6 @@
 // `novactl rollout`: loads the config, runs the engine (or prints its plan), reports.
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
@@ -9,6 +11,7 @@
 #include "nova/rollout/commands.h"
 #include "nova/rollout/engine.h"
 #include "nova/rollout/exit_code.h"
+#include "nova/rollout/progress.h"
 #include "signal_stop.h"
 
 namespace nova::rollout {
@@ -105,6 +108,8 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
     events = &eventsFile;
   }
   std::mutex outputMutex;
+  ProgressPrinter progress(err, args.terminal, c.clock,
+                           args.terminal ? terminalColumns(STDERR_FILENO) : 100);
   HookRunner hooks(stop);
   http::Client client;
   EngineParts parts{*c.traffic,
@@ -131,8 +136,7 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
       *events << json::serialize(eventJson(e)) << "\n" << std::flush;
     }
     if (args.output != "json" || events != &out) {
-      err << formatRfc3339(e.at, SubSecond::kNone).substr(11, 8) << " " << e.phase << " " << e.step
-          << ": " << e.result << (e.detail.empty() ? "" : " - " + e.detail) << "\n";
+      progress.event(e);
     }
   });
   EngineOptions options;
@@ -146,6 +150,7 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
   }
   options.timeout = args.timeout;
   const EngineResult result = engine.run(options);
+  progress.finish();
   int code = exitCode(result.outcome);
   if (result.outcome == Outcome::kInterrupted && signals.received() != 0) {
     code = interruptedExitCode(signals.received());
