@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "clock_driver.h"
+#include "kube_seed.h"
 #include "nova/fake_kube/fake_kube.h"
 #include "nova/rollout/engine.h"
 
@@ -13,18 +14,8 @@ namespace {
 
 constexpr TimestampMs kThursday0200 = 1'796'263'200'000;  // 2026-12-03T02:00:00Z
 
-constexpr std::string_view kIngress = R"({
-  "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-  "metadata": {"name": "api-ingress", "namespace": "production"},
-  "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix",
-    "backend": {"service": {"name": "user-service-blue", "port": {"number": 8081}}}}]}}]}})";
-
-constexpr std::string_view kBlue = R"({
-  "apiVersion": "apps/v1", "kind": "Deployment",
-  "metadata": {"name": "user-service-blue", "namespace": "production"},
-  "spec": {"replicas": 3, "template": {"spec": {"containers": [
-    {"name": "user-service", "image": "nova/user-service:v1.2.3"}]}}},
-  "status": {"replicas": 3, "readyReplicas": 3, "availableReplicas": 3}})";
+constexpr std::string_view kIngress = test::kSeedIngress;
+constexpr std::string_view kBlue = test::kSeedBlue;
 
 struct Bounded {
   Bounded() {
