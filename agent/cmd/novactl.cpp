@@ -1,4 +1,6 @@
 // novactl: the CLI for CI and people. Parses arguments and calls into the library.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
@@ -9,6 +11,8 @@
 #include "nova/core/time.h"
 #include "nova/rollout/commands.h"
 #include "nova/rollout/exit_code.h"
+#include "nova/rollout/progress.h"
+#include "nova/rollout/status_wait.h"
 #include "nova/rollout/svg_rasterizer.h"
 #include "nova/rules/import_command.h"
 
@@ -91,6 +95,7 @@ struct RolloutCommands {
   nova::rollout::RolloutArgs rollout;
   std::string timeout = "0s";
   nova::rollout::StatusArgs status;
+  std::string statusTimeout = "0s";
   nova::rollout::RollbackArgs rollback;
   std::string rollbackWatch;
   nova::rollout::ReportArgs report;
@@ -121,6 +126,20 @@ void addRolloutCommands(CLI::App& app, RolloutCommands& a) {
   s->add_option("--config,-f", a.status.configFile, "rollout.yaml")->required();
   s->add_option("--output,-o", a.status.output, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  s->add_flag("--wait", a.status.wait,
+              "poll until the rollout reaches --for, then exit with its outcome's code");
+  s->add_option("--for", a.status.waitFor,
+                "with --wait: " + nova::rollout::waitForChoices() + " (default done)")
+      ->check(CLI::IsMember({"done", "succeeded", "switched", "rolled_back"}));
+  s->add_option("--rollout-id", a.status.rolloutId,
+                "with --wait: wait for this rollout, not whichever the record holds");
+  s->add_option("--timeout", a.statusTimeout, "with --wait: bound (0 = bounds.overall)");
+  s->footer(
+      "With --wait: done/succeeded end at the first end or stop (done 0, failed before the "
+      "switch 3, rolled back 4, needs a person 7, parked 8); switched exits 0 once green "
+      "serves; rolled_back exits 4 once traffic is back on blue. A timeout exits 6 and says "
+      "where traffic is.\n" +
+      codes);
   auto* b = app.add_subcommand("rollback",
                                "Roll back: in any window, with the agent alive or dead, "
                                "pre-empting a running rollout; a re-run continues where "
@@ -176,9 +195,12 @@ std::optional<int> dispatchRolloutCommands(CLI::App& app, RolloutCommands& a) {
   a.rollout.png = a.rollback.png = a.report.png = nova::rollout::rsvgConvert();
   if (app.got_subcommand("rollout")) {
     a.rollout.timeout = parseDurationFlag(a.timeout, "--timeout");
+    a.rollout.terminal = nova::rollout::isProgressTerminal(STDERR_FILENO);
     return nova::rollout::runRollout(a.rollout, std::cout, std::cerr);
   }
   if (app.got_subcommand("status")) {
+    a.status.timeout = parseDurationFlag(a.statusTimeout, "--timeout");
+    a.status.terminal = nova::rollout::isProgressTerminal(STDERR_FILENO);
     return nova::rollout::runStatus(a.status, std::cout, std::cerr);
   }
   if (app.got_subcommand("rollback")) {

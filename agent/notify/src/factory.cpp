@@ -36,9 +36,23 @@ std::string_view toString(NotificationKind kind) {
     case NotificationKind::kHold:
       return "hold";
     case NotificationKind::kRelease:
+      return "release";
+    case NotificationKind::kRolloutStarted:
+      return "rollout_started";
+    case NotificationKind::kRolloutWindowOverride:
+      return "rollout_window_override";
+    case NotificationKind::kRolloutSwitched:
+      return "rollout_switched";
+    case NotificationKind::kRolloutSucceeded:
+      return "rollout_succeeded";
+    case NotificationKind::kRolloutFailedBeforeSwitch:
+      return "rollout_failed_before_switch";
+    case NotificationKind::kRolloutRolledBack:
+      return "rollout_rolled_back";
+    case NotificationKind::kRolloutNeedsPerson:
       break;
   }
-  return "release";
+  return "rollout_needs_person";
 }
 
 std::span<const std::string_view> notifierTypes() {

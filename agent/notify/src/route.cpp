@@ -8,26 +8,40 @@
 namespace nova::notify {
 namespace {
 
-constexpr std::array<NotificationKind, 9> kAllKinds{NotificationKind::kIncidentOpened,
-                                                    NotificationKind::kSeverityChanged,
-                                                    NotificationKind::kRollbackStarted,
-                                                    NotificationKind::kRollbackDone,
-                                                    NotificationKind::kRollbackImpossible,
-                                                    NotificationKind::kEscalated,
-                                                    NotificationKind::kIncidentResolved,
-                                                    NotificationKind::kHold,
-                                                    NotificationKind::kRelease};
+constexpr std::array<NotificationKind, 16> kAllKinds{NotificationKind::kIncidentOpened,
+                                                     NotificationKind::kSeverityChanged,
+                                                     NotificationKind::kRollbackStarted,
+                                                     NotificationKind::kRollbackDone,
+                                                     NotificationKind::kRollbackImpossible,
+                                                     NotificationKind::kEscalated,
+                                                     NotificationKind::kIncidentResolved,
+                                                     NotificationKind::kHold,
+                                                     NotificationKind::kRelease,
+                                                     NotificationKind::kRolloutStarted,
+                                                     NotificationKind::kRolloutWindowOverride,
+                                                     NotificationKind::kRolloutSwitched,
+                                                     NotificationKind::kRolloutSucceeded,
+                                                     NotificationKind::kRolloutFailedBeforeSwitch,
+                                                     NotificationKind::kRolloutRolledBack,
+                                                     NotificationKind::kRolloutNeedsPerson};
 
 constexpr std::array<std::string_view, 4> kSeverityNames{"critical", "high", "medium", "low"};
-constexpr std::array<std::string_view, 9> kKindNames{"incident_opened",
-                                                     "severity_changed",
-                                                     "rollback_started",
-                                                     "rollback_done",
-                                                     "rollback_impossible",
-                                                     "escalated",
-                                                     "incident_resolved",
-                                                     "hold",
-                                                     "release"};
+constexpr std::array<std::string_view, 16> kKindNames{"incident_opened",
+                                                      "severity_changed",
+                                                      "rollback_started",
+                                                      "rollback_done",
+                                                      "rollback_impossible",
+                                                      "escalated",
+                                                      "incident_resolved",
+                                                      "hold",
+                                                      "release",
+                                                      "rollout_started",
+                                                      "rollout_window_override",
+                                                      "rollout_switched",
+                                                      "rollout_succeeded",
+                                                      "rollout_failed_before_switch",
+                                                      "rollout_rolled_back",
+                                                      "rollout_needs_person"};
 
 std::string unknownWord(const std::string& setting, const std::string& word,
                         std::span<const std::string_view> known) {

@@ -121,9 +121,23 @@ std::string_view kindTitle(NotificationKind kind) {
     case NotificationKind::kHold:
       return "Automatic rollback on hold";
     case NotificationKind::kRelease:
+      return "Hold released";
+    case NotificationKind::kRolloutStarted:
+      return "Rollout started";
+    case NotificationKind::kRolloutWindowOverride:
+      return "Rollout outside the deployment window";
+    case NotificationKind::kRolloutSwitched:
+      return "Traffic switched to green";
+    case NotificationKind::kRolloutSucceeded:
+      return "Rollout succeeded, blue scaled down";
+    case NotificationKind::kRolloutFailedBeforeSwitch:
+      return "Rollout failed before the switch, production untouched";
+    case NotificationKind::kRolloutRolledBack:
+      return "Rollout rolled back, traffic on blue";
+    case NotificationKind::kRolloutNeedsPerson:
       break;
   }
-  return "Hold released";
+  return "Rollout needs a person";
 }
 
 std::string slackPayload(const std::vector<Notification>& updates) {

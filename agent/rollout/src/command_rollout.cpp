@@ -1,4 +1,6 @@
 // `novactl rollout`: loads the config, runs the engine (or prints its plan), reports.
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
@@ -9,12 +11,18 @@
 #include "nova/rollout/commands.h"
 #include "nova/rollout/engine.h"
 #include "nova/rollout/exit_code.h"
+#include "nova/rollout/progress.h"
+#include "nova/rollout/rollout_notify.h"
 #include "signal_stop.h"
 
 namespace nova::rollout {
 namespace {
 
 namespace json = boost::json;
+
+// How long the end of a run waits for the team channel before leaving what is left in the
+// receivers' outboxes.
+constexpr DurationMs kNotifyFlush = 10 * kSecond;
 
 json::object eventJson(const EngineEvent& e) {
   return {{"at", formatRfc3339(e.at, SubSecond::kMillis)},
@@ -104,7 +112,17 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
     }
     events = &eventsFile;
   }
+  auto notifier = RolloutNotifier::create(c.config.notifiers, c.config.reportDir + "/notify",
+                                          c.clock, c.random);
+  if (!notifier.ok()) {
+    err << "novactl rollout: " << notifier.error().message << "\n";
+    return exitCode(Outcome::kUsage);
+  }
+  const std::string statusUrl =
+      c.config.monitor.agentUrl.empty() ? "" : c.config.monitor.agentUrl + "/status";
   std::mutex outputMutex;
+  ProgressPrinter progress(err, args.terminal, c.clock,
+                           args.terminal ? terminalColumns(STDERR_FILENO) : 100);
   HookRunner hooks(stop);
   http::Client client;
   EngineParts parts{*c.traffic,
@@ -131,9 +149,9 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
       *events << json::serialize(eventJson(e)) << "\n" << std::flush;
     }
     if (args.output != "json" || events != &out) {
-      err << formatRfc3339(e.at, SubSecond::kNone).substr(11, 8) << " " << e.phase << " " << e.step
-          << ": " << e.result << (e.detail.empty() ? "" : " - " + e.detail) << "\n";
+      progress.event(e);
     }
+    (*notifier)->onEvent(e, args.rolloutId, args.version, statusUrl);
   });
   EngineOptions options;
   options.rolloutId = args.rolloutId;
@@ -146,6 +164,8 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
   }
   options.timeout = args.timeout;
   const EngineResult result = engine.run(options);
+  progress.finish();
+  const NotifyCounts notified = (*notifier)->finish(kNotifyFlush);
   int code = exitCode(result.outcome);
   if (result.outcome == Outcome::kInterrupted && signals.received() != 0) {
     code = interruptedExitCode(signals.received());
@@ -163,6 +183,11 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
                                         {"traffic", trafficSideName(result.traffic)},
                                         {"report", result.reportPath},
                                         {"phase_ms", std::move(timings)},
+                                        {"notifications",
+                                         {{"delivered", notified.delivered},
+                                          {"duplicates", notified.duplicates},
+                                          {"failed", notified.failed},
+                                          {"pending", notified.pending}}},
                                         {"record", detail::recordJson(result.record)}})
         << "\n";
   } else {
@@ -170,6 +195,10 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
         << "): " << result.message << "\n";
     if (!result.reportPath.empty()) {
       err << "report: " << result.reportPath << "\n";
+    }
+    if (notified.failed > 0 || notified.pending > 0) {
+      err << "notifications: " << notified.failed << " failed, " << notified.pending
+          << " not delivered yet (kept for the next run); the rollout's outcome is unchanged\n";
     }
   }
   return code;

@@ -1,4 +1,6 @@
 // `novactl status` and `novactl report`: read-only views of a rollout.
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <iostream>
 
@@ -9,11 +11,79 @@
 #include "nova/rollout/agent_status.h"
 #include "nova/rollout/commands.h"
 #include "nova/rollout/exit_code.h"
+#include "nova/rollout/progress.h"
 #include "nova/rollout/report.h"
 #include "nova/rollout/report_files.h"
+#include "nova/rollout/status_wait.h"
+#include "signal_stop.h"
+#include "status_view.h"
 
 namespace nova::rollout {
 namespace json = boost::json;
+
+namespace {
+
+// How long one read of the agent may take while waiting: a dead agent must not stretch the
+// polls, and its verdict only matters after the switch.
+constexpr DurationMs kAgentTimeoutWhileWaiting = 2 * kSecond;
+
+int waitAndShow(const StatusArgs& args, detail::CommandContext& c, std::ostream& out,
+                std::ostream& err) {
+  const auto target = parseWaitFor(args.waitFor);
+  if (!target) {
+    err << "novactl status: --for " << args.waitFor << ": expected one of " << waitForChoices()
+        << "\n";
+    return exitCode(Outcome::kUsage);
+  }
+  WaitOptions options;
+  options.target = *target;
+  options.rolloutId = args.rolloutId;
+  options.timeout = args.timeout > 0 ? args.timeout : c.config.bounds.overall;
+  if (options.timeout <= 0) {
+    err << "novactl status: --wait needs --timeout (bounds.overall is 0)\n";
+    return exitCode(Outcome::kUsage);
+  }
+  options.bounds = c.config.bounds;
+  StopSource stop(c.clock);
+  detail::SignalStop signals(stop);
+  ProgressPrinter progress(err, args.terminal, c.clock,
+                           args.terminal ? terminalColumns(STDERR_FILENO) : 100);
+  const WaitResult waited = waitForRollout(
+      options, [&c] { return detail::observeStatus(c, kAgentTimeoutWhileWaiting); }, stop, c.random,
+      [&](const StatusObservation& seen, const WaitVerdict& verdict) {
+        const std::string phase =
+            seen.record ? std::string(phaseName(seen.record->phase)) : std::string("waiting");
+        progress.event(EngineEvent{seen.now, phase, "status", verdict.reached ? "ok" : "info",
+                                   verdict.reason});
+      });
+  progress.finish();
+  int code = exitCode(waited.outcome);
+  if (waited.outcome == Outcome::kInterrupted && signals.received() != 0) {
+    code = interruptedExitCode(signals.received());
+  }
+  json::object wait{{"for", waitForName(*target)},
+                    {"rollout_id", args.rolloutId},
+                    {"outcome", outcomeName(waited.outcome)},
+                    {"exit_code", code},
+                    {"message", waited.message},
+                    {"waited_ms", waited.waited},
+                    {"polls", waited.polls},
+                    {"failed_reads", waited.failedReads}};
+  if (args.output == "json") {
+    json::object doc = waited.last ? detail::statusJson(c, *waited.last) : json::object{};
+    doc["wait"] = std::move(wait);
+    out << json::serialize(doc) << "\n";
+  } else {
+    if (waited.last) {
+      detail::printStatus(c, *waited.last, out);
+    }
+    err << "status --wait --for " << waitForName(*target) << ": " << outcomeName(waited.outcome)
+        << " (exit " << code << "): " << waited.message << "\n";
+  }
+  return code;
+}
+
+}  // namespace
 
 int runStatus(const StatusArgs& args, std::ostream& out, std::ostream& err) {
   auto context = detail::openContext(args.configFile, "", err);
@@ -21,65 +91,19 @@ int runStatus(const StatusArgs& args, std::ostream& out, std::ostream& err) {
     return exitCode(Outcome::kUsage);
   }
   detail::CommandContext& c = *context;
-  auto read = detail::readTraffic(c, "status", err);
-  if (!read) {
+  if (args.wait) {
+    return waitAndShow(args, c, out, err);
+  }
+  auto seen = detail::observeStatus(c, 5 * kSecond);
+  if (!seen.ok()) {
+    err << "novactl status: " << seen.error().message << "\n";
     return exitCode(Outcome::kError);
   }
-  const WindowVerdict window = c.window->verdict(c.clock.now(), c.config.window.expectedDuration);
-  const AgentVerdict agent =
-      detail::agentVerdict(c, read->record ? read->record->rolloutId : std::string());
-  const auto blue = c.traffic->blueReady();
   if (args.output == "json") {
-    json::value lease = nullptr;
-    if (read->lease) {
-      lease =
-          json::object{{"holder", read->lease->holder},
-                       {"who", read->lease->who},
-                       {"instance", read->lease->instance},
-                       {"renewed_at", formatRfc3339(read->lease->renewedAt, SubSecond::kMillis)},
-                       {"duration_ms", read->lease->duration}};
-    }
-    out << json::serialize(
-               json::object{{"traffic", trafficSideName(read->side)},
-                            {"traffic_detail", read->detail},
-                            {"blue_ready", blue ? json::value(*blue) : nullptr},
-                            {"record", detail::recordJson(read->record)},
-                            {"lease", std::move(lease)},
-                            {"window", {{"allowed", window.allowed}, {"reason", window.reason}}},
-                            {"agent",
-                             {{"state", detail::agentStateName(agent.state)},
-                              {"severity", toString(agent.severity)},
-                              {"detail", agent.detail}}}})
-        << "\n";
-    return 0;
-  }
-  out << "traffic: " << trafficSideName(read->side) << " (" << read->detail << ")\n"
-      << "blue:    " << (blue ? std::to_string(*blue) + " ready" : "unknown") << "\n";
-  if (read->record) {
-    const Record& r = *read->record;
-    out << "record:  rollout " << r.rolloutId << " of " << r.version << ", phase "
-        << phaseName(r.phase);
-    if (r.switchedAt) {
-      out << ", switched at " << formatRfc3339(*r.switchedAt, SubSecond::kNone);
-    }
-    out << "\n";
-    const std::size_t first = r.steps.size() > 5 ? r.steps.size() - 5 : 0;
-    for (std::size_t i = first; i < r.steps.size(); ++i) {
-      const StepRecord& s = r.steps[i];
-      out << "  " << formatRfc3339(s.at, SubSecond::kNone) << " " << phaseName(s.phase) << " "
-          << s.name << ": " << stepResultName(s.result) << "\n";
-    }
+    out << json::serialize(detail::statusJson(c, *seen)) << "\n";
   } else {
-    out << "record:  none\n";
+    detail::printStatus(c, *seen, out);
   }
-  out << "lease:   "
-      << (read->lease ? read->lease->holder + " (" + read->lease->who + ", renewed " +
-                            formatRfc3339(read->lease->renewedAt, SubSecond::kNone) + ")"
-                      : std::string("free"))
-      << "\n"
-      << "window:  " << (window.allowed ? "open: " : "closed: ") << window.reason << "\n"
-      << "agent:   " << detail::agentStateName(agent.state)
-      << (agent.detail.empty() ? "" : " (" + agent.detail + ")") << "\n";
   return 0;
 }
 

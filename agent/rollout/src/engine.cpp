@@ -29,6 +29,19 @@ namespace {
 // How long a rollback seen on the traffic object may wait for the agent to report it.
 constexpr DurationMs kAgentSettle = 5 * kSecond;
 
+// The first phase of the group whose bound `phase` shares (runbook Phase 1: pre-flight and
+// the snapshot; Phase 2: deploy and smoke), so the group's bound counts from its start.
+Phase boundGroup(Phase phase) {
+  switch (phase) {
+    case Phase::kSnapshot:
+      return Phase::kPreflight;
+    case Phase::kSmoke:
+      return Phase::kDeployGreen;
+    default:
+      return phase;
+  }
+}
+
 }  // namespace
 
 EngineRun::EngineRun(const RolloutConfig& config, EngineParts& parts, const EngineOptions& options,
@@ -74,13 +87,35 @@ HookVariables EngineRun::variables(const Record& record, Phase phase,
           {"NOVA_REPORT_DIR", config_.reportDir}};
 }
 
-MonoTime EngineRun::deadline(Phase phase) {
-  const auto [it, inserted] = phaseStarted_.try_emplace(phase, parts_.clock.monoNow());
+Deadline EngineRun::boundOf(Phase phase) {
+  const auto [it, inserted] = phaseStarted_.try_emplace(boundGroup(phase), parts_.clock.monoNow());
   PhaseBounds bounds = config_.bounds;
   if (options_.timeout > 0) {
     bounds.overall = options_.timeout;
   }
-  return phaseDeadline(phase, it->second, runStarted_, bounds).at;
+  return phaseDeadline(phase, it->second, runStarted_, bounds);
+}
+
+MonoTime EngineRun::deadline(Phase phase) {
+  return boundOf(phase).at;
+}
+
+DurationMs EngineRun::remaining(Phase phase) {
+  return std::max<DurationMs>(deadline(phase) - parts_.clock.monoNow(), 1);
+}
+
+PhaseEnd EngineRun::timedOut(Phase phase) {
+  const Deadline bound = boundOf(phase);
+  PhaseBounds bounds = config_.bounds;
+  const std::string which =
+      bound.overall
+          ? "the run's bound (" +
+                formatDuration(options_.timeout > 0 ? options_.timeout : bounds.overall) + ")"
+          : "the bound of " + std::string(phaseName(phase)) + " (" +
+                formatDuration(phaseBound(phase, bounds)) + ")";
+  return {PhaseEnd::Kind::kTimedOut, phase,
+          which + " ran out in " + std::string(phaseName(phase)) +
+              "; stopped at a step boundary, resumable with the same --rollout-id"};
 }
 
 bool EngineRun::pastDeadline(Phase phase) {
@@ -212,6 +247,7 @@ std::string EngineRun::writeReport(const Record& record, Outcome outcome) {
 
 PhaseEnd EngineRun::runPhase(Phase phase, Record& record, const TrafficRead& read) {
   const MonoTime start = parts_.clock.monoNow();
+  deadline(phase);  // the group's bound counts from here (the first phase of the group)
   PhaseEnd result;
   switch (phase) {
     case Phase::kPreflight:
@@ -237,10 +273,12 @@ PhaseEnd EngineRun::runPhase(Phase phase, Record& record, const TrafficRead& rea
                 "no work for phase " + std::string(phaseName(phase))};
   }
   spent_[phase] += parts_.clock.monoNow() - start;
-  if (result.kind == PhaseEnd::Kind::kNext && pastDeadline(phase)) {
-    // The phase finished, but its bound is gone: stop before starting the next one.
-    return {PhaseEnd::Kind::kTimedOut, phase,
-            "the bound of " + std::string(phaseName(phase)) + " ran out"};
+  const bool endedBeforeSwitch =
+      result.kind == PhaseEnd::Kind::kFinish && result.phase == Phase::kFailedBeforeSwitch;
+  if ((result.kind == PhaseEnd::Kind::kNext || endedBeforeSwitch) && pastDeadline(phase)) {
+    // The bound is gone: stop before the next phase. A step the bound cut short (a hook, the
+    // snapshot's polls) is a time-out, not a failure: the record stays resumable.
+    return timedOut(phase);
   }
   return result;
 }
@@ -306,8 +344,10 @@ EngineResult EngineRun::run() {
                                              "; the agent keeps guarding green");
         }
         const DurationMs left = std::max<DurationMs>(next.waitUntil - now, 1);
-        // A stop request ends the wait; the loop's first check then ends the run.
-        parts_.stop.waitFor(std::min(left, config_.monitor.pollInterval));
+        // A stop request ends the wait; the loop's first check then ends the run. The bound
+        // ends it too, not the next poll after it.
+        parts_.stop.waitFor(
+            std::min({left, config_.monitor.pollInterval, remaining(Phase::kMonitor)}));
         spent_[Phase::kMonitor] = parts_.clock.monoNow() - monitorStart;
         continue;
       }

@@ -1,6 +1,8 @@
 // Phases 1 and 2 of the runbook: pre-flight, the database snapshot, green's deployment and
 // the smoke tests. Everything before the switch: a failure ends the rollout with production
 // untouched.
+#include <algorithm>
+
 #include "engine_run.h"
 #include "nova/rollout/agent_status.h"
 #include "nova/rollout/smoke.h"
@@ -17,8 +19,10 @@ PhaseEnd failedBeforeSwitch(std::string reason) {
 
 bool EngineRun::runCheck(Record& record, Phase phase, const std::string& name,
                          const CommandSpec& spec) {
-  auto result = parts_.hooks.run(spec, variables(record, phase, name));
-  Status checked = result.ok() ? checkHookResult(spec, *result) : Status(result.error());
+  CommandSpec bounded = spec;
+  bounded.timeout = std::min(spec.timeout, remaining(phase));  // the phase's bound caps it
+  auto result = parts_.hooks.run(bounded, variables(record, phase, name));
+  Status checked = result.ok() ? checkHookResult(bounded, *result) : Status(result.error());
   if (checked.ok()) {
     step(record, phase, name, StepResult::kOk,
          result->output.empty() ? spec.describe() : result->output);
@@ -87,7 +91,9 @@ PhaseEnd EngineRun::snapshot(Record& record) {
       return {PhaseEnd::Kind::kError, Phase::kSnapshot, s.error().message};
     }
   }
-  auto taken = takeSnapshot(parts_.hooks, parts_.stop, *config_.snapshot, vars, resume);
+  SnapshotSpec spec = *config_.snapshot;
+  spec.timeout = std::min(spec.timeout, remaining(Phase::kSnapshot));  // polls end with the bound
+  auto taken = takeSnapshot(parts_.hooks, parts_.stop, spec, vars, resume);
   if (!taken.ok()) {
     if (parts_.stop.stopRequested()) {
       return {PhaseEnd::Kind::kInterrupted, Phase::kSnapshot, "stopped during the snapshot"};

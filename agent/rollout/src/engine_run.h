@@ -46,7 +46,14 @@ class EngineRun {
             const std::string& detail);
   Status write(const Record& record);
   HookVariables variables(const Record& record, Phase phase, const std::string& step) const;
+  /// When work on `phase` must stop: its group's bound from when this run entered the
+  /// group, or the run's overall bound.
+  Deadline boundOf(Phase phase);
   MonoTime deadline(Phase phase);
+  /// Until deadline(phase), at least 1 ms: what a wait or a hook inside the phase may take.
+  DurationMs remaining(Phase phase);
+  /// The end of a phase whose bound ran out, saying which bound.
+  PhaseEnd timedOut(Phase phase);
   bool pastDeadline(Phase phase);
   PhaseEnd runPhase(Phase phase, Record& record, const TrafficRead& read);
   PhaseEnd advance(Record& record, Phase from);

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "clock_driver.h"
+#include "kube_seed.h"
 #include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 #include "nova/http/server.h"
@@ -27,18 +28,8 @@ namespace json = boost::json;
 constexpr TimestampMs kThursday0200 = 1'796'263'200'000;  // 2026-12-03T02:00:00Z
 constexpr std::string_view kBackend = "/spec/rules/0/http/paths/0/backend/service/name";
 
-constexpr std::string_view kIngress = R"({
-  "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-  "metadata": {"name": "api-ingress", "namespace": "production"},
-  "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix",
-    "backend": {"service": {"name": "user-service-blue", "port": {"number": 8081}}}}]}}]}})";
-
-constexpr std::string_view kBlue = R"({
-  "apiVersion": "apps/v1", "kind": "Deployment",
-  "metadata": {"name": "user-service-blue", "namespace": "production"},
-  "spec": {"replicas": 3, "template": {"spec": {"containers": [
-    {"name": "user-service", "image": "nova/user-service:v1.2.3"}]}}},
-  "status": {"replicas": 3, "readyReplicas": 3, "availableReplicas": 3}})";
+constexpr std::string_view kIngress = test::kSeedIngress;
+constexpr std::string_view kBlue = test::kSeedBlue;
 
 constexpr std::string_view kWatching =
     R"({"ready": true, "rules": [{"name": "error_rate", "value": 0.001}], "incident": null,

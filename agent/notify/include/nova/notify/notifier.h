@@ -25,10 +25,22 @@ enum class NotificationKind {
   kIncidentResolved,    ///< The incident is over.
   kHold,                ///< A person suspended automatic rollback.
   kRelease,             ///< The hold ended.
+  // What `novactl rollout` tells the team channel about a rollout (incidentId is the
+  // rollout id; the dedup key is the rollout id and the kind).
+  kRolloutStarted,             ///< A rollout started (its first run).
+  kRolloutWindowOverride,      ///< Started outside the deployment window, with the reason.
+  kRolloutSwitched,            ///< Traffic moved to green; the agent guards it.
+  kRolloutSucceeded,           ///< Green serves all traffic, blue is down (runbook Phase 4).
+  kRolloutFailedBeforeSwitch,  ///< Stopped before the switch; production untouched.
+  kRolloutRolledBack,          ///< Traffic is back on blue.
+  kRolloutNeedsPerson,         ///< Stopped for a person; blue stays warm.
 };
 
 /// "incident_opened", "severity_changed", "rollback_started", "rollback_done",
-/// "rollback_impossible", "escalated", "incident_resolved", "hold", "release".
+/// "rollback_impossible", "escalated", "incident_resolved", "hold", "release", and the
+/// rollout's: "rollout_started", "rollout_window_override", "rollout_switched",
+/// "rollout_succeeded", "rollout_failed_before_switch", "rollout_rolled_back",
+/// "rollout_needs_person".
 std::string_view toString(NotificationKind kind);
 
 /// One rule behind a notification.

@@ -31,6 +31,8 @@ struct RolloutArgs {
   DurationMs timeout = 0;
   /// Makes the report's PNG charts; empty: SVG only.
   SvgRasterizer png;
+  /// stderr is a terminal: progress rewrites one line per phase (see ProgressPrinter).
+  bool terminal = false;
 };
 
 /// `novactl status`: where traffic is (read live), the record, the lease, the window
@@ -38,6 +40,16 @@ struct RolloutArgs {
 struct StatusArgs {
   std::string configFile;
   std::string output = "text";
+  /// `--wait`: poll (with backoff) until the rollout reaches `waitFor` (see WaitFor), then
+  /// exit with that outcome's code; kTimedOut (6) after `timeout`, saying where traffic is.
+  bool wait = false;
+  std::string waitFor = "done";
+  /// Wait for this rollout; "" for whichever the record holds.
+  std::string rolloutId;
+  /// The wait's bound; 0 keeps bounds.overall.
+  DurationMs timeout = 0;
+  /// stderr is a terminal (progress lines rewritten in place).
+  bool terminal = false;
 };
 
 /// `novactl rollback --option switch|full|staged|db` (see runRollbackOption in
