@@ -230,7 +230,7 @@ std::string EngineRun::writeReport(const Record& record, Outcome outcome) {
   });
   input.rollbackBy = byCheck ? "novactl (switch check)" : "nova-agent";
   addAgentIncident(parts_.http, config_.monitor.agentUrl, input);
-  const std::string path = config_.reportDir + "/" + record.rolloutId + "-report.md";
+  std::string path = config_.reportDir + "/" + record.rolloutId + "-report.md";
   std::error_code ec;
   std::filesystem::create_directories(config_.reportDir, ec);
   auto files =
@@ -388,7 +388,6 @@ EngineResult EngineRun::run() {
     previous = next.phase;
     switch (ended.kind) {
       case PhaseEnd::Kind::kNext:
-        continue;
       case PhaseEnd::Kind::kAgain:
         continue;
       case PhaseEnd::Kind::kFinish: {

@@ -38,7 +38,7 @@ class EngineRun {
   // engine.cpp
   LiveState live(const TrafficRead& read, bool withAgent);
   EngineResult end(Outcome outcome, std::string message);
-  EngineResult finish(Record record, NextStep step, const LiveState& live);
+  EngineResult finish(Record record, NextStep next, const LiveState& live);
   void event(Phase phase, const std::string& step, const std::string& result,
              const std::string& detail);
   /// Appends a step to `record` and sends it as an event.
