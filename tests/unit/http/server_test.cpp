@@ -18,7 +18,7 @@
 namespace nova::http {
 namespace {
 
-std::unique_ptr<Server> startEcho(ServerOptions options = {}) {
+std::unique_ptr<Server> startEcho(const ServerOptions& options = {}) {
   auto server = Server::start(options, [](const ServerRequest& request) {
     if (request.path == "/boom") {
       throw std::runtime_error("handler failed");
@@ -202,9 +202,16 @@ TEST_CASE("at the cap the connection waiting longest makes room; a busy listener
   for (const int fd : {first, second}) {
     REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
   }
-  // Let both answers start; neither client reads, so both stay busy writing.
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Both answers have started once their first bytes reach the clients; neither client
+  // reads, so both stay busy writing.
+  for (const int fd : {first, second}) {
+    waitFor([fd] {
+      char byte = 0;
+      return ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 1;
+    });
+  }
   const int refused = connectTo((*server)->port());
+  INFO("evicted " << counters.evicted.load() << " open " << counters.open.load());
   waitFor([&] { return counters.refused == 1; });
   CHECK(readUntilClosed(refused).empty());
   CHECK(counters.evicted == 1);
@@ -220,6 +227,7 @@ TEST_CASE("a flood of idle and slowloris connections leaves the server answering
   ConnectionCounters counters;
   auto server = startEcho({.counters = &counters});
   std::vector<int> flood;
+  flood.reserve(200);
   for (int i = 0; i < 200; ++i) {
     flood.push_back(connectTo(server->port()));
   }

@@ -130,8 +130,11 @@ TEST_CASE("the run's --timeout ends the monitoring wait at once, not at the next
   CHECK(result.outcome == Outcome::kTimedOut);
   CHECK(result.traffic == TrafficSide::kGreen);
   CHECK(result.message.find("traffic is on green") != std::string::npos);
+  // The next poll would come at 4m. Simulated time also passes after the timeout, while the
+  // engine writes its record and the lease renewer waits on the clock, and under a
+  // sanitizer those writes take long enough for the driver to move it several steps.
   CHECK(b.took >= 3 * kMinute);
-  CHECK(b.took <= 3 * kMinute + 2 * kSecond);
+  CHECK(b.took < 3 * kMinute + 30 * kSecond);
   CHECK(b.recordedPhase() == Phase::kMonitor);
 }
 
