@@ -7,10 +7,10 @@
 
 namespace nova::daemon::detail {
 
-/// Reads target.urls, target.discovery and the pool settings (health_path, metrics_path,
-/// scheme, max_targets) and target.max_series into `config`. Returns whether the target
-/// section names several targets (urls or discovery), which then replace health_url and
-/// metrics_url. urls and discovery exclude each other.
-bool readTargetSet(const YAML::Node& target, AgentConfig& config, ConfigContext& ctx);
+/// Reads (from the target section `node`) target.urls, target.discovery and the pool settings
+/// (health_path, metrics_path, scheme, max_targets) and target.max_series into `config`. Returns
+/// whether the target section names several targets (urls or discovery), which then replace
+/// health_url and metrics_url. urls and discovery exclude each other.
+bool readTargetSet(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx);
 
 }  // namespace nova::daemon::detail

@@ -54,13 +54,14 @@ std::vector<QueryOutcome> QueryRunner::run(std::span<const QueryTask> tasks, Dur
       const bool allowWarnings = task.source->partialResponse.value_or(false);
       startedAt[i] = clock.monoNow();
       ++inFlight;
-      ids[i] = impl_->client.start(request, [&, i, allowWarnings](Result<http::Response> response) {
-        QueryOutcome outcome = outcomeOf(response, allowWarnings);
-        outcome.elapsed = clock.monoNow() - startedAt[i];
-        done[i] = std::move(outcome);
-        ++finished;
-        --inFlight;
-      });
+      ids[i] = impl_->client.start(request,
+                                   [&, i, allowWarnings](const Result<http::Response>& response) {
+                                     QueryOutcome outcome = outcomeOf(response, allowWarnings);
+                                     outcome.elapsed = clock.monoNow() - startedAt[i];
+                                     done[i] = std::move(outcome);
+                                     ++finished;
+                                     --inFlight;
+                                   });
     }
     impl_->client.poll(std::clamp<DurationMs>(deadline - clock.monoNow(), 0, kMaxPoll));
   }

@@ -162,7 +162,7 @@ void TargetPool::wakeup() {
   impl_->client.wakeup();
 }
 
-void TargetPool::setMetricFilter(std::shared_ptr<const MetricNameFilter> keep) {
+void TargetPool::setMetricFilter(const std::shared_ptr<const MetricNameFilter>& keep) {
   impl_->keep = keep;
   for (auto& [instance, entry] : impl_->targets) {
     entry.prober->setMetricFilter(keep);

@@ -114,6 +114,7 @@ TEST_CASE("three pods discovered; unready removed; a restart is no alarm; all fa
   REQUIRE(server.seed(slice(ports, {true, true, true})).ok());
   // 50 requests/s to each pod, so the error-rate rules judge (their guards need traffic).
   std::vector<std::unique_ptr<testing::Traffic>> traffic;
+  traffic.reserve(ports.size());
   for (int p : ports) {
     traffic.push_back(std::make_unique<testing::Traffic>(p));
   }

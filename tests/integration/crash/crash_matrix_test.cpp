@@ -273,6 +273,7 @@ TEST_CASE("stopped at each step of an incident and restarted: one flip, one page
   std::atomic<std::size_t> next{0};
   // Three at a time: each case is five processes, mostly waiting on the agent's timers.
   std::vector<std::thread> workers;
+  workers.reserve(3);
   for (int w = 0; w < 3; ++w) {
     workers.emplace_back([&] {
       for (std::size_t i = next++; i < cases.size(); i = next++) {

@@ -43,8 +43,9 @@ const char* const kCorpus[] = {
     "delta(process_resident_memory_bytes[20s])",
     "deriv(process_resident_memory_bytes[20s])",
     "histogram_quantile(0.99, sum by (le) (rate(nova_http_request_duration_seconds_bucket[30s])))",
-    "histogram_quantile(0.5, sum by (le, handler) "
-    "(rate(prometheus_http_request_duration_seconds_bucket[30s])))",
+    // One expression split over two literals to fit the line; the parentheses say so.
+    ("histogram_quantile(0.5, sum by (le, handler) "
+     "(rate(prometheus_http_request_duration_seconds_bucket[30s])))"),
     "sum(rate(nova_http_errors_total[30s])) / sum(rate(nova_http_requests_total[30s]))",
     "rate(nova_http_requests_total[20s] offset 10s)",
     "max_over_time(rate(nova_http_requests_total[10s])[30s:5s])",
@@ -271,6 +272,7 @@ TEST_CASE("prometheus 2.42 and the local engine agree on the same samples") {
   // once, as the agent's default) against the same expressions evaluated locally.
   SystemClock clock;
   std::vector<remote::QueryTask> tasks;
+  tasks.reserve(corpus.size());
   for (const std::string& expr : corpus) {
     tasks.push_back({&remote.source, expr, onGrid - 500});
   }

@@ -74,9 +74,9 @@ class TargetPool {
   TargetPool(const TargetPool&) = delete;
   TargetPool& operator=(const TargetPool&) = delete;
 
-  /// Makes the set `targets` (the first maxTargets of them in instance order; the rest
+  /// Makes the set `wanted` (the first maxTargets of them in instance order; the rest
   /// are refused). A target whose labels changed is replaced (its old series go stale).
-  SyncResult sync(const std::vector<DiscoveredTarget>& targets);
+  SyncResult sync(const std::vector<DiscoveredTarget>& wanted);
 
   /// Starts what is due on every target, drives the transfers for at most `maxWait` ms
   /// (less when something falls due sooner) and returns what completed, each event naming
@@ -84,7 +84,7 @@ class TargetPool {
   std::vector<ProbeEvent> poll(DurationMs maxWait);
   /// Makes a poll() in progress return early; safe to call from any thread.
   void wakeup();
-  void setMetricFilter(std::shared_ptr<const MetricNameFilter> keep);
+  void setMetricFilter(const std::shared_ptr<const MetricNameFilter>& keep);
   /// When the next probe or scrape of any target is due (time-line ms).
   TimestampMs nextDue() const;
 
