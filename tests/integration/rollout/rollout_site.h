@@ -73,6 +73,72 @@ class Proc {
   testing::ChildProcess child_;
 };
 
+// The agent's rules in `dir`/rules.yaml: the default policy, and green's health failing
+// for `forDuration` ("2s") is critical (api_down).
+inline void writeAgentRules(const fs::path& dir, const std::string& forDuration) {
+  const std::string defaults = slurp(fs::path(NOVA_SOURCE_DIR) / "rules/default.yaml");
+  writeText(dir / "rules.yaml", defaults.substr(0, defaults.find("\nrules:\n")) +
+                                    "\nrules:\n  - name: api_down\n"
+                                    "    expr: min(nova_agent_health_up)\n"
+                                    "    threshold: \"< 1\"\n    for: " +
+                                    forDuration +
+                                    "\n    severity: critical\n"
+                                    "    summary: green /health failing\n");
+}
+
+// `novactl rollout -f config --version V --rollout-id ID` with the tests' window override,
+// its events appended to `events`, stdout and stderr to `log`.
+inline std::unique_ptr<Proc> rolloutProc(const fs::path& config, const std::string& id,
+                                         const std::string& version, const fs::path& events,
+                                         const fs::path& log) {
+  return std::make_unique<Proc>(
+      NOVACTL_BIN,
+      std::vector<std::string>{"rollout", "-f", config.string(), "--version", version,
+                               "--rollout-id", id, "--window-override", "the tests run at any hour",
+                               "--events", events.string(), "-o", "json"},
+      log.string());
+}
+
+// nova-agent with `dir`/agent.yaml, logging to `dir`/agent.log; `port` gets its port.
+inline std::unique_ptr<Proc> agentProc(const fs::path& dir, int& port) {
+  auto agent = std::make_unique<Proc>(
+      NOVA_AGENT_BIN, std::vector<std::string>{"--config", (dir / "agent.yaml").string()},
+      (dir / "agent.log").string(), true);
+  port = agent->waitForPort(10s);
+  REQUIRE_MESSAGE(port > 0, agent->log());
+  return agent;
+}
+
+// The GET /status of the agent listening on `port` (null when it does not answer).
+inline json::value agentStatusAt(int port) {
+  http::Client client;
+  auto r = client.perform({.url = "http://127.0.0.1:" + std::to_string(port) + "/status"});
+  if (!r.ok() || r->status != 200) {
+    return nullptr;
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(r->body, ec);
+  return ec ? json::value(nullptr) : v;
+}
+
+// True when the agent on `port` says it is armed for `rolloutId`.
+inline bool armedAt(int port, const std::string& rolloutId) {
+  const json::value s = agentStatusAt(port);
+  return s.is_object() && s.at("armed") == true && s.at("rollout_id") == rolloutId.c_str();
+}
+
+// POSTs `faults` (the JSON POST /admin/faults takes) to `service`.
+inline void postFaults(const demo::test::ServiceProcess& service, const std::string& faults) {
+  http::Client client;
+  http::Request request;
+  request.method = "POST";
+  request.url = service.url("/admin/faults");
+  request.body = faults;
+  auto answer = client.perform(request);
+  REQUIRE(answer.ok());
+  REQUIRE(answer->status == 200);
+}
+
 // Requests through nginx the whole time, so green has traffic to be judged on and the
 // test can count what clients saw.
 class Clients {
@@ -120,14 +186,7 @@ struct Site {
         "  upstream_file: " + nginx.upstreamFile().string() + "\n" + "  blue: " + address(blue) +
         "\n" + "  green: " + address(green) + "\n" + "  reload_command: " + nginx.reloadCommand() +
         "\n" + "  verify_url: " + nginx.url("/health") + "\n";
-    // The agent's rules: the default policy, and green's health failing for 2 s is critical.
-    const std::string defaults = slurp(fs::path(NOVA_SOURCE_DIR) / "rules/default.yaml");
-    writeText(dir / "rules.yaml", defaults.substr(0, defaults.find("\nrules:\n")) +
-                                      "\nrules:\n  - name: api_down\n"
-                                      "    expr: min(nova_agent_health_up)\n"
-                                      "    threshold: \"< 1\"\n    for: 2s\n"
-                                      "    severity: critical\n"
-                                      "    summary: green /health failing\n");
+    writeAgentRules(dir, "2s");
     writeText(dir / "agent.yaml",
               "target:\n  health_url: " + green.url("/health") +
                   "\n  metrics_url: " + green.url("/metrics") + "\n  health_interval: 500ms\n" +
@@ -175,12 +234,8 @@ struct Site {
 
   // Starts the agent beside green and points rollout.yaml at it.
   void startAgent() {
-    agent = std::make_unique<Proc>(
-        NOVA_AGENT_BIN, std::vector<std::string>{"--config", (dir / "agent.yaml").string()},
-        (dir / "agent.log").string(), true);
-    const int port = agent->waitForPort(10s);
-    REQUIRE_MESSAGE(port > 0, agent->log());
-    agentPort = port;
+    agent = agentProc(dir, agentPort);
+    const int port = agentPort;
     std::string config = slurp(dir / "rollout.yaml");
     config.replace(config.find("AGENT"), 5, "http://127.0.0.1:" + std::to_string(port));
     writeText(dir / "rollout.yaml", config);
@@ -188,13 +243,7 @@ struct Site {
 
   std::unique_ptr<Proc> novactl(const std::string& id, const std::string& log,
                                 const std::string& version) {
-    return std::make_unique<Proc>(
-        NOVACTL_BIN,
-        std::vector<std::string>{"rollout", "-f", (dir / "rollout.yaml").string(), "--version",
-                                 version, "--rollout-id", id, "--window-override",
-                                 "the tests run at any hour", "--events",
-                                 (dir / "events.jsonl").string(), "-o", "json"},
-        (dir / log).string());
+    return rolloutProc(dir / "rollout.yaml", id, version, dir / "events.jsonl", dir / log);
   }
 
   bool includeNames(const demo::test::ServiceProcess& s) {
@@ -240,34 +289,13 @@ struct Site {
   }
 
   // The agent's GET /status (null when it does not answer).
-  json::value agentStatus() const {
-    http::Client client;
-    auto r = client.perform({.url = "http://127.0.0.1:" + std::to_string(agentPort) + "/status"});
-    if (!r.ok() || r->status != 200) {
-      return nullptr;
-    }
-    boost::system::error_code ec;
-    json::value v = json::parse(r->body, ec);
-    return ec ? json::value(nullptr) : v;
-  }
+  json::value agentStatus() const { return agentStatusAt(agentPort); }
 
   // True when the agent says it is armed for `rolloutId`.
-  bool armedFor(const std::string& rolloutId) const {
-    const json::value s = agentStatus();
-    return s.is_object() && s.at("armed") == true && s.at("rollout_id") == rolloutId.c_str();
-  }
+  bool armedFor(const std::string& rolloutId) const { return armedAt(agentPort, rolloutId); }
 
   // POSTs `faults` (the JSON POST /admin/faults takes) to green.
-  void greenFaults(const std::string& faults) {
-    http::Client client;
-    http::Request request;
-    request.method = "POST";
-    request.url = green.url("/admin/faults");
-    request.body = faults;
-    auto answer = client.perform(request);
-    REQUIRE(answer.ok());
-    REQUIRE(answer->status == 200);
-  }
+  void greenFaults(const std::string& faults) { postFaults(green, faults); }
 
   fs::path dir;
   int agentPort = 0;

@@ -1,0 +1,229 @@
+#pragma once
+
+// What the Kubernetes rollout tests share: the fake-kube-apiserver process seeded with the
+// production namespace (api-ingress on blue, the blue and green Deployments) over TLS with
+// a token, a kubeconfig that novactl, nova-agent and kubectl all read, blue and green as
+// real nova-demo-service processes, nova-agent beside green armed from the Ingress's record,
+// and the rollout.yaml that ties them together in a private folder.
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+#include <string>
+#include <vector>
+
+#include "nova/testing/child_process.h"
+#include "nova/testing/tools.h"
+#include "rollout_site.h"
+
+namespace nova::kube_site {
+
+using namespace rollout_site;
+
+inline constexpr const char* kBlueService = "user-service-blue";
+inline constexpr const char* kGreenService = "user-service-green";
+inline constexpr const char* kBackendPath = "/spec/rules/0/http/paths/0/backend/service/name";
+
+// A shell line, stdout and stderr together, bounded at 30 s.
+inline testing::RunResult sh(const std::string& command) {
+  return testing::run({"/bin/sh", "-c", command}, 30 * kSecond, "Debian's dash");
+}
+
+// The fake API server process over TLS (kubectl sends a token over TLS only), with a
+// self-signed certificate for 127.0.0.1 and a request log of its writes.
+struct FakeApiServer {
+  explicit FakeApiServer(const fs::path& dir)
+      : cert(dir / "server.crt"), key(dir / "server.key"), requestLog(dir / "requests.jsonl") {
+    testing::requireTool("kubectl", "kubectl");
+    testing::requireTool("openssl", "Debian's openssl");
+    auto made =
+        sh("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+           "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+           key.string() + " -out " + cert.string() + " 2>&1");
+    REQUIRE_MESSAGE(made.status == 0, made.output);
+    log = std::make_unique<testing::LogCapture>((dir / "fake-kube.log").string());
+    // The simulated controller follows a scale within 100 ms, so Phase 4 waits for real.
+    process = std::make_unique<testing::ChildProcess>(testing::ChildOptions{
+        .argv = {NOVA_FAKE_KUBE_BIN, "--token", "rollout-token", "--tls-cert", cert.string(),
+                 "--tls-key", key.string(), "--seed",
+                 std::string(NOVA_SOURCE_DIR) +
+                     "/tests/integration/rollout_kube/data/production-blue.yaml",
+                 "--ready-delay-ms", "100", "--request-log", requestLog.string()},
+        .captureStdout = true,
+        .log = log.get()});
+    const std::string line = process->waitForLine("listening on ", 10 * kSecond);
+    const auto at = line.find("listening on ");
+    REQUIRE_MESSAGE(at != std::string::npos, log->text());
+    url = line.substr(at + 13);
+    kubeconfig = dir / "kubeconfig";
+    writeText(kubeconfig,
+              "apiVersion: v1\nkind: Config\nclusters:\n  - name: fake\n    cluster:\n"
+              "      server: " +
+                  url + "\n      certificate-authority: " + cert.string() +
+                  "\nusers:\n  - name: rollout\n    user:\n      token: rollout-token\n"
+                  "contexts:\n  - name: fake\n    context: {cluster: fake, user: rollout, "
+                  "namespace: production}\ncurrent-context: fake\n");
+  }
+
+  // Writes the server answered 2xx that patched api-ingress's backend to `service`. A line
+  // the server is still writing does not parse yet and is left for the next read.
+  int backendPatches(const std::string& service) const {
+    int n = 0;
+    std::istringstream lines(slurp(requestLog));
+    for (std::string line; std::getline(lines, line);) {
+      boost::system::error_code ec;
+      const json::value r = json::parse(line, ec);
+      if (ec || r.at("method") != "PATCH" || r.at("status").to_number<int>() / 100 != 2 ||
+          !std::string(r.at("path").as_string()).ends_with("/ingresses/api-ingress")) {
+        continue;
+      }
+      const json::value ops = json::parse(r.at("body").as_string(), ec);
+      if (ec || !ops.is_array()) {
+        continue;
+      }
+      for (const auto& op : ops.as_array()) {
+        n += op.at("op") != "test" && op.at("path") == kBackendPath &&
+                     op.at("value") == service.c_str()
+                 ? 1
+                 : 0;
+      }
+    }
+    return n;
+  }
+
+  fs::path cert, key, requestLog, kubeconfig;
+  std::string url;
+  std::unique_ptr<testing::LogCapture> log;
+  std::unique_ptr<testing::ChildProcess> process;
+};
+
+// Blue, green, the fake API server and the agent, with rollout.yaml for them.
+struct KubeSite {
+  // `gated`: the pre-flight check, the snapshot's start and the deploy hook each hold the
+  // first run that reaches them until release(phase), so a test can kill novactl inside a
+  // phase; and the switch is verified through green's /health as the public URL.
+  explicit KubeSite(const std::string& greenVersion, const std::string& monitor = "3s",
+                    bool gated = false)
+      : dir(Site::makeDir()),
+        api(dir),
+        blue({"--version", "v1.2.3", "--color", "blue"}),
+        green({"--version", greenVersion, "--color", "green"}) {
+    const std::string switchSettings =
+        "  type: kubernetes-ingress\n  kubeconfig: " + api.kubeconfig.string() +
+        "\n  namespace: production\n  ingress: api-ingress\n"
+        "  blue_service: user-service-blue\n"
+        "  green_service: user-service-green\n"
+        "  blue_deployment: user-service-blue\n";
+    writeAgentRules(dir, "1s");  // green's health failing for 1 s is critical
+    writeText(dir / "agent.yaml",
+              "target:\n  health_url: " + green.url("/health") + "\n  metrics_url: " +
+                  green.url("/metrics") + "\n  health_interval: 250ms\n  health_timeout: 5s\n" +
+                  "rule_files: [rules.yaml]\neval_interval: 250ms\nswitch:\n" + switchSettings +
+                  "notifiers: [{type: log}]\nstate_file: state.json\nlisten: 127.0.0.1:0\n" +
+                  "arming: {mode: record, interval: 200ms}\n");
+    startAgent();
+    // Holds the first run of a phase's command until release-PHASE exists (or the folder
+    // is gone, so a hook orphaned by a kill never outlives the test).
+    const std::string gate =
+        gated ? "G=" + dir.string() + "/held-$NOVA_PHASE; if [ ! -e $G ]; then touch $G; " +
+                    "while [ -d " + dir.string() + " ] && [ ! -e " + dir.string() +
+                    "/release-$NOVA_PHASE ]; do sleep 0.02; done; fi; "
+              : std::string();
+    const std::string publicUrl =
+        gated ? "  public_url: " + green.url("/health") + "\n  verify_timeout: 10s\n"
+              : std::string();
+    writeText(dir / "rollout.yaml",
+              "switch:\n" + switchSettings + publicUrl +
+                  "window:\n  days: [sun, mon, tue, wed, thu, fri, sat]\n"
+                  "  hours: \"00:00-23:59\"\n  deny_last_days_of_month: 0\n"
+                  "  expected_duration: 1m\n"
+                  "preflight:\n  - name: db-connections\n    shell: true\n    command: '" +
+                  gate +
+                  "true'\nsnapshot:\n  start:\n    shell: true\n    command: 'echo "
+                  "$NOVA_SNAPSHOT_ID >> " +
+                  (dir / "snapshots").string() + "; " + gate +
+                  "true'\n  poll:\n    shell: true\n    command: 'grep -qx $NOVA_SNAPSHOT_ID " +
+                  (dir / "snapshots").string() +
+                  " && echo available || echo creating'\n  interval: 100ms\ndeploy:\n  hook:\n    "
+                  "shell: true\n    command: '" +
+                  gate +
+                  "true'\n"
+                  "smoke:\n  base_url: " +
+                  green.url("") +
+                  "\nblue:\n  namespace: production\n  deployment: user-service-blue\n"
+                  "  scale_down_delay: 0s\n"
+                  "monitor:\n  agent_url: http://127.0.0.1:" +
+                  std::to_string(agentPort) + "\n  duration: " + monitor +
+                  "\n  poll_interval: 200ms\n  medium_max_wait: 20s\n"
+                  "bounds:\n  preflight: 1m\n  green: 1m\n  switch: 1m\n  blue: 1m\n"
+                  "  overall: 3m\n"
+                  "lease:\n  duration: 3s\n"
+                  "report_dir: reports\n");
+  }
+  ~KubeSite() {
+    for (const std::string phase : {"pre-flight", "snapshot", "deploy-green"}) {
+      release(phase);
+    }
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+
+  // The gated command of `phase` is being held (a run is inside the phase).
+  bool held(const std::string& phase) const { return fs::exists(dir / ("held-" + phase)); }
+  void release(const std::string& phase) const { writeText(dir / ("release-" + phase), ""); }
+
+  void startAgent() { agent = agentProc(dir, agentPort); }
+
+  // A run of the rollout, its events in NAME.events.jsonl and its output in NAME.log.
+  std::unique_ptr<Proc> novactl(const std::string& id, const std::string& name,
+                                const std::string& version) {
+    return rolloutProc(dir / "rollout.yaml", id, version, dir / (name + ".events.jsonl"),
+                       dir / (name + ".log"));
+  }
+
+  // The CI's second step: `novactl status --wait --for done` for `id`, its JSON on stdout.
+  std::unique_ptr<testing::ChildProcess> waiter(const std::string& id) {
+    waiterLog = std::make_unique<testing::LogCapture>((dir / "waiter.log").string());
+    return std::make_unique<testing::ChildProcess>(testing::ChildOptions{
+        .argv = {NOVACTL_BIN, "status", "-f", (dir / "rollout.yaml").string(), "--wait", "--for",
+                 "done", "--rollout-id", id, "--timeout", "60s", "-o", "json"},
+        .captureStdout = true,
+        .log = waiterLog.get()});
+  }
+
+  // `novactl status -o json` (stdout only; stderr into status.log).
+  json::value status() {
+    auto r = sh(std::string(NOVACTL_BIN) + " status -f " + (dir / "rollout.yaml").string() +
+                " -o json 2>>" + (dir / "status.log").string());
+    REQUIRE_MESSAGE(r.status == 0, r.output << slurp(dir / "status.log"));
+    return json::parse(r.output);
+  }
+
+  // The real kubectl, with the kubeconfig novactl and the agent use.
+  testing::RunResult kubectl(const std::string& args) {
+    return sh("HOME=" + dir.string() + " kubectl --kubeconfig " + api.kubeconfig.string() +
+              " --request-timeout 10s " + args + " 2>&1");
+  }
+
+  // The Ingress's backend service as kubectl reads it.
+  std::string backendByKubectl() {
+    auto r = kubectl(
+        "get ingress api-ingress -n production -o "
+        "jsonpath='{.spec.rules[0].http.paths[0].backend.service.name}'");
+    REQUIRE_MESSAGE(r.status == 0, r.output);
+    return r.output;
+  }
+
+  json::value agentStatus() const { return agentStatusAt(agentPort); }
+  bool armedFor(const std::string& rolloutId) const { return armedAt(agentPort, rolloutId); }
+  void greenFaults(const std::string& faults) { postFaults(green, faults); }
+
+  fs::path dir;
+  FakeApiServer api;
+  demo::test::ServiceProcess blue;
+  demo::test::ServiceProcess green;
+  std::unique_ptr<Proc> agent;
+  int agentPort = 0;
+  std::unique_ptr<testing::LogCapture> waiterLog;
+};
+
+}  // namespace nova::kube_site
