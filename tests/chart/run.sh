@@ -4,9 +4,11 @@
 # example that includes the agent's container); each render holds exactly the objects, Roles
 # and agent configuration it should (check_render.py), and the agent configuration it
 # renders is accepted by the nova-agent binary itself (--check-config), rule files included.
+# The CI examples call only novactl commands and flags that exist.
 set -euo pipefail
 root=$1
 agent=$2
+novactl=$3
 here=$(cd "$(dirname "$0")" && pwd)
 chart="$root/deploy/helm/nova-agent"
 sidecar="$root/examples/agent/sidecar"
@@ -216,4 +218,5 @@ account = deployment["spec"]["template"]["spec"]["serviceAccountName"]
 assert binding["subjects"] == [{"kind": "ServiceAccount", "name": account, "namespace": "ops"}], \
     (account, binding["subjects"])
 PY
+/usr/bin/python3 "$here/check_ci_examples.py" "$novactl" "$root"/examples/ci/*.yml
 echo "chart: lint, 6 renders (standalone with and without discovery, options, Ingress and HTTPRoute RBAC, the sidecar example) and the agent config checks passed"
