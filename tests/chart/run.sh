@@ -4,11 +4,13 @@
 # example that includes the agent's container); each render holds exactly the objects, Roles
 # and agent configuration it should (check_render.py), and the agent configuration it
 # renders is accepted by the nova-agent binary itself (--check-config), rule files included.
-# The CI examples call only novactl commands and flags that exist.
+# The CI Role allows exactly the requests novactl sends (ci_role_check against the fake API
+# server), and the CI examples call only novactl commands and flags that exist.
 set -euo pipefail
 root=$1
 agent=$2
 novactl=$3
+ci_role_check=$4
 here=$(cd "$(dirname "$0")" && pwd)
 chart="$root/deploy/helm/nova-agent"
 sidecar="$root/examples/agent/sidecar"
@@ -180,6 +182,20 @@ docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 assert ci["metadata"]["namespace"] == "production", ci["metadata"]
 assert ci["subjects"] == [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}], ci
 PY
+
+# The CI Role against what novactl really sends: a rollout, a full rollback and a status
+# against the fake API server, every request allowed, every grant used.
+/usr/bin/python3 - "$work/kube.yaml" "$work/ci-role.json" <<'PY'
+import json, sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+(role,) = [d for d in docs if d["kind"] == "Role" and d["metadata"]["name"] == "t-nova-agent-ci"]
+json.dump(role, open(sys.argv[2], "w"))
+PY
+"$ci_role_check" "$work/ci-role.json" >"$work/ci-role.log" 2>&1 || {
+  cat "$work/ci-role.log" >&2
+  exit 1
+}
+tail -1 "$work/ci-role.log"
 
 # novactl against an HTTPRoute: the CI Role names the Gateway API's group and resource.
 render httproute "{$standalone, \"kinds\": [$kinds_kube],
