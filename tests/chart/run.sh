@@ -215,6 +215,11 @@ if "$helm" template t "$chart" --set ci.rbac.create=true --set ci.rbac.switchTyp
   exit 1
 fi
 grep -q "ci.rbac.switchType" "$work/nginx.log"
+if "$helm" template t "$chart" --set shape=daemonset >/dev/null 2>"$work/shape.log"; then
+  echo "chart: shape=daemonset rendered" >&2
+  exit 1
+fi
+grep -q "shape: standalone or sidecar" "$work/shape.log"
 
 # The sidecar example: green's Deployment with the agent's container beside the
 # application, watching it on 127.0.0.1; the chart adds only the configuration and the
