@@ -4,13 +4,14 @@
 # example that includes the agent's container); each render holds exactly the objects, Roles
 # and agent configuration it should (check_render.py), and the agent configuration it
 # renders is accepted by the nova-agent binary itself (--check-config), rule files included.
-# The CI Role allows exactly the requests novactl sends (ci_role_check against the fake API
-# server), and the CI examples call only novactl commands and flags that exist.
+# The agent's Roles and the CI Role allow exactly the requests nova-agent and novactl send
+# (agent_role_check, ci_role_check against the fake API server), and the CI examples call only novactl commands and flags that exist.
 set -euo pipefail
 root=$1
 agent=$2
 novactl=$3
 ci_role_check=$4
+agent_role_check=$5
 here=$(cd "$(dirname "$0")" && pwd)
 chart="$root/deploy/helm/nova-agent"
 sidecar="$root/examples/agent/sidecar"
@@ -185,17 +186,25 @@ PY
 
 # The CI Role against what novactl really sends: a rollout, a full rollback and a status
 # against the fake API server, every request allowed, every grant used.
-/usr/bin/python3 - "$work/kube.yaml" "$work/ci-role.json" <<'PY'
+# The agent's Roles likewise: the agent runs the rendered configuration against the fake
+# API server, discovers, reads the record and rolls back.
+/usr/bin/python3 - "$work/kube.yaml" "$work" <<'PY'
 import json, sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
-(role,) = [d for d in docs if d["kind"] == "Role" and d["metadata"]["name"] == "t-nova-agent-ci"]
-json.dump(role, open(sys.argv[2], "w"))
+for role in (d for d in docs if d["kind"] == "Role"):
+    json.dump(role, open(f"{sys.argv[2]}/{role['metadata']['name']}.role.json", "w"))
 PY
-"$ci_role_check" "$work/ci-role.json" >"$work/ci-role.log" 2>&1 || {
+"$ci_role_check" "$work/t-nova-agent-ci.role.json" >"$work/ci-role.log" 2>&1 || {
   cat "$work/ci-role.log" >&2
   exit 1
 }
 tail -1 "$work/ci-role.log"
+"$agent_role_check" "$agent" "$work/kube" "$work/t-nova-agent.role.json" \
+  "$work/t-nova-agent-discovery.role.json" >"$work/agent-role.log" 2>&1 || {
+  cat "$work/agent-role.log" >&2
+  exit 1
+}
+tail -1 "$work/agent-role.log"
 
 # novactl against an HTTPRoute: the CI Role names the Gateway API's group and resource.
 render httproute "{$standalone, \"kinds\": [$kinds_kube],
