@@ -1,23 +1,41 @@
 #!/usr/bin/env bash
-# The chart lints strictly, renders with defaults and with every option used, and the agent configuration it renders is accepted by
-# the nova-agent binary itself (--check-config), rule files included.
+# The chart lints strictly and renders in both shapes (standalone with and without
+# discovery, every option used, the CI Role for an Ingress and an HTTPRoute, and the sidecar
+# example that includes the agent's container); each render holds exactly the objects, Roles
+# and agent configuration it should (check_render.py), and the agent configuration it
+# renders is accepted by the nova-agent binary itself (--check-config), rule files included.
+# The agent's Roles and the CI Role allow exactly the requests nova-agent and novactl send
+# (agent_role_check, ci_role_check against the fake API server), and the CI examples call only novactl commands and flags that exist.
 set -euo pipefail
 root=$1
 agent=$2
+novactl=$3
+ci_role_check=$4
+agent_role_check=$5
+here=$(cd "$(dirname "$0")" && pwd)
 chart="$root/deploy/helm/nova-agent"
+sidecar="$root/examples/agent/sidecar"
 helm=$("$root/scripts/helm.sh")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The chart ships rules/default.yaml through a symlink, so the two can never drift apart.
 cmp "$chart/files/default.yaml" "$root/rules/default.yaml"
+# The example's subchart is the chart itself, through a symlink.
+[ "$(cd "$sidecar/charts/nova-agent" && pwd -P)" = "$(cd "$chart" && pwd -P)" ]
 
 "$helm" lint --strict "$chart"
+"$helm" lint --strict "$chart" --set shape=sidecar --set serviceAccount.create=false
+"$helm" lint --strict "$sidecar"
 
-cat >"$work/values.yaml" <<'VALUES'
+cat >"$work/options.values.yaml" <<'VALUES'
 policy:
   high: {investigate: 2m}
 arming: {mode: always, interval: 2s}
+discovery:
+  namespace: production-green
+  port: 8081
+  labels: {tier: api}
 rules:
   extra:
     checkout: |
@@ -33,34 +51,202 @@ secretEnv:
 apiTokenEnv: NOVA_AGENT_TOKEN
 VALUES
 
-check_render() {
-  local name=$1
-  shift
-  "$helm" template t "$chart" -n ops "$@" >"$work/$name.yaml"
-  # Lay the ConfigMap out as the pod sees it and let the agent validate it.
-  /usr/bin/python3 - "$work/$name.yaml" "$work/$name" <<'PY'
-import os, sys, yaml
-docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
-kinds = sorted(d["kind"] for d in docs)
-assert kinds == ["ConfigMap", "Deployment", "Role", "RoleBinding", "Service", "ServiceAccount"], kinds
-config = next(d for d in docs if d["kind"] == "ConfigMap")
-deployment = next(d for d in docs if d["kind"] == "Deployment")
-items = deployment["spec"]["template"]["spec"]["volumes"][0]["configMap"]["items"]
-for item in items:
-    path = os.path.join(sys.argv[2], item["path"])
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    open(path, "w").write(config["data"][item["key"]])
-print("rendered", len(docs), "objects,", len(items), "config files")
-PY
-  NOVA_AGENT_TOKEN=test-token "$agent" --check-config --config "$work/$name/agent.yaml"
+cat >"$work/kube.values.yaml" <<'VALUES'
+switch:
+  type: kubernetes-ingress
+  settings:
+    target: null
+    namespace: production
+    ingress: api-ingress
+    blue_service: user-service-blue
+    green_service: user-service-green
+    blue_deployment: user-service-blue
+ci:
+  rbac:
+    create: true
+    serviceAccount: {name: deployer, namespace: ci}
+    greenDeployment: user-service-green
+VALUES
+
+sed -e 's/kubernetes-ingress/gateway-httproute/' -e 's/ingress: api-ingress/httproute: api-ingress/' \
+  -e 's/create: true/create: true\n    switchType: gateway-httproute/' \
+  "$work/kube.values.yaml" >"$work/httproute.values.yaml"
+
+# Outside a pod there is no in-cluster configuration: a render that uses it must fail the
+# check for exactly that reason, and pass once an API server is named the way a pod's
+# environment would name it (nothing is contacted by --check-config).
+check_config() {
+  local name=$1 in_cluster=$2
+  shift 2
+  local out="$work/$name.check"
+  if [ -n "$in_cluster" ]; then
+    if NOVA_AGENT_TOKEN=test-token "$agent" --check-config --config "$work/$name/agent.yaml" >"$out" 2>&1; then
+      echo "chart: $name: --check-config passed outside a cluster; the render does not use in-cluster credentials" >&2
+      exit 1
+    fi
+    grep -q "$in_cluster: in-cluster config: not in cluster" "$out" || {
+      cat "$out" >&2
+      echo "chart: $name: --check-config failed for another reason than the missing cluster" >&2
+      exit 1
+    }
+  fi
+  NOVA_AGENT_TOKEN=test-token "$agent" --check-config --config "$work/$name/agent.yaml" "$@" >"$out"
+  echo "chart: $name: nova-agent --check-config passed"
 }
 
-check_render defaults
-check_render options -f "$work/values.yaml"
+# render NAME EXPECT_JSON CHART HELM_ARGS...: helm template, check_render.py.
+render() {
+  local name=$1 expect=$2 source=$3
+  shift 3
+  "$helm" template t "$source" -n ops "$@" >"$work/$name.yaml" 2>"$work/$name.log" || {
+    cat "$work/$name.log" >&2
+    exit 1
+  }
+  printf '%s' "$expect" >"$work/$name.expect.json"
+  /usr/bin/python3 "$here/check_render.py" "$work/$name.yaml" "$work/$name" "$work/$name.expect.json"
+}
+
+discovery_role='{"apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"],
+                 "verbs": ["list", "watch"]}'
+agent_switch_rules='[
+  {"apiGroups": ["networking.k8s.io"], "resources": ["ingresses"],
+   "resourceNames": ["api-ingress"], "verbs": ["get", "patch"]},
+  {"apiGroups": ["apps"], "resources": ["deployments"],
+   "resourceNames": ["user-service-blue"], "verbs": ["get"]},
+  {"apiGroups": ["apps"], "resources": ["deployments/scale"],
+   "resourceNames": ["user-service-blue"], "verbs": ["get", "patch"]}]'
+ci_rules() {  # GROUP RESOURCE: the CI Role's rules for that traffic object
+  cat <<JSON
+[{"apiGroups": ["$1"], "resources": ["$2"], "resourceNames": ["api-ingress"],
+  "verbs": ["get", "patch"]},
+ {"apiGroups": ["apps"], "resources": ["deployments"],
+  "resourceNames": ["user-service-blue", "user-service-green"], "verbs": ["get"]},
+ {"apiGroups": ["apps"], "resources": ["deployments/scale"],
+  "resourceNames": ["user-service-blue"], "verbs": ["get", "patch"]},
+ {"apiGroups": ["apps"], "resources": ["deployments/scale"],
+  "resourceNames": ["user-service-green"], "verbs": ["patch"]}]
+JSON
+}
+standalone='"containers": ["nova-agent"], "readiness": true'
+kinds_standalone='"ConfigMap", "Deployment", "Role", "RoleBinding", "Service", "ServiceAccount"'
+
+# Defaults: discovery of green's Service in the release namespace, a dry-run switch (no Role
+# for it), the discovery Role.
+render defaults "{$standalone, \"kinds\": [$kinds_standalone],
+  \"discovery\": {\"kind\": \"kubernetes\", \"namespace\": \"ops\",
+                  \"service\": \"user-service-green\", \"port\": \"http\"},
+  \"roles\": {\"t-nova-agent-discovery\": [$discovery_role]}}" "$chart"
+check_config defaults target.discovery --set target.discovery.server=https://127.0.0.1:6443
+
+render options "{$standalone, \"kinds\": [$kinds_standalone],
+  \"discovery\": {\"kind\": \"kubernetes\", \"namespace\": \"production-green\",
+                  \"service\": \"user-service-green\", \"port\": \"8081\",
+                  \"labels\": {\"tier\": \"api\"}},
+  \"roles\": {\"t-nova-agent-discovery\": [$discovery_role]}}" "$chart" -f "$work/options.values.yaml"
+check_config options target.discovery --set target.discovery.server=https://127.0.0.1:6443
 grep -q 'checkout_errors' "$work/options/rules/checkout.yaml"
 grep -q "mode: always" "$work/options/agent.yaml"
 if grep -q 'arming:' "$work/defaults/agent.yaml"; then
   echo "chart: the defaults render an arming section; the agent's own default should apply" >&2
   exit 1
 fi
-echo "chart: lint, render and agent config check passed"
+/usr/bin/python3 - "$work/options.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+(role,) = [d for d in docs if d["kind"] == "Role"]
+assert role["metadata"]["namespace"] == "production-green", role["metadata"]
+PY
+
+# Discovery off: the single URL, and no RBAC at all with the dry-run switch.
+render single "{$standalone, \"kinds\": [\"ConfigMap\", \"Deployment\", \"Service\", \"ServiceAccount\"],
+  \"discovery\": null, \"roles\": {},
+  \"target\": {\"health_url\": \"http://user-service-green.production-green.svc:8081/health\",
+             \"metrics_url\": \"http://user-service-green.production-green.svc:8081/metrics\"}}" \
+  "$chart" --set discovery.enabled=false
+check_config single ""
+
+# A Kubernetes switch and the CI Role: the agent's switch Role, the discovery Role and the
+# CI Role, each exactly what the code calls.
+kinds_kube='"ConfigMap", "Deployment", "Role", "Role", "Role", "RoleBinding", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"'
+render kube "{$standalone, \"kinds\": [$kinds_kube],
+  \"discovery\": {\"kind\": \"kubernetes\", \"namespace\": \"ops\",
+                  \"service\": \"user-service-green\", \"port\": \"http\"},
+  \"roles\": {\"t-nova-agent\": $agent_switch_rules,
+            \"t-nova-agent-discovery\": [$discovery_role],
+            \"t-nova-agent-ci\": $(ci_rules networking.k8s.io ingresses)}}" "$chart" -f "$work/kube.values.yaml"
+check_config kube "switch: kubernetes-ingress" --set switch.server=https://127.0.0.1:6443 \
+  --set target.discovery.server=https://127.0.0.1:6443
+/usr/bin/python3 - "$work/kube.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+(ci,) = [d for d in docs if d["kind"] == "RoleBinding" and d["metadata"]["name"] == "t-nova-agent-ci"]
+assert ci["metadata"]["namespace"] == "production", ci["metadata"]
+assert ci["subjects"] == [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}], ci
+PY
+
+# The CI Role against what novactl really sends: a rollout, a full rollback and a status
+# against the fake API server, every request allowed, every grant used.
+# The agent's Roles likewise: the agent runs the rendered configuration against the fake
+# API server, discovers, reads the record and rolls back.
+/usr/bin/python3 - "$work/kube.yaml" "$work" <<'PY'
+import json, sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+for role in (d for d in docs if d["kind"] == "Role"):
+    json.dump(role, open(f"{sys.argv[2]}/{role['metadata']['name']}.role.json", "w"))
+PY
+"$ci_role_check" "$work/t-nova-agent-ci.role.json" >"$work/ci-role.log" 2>&1 || {
+  cat "$work/ci-role.log" >&2
+  exit 1
+}
+tail -1 "$work/ci-role.log"
+"$agent_role_check" "$agent" "$work/kube" "$work/t-nova-agent.role.json" \
+  "$work/t-nova-agent-discovery.role.json" >"$work/agent-role.log" 2>&1 || {
+  cat "$work/agent-role.log" >&2
+  exit 1
+}
+tail -1 "$work/agent-role.log"
+
+# novactl against an HTTPRoute: the CI Role names the Gateway API's group and resource.
+render httproute "{$standalone, \"kinds\": [$kinds_kube],
+  \"discovery\": {\"kind\": \"kubernetes\", \"namespace\": \"ops\",
+                  \"service\": \"user-service-green\", \"port\": \"http\"},
+  \"roles\": {\"t-nova-agent\": $(echo "$agent_switch_rules" | sed 's/"networking.k8s.io"/"gateway.networking.k8s.io"/; s/"ingresses"/"httproutes"/'),
+            \"t-nova-agent-discovery\": [$discovery_role],
+            \"t-nova-agent-ci\": $(ci_rules gateway.networking.k8s.io httproutes)}}" \
+  "$chart" -f "$work/httproute.values.yaml"
+check_config httproute "switch: gateway-httproute" --set switch.server=https://127.0.0.1:6443 \
+  --set target.discovery.server=https://127.0.0.1:6443
+
+# A switch type without a Kubernetes object has no CI Role to give: the render refuses.
+if "$helm" template t "$chart" --set ci.rbac.create=true --set ci.rbac.switchType=nginx \
+  >/dev/null 2>"$work/nginx.log"; then
+  echo "chart: ci.rbac with an nginx switch rendered a Role" >&2
+  exit 1
+fi
+grep -q "ci.rbac.switchType" "$work/nginx.log"
+if "$helm" template t "$chart" --set shape=daemonset >/dev/null 2>"$work/shape.log"; then
+  echo "chart: shape=daemonset rendered" >&2
+  exit 1
+fi
+grep -q "shape: standalone or sidecar" "$work/shape.log"
+
+# The sidecar example: green's Deployment with the agent's container beside the
+# application, watching it on 127.0.0.1; the chart adds only the configuration and the
+# switch's Role, bound to green's service account.
+render sidecar "{\"containers\": [\"user-service\", \"nova-agent\"], \"readiness\": false,
+  \"kinds\": [\"ConfigMap\", \"Deployment\", \"Role\", \"RoleBinding\"],
+  \"discovery\": null, \"roles\": {\"t-nova-agent\": $agent_switch_rules},
+  \"target\": {\"health_url\": \"http://127.0.0.1:8081/health\",
+             \"metrics_url\": \"http://127.0.0.1:8081/metrics\"}}" "$sidecar"
+check_config sidecar "switch: kubernetes-ingress" --set switch.server=https://127.0.0.1:6443
+/usr/bin/python3 - "$work/sidecar.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+(deployment,) = [d for d in docs if d["kind"] == "Deployment"]
+(binding,) = [d for d in docs if d["kind"] == "RoleBinding"]
+account = deployment["spec"]["template"]["spec"]["serviceAccountName"]
+assert binding["subjects"] == [{"kind": "ServiceAccount", "name": account, "namespace": "ops"}], \
+    (account, binding["subjects"])
+PY
+/usr/bin/python3 "$here/check_ci_examples.py" "$novactl" "$root"/examples/ci/*.yml
+echo "chart: lint, 6 renders (standalone with and without discovery, options, Ingress and HTTPRoute RBAC, the sidecar example) and the agent config checks passed"

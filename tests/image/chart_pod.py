@@ -4,8 +4,9 @@ Reads `helm template` output and turns the Deployment's nova-agent container int
 run arguments with the same meaning: image, arguments, user and group, read-only root
 filesystem (without the tmpfs podman would add on /tmp, /run, /var/tmp: Kubernetes adds
 none), dropped capabilities, no privilege escalation, environment from Secrets, the
-ConfigMap laid out as the pod sees it, and emptyDir volumes as fresh host folders with
-the pod's fsGroup.
+ConfigMap laid out as the pod sees it, emptyDir volumes as fresh host folders with
+the pod's fsGroup, and the service account's token and API server address as the kubelet
+gives them.
 """
 
 import os
@@ -56,6 +57,20 @@ def _empty_dir(host_dir, fs_group):
         os.chmod(host_dir, 0o2770)
 
 
+def _service_account(host_dir):
+    """What the kubelet gives every pod that mounts its service account: the API server's
+    address in the environment and the token, CA and namespace files. No API server answers
+    there (the container has no network): in-cluster clients start and fail to connect."""
+    os.makedirs(host_dir)
+    for name, text in (("token", "image-test-token"), ("namespace", "ops"), ("ca.crt", "")):
+        with open(os.path.join(host_dir, name), "w") as f:
+            f.write(text)
+        os.chmod(os.path.join(host_dir, name), 0o644)
+    os.chmod(host_dir, 0o755)
+    return ["--env", "KUBERNETES_SERVICE_HOST=127.0.0.1", "--env", "KUBERNETES_SERVICE_PORT=6443",
+            "--volume", f"{host_dir}:/var/run/secrets/kubernetes.io/serviceaccount:ro"]
+
+
 def from_manifests(text, work_dir, secret_values=None):
     """The Pod for the rendered manifests `text`; volumes go under `work_dir`.
     `secret_values` maps Secret name/key to the value an env var takes from it."""
@@ -83,6 +98,8 @@ def from_manifests(text, work_dir, secret_values=None):
 
     volumes = {v["name"]: v for v in spec.get("volumes", [])}
     mounts = {}
+    if spec.get("automountServiceAccountToken", True):
+        flags += _service_account(os.path.join(work_dir, "serviceaccount"))
     for mount in container.get("volumeMounts", []):
         volume = volumes[mount["name"]]
         host_dir = os.path.join(work_dir, mount["name"])

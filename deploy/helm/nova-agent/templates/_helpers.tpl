@@ -1,9 +1,12 @@
+{{- /* The chart is also a subchart of a service's own chart (the sidecar shape), where the
+helpers below are called with that chart's context: names therefore never depend on
+.Chart, only on the release. */ -}}
 {{- define "nova-agent.fullname" -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-nova-agent" .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
 {{- define "nova-agent.labels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/name: nova-agent
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
@@ -11,7 +14,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
 {{- define "nova-agent.selectorLabels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/name: nova-agent
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
@@ -21,4 +24,50 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- else -}}
 {{- default "default" .Values.serviceAccount.name -}}
 {{- end -}}
+{{- end -}}
+
+{{- /* The image the chart runs, with the chart's appVersion as the default tag. */ -}}
+{{- define "nova-agent.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+
+{{- /* Discovery is the standalone shape's: a sidecar watches its own pod on 127.0.0.1. */ -}}
+{{- define "nova-agent.discovers" -}}
+{{- if and (eq .Values.shape "standalone") .Values.discovery.enabled -}}true{{- end -}}
+{{- end -}}
+
+{{- define "nova-agent.discoveryNamespace" -}}
+{{- default .Release.Namespace .Values.discovery.namespace -}}
+{{- end -}}
+
+{{- /* The Kubernetes object a switch type patches: "ingresses", "httproutes" or "" for the
+switch types that touch no Kubernetes object (dry-run, nginx). */ -}}
+{{- define "nova-agent.trafficResource" -}}
+{{- if has . (list "kubernetes-ingress" "ingress-nginx-canary") -}}ingresses
+{{- else if eq . "gateway-httproute" -}}httproutes
+{{- end -}}
+{{- end -}}
+
+{{- define "nova-agent.trafficGroup" -}}
+{{- if eq . "httproutes" -}}gateway.networking.k8s.io{{- else -}}networking.k8s.io{{- end -}}
+{{- end -}}
+
+{{- /* The traffic object's name: the switch setting that names it, else rbac.trafficObject. */ -}}
+{{- define "nova-agent.trafficObjectName" -}}
+{{- $s := .Values.switch.settings | default dict -}}
+{{- coalesce (get $s "ingress") (get $s "httproute") (get $s "canary_ingress") .Values.rbac.trafficObject -}}
+{{- end -}}
+
+{{- /* The ConfigMap's items as the agent reads them: agent.yaml and rules/<name>.yaml. */ -}}
+{{- define "nova-agent.configItems" -}}
+- key: agent.yaml
+  path: agent.yaml
+{{- if .Values.rules.default }}
+- key: default.yaml
+  path: rules/default.yaml
+{{- end }}
+{{- range $name, $_ := .Values.rules.extra }}
+- key: {{ $name }}.yaml
+  path: rules/{{ $name }}.yaml
+{{- end }}
 {{- end -}}
