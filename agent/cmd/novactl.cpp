@@ -172,7 +172,12 @@ void addRolloutCommands(CLI::App& app, RolloutCommands& a) {
       "parks at its weight (run it again to send green to 0); 2 when the option cannot run "
       "here (staged on kubernetes-ingress, db without the recorded snapshot id as "
       "--confirm); 7 when a step failed and a person must look (blue stays warm); 130/143 "
-      "when stopped at a step boundary (run it again to continue).\n" +
+      "when stopped at a step boundary (run it again to continue).\n\n"
+      "The team hears of it through rollout.yaml's notifiers: the start, traffic on blue, "
+      "green removed, parked, green at 0, the database restored, a failure; each once per "
+      "rollout (dedup key <rollout id>:rollback_<option>_<event>, ledgers in "
+      "<report_dir>/notify/). A failing notifier never changes the exit code. Progress goes "
+      "to stderr: rewritten in place on a terminal, plain lines elsewhere.\n" +
       codes);
   auto* p = app.add_subcommand("report",
                                "Render the rollout's report from its record and the "
@@ -207,6 +212,7 @@ std::optional<int> dispatchRolloutCommands(CLI::App& app, RolloutCommands& a) {
     if (!a.rollbackWatch.empty()) {
       a.rollback.watch = parseDurationFlag(a.rollbackWatch, "--watch");
     }
+    a.rollback.terminal = nova::rollout::isProgressTerminal(STDERR_FILENO);
     return nova::rollout::runRollback(a.rollback, std::cout, std::cerr);
   }
   if (app.got_subcommand("report")) {

@@ -50,9 +50,11 @@ std::string_view toString(NotificationKind kind) {
     case NotificationKind::kRolloutRolledBack:
       return "rollout_rolled_back";
     case NotificationKind::kRolloutNeedsPerson:
+      return "rollout_needs_person";
+    case NotificationKind::kDatabaseRestored:
       break;
   }
-  return "rollout_needs_person";
+  return "database_restored";
 }
 
 std::span<const std::string_view> notifierTypes() {

@@ -8,7 +8,7 @@
 namespace nova::notify {
 namespace {
 
-constexpr std::array<NotificationKind, 16> kAllKinds{NotificationKind::kIncidentOpened,
+constexpr std::array<NotificationKind, 17> kAllKinds{NotificationKind::kIncidentOpened,
                                                      NotificationKind::kSeverityChanged,
                                                      NotificationKind::kRollbackStarted,
                                                      NotificationKind::kRollbackDone,
@@ -23,10 +23,11 @@ constexpr std::array<NotificationKind, 16> kAllKinds{NotificationKind::kIncident
                                                      NotificationKind::kRolloutSucceeded,
                                                      NotificationKind::kRolloutFailedBeforeSwitch,
                                                      NotificationKind::kRolloutRolledBack,
-                                                     NotificationKind::kRolloutNeedsPerson};
+                                                     NotificationKind::kRolloutNeedsPerson,
+                                                     NotificationKind::kDatabaseRestored};
 
 constexpr std::array<std::string_view, 4> kSeverityNames{"critical", "high", "medium", "low"};
-constexpr std::array<std::string_view, 16> kKindNames{"incident_opened",
+constexpr std::array<std::string_view, 17> kKindNames{"incident_opened",
                                                       "severity_changed",
                                                       "rollback_started",
                                                       "rollback_done",
@@ -41,7 +42,8 @@ constexpr std::array<std::string_view, 16> kKindNames{"incident_opened",
                                                       "rollout_succeeded",
                                                       "rollout_failed_before_switch",
                                                       "rollout_rolled_back",
-                                                      "rollout_needs_person"};
+                                                      "rollout_needs_person",
+                                                      "database_restored"};
 
 std::string unknownWord(const std::string& setting, const std::string& word,
                         std::span<const std::string_view> known) {

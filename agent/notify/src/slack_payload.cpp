@@ -135,9 +135,11 @@ std::string_view kindTitle(NotificationKind kind) {
     case NotificationKind::kRolloutRolledBack:
       return "Rollout rolled back, traffic on blue";
     case NotificationKind::kRolloutNeedsPerson:
+      return "Rollout needs a person";
+    case NotificationKind::kDatabaseRestored:
       break;
   }
-  return "Rollout needs a person";
+  return "Database restored from the rollout's snapshot";
 }
 
 std::string slackPayload(const std::vector<Notification>& updates) {

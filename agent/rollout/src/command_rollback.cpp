@@ -1,6 +1,8 @@
 // `novactl rollback`: loads the config and the traffic object, runs the option
 // (rollback.h), and writes the incident report when traffic went back to blue, the
 // rollback parked, or the database was restored.
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <filesystem>
 #include <iostream>
@@ -9,13 +11,20 @@
 #include "nova/rollout/agent_status.h"
 #include "nova/rollout/commands.h"
 #include "nova/rollout/exit_code.h"
+#include "nova/rollout/progress.h"
 #include "nova/rollout/report.h"
 #include "nova/rollout/report_files.h"
 #include "nova/rollout/rollback.h"
+#include "nova/rollout/rollback_notify.h"
+#include "nova/rollout/rollout_notify.h"
 #include "signal_stop.h"
 
 namespace nova::rollout {
 namespace {
+
+// How long the end of a run waits for the team channel before leaving what is left in the
+// receivers' outboxes (as `novactl rollout` does).
+constexpr DurationMs kNotifyFlush = 10 * kSecond;
 
 bool wantsReport(const RollbackResult& result, RollbackOption option) {
   if (!result.record) {
@@ -70,7 +79,22 @@ int runRollback(const RollbackArgs& args, std::ostream& out, std::ostream& err) 
   }
   detail::CommandContext& c = *context;
   StopSource stop(c.clock);
+  // Before the receivers start their delivery threads, so those block the signals too.
   detail::SignalStop signals(stop);
+  std::unique_ptr<RolloutNotifier> notifier;
+  if (!args.dryRun) {  // a dry run changes nothing: not even the notify state directory
+    auto made = RolloutNotifier::create(c.config.notifiers, c.config.reportDir + "/notify", c.clock,
+                                        c.random);
+    if (!made.ok()) {
+      err << "novactl rollback: " << made.error().message << "\n";
+      return exitCode(Outcome::kUsage);
+    }
+    notifier = std::move(*made);
+  }
+  const std::string statusUrl =
+      c.config.monitor.agentUrl.empty() ? "" : c.config.monitor.agentUrl + "/status";
+  ProgressPrinter progress(err, args.terminal, c.clock,
+                           args.terminal ? terminalColumns(STDERR_FILENO) : 100);
   HookRunner hooks(stop);
   http::Client client;
   RollbackOrder order;
@@ -83,12 +107,19 @@ int runRollback(const RollbackArgs& args, std::ostream& out, std::ostream& err) 
   order.confirm = args.confirm;
   order.dryRun = args.dryRun;
   RollbackParts parts{*c.traffic, *c.backToBlue, hooks, stop, c.clock, client};
-  const RollbackResult result = runRollbackOption(
-      c.config, parts, order, [&err](const std::string& line) { err << line << "\n"; });
+  const RollbackResult result =
+      runRollbackOption(c.config, parts, order, [&](const RollbackEvent& e) {
+        progress.event(e.line);
+        if (auto n = rollbackNotification(e, statusUrl); n && notifier) {
+          notifier->send(*n);
+        }
+      });
+  progress.finish();
   if (args.dryRun) {
     out << result.plan;
     return exitCode(result.outcome);
   }
+  const NotifyCounts notified = notifier->finish(kNotifyFlush);
   const std::string reportPath =
       wantsReport(result, *option) ? writeReport(c, args, result, err) : "";
   if (args.output == "json") {
@@ -105,6 +136,10 @@ int runRollback(const RollbackArgs& args, std::ostream& out, std::ostream& err) 
       actions.emplace_back(a);
     }
     doc["actions"] = std::move(actions);
+    doc["notifications"] = {{"delivered", notified.delivered},
+                            {"duplicates", notified.duplicates},
+                            {"failed", notified.failed},
+                            {"pending", notified.pending}};
     doc["record"] = detail::recordJson(result.record);
     out << boost::json::serialize(doc) << "\n";
   } else {
@@ -118,6 +153,10 @@ int runRollback(const RollbackArgs& args, std::ostream& out, std::ostream& err) 
     }
     if (!reportPath.empty()) {
       out << "report: " << reportPath << "\n";
+    }
+    if (notified.failed > 0 || notified.pending > 0) {
+      err << "notifications: " << notified.failed << " failed, " << notified.pending
+          << " not delivered yet (kept for the next run); the rollback's outcome is unchanged\n";
     }
   }
   if (result.outcome == Outcome::kInterrupted && signals.received() != 0) {

@@ -14,7 +14,25 @@ constexpr std::array<std::pair<RollbackOption, std::string_view>, 4> kNames{
      {RollbackOption::kStaged, "staged"},
      {RollbackOption::kDb, "db"}}};
 
+constexpr std::array<std::pair<RollbackNotice, std::string_view>, 7> kNotices{
+    {{RollbackNotice::kStarted, "started"},
+     {RollbackNotice::kOnBlue, "on_blue"},
+     {RollbackNotice::kGreenRemoved, "green_removed"},
+     {RollbackNotice::kParked, "parked"},
+     {RollbackNotice::kToZero, "to_zero"},
+     {RollbackNotice::kRestored, "restored"},
+     {RollbackNotice::kFailed, "failed"}}};
+
 }  // namespace
+
+std::string_view rollbackNoticeName(RollbackNotice notice) {
+  for (auto [n, name] : kNotices) {
+    if (n == notice) {
+      return name;
+    }
+  }
+  return "failed";
+}
 
 std::string_view rollbackOptionName(RollbackOption option) {
   for (auto [o, name] : kNames) {
@@ -36,11 +54,12 @@ std::optional<RollbackOption> parseRollbackOption(std::string_view name) {
 
 RollbackResult runRollbackOption(const RolloutConfig& config, RollbackParts parts,
                                  const RollbackOrder& order,
-                                 std::function<void(const std::string&)> progress) {
-  detail::RollbackRun run(config, parts, order, std::move(progress));
+                                 std::function<void(const RollbackEvent&)> events) {
+  detail::RollbackRun run(config, parts, order, std::move(events));
   if (Status s = run.reread(); !s.ok()) {
     detail::finish(run, Outcome::kError,
                    "reading " + parts.traffic.describe() + ": " + s.error().message);
+    detail::sayEnd(run);
     return run.result;
   }
   if (order.dryRun) {
@@ -62,6 +81,7 @@ RollbackResult runRollbackOption(const RolloutConfig& config, RollbackParts part
       break;
   }
   run.releaseLease();
+  detail::sayEnd(run);
   return run.result;
 }
 

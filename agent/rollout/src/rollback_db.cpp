@@ -24,12 +24,14 @@ void runDbOption(RollbackRun& run) {
     finish(run, Outcome::kUsage, "--option db needs rollback.db.restore in the config");
     return;
   }
-  if (Status s = run.takeLease(); !s.ok()) {
+  if (Status s = run.begin("restoring snapshot " + snapshot + " (confirmed)"); !s.ok()) {
     finish(run, Outcome::kError, "taking the lease: " + s.error().message);
     return;
   }
   const std::string step = RollbackRun::stepName("db-restored");
   if (run.recorded(step)) {
+    run.announce({"db", "restored", "skipped", "snapshot " + snapshot + " was already restored"},
+                 RollbackNotice::kRestored);
     finish(run, Outcome::kSucceeded,
            "snapshot " + snapshot + " was already restored (recorded); nothing run again");
     return;
@@ -42,12 +44,13 @@ void runDbOption(RollbackRun& run) {
                           {"NOVA_STEP", "rollback-db:restore"},
                           {"NOVA_GREEN_URL", run.config.smoke.baseUrl},
                           {"NOVA_REPORT_DIR", run.config.reportDir}};
-  run.say("restoring snapshot " + snapshot + ": " + restore->describe(), true);
+  run.say({"db", "restore", "info", "restoring snapshot " + snapshot + ": " + restore->describe()},
+          true);
   auto ran = run.parts.hooks.run(*restore, variables);
   Status checked = ran.ok() ? checkHookResult(*restore, *ran) : Status(ran.error());
   if (!checked.ok()) {
-    finish(run, failedStep(run, Outcome::kNeedsPerson),
-           "restoring snapshot " + snapshot + " failed: " + checked.error().message);
+    failStep(run, Outcome::kNeedsPerson,
+             "restoring snapshot " + snapshot + " failed: " + checked.error().message);
     return;
   }
   if (Status s = run.record(step, "--option db: snapshot " + snapshot + " restored by " +
@@ -56,6 +59,9 @@ void runDbOption(RollbackRun& run) {
     finish(run, Outcome::kError, "snapshot restored but not recorded: " + s.error().message);
     return;
   }
+  run.announce(
+      {"db", "restored", "ok", "snapshot " + snapshot + " restored by " + restore->describe()},
+      RollbackNotice::kRestored);
   finish(run, Outcome::kSucceeded, "database restored from snapshot " + snapshot);
 }
 

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "nova/rollout/record_patch.h"
+#include "nova/rollout/rollback_notify.h"
 #include "rollback_run.h"
 
 namespace nova::rollout::detail {
@@ -136,6 +137,23 @@ void planDb(RollbackRun& run, Plan& plan) {
   }
 }
 
+void planNotifications(RollbackRun& run, Plan& plan) {
+  const std::string receivers = describeReceivers(run.config.notifiers);
+  if (receivers.empty()) {
+    plan.step("tell the team: nothing, no notifiers are configured");
+    return;
+  }
+  const std::string id = run.read->record ? run.read->record->rolloutId : "unrecorded-<start>";
+  std::string keys;
+  for (RollbackNotice notice : plannedNotices(run.order.option)) {
+    keys += (keys.empty() ? "" : ", ") + rollbackNotificationKey(id, run.order.option, notice);
+  }
+  plan.step("tell the team through " + receivers + " (this dry run sends nothing)");
+  plan.note("as it goes: " + keys + "; on a failure " +
+            rollbackNotificationKey(id, run.order.option, RollbackNotice::kFailed, "<stage>") +
+            " (a key a receiver delivered before is not sent again)");
+}
+
 }  // namespace
 
 void planRollback(RollbackRun& run) {
@@ -164,6 +182,7 @@ void planRollback(RollbackRun& run) {
       planDb(run, plan);
       break;
   }
+  planNotifications(run, plan);
   run.result.plan = "rollback --option " + std::string(rollbackOptionName(run.order.option)) +
                     " (dry run: nothing changes)\n" + plan.text();
   finish(run, Outcome::kSucceeded, "dry run: nothing changed");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "nova/core/rfc3339.h"
 #include "nova/rollout/record_patch.h"
 
 namespace nova::rollout::detail {
@@ -18,13 +19,57 @@ TrafficSide sideOf(const std::optional<TrafficRead>& read) {
 
 }  // namespace
 
-void RollbackRun::say(const std::string& line, bool acted) {
+void RollbackRun::emit(const StepLine& line, std::optional<RollbackNotice> notice) {
+  if (line.step != "end") {
+    stage_ = std::string(line.stage);
+  }
+  if (!events_) {
+    return;
+  }
+  RollbackEvent e;
+  e.line =
+      EngineEvent{parts.clock.now(), std::string(line.stage), line.step, line.result, line.detail};
+  e.stage = stage_;
+  e.notice = notice;
+  e.option = order.option;
+  if (read && read->record) {
+    e.rolloutId = read->record->rolloutId;
+    e.version = read->record->version;
+  } else {
+    // No rollout to key the news on: this run's start keys it, so a later rollback of the
+    // same object is news again (a re-run of this one is announced again too).
+    std::string at = formatRfc3339(startedAt_, SubSecond::kNone);
+    at.erase(std::remove_if(at.begin(), at.end(), [](char c) { return c == '-' || c == ':'; }),
+             at.end());
+    e.rolloutId = "unrecorded-" + at;
+  }
+  e.who = order.who;
+  e.traffic = sideOf(read);
+  events_(e);
+}
+
+void RollbackRun::say(const StepLine& line, bool acted) {
   if (acted) {
-    result.actions.push_back(line);
+    result.actions.push_back(line.detail);
   }
-  if (progress_) {
-    progress_(line);
+  emit(line, std::nullopt);
+}
+
+void RollbackRun::announce(const StepLine& line, RollbackNotice notice) {
+  emit(line, notice);
+}
+
+Status RollbackRun::begin(const std::string& detail) {
+  if (Status s = takeLease(); !s.ok()) {
+    return s;
   }
+  begun_ = true;
+  std::string text = "reason: " + order.reason;
+  if (!detail.empty()) {
+    text += "; " + detail;
+  }
+  announce({"rollback", "start", "info", text}, RollbackNotice::kStarted);
+  return {};
 }
 
 Status RollbackRun::reread() {
@@ -139,7 +184,8 @@ Status RollbackRun::restoreBlue() {
   const std::int64_t replicas = r->blue->replicas;
   const std::string step = stepName("blue-scaled");
   if (!recorded(step)) {
-    say("scaling blue back to " + std::to_string(replicas) + " replicas", true);
+    say({"blue", "scale", "info", "scaling blue back to " + std::to_string(replicas) + " replicas"},
+        true);
     if (Status s = parts.traffic.scaleBlue(replicas); !s.ok()) {
       return s;
     }
@@ -149,20 +195,25 @@ Status RollbackRun::restoreBlue() {
     }
   }
   const MonoTime until = parts.clock.monoNow() + config.bounds.switchTraffic;
+  std::optional<std::int64_t> shown;
   for (;;) {
     const auto ready = parts.traffic.blueReady();
+    const std::string count = (ready ? std::to_string(*ready) : std::string("?")) + " of " +
+                              std::to_string(replicas) + " replicas ready";
     if (ready && *ready >= replicas) {
-      say("blue ready: " + std::to_string(*ready) + " replicas");
+      say({"blue", "ready", "ok", "blue ready: " + count});
       return {};
+    }
+    if (ready && ready != shown) {
+      say({"blue", "ready", "info", "waiting for blue: " + count});
+      shown = ready;
     }
     if (parts.clock.monoNow() >= until) {
       return Error(ErrorCode::kTimeout,
-                   "blue has " + (ready ? std::to_string(*ready) : std::string("?")) + " of " +
-                       std::to_string(replicas) + " replicas ready after " +
-                       formatDuration(config.bounds.switchTraffic));
+                   "blue has " + count + " after " + formatDuration(config.bounds.switchTraffic));
     }
     if (parts.stop.waitFor(kPoll)) {
-      return Error(ErrorCode::kUnavailable, "stopped while blue scales up");
+      return Error(ErrorCode::kUnavailable, "blue was scaling up");
     }
   }
 }
@@ -172,6 +223,7 @@ Status RollbackRun::flipToBlue() {
   // The switch answers a repeated flip as done; whether this run moved traffic is what the
   // read before says.
   const bool wasBlue = read && read->side == TrafficSide::kBlue;
+  say({"flip", "flip", "info", "moving traffic to blue through the guarded switch"});
   auto flipped = parts.backToBlue.rollback(
       traffic::RollbackRequest{"manual-" + holder, order.reason, order.who, parts.clock.now()});
   if (!flipped.ok()) {
@@ -180,7 +232,7 @@ Status RollbackRun::flipToBlue() {
   if (flipped->kind == traffic::SwitchOutcome::Kind::kImpossible) {
     return Error(ErrorCode::kRefused, flipped->detail);
   }
-  say("flip: " + flipped->detail,
+  say({"flip", "flip", "ok", "flip: " + flipped->detail},
       !wasBlue && flipped->kind == traffic::SwitchOutcome::Kind::kFlipped);
   if (Status s = reread(); !s.ok()) {
     return s;
@@ -188,16 +240,21 @@ Status RollbackRun::flipToBlue() {
   if (read->side != TrafficSide::kBlue) {
     return Error(ErrorCode::kUnavailable, "traffic is not verified on blue: " + read->detail);
   }
-  if (!read->record || read->record->phase == Phase::kRolledBack) {
-    return {};
+  if (read->record && read->record->phase != Phase::kRolledBack) {
+    Status s = record(stepName("flipped"),
+                      "--option " + std::string(rollbackOptionName(order.option)) + ": " +
+                          order.reason + "; traffic verified on blue (" + read->detail + ")",
+                      [](Record& next) {
+                        next.phase = Phase::kRolledBack;
+                        next.stoppedIn.reset();
+                      });
+    if (!s.ok()) {
+      return s;
+    }
   }
-  return record(stepName("flipped"),
-                "--option " + std::string(rollbackOptionName(order.option)) + ": " + order.reason +
-                    "; traffic verified on blue (" + read->detail + ")",
-                [](Record& next) {
-                  next.phase = Phase::kRolledBack;
-                  next.stoppedIn.reset();
-                });
+  announce({"flip", "verified", "ok", "traffic verified on blue (" + read->detail + ")"},
+           RollbackNotice::kOnBlue);
+  return {};
 }
 
 void finish(RollbackRun& run, Outcome outcome, std::string message) {
@@ -209,19 +266,41 @@ void finish(RollbackRun& run, Outcome outcome, std::string message) {
   }
 }
 
+namespace {
+
+void finishStopped(RollbackRun& run, const std::string& what) {
+  finish(run, Outcome::kInterrupted,
+         "stopped (" + run.parts.stop.reason() + ") at a step boundary" +
+             (what.empty() ? "" : ": " + what) +
+             "; the record says what is done: run the rollback again to continue");
+}
+
+}  // namespace
+
 bool stoppedAtBoundary(RollbackRun& run) {
   if (!run.parts.stop.stopRequested()) {
     return false;
   }
-  finish(run, Outcome::kInterrupted,
-         "stopped (" + run.parts.stop.reason() +
-             ") at a step boundary; the record says what is done: run the rollback again to "
-             "continue");
+  finishStopped(run, "");
   return true;
 }
 
-Outcome failedStep(const RollbackRun& run, Outcome otherwise) {
-  return run.parts.stop.stopRequested() ? Outcome::kInterrupted : otherwise;
+void sayEnd(RollbackRun& run) {
+  const Outcome outcome = run.result.outcome;
+  const StepLine line{"rollback", "end", std::string(outcomeName(outcome)), run.result.message};
+  if (run.begun() && (outcome == Outcome::kNeedsPerson || outcome == Outcome::kError)) {
+    run.announce(line, RollbackNotice::kFailed);
+  } else {
+    run.say(line);
+  }
+}
+
+void failStep(RollbackRun& run, Outcome otherwise, const std::string& message) {
+  if (run.parts.stop.stopRequested()) {
+    finishStopped(run, message);
+  } else {
+    finish(run, otherwise, message);
+  }
 }
 
 }  // namespace nova::rollout::detail

@@ -9,14 +9,33 @@
 
 namespace nova::rollout::detail {
 
+/// One line of a rollback's progress: its stage (RollbackEvent::line.phase), the step, the
+/// result and what happened.
+struct StepLine {
+  std::string_view stage;
+  std::string step;
+  std::string result;
+  std::string detail;
+};
+
 /// One run of a rollback option: the lease it holds and the steps it records. Each option
-/// (rollback_switch.cpp, rollback_full.cpp, rollback_staged.cpp, rollback_db.cpp) is a
-/// sequence of steps: skip it when the record already has it, else act, then record it.
+/// (rollback_switch.cpp, rollback_staged.cpp, rollback_db.cpp) is a sequence of steps:
+/// skip it when the record already has it, else act, then record it.
 class RollbackRun {
  public:
   RollbackRun(const RolloutConfig& config, RollbackParts parts, const RollbackOrder& order,
-              std::function<void(const std::string&)> progress)
-      : config(config), parts(parts), order(order), progress_(std::move(progress)) {}
+              std::function<void(const RollbackEvent&)> events)
+      : config(config),
+        parts(parts),
+        order(order),
+        events_(std::move(events)),
+        startedAt_(parts.clock.now()) {}
+
+  /// Takes the lease and announces the start (RollbackNotice::kStarted, with `detail` after
+  /// the order's reason); from then on a failure is news (kFailed).
+  Status begin(const std::string& detail = "");
+  /// True once begin() succeeded.
+  bool begun() const { return begun_; }
 
   /// Takes the lease whoever holds it (a rollback pre-empts a running rollout, whose next
   /// renewal finds it gone and stops). Retries a conflicting write twice.
@@ -35,8 +54,13 @@ class RollbackRun {
   /// Reads the traffic object again: record, lease and side (result.record, .traffic).
   Status reread();
 
-  /// Says `line` to the person (progress) and keeps it in result.actions when `acted`.
-  void say(const std::string& line, bool acted = false);
+  /// Says `line` to the person (progress) and keeps its detail in result.actions when
+  /// `acted`.
+  void say(const StepLine& line, bool acted = false);
+  /// Says `line` with the news `notice` for the team channel.
+  void announce(const StepLine& line, RollbackNotice notice);
+  /// The stage of the last line said ("rollback" before any).
+  const std::string& stage() const { return stage_; }
 
   /// The option's own steps, shared between options.
   /// Blue back to its recorded replicas and ready within bounds.switch (kTimeout), unless
@@ -57,7 +81,12 @@ class RollbackRun {
   RollbackResult result;
 
  private:
-  std::function<void(const std::string&)> progress_;
+  void emit(const StepLine& line, std::optional<RollbackNotice> notice);
+
+  std::function<void(const RollbackEvent&)> events_;
+  TimestampMs startedAt_;
+  std::string stage_ = "rollback";
+  bool begun_ = false;
 };
 
 /// The options' bodies, each ending `run.result`.
@@ -72,12 +101,17 @@ void planRollback(RollbackRun& run);
 /// Ends the result with `outcome` and `message`.
 void finish(RollbackRun& run, Outcome outcome, std::string message);
 
+/// Says the end: stage "rollback", step "end", the outcome's name and the message,
+/// announced as kFailed when a begun run needs a person or failed.
+void sayEnd(RollbackRun& run);
+
 /// True, with the result ended as kInterrupted, when a stop was requested: checked at each
 /// step boundary, since a stop otherwise only ends a wait.
 bool stoppedAtBoundary(RollbackRun& run);
 
-/// The outcome of a failed step: kInterrupted for a stop request (kUnavailable from a
-/// wait that a stop ended), `otherwise` else.
-Outcome failedStep(const RollbackRun& run, Outcome otherwise);
+/// Ends the result after a failed step: with `otherwise` and `message`, or, when a stop was
+/// requested (a stop ends a wait or a hook with an error), as stoppedAtBoundary does, with
+/// `message` after it.
+void failStep(RollbackRun& run, Outcome otherwise, const std::string& message);
 
 }  // namespace nova::rollout::detail

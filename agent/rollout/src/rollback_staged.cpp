@@ -54,8 +54,9 @@ struct Verdict {
 
 Verdict watchGreen(RollbackRun& run, DurationMs watch) {
   const StagedRollbackSpec& spec = run.config.rollback.staged;
-  run.say("watching green's error rate for " + formatDuration(watch) + " from " + spec.metricsUrl +
-          " (green's own counters: this works with the agent dead)");
+  run.say({"watch", "start", "info",
+           "watching green's error rate for " + formatDuration(watch) + " from " + spec.metricsUrl +
+               " (green's own counters: this works with the agent dead)"});
   std::optional<Counters> first;
   std::string lastError;
   if (auto c = readCounters(run); c.ok()) {
@@ -109,14 +110,16 @@ Verdict watchGreen(RollbackRun& run, DurationMs watch) {
 void toZero(RollbackRun& run, std::int64_t current, const std::string& why) {
   traffic::WeightedSwitch& weights = run.parts.traffic.weights();
   if (current != 0) {
-    run.say("green's weight " + std::to_string(current) + " -> 0 (" + why + ")", true);
+    run.say({"weight", "set", "info",
+             "green's weight " + std::to_string(current) + " -> 0 (" + why + ")"},
+            true);
     auto set = weights.setGreenWeight(current, 0);
     if (!set.ok()) {
       finish(run, Outcome::kNeedsPerson,
              "setting green's weight to 0 failed: " + set.error().message);
       return;
     }
-    run.say(*set);
+    run.say({"weight", "set", "ok", *set});
   }
   if (Status s = run.reread(); !s.ok() || run.read->side != TrafficSide::kBlue) {
     finish(run, Outcome::kNeedsPerson,
@@ -135,6 +138,9 @@ void toZero(RollbackRun& run, std::int64_t current, const std::string& why) {
       return;
     }
   }
+  run.announce({"weight", "zero", "ok",
+                "green's weight 0, traffic verified on blue (" + run.read->detail + "); " + why},
+               RollbackNotice::kToZero);
   finish(run, Outcome::kRolledBack,
          "rolled back (staged): green's weight 0, traffic verified on blue (" + run.read->detail +
              "); " + why);
@@ -168,7 +174,13 @@ void runStagedOption(RollbackRun& run) {
            "smoke.base_url)");
     return;
   }
-  if (Status s = run.takeLease(); !s.ok()) {
+  const bool wasParked =
+      run.read->record->phase == Phase::kParked && run.recorded(RollbackRun::stepName("parked"));
+  const std::string plan = wasParked ? "continuing the parked staged rollback: green's weight to 0"
+                           : current->percent == 0
+                               ? "traffic is already on blue"
+                               : "green's weight to " + std::to_string(weight) + ", then watched";
+  if (Status s = run.begin(plan); !s.ok()) {
     finish(run, Outcome::kError, "taking the lease: " + s.error().message);
     return;
   }
@@ -180,8 +192,8 @@ void runStagedOption(RollbackRun& run) {
     return;
   }
   if (Status s = run.restoreBlue(); !s.ok()) {
-    finish(run, failedStep(run, Outcome::kNeedsPerson),
-           s.error().message + "; green's weight is still " + std::to_string(current->percent));
+    failStep(run, Outcome::kNeedsPerson,
+             s.error().message + "; green's weight is still " + std::to_string(current->percent));
     return;
   }
   if (stoppedAtBoundary(run)) {
@@ -189,8 +201,10 @@ void runStagedOption(RollbackRun& run) {
   }
   const std::string step = RollbackRun::stepName("green-weight-" + std::to_string(weight));
   if (current->percent != weight) {
-    run.say("green's weight " + std::to_string(current->percent) + " -> " + std::to_string(weight),
-            true);
+    run.say(
+        {"weight", "set", "info",
+         "green's weight " + std::to_string(current->percent) + " -> " + std::to_string(weight)},
+        true);
     auto set = weights.setGreenWeight(current->percent, weight);
     if (!set.ok()) {
       finish(run,
@@ -198,7 +212,7 @@ void runStagedOption(RollbackRun& run) {
              "setting green's weight failed: " + set.error().message);
       return;
     }
-    run.say(*set);
+    run.say({"weight", "set", "ok", *set});
   }
   if (!run.recorded(step)) {
     if (Status s = run.record(step, "--option staged: green's weight " + std::to_string(weight));
@@ -210,10 +224,11 @@ void runStagedOption(RollbackRun& run) {
   const Verdict verdict =
       watchGreen(run, run.order.watch.value_or(run.config.rollback.staged.watch));
   if (verdict.stopped) {
-    finish(run, failedStep(run, Outcome::kError),
-           "stopped while watching green at weight " + std::to_string(weight) +
-               (verdict.detail.empty() ? "" : ": " + verdict.detail) +
-               "; run the staged rollback again to continue");
+    const std::string what = "watching green at weight " + std::to_string(weight) + " ended" +
+                             (verdict.detail.empty() ? "" : ": " + verdict.detail);
+    failStep(run, Outcome::kError,
+             run.parts.stop.stopRequested() ? what
+                                            : what + "; run the staged rollback again to continue");
     run.result.greenWeight = weight;
     return;
   }
@@ -236,6 +251,10 @@ void runStagedOption(RollbackRun& run) {
     return;
   }
   run.result.greenWeight = weight;
+  run.announce({"watch", "parked", "ok",
+                "parked at green weight " + std::to_string(weight) + " (" + verdict.detail +
+                    "); run `novactl rollback --option staged` again to send green to 0"},
+               RollbackNotice::kParked);
   finish(run, Outcome::kParked,
          "parked at green weight " + std::to_string(weight) + " (" + verdict.detail +
              "); run `novactl rollback --option staged` again to send green to 0");

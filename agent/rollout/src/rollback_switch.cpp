@@ -9,21 +9,21 @@ constexpr DurationMs kPoll = kSecond;
 
 // The shared first part of both options; false when the run already ended.
 bool backToBlue(RollbackRun& run) {
-  if (Status s = run.takeLease(); !s.ok()) {
+  if (Status s = run.begin(); !s.ok()) {
     finish(run, Outcome::kError, "taking the lease: " + s.error().message);
     return false;
   }
   if (Status s = run.restoreBlue(); !s.ok()) {
-    finish(run, failedStep(run, Outcome::kNeedsPerson),
-           s.error().message + "; traffic is still on " +
-               std::string(trafficSideName(run.result.traffic)));
+    failStep(run, Outcome::kNeedsPerson,
+             s.error().message + "; traffic is still on " +
+                 std::string(trafficSideName(run.result.traffic)));
     return false;
   }
   if (stoppedAtBoundary(run)) {
     return false;
   }
   if (Status s = run.flipToBlue(); !s.ok()) {
-    finish(run, failedStep(run, Outcome::kNeedsPerson), "the flip failed: " + s.error().message);
+    failStep(run, Outcome::kNeedsPerson, "the flip failed: " + s.error().message);
     return false;
   }
   return true;
@@ -38,7 +38,7 @@ Status removeGreenByHook(RollbackRun& run, const CommandSpec& hook) {
                           {"NOVA_STEP", "rollback-full:remove-green"},
                           {"NOVA_GREEN_URL", run.config.smoke.baseUrl},
                           {"NOVA_REPORT_DIR", run.config.reportDir}};
-  run.say("removing green: " + hook.describe(), true);
+  run.say({"green", "remove", "info", "removing green: " + hook.describe()}, true);
   auto ran = run.parts.hooks.run(hook, variables);
   if (!ran.ok()) {
     return ran.error();
@@ -48,7 +48,8 @@ Status removeGreenByHook(RollbackRun& run, const CommandSpec& hook) {
 
 Status removeGreenByScale(RollbackRun& run) {
   const FullRollbackSpec& full = run.config.rollback.full;
-  run.say("scaling green Deployment " + full.deployment + " to 0", true);
+  run.say({"green", "scale", "info", "scaling green Deployment " + full.deployment + " to 0"},
+          true);
   if (Status s = run.parts.traffic.scaleDeployment(full.ns, full.deployment, 0); !s.ok()) {
     return s;
   }
@@ -56,7 +57,7 @@ Status removeGreenByScale(RollbackRun& run) {
   for (;;) {
     auto pods = run.parts.traffic.deploymentPods(full.ns, full.deployment);
     if (pods.ok() && *pods == 0) {
-      run.say("green Deployment " + full.deployment + " has no pod left");
+      run.say({"green", "pods", "ok", "green Deployment " + full.deployment + " has no pod left"});
       return {};
     }
     if (run.parts.clock.monoNow() >= until) {
@@ -66,7 +67,7 @@ Status removeGreenByScale(RollbackRun& run) {
                        " after " + formatDuration(full.timeout));
     }
     if (run.parts.stop.waitFor(kPoll)) {
-      return Error(ErrorCode::kUnavailable, "stopped while green scales to 0");
+      return Error(ErrorCode::kUnavailable, "green was scaling to 0");
     }
   }
 }
@@ -98,23 +99,24 @@ void runFullOption(RollbackRun& run) {
     return;
   }
   const std::string step = RollbackRun::stepName("green-removed");
+  const std::string how = full.removeGreen ? "by " + full.removeGreen->describe()
+                                           : "Deployment " + full.deployment + " scaled to 0";
   if (run.recorded(step)) {
-    run.say("green already removed (recorded)");
+    run.say({"green", "remove", "skipped", "green already removed (recorded)"});
   } else {
     Status removed =
         full.removeGreen ? removeGreenByHook(run, *full.removeGreen) : removeGreenByScale(run);
     if (!removed.ok()) {
-      finish(run, failedStep(run, Outcome::kNeedsPerson),
-             "traffic is on blue, but removing green failed: " + removed.error().message);
+      failStep(run, Outcome::kNeedsPerson,
+               "traffic is on blue, but removing green failed: " + removed.error().message);
       return;
     }
-    const std::string how = full.removeGreen ? "by " + full.removeGreen->describe()
-                                             : "Deployment " + full.deployment + " scaled to 0";
     if (Status s = run.record(step, "green removed " + how); !s.ok()) {
       finish(run, Outcome::kError, "green removed but not recorded: " + s.error().message);
       return;
     }
   }
+  run.announce({"green", "removed", "ok", "green removed " + how}, RollbackNotice::kGreenRemoved);
   finish(run, Outcome::kRolledBack,
          "rolled back in full: traffic verified on blue (" + run.read->detail + "), green removed");
 }

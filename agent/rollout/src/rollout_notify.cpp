@@ -97,14 +97,16 @@ Result<std::unique_ptr<RolloutNotifier>> RolloutNotifier::create(
 
 void RolloutNotifier::onEvent(const EngineEvent& e, std::string_view rolloutId,
                               std::string_view version, std::string_view statusUrl) {
-  const auto n = rolloutNotification(e, rolloutId, version, statusUrl);
-  if (!n) {
-    return;
+  if (const auto n = rolloutNotification(e, rolloutId, version, statusUrl)) {
+    send(*n);
   }
+}
+
+void RolloutNotifier::send(const notify::Notification& n) {
   for (auto& receiver : receivers_) {
-    if (Status s = receiver->send(*n); !s.ok()) {
-      spdlog::warn("rollout {}: notifier {} refused {}: {}", rolloutId, receiver->name(),
-                   notify::toString(n->kind), s.error().message);
+    if (Status s = receiver->send(n); !s.ok()) {
+      spdlog::warn("notifier {} refused {} ({}): {}", receiver->name(), n.incidentId,
+                   notify::toString(n.kind), s.error().message);
       ++refused_;
     }
   }

@@ -8,15 +8,16 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
-#include <filesystem>
-#include <mutex>
 
+#include "fake_slack.h"
 #include "nova/core/clock.h"
 #include "nova/core/random.h"
-#include "nova/http/server.h"
 
 namespace nova::rollout {
 namespace {
+
+using test::FakeSlack;
+using test::StateDir;
 
 constexpr TimestampMs kAt = 1'796'263'200'000;  // 2026-12-03T02:00:00Z
 
@@ -71,42 +72,6 @@ TEST_CASE("the team hears of the start, an override, the switch and each end") {
             rolloutNotification(ev("monitor", "end", "needs_person"), "r-1", "v", "")->severity) ==
         toString(Severity::kHigh));
 }
-
-struct FakeSlack {
-  FakeSlack() {
-    auto started = http::Server::start({}, [this](const http::ServerRequest& r) {
-      std::lock_guard lock(mutex);
-      bodies.push_back(r.body);
-      http::ServerResponse response;
-      response.body = "ok";
-      response.contentType = "text/plain";
-      return response;
-    });
-    REQUIRE(started.ok());
-    server = std::move(*started);
-  }
-  ~FakeSlack() { server->stop(); }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server->port()) + "/hook"; }
-  std::vector<std::string> posted() {
-    std::lock_guard lock(mutex);
-    return bodies;
-  }
-
-  std::mutex mutex;
-  std::vector<std::string> bodies;
-  std::unique_ptr<http::Server> server;
-};
-
-struct StateDir {
-  StateDir()
-      : path(std::filesystem::temp_directory_path() /
-             ("nova-rollout-notify-" + std::to_string(::getpid()))) {}
-  ~StateDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::filesystem::path path;
-};
 
 NotifyCounts runOnce(const std::vector<NotifierSpec>& specs, const StateDir& dir,
                      const Clock& clock) {

@@ -34,13 +34,17 @@ enum class NotificationKind {
   kRolloutFailedBeforeSwitch,  ///< Stopped before the switch; production untouched.
   kRolloutRolledBack,          ///< Traffic is back on blue.
   kRolloutNeedsPerson,         ///< Stopped for a person; blue stays warm.
+  // What `novactl rollback --option db` tells the team channel when it is done (the
+  // rollback's other news uses kRollbackStarted, kRollbackDone, kRollbackImpossible and
+  // kRolloutNeedsPerson).
+  kDatabaseRestored,  ///< The database was restored from the rollout's snapshot.
 };
 
 /// "incident_opened", "severity_changed", "rollback_started", "rollback_done",
 /// "rollback_impossible", "escalated", "incident_resolved", "hold", "release", and the
 /// rollout's: "rollout_started", "rollout_window_override", "rollout_switched",
 /// "rollout_succeeded", "rollout_failed_before_switch", "rollout_rolled_back",
-/// "rollout_needs_person".
+/// "rollout_needs_person", and "database_restored".
 std::string_view toString(NotificationKind kind);
 
 /// One rule behind a notification.

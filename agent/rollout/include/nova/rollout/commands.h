@@ -54,7 +54,8 @@ struct StatusArgs {
 
 /// `novactl rollback --option switch|full|staged|db` (see runRollbackOption in
 /// rollback.h). Works with the agent dead and in any window; pre-empts a running rollout
-/// by taking its lease.
+/// by taking its lease. Tells the team through rollout.yaml's `notifiers:` (see
+/// rollback_notify.h), with the rollout's ledgers in `<report_dir>/notify/`.
 struct RollbackArgs {
   std::string configFile;
   std::string option = "switch";
@@ -69,6 +70,8 @@ struct RollbackArgs {
   std::string reportDir;
   /// Makes the report's PNG charts; empty: SVG only.
   SvgRasterizer png;
+  /// stderr is a terminal: progress rewrites one line per stage (see ProgressPrinter).
+  bool terminal = false;
 };
 
 /// `novactl report`: the incident report from the record and the agent's /status.

@@ -11,6 +11,7 @@
 #include "nova/core/time.h"
 #include "nova/http/client.h"
 #include "nova/rollout/config.h"
+#include "nova/rollout/engine.h"
 #include "nova/rollout/exit_code.h"
 #include "nova/rollout/hook.h"
 #include "nova/rollout/record.h"
@@ -47,6 +48,42 @@ struct RollbackOrder {
   std::string confirm;
   /// Prints the exact patches and commands into RollbackResult::plan; changes nothing.
   bool dryRun = false;
+};
+
+/// The news a rollback step carries for the team channel (see rollbackNotification).
+enum class RollbackNotice {
+  kStarted,       ///< The lease is taken and the option starts (option, who, reason).
+  kOnBlue,        ///< switch, full: traffic read back on blue.
+  kGreenRemoved,  ///< full: green removed.
+  kParked,        ///< staged: parked at green's lowered weight for a person.
+  kToZero,        ///< staged: green's weight 0, traffic read back on blue.
+  kRestored,      ///< db: the restore hook succeeded.
+  kFailed,        ///< A started rollback ended needing a person (or in an error).
+};
+
+/// "started", "on_blue", "green_removed", "parked", "to_zero", "restored", "failed".
+std::string_view rollbackNoticeName(RollbackNotice notice);
+
+/// One step of a rollback as it happens: the progress line for people and, when the step is
+/// news for the team, its notice.
+struct RollbackEvent {
+  /// `line.phase` is the stage the step belongs to ("rollback" for the start, the lease and
+  /// the end; "blue", "flip", "green", "weight", "watch", "db"), `line.step` the step in it,
+  /// `line.result` "info", "ok", "skipped", "failed", or the outcome's name at the end.
+  EngineEvent line;
+  /// The stage the run is in: line.phase, except for the end, which is said in "rollback"
+  /// and keeps the stage the run ended in.
+  std::string stage;
+  std::optional<RollbackNotice> notice;
+  RollbackOption option = RollbackOption::kSwitch;
+  /// The record's rollout id and version; without a record the id is "unrecorded-" and the
+  /// run's start (UTC, to the second) and the version "".
+  std::string rolloutId;
+  std::string version;
+  /// The order's who.
+  std::string who;
+  /// Where traffic was at the last read.
+  TrafficSide traffic = TrafficSide::kUnknown;
 };
 
 /// What the rollback talks to; owned by the caller, all outliving the call.
@@ -97,10 +134,14 @@ struct RollbackResult {
 ///     and the order's confirm equals the id (the message then names the recorded id);
 ///     runs the restore hook with NOVA_SNAPSHOT_ID, once: kSucceeded. Traffic is untouched.
 /// A stop request ends it at the next step boundary with kInterrupted, the record
-/// consistent. `progress` receives one line per step for people.
+/// consistent. `events` receives each step as it happens (on the calling thread), and a
+/// last event, step "end", with the outcome: its notice is kFailed when a started rollback
+/// ends in kNeedsPerson or kError. A notice is sent whenever its state is reached, also
+/// when an earlier run had reached it (the receivers' ledgers skip what was sent). A dry run
+/// sends no events.
 RollbackResult runRollbackOption(const RolloutConfig& config, RollbackParts parts,
                                  const RollbackOrder& order,
-                                 std::function<void(const std::string&)> progress = {});
+                                 std::function<void(const RollbackEvent&)> events = {});
 
 /// The share of failing requests between two readings of green's /metrics, or nullopt when
 /// fewer than `minRequests` requests were served in between (no data). Counters that went

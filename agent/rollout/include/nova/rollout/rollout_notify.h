@@ -40,11 +40,11 @@ struct NotifyCounts {
   std::uint64_t pending = 0;
 };
 
-/// Sends a rollout's notifications to the receivers of rollout.yaml's `notifiers:`. Each
-/// receiver is the agent's (notify module): its own queue, retries, route, and a durable
-/// ledger and outbox in `stateDir` (kept beside the reports, so a re-run on the same
-/// runner skips what was delivered and re-sends what was pending). A failing receiver is
-/// logged and counted; it never fails the rollout. Not thread-safe: callers serialise.
+/// Sends a rollout's (and a rollback's) notifications to the receivers of rollout.yaml's
+/// `notifiers:`. Each receiver is the agent's (notify module): its own queue, retries, route, and a
+/// durable ledger and outbox in `stateDir` (kept beside the reports, so a re-run on the same runner
+/// skips what was delivered and re-sends what was pending). A failing receiver is logged and
+/// counted; it never fails the rollout. Not thread-safe: callers serialise.
 class RolloutNotifier {
  public:
   /// Errors name the receiver's settings (kInvalidInput) or a state directory that cannot
@@ -56,6 +56,10 @@ class RolloutNotifier {
   /// Sends the notification of `e`, if it has one, to every receiver.
   void onEvent(const EngineEvent& e, std::string_view rolloutId, std::string_view version,
                std::string_view statusUrl);
+
+  /// Sends `n` to every receiver (`novactl rollback`'s notifications); a refusal is logged
+  /// and counted.
+  void send(const notify::Notification& n);
 
   /// Waits up to `timeout` (monotonic) for every receiver to deliver, then counts.
   NotifyCounts finish(DurationMs timeout);
