@@ -1,4 +1,6 @@
 // novactl: the CLI for CI and people. Parses arguments and calls into the library.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -224,6 +226,10 @@ std::optional<int> dispatchRolloutCommands(CLI::App& app, RolloutCommands& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Log lines go to stderr: stdout carries what a command answers (-o json, --events jsonl,
+  // rules and reports), which a CI step parses whole.
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "", std::make_shared<spdlog::sinks::stderr_color_sink_mt>()));
   CLI::App app{"novactl: blue-green rollouts with automatic rollback"};
   app.require_subcommand(1);
   // NOVA_VERSION comes from the build (agent/cmd/CMakeLists.txt).
