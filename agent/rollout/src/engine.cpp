@@ -218,6 +218,20 @@ PhaseEnd EngineRun::windowCheck(Record& record, Phase phase) {
   return {PhaseEnd::Kind::kNext, phase, ""};
 }
 
+std::optional<std::string> EngineRun::freshStartRefusal() {
+  const WindowVerdict verdict =
+      parts_.window.verdict(parts_.clock.now(), config_.window.expectedDuration);
+  auto decision = decideWindow(verdict, options_.windowOverride);
+  if (decision.ok() && decision->proceed) {
+    return std::nullopt;
+  }
+  auto read = store_.read();
+  if (!read.ok() || (read->record && read->record->rolloutId == options_.rolloutId)) {
+    return std::nullopt;  // the loop reads again and reports, under the lease
+  }
+  return decision.ok() ? "deployment window: " + verdict.reason : decision.error().message;
+}
+
 std::string EngineRun::writeReport(const Record& record, Outcome outcome) {
   ReportInput input;
   input.record = record;
@@ -284,6 +298,9 @@ PhaseEnd EngineRun::runPhase(Phase phase, Record& record, const TrafficRead& rea
 }
 
 EngineResult EngineRun::run() {
+  if (auto refusal = freshStartRefusal()) {
+    return end(Outcome::kRefused, *refusal);
+  }
   LeaseRequest request{options_.rolloutId, options_.instance, options_.who, options_.takeOver,
                        config_.leaseDuration};
   if (Status s = store_.acquire(request, parts_.stop); !s.ok()) {

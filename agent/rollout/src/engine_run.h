@@ -58,6 +58,10 @@ class EngineRun {
   PhaseEnd runPhase(Phase phase, Record& record, const TrafficRead& read);
   PhaseEnd advance(Record& record, Phase from);
   PhaseEnd windowCheck(Record& record, Phase phase);
+  // The refusal of a fresh start outside the window (no record of this id yet), decided
+  // before the lease so that a refused run writes nothing; nullopt otherwise. A resume is
+  // checked under the lease by windowCheck, which knows whether it is past the switch.
+  std::optional<std::string> freshStartRefusal();
   std::string writeReport(const Record& record, Outcome outcome);
 
   // engine_phases.cpp

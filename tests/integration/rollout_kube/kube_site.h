@@ -22,16 +22,32 @@ using namespace rollout_site;
 inline constexpr const char* kBlueService = "user-service-blue";
 inline constexpr const char* kGreenService = "user-service-green";
 inline constexpr const char* kBackendPath = "/spec/rules/0/http/paths/0/backend/service/name";
+inline constexpr const char* kDataDir = NOVA_SOURCE_DIR "/tests/integration/rollout_kube/data/";
 
 // A shell line, stdout and stderr together, bounded at 30 s.
 inline testing::RunResult sh(const std::string& command) {
   return testing::run({"/bin/sh", "-c", command}, 30 * kSecond, "Debian's dash");
 }
 
+// The phase of the last event in `file` ("" before the first).
+inline std::string lastPhase(const fs::path& file) {
+  std::istringstream lines(slurp(file));
+  std::string phase;
+  for (std::string line; std::getline(lines, line);) {
+    boost::system::error_code ec;
+    const json::value e = json::parse(line, ec);
+    if (!ec && e.is_object() && e.as_object().contains("phase")) {
+      phase = std::string(e.at("phase").as_string());
+    }
+  }
+  return phase;
+}
+
 // The fake API server process over TLS (kubectl sends a token over TLS only), with a
 // self-signed certificate for 127.0.0.1 and a request log of its writes.
 struct FakeApiServer {
-  explicit FakeApiServer(const fs::path& dir)
+  // `seeds`: more objects (data/NAME) beside the production namespace.
+  explicit FakeApiServer(const fs::path& dir, const std::vector<std::string>& seeds = {})
       : cert(dir / "server.crt"), key(dir / "server.key"), requestLog(dir / "requests.jsonl") {
     testing::requireTool("kubectl", "kubectl");
     testing::requireTool("openssl", "Debian's openssl");
@@ -42,14 +58,17 @@ struct FakeApiServer {
     REQUIRE_MESSAGE(made.status == 0, made.output);
     log = std::make_unique<testing::LogCapture>((dir / "fake-kube.log").string());
     // The simulated controller follows a scale within 100 ms, so Phase 4 waits for real.
-    process = std::make_unique<testing::ChildProcess>(testing::ChildOptions{
-        .argv = {NOVA_FAKE_KUBE_BIN, "--token", "rollout-token", "--tls-cert", cert.string(),
-                 "--tls-key", key.string(), "--seed",
-                 std::string(NOVA_SOURCE_DIR) +
-                     "/tests/integration/rollout_kube/data/production-blue.yaml",
-                 "--ready-delay-ms", "100", "--request-log", requestLog.string()},
-        .captureStdout = true,
-        .log = log.get()});
+    std::vector<std::string> argv{NOVA_FAKE_KUBE_BIN, "--token",          "rollout-token",
+                                  "--tls-cert",       cert.string(),      "--tls-key",
+                                  key.string(),       "--ready-delay-ms", "100",
+                                  "--request-log",    requestLog.string()};
+    std::vector<std::string> files{"production-blue.yaml"};
+    files.insert(files.end(), seeds.begin(), seeds.end());
+    for (const std::string& name : files) {
+      argv.insert(argv.end(), {"--seed", std::string(kDataDir) + name});
+    }
+    process = std::make_unique<testing::ChildProcess>(
+        testing::ChildOptions{.argv = std::move(argv), .captureStdout = true, .log = log.get()});
     const std::string line = process->waitForLine("listening on ", 10 * kSecond);
     const auto at = line.find("listening on ");
     REQUIRE_MESSAGE(at != std::string::npos, log->text());
@@ -90,26 +109,58 @@ struct FakeApiServer {
     return n;
   }
 
+  // Every write the server answered, one "METHOD path STATUS" a line.
+  std::string writes() const {
+    std::string out;
+    std::istringstream lines(slurp(requestLog));
+    for (std::string line; std::getline(lines, line);) {
+      boost::system::error_code ec;
+      const json::value r = json::parse(line, ec);
+      if (!ec) {
+        out += std::string(r.at("method").as_string()) + " " +
+               std::string(r.at("path").as_string()) + " " +
+               std::to_string(r.at("status").to_number<int>()) + "\n";
+      }
+    }
+    return out;
+  }
+
   fs::path cert, key, requestLog, kubeconfig;
   std::string url;
   std::unique_ptr<testing::LogCapture> log;
   std::unique_ptr<testing::ChildProcess> process;
 };
 
+// How a KubeSite differs from the plain one.
+struct SiteOptions {
+  // monitor.duration.
+  std::string monitor = "3s";
+  // The pre-flight check, the snapshot's start and the deploy hook each hold the first run
+  // that reaches them until release(phase), so a test can kill novactl inside a phase; and
+  // the switch is verified through green's /health as the public URL.
+  bool gated = false;
+  // The gateway-httproute switch on api-route (weighted, data/api-route.yaml) instead of
+  // kubernetes-ingress on api-ingress.
+  bool httpRoute = false;
+  // monitor.medium_max_wait: how long a window that ended without a clean verdict waits.
+  std::string mediumMaxWait = "20s";
+  // window.days, a YAML list.
+  std::string windowDays = "[sun, mon, tue, wed, thu, fri, sat]";
+};
+
 // Blue, green, the fake API server and the agent, with rollout.yaml for them.
 struct KubeSite {
-  // `gated`: the pre-flight check, the snapshot's start and the deploy hook each hold the
-  // first run that reaches them until release(phase), so a test can kill novactl inside a
-  // phase; and the switch is verified through green's /health as the public URL.
-  explicit KubeSite(const std::string& greenVersion, const std::string& monitor = "3s",
-                    bool gated = false)
+  explicit KubeSite(const std::string& greenVersion, const SiteOptions& options = {})
       : dir(Site::makeDir()),
-        api(dir),
+        api(dir, options.httpRoute ? std::vector<std::string>{"api-route.yaml"}
+                                   : std::vector<std::string>{}),
         blue({"--version", "v1.2.3", "--color", "blue"}),
         green({"--version", greenVersion, "--color", "green"}) {
+    const bool gated = options.gated;
     const std::string switchSettings =
-        "  type: kubernetes-ingress\n  kubeconfig: " + api.kubeconfig.string() +
-        "\n  namespace: production\n  ingress: api-ingress\n"
+        (options.httpRoute ? "  type: gateway-httproute\n" : "  type: kubernetes-ingress\n") +
+        ("  kubeconfig: " + api.kubeconfig.string() + "\n  namespace: production\n") +
+        (options.httpRoute ? "  httproute: api-route\n" : "  ingress: api-ingress\n") +
         "  blue_service: user-service-blue\n"
         "  green_service: user-service-green\n"
         "  blue_deployment: user-service-blue\n";
@@ -131,10 +182,12 @@ struct KubeSite {
     const std::string publicUrl =
         gated ? "  public_url: " + green.url("/health") + "\n  verify_timeout: 10s\n"
               : std::string();
+    // The staged rollback reads green's own /metrics every 200 ms.
+    const std::string rollback =
+        options.httpRoute ? "rollback:\n  staged:\n    poll_interval: 200ms\n" : std::string();
     writeText(dir / "rollout.yaml",
-              "switch:\n" + switchSettings + publicUrl +
-                  "window:\n  days: [sun, mon, tue, wed, thu, fri, sat]\n"
-                  "  hours: \"00:00-23:59\"\n  deny_last_days_of_month: 0\n"
+              "switch:\n" + switchSettings + publicUrl + "window:\n  days: " + options.windowDays +
+                  "\n  hours: \"00:00-23:59\"\n  deny_last_days_of_month: 0\n"
                   "  expected_duration: 1m\n"
                   "preflight:\n  - name: db-connections\n    shell: true\n    command: '" +
                   gate +
@@ -152,12 +205,13 @@ struct KubeSite {
                   "\nblue:\n  namespace: production\n  deployment: user-service-blue\n"
                   "  scale_down_delay: 0s\n"
                   "monitor:\n  agent_url: http://127.0.0.1:" +
-                  std::to_string(agentPort) + "\n  duration: " + monitor +
-                  "\n  poll_interval: 200ms\n  medium_max_wait: 20s\n"
+                  std::to_string(agentPort) + "\n  duration: " + options.monitor +
+                  "\n  poll_interval: 200ms\n  medium_max_wait: " + options.mediumMaxWait +
+                  "\n"
                   "bounds:\n  preflight: 1m\n  green: 1m\n  switch: 1m\n  blue: 1m\n"
                   "  overall: 3m\n"
-                  "lease:\n  duration: 3s\n"
-                  "report_dir: reports\n");
+                  "lease:\n  duration: 3s\n" +
+                  rollback + "report_dir: reports\n");
   }
   ~KubeSite() {
     for (const std::string phase : {"pre-flight", "snapshot", "deploy-green"}) {
@@ -172,6 +226,25 @@ struct KubeSite {
   void release(const std::string& phase) const { writeText(dir / ("release-" + phase), ""); }
 
   void startAgent() { agent = agentProc(dir, agentPort); }
+
+  // The agent started again after it died, with the same state file and on the same port
+  // (a sidecar's port is fixed; rollout.yaml names it).
+  void restartAgent() {
+    std::string config = slurp(dir / "agent.yaml");
+    const std::string any = "listen: 127.0.0.1:0\n";
+    if (const auto at = config.find(any); at != std::string::npos) {
+      config.replace(at, any.size(), "listen: 127.0.0.1:" + std::to_string(agentPort) + "\n");
+      writeText(dir / "agent.yaml", config);
+    }
+    const int before = agentPort;
+    agent = agentProc(dir, agentPort);
+    REQUIRE(agentPort == before);
+  }
+
+  // Any novactl command line, its stdout and stderr in NAME.log.
+  std::unique_ptr<Proc> novactlWith(const std::vector<std::string>& args, const std::string& name) {
+    return std::make_unique<Proc>(NOVACTL_BIN, args, (dir / (name + ".log")).string());
+  }
 
   // A run of the rollout, its events in NAME.events.jsonl and its output in NAME.log.
   std::unique_ptr<Proc> novactl(const std::string& id, const std::string& name,
@@ -209,6 +282,24 @@ struct KubeSite {
     auto r = kubectl(
         "get ingress api-ingress -n production -o "
         "jsonpath='{.spec.rules[0].http.paths[0].backend.service.name}'");
+    REQUIRE_MESSAGE(r.status == 0, r.output);
+    return r.output;
+  }
+
+  // blue's Deployment's spec.replicas as kubectl reads it ("3", "0").
+  std::string blueReplicasByKubectl() {
+    auto r =
+        kubectl("get deployment user-service-blue -n production -o jsonpath='{.spec.replicas}'");
+    REQUIRE_MESSAGE(r.status == 0, r.output);
+    return r.output;
+  }
+
+  // api-route's weights as kubectl reads them: "BLUE GREEN" ("75 25").
+  std::string weightsByKubectl() {
+    auto r = kubectl(
+        "get httproute api-route -n production -o "
+        "jsonpath='{.spec.rules[0].backendRefs[0].weight} "
+        "{.spec.rules[0].backendRefs[1].weight}'");
     REQUIRE_MESSAGE(r.status == 0, r.output);
     return r.output;
   }

@@ -17,20 +17,6 @@ namespace {
 
 using namespace kube_site;
 
-// The phase of the last event in `file` ("" before the first).
-std::string lastPhase(const fs::path& file) {
-  std::istringstream lines(slurp(file));
-  std::string phase;
-  for (std::string line; std::getline(lines, line);) {
-    boost::system::error_code ec;
-    const json::value e = json::parse(line, ec);
-    if (!ec && e.is_object() && e.as_object().contains("phase")) {
-      phase = std::string(e.at("phase").as_string());
-    }
-  }
-  return phase;
-}
-
 // Starts run `n` and waits until `inside()` says it is inside `phase`; then checks the
 // run's events agree, kills it with SIGKILL, and returns the phase of its last event.
 std::string killInside(KubeSite& site, int n, const std::string& phase,
@@ -51,7 +37,7 @@ std::string killInside(KubeSite& site, int n, const std::string& phase,
 TEST_CASE("kube: SIGKILL at each phase boundary, re-run with the same id: one forward patch") {
   // The window outlasts the lease's expiry after the kill in the switch, so the run that
   // resumes into monitoring is still monitoring when it is killed.
-  KubeSite site("v1.2.4", "8s", true);
+  KubeSite site("v1.2.4", {.monitor = "8s", .gated = true});
   const auto start = Steady::now();
   std::vector<std::string> killedIn;
   int n = 0;
@@ -86,9 +72,7 @@ TEST_CASE("kube: SIGKILL at each phase boundary, re-run with the same id: one fo
   const json::value status = site.status();
   CHECK(status.at_pointer("/record/rollout_id") == "r-kube-kill");
   CHECK(status.at_pointer("/record/phase") == "done");
-  auto blueReplicas =
-      site.kubectl("get deployment user-service-blue -n production -o jsonpath='{.spec.replicas}'");
-  CHECK(blueReplicas.output == "0");
+  CHECK(site.blueReplicasByKubectl() == "0");
   // The snapshot was started once: a resume polls for the recorded id instead.
   CHECK(slurp(site.dir / "snapshots") == "nova-pre-deploy-v1-2-4-r-kube-kill\n");
   std::string phases;

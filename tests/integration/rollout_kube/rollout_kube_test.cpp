@@ -101,9 +101,7 @@ TEST_CASE("kube: a good version rolls out; the agent armed; kubectl reads what s
   CHECK(status.at("traffic") == "green");
 
   // Blue scaled down (Phase 4) through the API; exactly one forward patch.
-  auto blueReplicas =
-      site.kubectl("get deployment user-service-blue -n production -o jsonpath='{.spec.replicas}'");
-  CHECK(blueReplicas.output == "0");
+  CHECK(site.blueReplicasByKubectl() == "0");
   CHECK(site.api.backendPatches(kGreenService) == 1);
   CHECK(site.api.backendPatches(kBlueService) == 0);
   CHECK(slurp(site.dir / "snapshots").find("r-kube-good") != std::string::npos);
@@ -111,7 +109,7 @@ TEST_CASE("kube: a good version rolls out; the agent armed; kubectl reads what s
 }
 
 TEST_CASE("kube: green fails while monitoring: the agent flips the Ingress back, exit 4") {
-  KubeSite site("v1.2.5", "30s");
+  KubeSite site("v1.2.5", {.monitor = "30s"});
   auto run = site.novactl("r-kube-bad", "novactl", "v1.2.5");
   auto waiter = site.waiter("r-kube-bad");
   REQUIRE_MESSAGE(waitFor([&] { return site.armedFor("r-kube-bad"); }, 60s),

@@ -273,6 +273,37 @@ TEST_CASE("a failed deploy hook ends before the switch with production untouched
   CHECK(f.run("r2", "run-2").outcome == Outcome::kSucceeded);
 }
 
+TEST_CASE("outside the window a fresh start is refused before the lease, writing nothing") {
+  Fixture f;
+  // Stopped while monitoring on Thursday; the run resumes on Saturday.
+  f.stopAt = "monitor";
+  REQUIRE(f.run("r1", "run-1").outcome == Outcome::kInterrupted);
+  f.clock.setWall(kThursday0200 + 48 * kHour);
+  const auto writes = [&f] {
+    int n = 0;
+    for (const auto& r : f.api->requests()) {
+      n += r.method == "GET" ? 0 : 1;
+    }
+    return n;
+  };
+
+  // A rollout past the switch is not held by the window: it finishes.
+  f.stopAt.reset();
+  const EngineResult resumed = f.run("r1", "run-2");
+  INFO(resumed.message);
+  CHECK(resumed.outcome == Outcome::kSucceeded);
+
+  // A new rollout is refused without taking the lease.
+  const int before = writes();
+  const EngineResult refused = f.run("r2", "run-3");
+  CHECK(refused.outcome == Outcome::kRefused);
+  CHECK(refused.message ==
+        "deployment window: Saturday is not a deployment day; the next window opens Tue "
+        "2026-12-08 02:00 UTC (in 2d23h59m)");
+  CHECK(writes() == before);
+  CHECK(f.backend() == "user-service-green");
+}
+
 TEST_CASE("an agent that cannot be reached never lets blue be scaled down") {
   Fixture f;
   f.config.monitor.agentUrl = "http://127.0.0.1:1";
