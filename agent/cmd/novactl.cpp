@@ -1,4 +1,5 @@
 // novactl: the CLI for CI and people. Parses arguments and calls into the library.
+#include <spdlog/cfg/env.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -227,9 +228,12 @@ std::optional<int> dispatchRolloutCommands(CLI::App& app, RolloutCommands& a) {
 
 int main(int argc, char** argv) {
   // Log lines go to stderr: stdout carries what a command answers (-o json, --events jsonl,
-  // rules and reports), which a CI step parses whole.
+  // rules and reports), which a CI step parses whole. Warnings and errors only: the progress
+  // lines already say each step; SPDLOG_LEVEL=info shows the engine's own lines too.
   spdlog::set_default_logger(std::make_shared<spdlog::logger>(
       "", std::make_shared<spdlog::sinks::stderr_color_sink_mt>()));
+  spdlog::set_level(spdlog::level::warn);
+  spdlog::cfg::load_env_levels();
   CLI::App app{"novactl: blue-green rollouts with automatic rollback"};
   app.require_subcommand(1);
   // NOVA_VERSION comes from the build (agent/cmd/CMakeLists.txt).
