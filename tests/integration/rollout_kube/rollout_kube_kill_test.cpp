@@ -29,7 +29,7 @@ std::string killInside(KubeSite& site, int n, const std::string& phase,
                   name << " never got inside " << phase << ": " << run->log());
   run->signal(SIGKILL);
   REQUIRE(exitStatus(run->waitExit(10s)) == 128 + SIGKILL);
-  const std::string last = lastPhase(events);
+  std::string last = lastPhase(events);
   CHECK_MESSAGE(last == phase, name << ": " << run->log());
   return last;
 }

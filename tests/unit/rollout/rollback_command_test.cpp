@@ -57,7 +57,10 @@ TEST_CASE("novactl rollback: a receiver that fails is counted in -o json, the ex
   Command c;
   c.args.reason = "errors after the switch";
   c.args.output = "json";
-  auto& [f, team, args, out, err] = c;
+  auto& f = c.f;
+  auto& team = c.team;
+  auto& out = c.out;
+  auto& err = c.err;
   CHECK(c.run() == 0);
   INFO(err.str());
   INFO(out.str());
@@ -73,13 +76,14 @@ TEST_CASE("novactl rollback: a receiver that fails is counted in -o json, the ex
   CHECK(err.str().find(" rollback start: info - reason: errors after the switch\n") !=
         std::string::npos);
   CHECK(err.str().find(" flip verified: ok - traffic verified on blue") != std::string::npos);
-  CHECK(err.str().find("\r") == std::string::npos);
+  CHECK(err.str().find('\r') == std::string::npos);
 }
 
 TEST_CASE("novactl rollback on a terminal rewrites the step's line; text says what failed") {
   Command c;
   c.args.terminal = true;
-  auto& [f, team, args, out, err] = c;
+  auto& out = c.out;
+  auto& err = c.err;
   CHECK(c.run() == 0);
   INFO(err.str());
   CHECK(err.str().find("\r\033[K") != std::string::npos);
@@ -93,7 +97,9 @@ TEST_CASE("novactl rollback --dry-run sends nothing and leaves no notify state")
   Command c;
   c.args.option = "full";
   c.args.dryRun = true;
-  auto& [f, team, args, out, err] = c;
+  auto& f = c.f;
+  auto& team = c.team;
+  auto& out = c.out;
   CHECK(c.run() == 0);
   INFO(out.str());
   CHECK(out.str().find("tell the team through webhook:team, webhook:down (this dry run sends "

@@ -82,7 +82,7 @@ struct GreenMetrics {
 
 struct Fixture {
   /// `readyDelay`: how long (simulated) a scaled Deployment takes to become ready.
-  explicit Fixture(std::string type = "gateway-httproute", DurationMs readyDelay = 0) {
+  explicit Fixture(const std::string& type = "gateway-httproute", DurationMs readyDelay = 0) {
     fake_kube::Options options;
     options.clock = &clock;
     options.readyDelay = readyDelay;

@@ -37,6 +37,7 @@ std::vector<Posted> postedTo(FakeSlack& endpoint) {
 
 std::vector<std::string> keysOf(const std::vector<Posted>& posted) {
   std::vector<std::string> keys;
+  keys.reserve(posted.size());
   for (const auto& p : posted) {
     keys.push_back(p.key);
   }
