@@ -33,6 +33,21 @@ bool noRuleHasData(const json::object& status) {
   return true;
 }
 
+// The rules past their threshold now ("error_rate_high, latency_p95_high"); empty when none.
+std::string breachingRules(const json::object& status) {
+  std::string names;
+  const json::value* rules = status.if_contains("rules");
+  if (rules == nullptr || !rules->is_array()) {
+    return names;
+  }
+  for (const auto& r : rules->as_array()) {
+    if (r.is_object() && text(r.as_object(), "state") == "breaching") {
+      names += (names.empty() ? "" : ", ") + text(r.as_object(), "name");
+    }
+  }
+  return names;
+}
+
 }  // namespace
 
 AgentVerdict parseAgentStatus(std::string_view body, std::string_view rolloutId) {
@@ -70,6 +85,11 @@ AgentVerdict parseAgentStatus(std::string_view body, std::string_view rolloutId)
       return verdict(AgentVerdict::State::kIncident,
                      "incident " + text(incident, "id") + " " + state, severity);
     }
+  }
+  // A rule waiting out its `for` has no incident yet, but green is not clean: blue must not
+  // be scaled down on it.
+  if (const std::string breaching = breachingRules(status); !breaching.empty()) {
+    return verdict(AgentVerdict::State::kBreaching, "breaching now: " + breaching);
   }
   const json::value* ready = status.if_contains("ready");
   if ((ready != nullptr && ready->is_bool() && !ready->as_bool()) || noRuleHasData(status)) {

@@ -122,6 +122,8 @@ std::string_view agentStateName(AgentVerdict::State state) {
       return "no_data";
     case AgentVerdict::State::kWatching:
       return "watching";
+    case AgentVerdict::State::kBreaching:
+      return "breaching";
     case AgentVerdict::State::kIncident:
       return "incident";
     case AgentVerdict::State::kRolledBack:

@@ -69,6 +69,9 @@ std::string agentText(const AgentVerdict& agent) {
     case AgentVerdict::State::kWatching:
       text = "the agent sees no incident";
       break;
+    case AgentVerdict::State::kBreaching:
+      text = "the agent sees a rule past its threshold, its incident not open yet";
+      break;
     case AgentVerdict::State::kIncident:
       text = "the agent has a " + std::string(toString(agent.severity)) + " incident open";
       break;
@@ -105,6 +108,8 @@ NextStep judgeMonitor(const Record& r, const LiveState& live, TimestampMs now,
   std::string why = agentText(agent);
   if (agent.state == AgentVerdict::State::kRolledBack) {
     why += " but traffic is still on green";
+  } else if (agent.state == AgentVerdict::State::kBreaching) {
+    why += ": blue is never scaled down while a rule breaches";
   } else if (agent.state != AgentVerdict::State::kIncident) {
     why += ": blue is never scaled down without the agent's verdict";
   }

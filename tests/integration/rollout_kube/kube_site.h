@@ -146,6 +146,8 @@ struct SiteOptions {
   std::string mediumMaxWait = "20s";
   // window.days, a YAML list.
   std::string windowDays = "[sun, mon, tue, wed, thu, fri, sat]";
+  // The `for` of the agent's api_down rule (green's /health failing).
+  std::string apiDownFor = "1s";
 };
 
 // Blue, green, the fake API server and the agent, with rollout.yaml for them.
@@ -164,7 +166,7 @@ struct KubeSite {
         "  blue_service: user-service-blue\n"
         "  green_service: user-service-green\n"
         "  blue_deployment: user-service-blue\n";
-    writeAgentRules(dir, "1s");  // green's health failing for 1 s is critical
+    writeAgentRules(dir, options.apiDownFor);
     writeText(dir / "agent.yaml",
               "target:\n  health_url: " + green.url("/health") + "\n  metrics_url: " +
                   green.url("/metrics") + "\n  health_interval: 250ms\n  health_timeout: 5s\n" +

@@ -1,9 +1,11 @@
 // Production stays guarded when a process dies after the switch: the agent SIGKILLed while
 // monitoring and restarted with the same state file (it arms again for the rollout and
 // flips back when green fails; the rollout exits 4); the agent dead when the monitoring
-// window ends (blue is not scaled down without its verdict: exit 7, blue warm); and
-// `novactl rollout` SIGKILLed right after the forward patch with no re-run (the agent,
-// armed from the Ingress's record alone, flips back when green fails).
+// window ends (blue is not scaled down without its verdict: exit 7, blue warm); a rule
+// breaching at the window's end whose `for` has not run out (no incident yet, and still
+// not clean: exit 7, blue warm); and `novactl rollout` SIGKILLed right after the forward
+// patch with no re-run (the agent, armed from the Ingress's record alone, flips back when
+// green fails).
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
@@ -60,6 +62,25 @@ TEST_CASE("kube: the window ends with the agent dead: blue is never scaled down 
   CHECK(code == 7);
   CHECK(run->log().find("blue is never scaled down without the agent's verdict") !=
         std::string::npos);
+  CHECK(site.blueReplicasByKubectl() == "3");
+  CHECK(site.backendByKubectl() == kGreenService);
+  CHECK(site.status().at_pointer("/record/phase") == "needs-person");
+}
+
+TEST_CASE("kube: a rule breaching when the window ends, its `for` not run out: blue stays warm") {
+  // api_down needs an hour of failing health to fire, so green's failure opens no incident
+  // before the window ends: the agent's /status has the rule breaching and nothing else.
+  KubeSite site("v1.2.5", {.monitor = "5s", .mediumMaxWait = "2s", .apiDownFor = "1h"});
+  auto run = site.novactl("r-pending", "novactl", "v1.2.5");
+  REQUIRE_MESSAGE(waitFor([&] { return site.armedFor("r-pending"); }, 30s),
+                  run->log() << site.agent->log());
+  site.greenFaults(R"({"health_down": true})");
+  const int code = exitStatus(run->waitExit(60s));
+  INFO(run->log());
+  INFO(site.agent->log());
+  CHECK(code == 7);
+  CHECK(run->log().find("breaching now: api_down") != std::string::npos);
+  CHECK(run->log().find("blue is never scaled down while a rule breaches") != std::string::npos);
   CHECK(site.blueReplicasByKubectl() == "3");
   CHECK(site.backendByKubectl() == kGreenService);
   CHECK(site.status().at_pointer("/record/phase") == "needs-person");

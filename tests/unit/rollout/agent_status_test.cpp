@@ -38,6 +38,20 @@ TEST_CASE("the agent's /status becomes a verdict on this rollout") {
                              "rules": [{"value": 0}]})",
                          "r1")
             .state == State::kWatching);
+  // A rule past its threshold while its `for` runs: no incident yet, and not clean.
+  const AgentVerdict pending = parseAgentStatus(
+      R"({"armed": true, "rollout_id": "r1", "ready": true,
+          "rules": [{"name": "error_rate_high", "state": "breaching", "value": 0.4},
+                    {"name": "api_down", "state": "ok", "value": 1},
+                    {"name": "latency_p95_high", "state": "breaching", "value": 0.3}]})",
+      "r1");
+  CHECK(pending.state == State::kBreaching);
+  CHECK(pending.detail == "breaching now: error_rate_high, latency_p95_high");
+  // An open incident says more than its breaching rules.
+  CHECK(parseAgentStatus(R"({"incident": {"id": "i1", "severity": "high", "state": "open"},
+                             "rules": [{"name": "e", "state": "breaching", "value": 1}]})",
+                         "r1")
+            .state == State::kIncident);
 }
 
 }  // namespace

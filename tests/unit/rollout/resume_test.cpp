@@ -129,6 +129,24 @@ TEST_CASE("after the window: clean or LOW cleans up blue; MEDIUM waits, then a p
         "stays warm");
 }
 
+TEST_CASE("a rule breaching at the window's end, its incident not open yet, keeps blue warm") {
+  const TimestampMs end = kSwitched + 10 * kMinute;
+  LiveState breaching = live(TrafficSide::kGreen, 3, AgentVerdict::State::kBreaching);
+  breaching.agent.detail = "breaching now: error_rate_high";
+  const NextStep waiting = decide(recordAt(Phase::kMonitor), breaching, end);
+  CHECK(waiting.kind == NextStep::Kind::kWait);
+  CHECK(waiting.waitUntil == end + 30 * kMinute);
+  CHECK(waiting.reason ==
+        "the monitoring window is over but the agent sees a rule past its threshold, its "
+        "incident not open yet (breaching now: error_rate_high): blue is never scaled down "
+        "while a rule breaches; waiting until 2026-12-03T03:00:00Z");
+  // The rule clears: clean-up. It never clears: a person, blue still warm.
+  checkRun(decide(recordAt(Phase::kMonitor), live(TrafficSide::kGreen), end + kMinute),
+           Phase::kCleanupBlue);
+  checkFinish(decide(recordAt(Phase::kMonitor), breaching, end + 30 * kMinute), Phase::kNeedsPerson,
+              Outcome::kNeedsPerson, Phase::kMonitor);
+}
+
 TEST_CASE("no verdict, no scale-down: an unreachable, unarmed or blind agent stops for a person") {
   const TimestampMs late = kSwitched + 40 * kMinute;
   for (auto state : {AgentVerdict::State::kUnreachable, AgentVerdict::State::kNotArmed,

@@ -16,6 +16,8 @@ namespace nova::rollout {
 ///     for this id: kNotArmed;
 ///   - a hold: kHold; a rollback that flipped (or found blue): kRolledBack;
 ///   - an incident not yet resolved: kIncident at its severity;
+///   - a rule past its threshold ("state": "breaching") while no incident is open yet:
+///     kBreaching, naming the rules;
 ///   - not ready, or every rule without a value: kNoData;
 ///   - else kWatching.
 AgentVerdict parseAgentStatus(std::string_view body, std::string_view rolloutId);

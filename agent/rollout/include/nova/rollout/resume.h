@@ -30,7 +30,9 @@ struct AgentVerdict {
     kUnreachable,  ///< No answer.
     kNotArmed,     ///< Answers, but does not guard this rollout id (yet).
     kNoData,       ///< Armed, but its rules have no data: no verdict.
-    kWatching,     ///< Armed, no incident open.
+    kWatching,     ///< Armed, no incident open, no rule past its threshold.
+    kBreaching,    ///< Armed, no incident open yet, but a rule is past its threshold now
+                   ///< (its `for` has not run out): not a clean verdict.
     kIncident,     ///< Armed, an incident is open at `severity`.
     kRolledBack,   ///< It rolled back for this rollout.
     kHold,         ///< A person holds it: automatic action suspended.
