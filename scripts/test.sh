@@ -48,8 +48,9 @@ if [ "$sanitize" = 1 ]; then
   echo "== stage 2b: unit tests of the threaded modules under ThreadSanitizer"
   # The modules with threads of their own: notify's delivery threads, the HTTP server and
   # multi client, kube's retries on the clock, the daemon's loop, inbox and action worker,
-  # the traffic switches' reload waits, the rollout's lease renewal.
-  tsan_modules=(notify http kube daemon traffic rollout)
+  # the traffic switches' reload waits, the rollout's lease renewal, the remote source's
+  # rounds and the target pool's shared client.
+  tsan_modules=(notify http kube daemon traffic rollout remote scrape)
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNOVA_TSAN=ON >/dev/null
   cmake --build build-tsan -j"$jobs" --target "${tsan_modules[@]/%/_test}"
   # A reported race fails the stage. A test that failed without a race report ran under the
