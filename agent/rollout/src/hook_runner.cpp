@@ -18,6 +18,10 @@ extern char** environ;
 namespace nova::rollout {
 namespace {
 
+// The most a pipe can hold on Linux when its size cannot be read (fs.pipe-max-size's
+// default): the drain bound after the command exits.
+constexpr std::size_t kMaxPipeBytes = std::size_t{1} << 20;
+
 // A child that is ours until reaped: its pid (also its process group), a pidfd that
 // becomes readable when it exits (-1 where the kernel has none), and our end of its output.
 struct Child {
@@ -59,6 +63,7 @@ std::vector<std::string> environmentFor(const CommandSpec& spec, const HookVaria
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
   std::vector<char*> out;
+  out.reserve(strings.size() + 1);
   for (std::string& s : strings) {
     out.push_back(s.data());
   }
@@ -154,9 +159,14 @@ void collect(Child child, std::size_t limit, Collected& shared, StopSource& stop
   }
   kill(-child.pid, SIGKILL);
   fcntl(child.out, F_SETFL, O_NONBLOCK);
-  // Bounded: a writer that escaped the group must not keep this thread reading forever.
+  // Bounded: everything the pipe can hold (a command that wrote fast and exited has its
+  // last lines, the ones that say what failed, still in there when this thread lags), and
+  // no more, so a writer that escaped the group cannot keep this thread reading forever.
+  const int capacity = fcntl(child.out, F_GETPIPE_SZ);
+  const std::size_t bound =
+      2 * limit + (capacity > 0 ? static_cast<std::size_t>(capacity) : kMaxPipeBytes);
   std::size_t drained = 0;
-  for (ssize_t n; drained < 2 * limit && (n = read(child.out, chunk, sizeof chunk)) > 0;) {
+  for (ssize_t n; drained < bound && (n = read(child.out, chunk, sizeof chunk)) > 0;) {
     append(buffer, truncated, chunk, static_cast<std::size_t>(n), limit);
     drained += static_cast<std::size_t>(n);
   }

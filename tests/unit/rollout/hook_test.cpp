@@ -92,8 +92,7 @@ std::function<bool()> printed(const std::string& path) {
 }
 
 std::string markerPath(std::string_view name) {
-  const std::string path =
-      "/tmp/nova-hook-test-" + std::to_string(getpid()) + "-" + std::string(name);
+  std::string path = "/tmp/nova-hook-test-" + std::to_string(getpid()) + "-" + std::string(name);
   std::remove(path.c_str());
   return path;
 }
@@ -203,6 +202,21 @@ TEST_CASE("captured output is bounded to its last bytes") {
   CHECK(result.outputTruncated);
   CHECK(result.output.size() == 100);
   CHECK(result.output.ends_with("line-2999\n"));
+}
+
+TEST_CASE("a command that writes fast and exits keeps its last line, however far behind") {
+  // One write of 60 KB ending with the line that says what happened, then the exit: the
+  // reader can learn of the exit with most of the pipe unread, and must still drain it.
+  Fixture f;
+  CommandSpec burst = shell(
+      "exec dd bs=65536 count=1 iflag=fullblock status=none <<EOF\n"
+      "$(head -c 60000 /dev/zero | tr '\\0' x)\n"
+      "deploy failed: quota\n"
+      "EOF\n");
+  burst.maxOutputBytes = 100;
+  const HookResult result = f.run(burst);
+  CHECK(result.outputTruncated);
+  CHECK(result.output.ends_with("\ndeploy failed: quota\n"));
 }
 
 TEST_CASE("commands that cannot start, and bad variables, are errors with codes") {
