@@ -62,14 +62,8 @@ Result<SwitchOutcome> NginxSwitch::flip(const std::string& previous, const std::
       !s.ok()) {
     return s.error().prefixed("nginx upstream: ");
   }
-  auto reloaded =
-      detail::reloadNginx(options_.pidFile, options_.reloadCommand, options_.reloadTimeout, clock_);
+  auto reloaded = reloadOrRestore(previous);
   if (!reloaded.ok()) {
-    // Put the old include back, so current() keeps telling the truth about nginx.
-    if (Status s = detail::replaceInclude(file, previous); !s.ok()) {
-      spdlog::error("nginx upstream {} not restored after the failed reload: {}", file,
-                    s.error().message);
-    }
     return SwitchOutcome{SwitchOutcome::Kind::kImpossible,
                          "nginx reload failed: " + reloaded.error().message};
   }
@@ -116,15 +110,22 @@ Result<std::string> NginxSwitch::writeAndReload(const std::string& previous,
   if (Status s = detail::replaceInclude(file, next); !s.ok()) {
     return s.error().prefixed("nginx upstream: ");
   }
+  auto reloaded = reloadOrRestore(previous);
+  if (!reloaded.ok()) {
+    return reloaded.error().prefixed("nginx reload failed: ");
+  }
+  return reloaded;
+}
+
+Result<std::string> NginxSwitch::reloadOrRestore(const std::string& previous) {
   auto reloaded =
       detail::reloadNginx(options_.pidFile, options_.reloadCommand, options_.reloadTimeout, clock_);
   if (!reloaded.ok()) {
-    // Put the old include back, so current() keeps telling the truth about nginx.
+    const std::string& file = options_.upstreamFile;
     if (Status s = detail::replaceInclude(file, previous); !s.ok()) {
       spdlog::error("nginx upstream {} not restored after the failed reload: {}", file,
                     s.error().message);
     }
-    return reloaded.error().prefixed("nginx reload failed: ");
   }
   return reloaded;
 }

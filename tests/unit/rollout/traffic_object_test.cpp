@@ -199,6 +199,20 @@ constexpr std::string_view kRoute = R"({
     {"name": "user-service-blue", "port": 8081, "weight": 100},
     {"name": "user-service-green", "port": 8081, "weight": 0}]}]}})";
 
+// Takes the lease, records the switch phase with traffic on blue, then switches to green
+// in one patch; returns the record the switch wrote.
+Record switchForwardOnce(Cluster& cluster, RecordStore& store, StopSource& stop) {
+  REQUIRE(store.acquire(leaseRequest("r1", "run-1"), stop).ok());
+  REQUIRE(store.write(recordAt(Phase::kSwitch, cluster.clock.now())).ok());
+  CHECK(store.read()->side == TrafficSide::kBlue);
+  Record next = *store.read()->record;
+  next.switchedAt = cluster.clock.now();
+  cluster.server->clearRequests();
+  REQUIRE(store.switchToGreen(next).ok());
+  CHECK(cluster.patches() == 1);
+  return next;
+}
+
 TEST_CASE("gateway-httproute: one patch sets the weights to green and writes the record") {
   Cluster cluster(kRoute);
   ManualClock& clock = cluster.clock;
@@ -207,14 +221,7 @@ TEST_CASE("gateway-httproute: one patch sets the weights to green and writes the
   REQUIRE_MESSAGE(object.ok(), (object.ok() ? "" : object.error().message));
   RecordStore store(**object, clock);
   StopSource stop(clock);
-  REQUIRE(store.acquire(leaseRequest("r1", "run-1"), stop).ok());
-  REQUIRE(store.write(recordAt(Phase::kSwitch, clock.now())).ok());
-  CHECK(store.read()->side == TrafficSide::kBlue);
-  Record next = *store.read()->record;
-  next.switchedAt = clock.now();
-  cluster.server->clearRequests();
-  REQUIRE(store.switchToGreen(next).ok());
-  CHECK(cluster.patches() == 1);
+  const Record next = switchForwardOnce(cluster, store, stop);
   auto after = store.read();
   REQUIRE(after.ok());
   CHECK(after->side == TrafficSide::kGreen);
@@ -245,14 +252,7 @@ TEST_CASE("ingress-nginx-canary: one patch sets canary-weight 100 and writes the
   REQUIRE_MESSAGE(object.ok(), (object.ok() ? "" : object.error().message));
   RecordStore store(**object, clock);
   StopSource stop(clock);
-  REQUIRE(store.acquire(leaseRequest("r1", "run-1"), stop).ok());
-  REQUIRE(store.write(recordAt(Phase::kSwitch, clock.now())).ok());
-  CHECK(store.read()->side == TrafficSide::kBlue);
-  Record next = *store.read()->record;
-  next.switchedAt = clock.now();
-  cluster.server->clearRequests();
-  REQUIRE(store.switchToGreen(next).ok());
-  CHECK(cluster.patches() == 1);
+  const Record next = switchForwardOnce(cluster, store, stop);
   auto after = store.read();
   REQUIRE(after.ok());
   CHECK(after->side == TrafficSide::kGreen);

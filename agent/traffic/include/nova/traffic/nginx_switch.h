@@ -120,6 +120,10 @@ class NginxSwitch final : public Switch, public WeightedSwitch {
   /// back and answers the reload's error. Returns how nginx was reloaded.
   Result<std::string> writeAndReload(const std::string& previous, const std::string& next);
 
+  /// Reloads nginx; on failure puts `previous` back as the include (so current() keeps
+  /// telling the truth about nginx) and answers the reload's error unprefixed.
+  Result<std::string> reloadOrRestore(const std::string& previous);
+
   /// The include giving green `weight` percent.
   std::string weightedInclude(std::int64_t weight) const;
 
