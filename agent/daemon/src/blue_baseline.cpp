@@ -98,4 +98,12 @@ std::string BlueBaseline::statusJson() const {
   return json::serialize(out);
 }
 
+std::string unconfiguredBaselineJson() {
+  return json::serialize(
+      json::object{{"state", watch::baselineStateName(watch::BaselineState::kNone)},
+                   {"source", nullptr},
+                   {"values", json::object{}},
+                   {"reason", "blue is not configured (baseline: in the agent config)"}});
+}
+
 }  // namespace nova::daemon::detail

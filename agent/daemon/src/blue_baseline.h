@@ -50,4 +50,7 @@ class BlueBaseline {
   std::optional<watch::BaselineState> published_;
 };
 
+/// /status "baseline" of an agent without `baseline:`: none, and why.
+std::string unconfiguredBaselineJson();
+
 }  // namespace nova::daemon::detail

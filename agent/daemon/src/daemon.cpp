@@ -309,6 +309,8 @@ int Daemon::run() {
     blue_ =
         std::make_unique<detail::BlueBaseline>(*config_.baseline, storage_, timeline_, metrics_);
     options.baselineJson = [this] { return blue_->statusJson(); };
+  } else {
+    options.baselineJson = [] { return detail::unconfiguredBaselineJson(); };
   }
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
