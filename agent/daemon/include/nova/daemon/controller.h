@@ -62,6 +62,8 @@ struct ControllerOptions {
   std::function<rules::RemoteAnswers(const rules::RuleSet&, TimestampMs)> remoteAnswers;
   /// JSON object of the remote sources' state for /status ("sources"); empty: none.
   std::function<std::string()> sourcesJson;
+  /// JSON object of blue's baseline for /status ("baseline"); empty: none configured.
+  std::function<std::string()> baselineJson;
 };
 
 /// Re-anchors a restored escalator whose times lie in the future of `now` (see

@@ -14,6 +14,7 @@
 #include "nova/scrape/prober.h"
 #include "nova/scrape/target_pool.h"
 #include "nova/tsdb/storage.h"
+#include "nova/watch/baseline.h"
 
 namespace nova::daemon {
 
@@ -59,6 +60,12 @@ namespace nova::daemon {
 ///   nova_agent_target_changes_total{change="added|removed|refused"}  counter
 ///   nova_agent_discovery_events_total{type="list|relist|added|modified|deleted|bookmark|
 ///     failure"}                                            counter, what discovery saw
+///   nova_agent_baseline_state{state="waiting|frozen|expired|none"}  gauge, 1 for the
+///                                                          baseline's current state
+///   baseline:nova_http_requests:rate and the other baseline series (watch/baseline.h),
+///     by their own names                                   gauges, while the baseline is
+///                                                          frozen
+///   nova_agent_blue_scrapes_total{result="ok|failed"}      counter, scrapes of blue
 /// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
 class AgentMetrics {
  public:
@@ -107,6 +114,10 @@ class AgentMetrics {
   /// before serialize().
   void connections(std::string_view listener, const http::ConnectionCounters& counters);
 
+  /// The baseline's state, and its values while frozen (the series go when it expires).
+  void baseline(watch::BaselineState state, const std::vector<watch::BaselineValue>& values);
+  /// A scrape of blue for the baseline finished.
+  void blueScrape(bool ok);
   /// The registry in the Prometheus text format (TextSerializer).
   std::string serialize() const;
 
