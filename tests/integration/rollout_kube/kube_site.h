@@ -148,13 +148,36 @@ struct SiteOptions {
   std::string windowDays = "[sun, mon, tue, wed, thu, fri, sat]";
   // The `for` of the agent's api_down rule (green's /health failing).
   std::string apiDownFor = "1s";
+  // The built-in cluster pre-flight checks on production-green and the built-in deploy of
+  // green's image (data/production-green.yaml) instead of the deploy hook.
+  bool builtIn = false;
 };
+
+// rollout.yaml's pre-flight with the cluster's own checks (the command checks follow it),
+// and the built-in deploy, for SiteOptions::builtIn.
+constexpr std::string_view kClusterPreflight =
+    "preflight:\n"
+    "  cluster:\n"
+    "    namespace: production-green\n"
+    "    configmaps: [user-service-config]\n"
+    "    secrets: [user-service-db]\n"
+    "    nodes: {selector: node-role.kubernetes.io/worker}\n"
+    "  checks:\n";
+constexpr std::string_view kBuiltInDeploy =
+    "deploy:\n"
+    "  kubernetes:\n"
+    "    namespace: production-green\n"
+    "    deployment: user-service-green\n"
+    "    container: user-service\n"
+    "    image: nova/user-service:${NOVA_VERSION}\n"
+    "    timeout: 30s\n";
 
 // Blue, green, the fake API server and the agent, with rollout.yaml for them.
 struct KubeSite {
   explicit KubeSite(const std::string& greenVersion, const SiteOptions& options = {})
       : dir(Site::makeDir()),
         api(dir, options.httpRoute ? std::vector<std::string>{"api-route.yaml"}
+                 : options.builtIn ? std::vector<std::string>{"production-green.yaml"}
                                    : std::vector<std::string>{}),
         blue({"--version", "v1.2.3", "--color", "blue"}),
         green({"--version", greenVersion, "--color", "green"}) {
@@ -190,20 +213,19 @@ struct KubeSite {
     writeText(dir / "rollout.yaml",
               "switch:\n" + switchSettings + publicUrl + "window:\n  days: " + options.windowDays +
                   "\n  hours: \"00:00-23:59\"\n  deny_last_days_of_month: 0\n"
-                  "  expected_duration: 1m\n"
-                  "preflight:\n  - name: db-connections\n    shell: true\n    command: '" +
-                  gate +
+                  "  expected_duration: 1m\n" +
+                  (options.builtIn ? std::string(kClusterPreflight) : "preflight:\n") +
+                  "  - name: db-connections\n    shell: true\n    command: '" + gate +
                   "true'\nsnapshot:\n  start:\n    shell: true\n    command: 'echo "
                   "$NOVA_SNAPSHOT_ID >> " +
                   (dir / "snapshots").string() + "; " + gate +
                   "true'\n  poll:\n    shell: true\n    command: 'grep -qx $NOVA_SNAPSHOT_ID " +
                   (dir / "snapshots").string() +
-                  " && echo available || echo creating'\n  interval: 100ms\ndeploy:\n  hook:\n    "
-                  "shell: true\n    command: '" +
-                  gate +
-                  "true'\n"
-                  "smoke:\n  base_url: " +
-                  green.url("") +
+                  " && echo available || echo creating'\n  interval: 100ms\n" +
+                  (options.builtIn
+                       ? std::string(kBuiltInDeploy)
+                       : "deploy:\n  hook:\n    shell: true\n    command: '" + gate + "true'\n") +
+                  "smoke:\n  base_url: " + green.url("") +
                   "\nblue:\n  namespace: production\n  deployment: user-service-blue\n"
                   "  scale_down_delay: 0s\n"
                   "monitor:\n  agent_url: http://127.0.0.1:" +
