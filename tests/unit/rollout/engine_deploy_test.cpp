@@ -100,6 +100,19 @@ TEST_CASE("the built-in deploy fails before the switch when its timeout runs out
   CHECK(f.backend() == "user-service-blue");
 }
 
+TEST_CASE("the phase's bound ends the built-in deploy's wait first: timed out, resumable") {
+  Fixture f;
+  useBuiltInDeploy(f);
+  f.config.deploy.timeout = 10 * kMinute;
+  f.config.bounds.green = 40 * kSecond;
+  f.api->setReadyDelay(20 * kMinute);
+  const EngineResult result = f.run("r1", "run-1");
+  CHECK(result.outcome == Outcome::kTimedOut);
+  CHECK(result.message.starts_with("the bound of deploy-green (40s) ran out in deploy-green"));
+  CHECK(f.backend() == "user-service-blue");
+  CHECK(imagePatches(f) == 1);
+}
+
 TEST_CASE("ProgressDeadlineExceeded is a failure with the controller's message") {
   Fixture f;
   useBuiltInDeploy(f);
