@@ -47,7 +47,9 @@ inline std::string lastPhase(const fs::path& file) {
 // self-signed certificate for 127.0.0.1 and a request log of its writes.
 struct FakeApiServer {
   // `seeds`: more objects (data/NAME) beside the production namespace.
-  explicit FakeApiServer(const fs::path& dir, const std::vector<std::string>& seeds = {})
+  // `readyDelayMs`: how long the simulated controller takes to follow a scale or a rollout.
+  explicit FakeApiServer(const fs::path& dir, const std::vector<std::string>& seeds = {},
+                         int readyDelayMs = 100)
       : cert(dir / "server.crt"), key(dir / "server.key"), requestLog(dir / "requests.jsonl") {
     testing::requireTool("kubectl", "kubectl");
     testing::requireTool("openssl", "Debian's openssl");
@@ -57,11 +59,12 @@ struct FakeApiServer {
            key.string() + " -out " + cert.string() + " 2>&1");
     REQUIRE_MESSAGE(made.status == 0, made.output);
     log = std::make_unique<testing::LogCapture>((dir / "fake-kube.log").string());
-    // The simulated controller follows a scale within 100 ms, so Phase 4 waits for real.
-    std::vector<std::string> argv{NOVA_FAKE_KUBE_BIN, "--token",          "rollout-token",
-                                  "--tls-cert",       cert.string(),      "--tls-key",
-                                  key.string(),       "--ready-delay-ms", "100",
-                                  "--request-log",    requestLog.string()};
+    // The simulated controller follows a scale after the delay, so Phase 4 waits for real.
+    std::vector<std::string> argv{
+        NOVA_FAKE_KUBE_BIN, "--token",          "rollout-token",
+        "--tls-cert",       cert.string(),      "--tls-key",
+        key.string(),       "--ready-delay-ms", std::to_string(readyDelayMs),
+        "--request-log",    requestLog.string()};
     std::vector<std::string> files{"production-blue.yaml"};
     files.insert(files.end(), seeds.begin(), seeds.end());
     for (const std::string& name : files) {
@@ -151,6 +154,8 @@ struct SiteOptions {
   // The built-in cluster pre-flight checks on production-green and the built-in deploy of
   // green's image (data/production-green.yaml) instead of the deploy hook.
   bool builtIn = false;
+  // How long the fake controller takes to follow a scale or finish a rollout.
+  int readyDelayMs = 100;
 };
 
 // rollout.yaml's pre-flight with the cluster's own checks (the command checks follow it),
@@ -176,9 +181,11 @@ constexpr std::string_view kBuiltInDeploy =
 struct KubeSite {
   explicit KubeSite(const std::string& greenVersion, const SiteOptions& options = {})
       : dir(Site::makeDir()),
-        api(dir, options.httpRoute ? std::vector<std::string>{"api-route.yaml"}
-                 : options.builtIn ? std::vector<std::string>{"production-green.yaml"}
-                                   : std::vector<std::string>{}),
+        api(dir,
+            options.httpRoute ? std::vector<std::string>{"api-route.yaml"}
+            : options.builtIn ? std::vector<std::string>{"production-green.yaml"}
+                              : std::vector<std::string>{},
+            options.readyDelayMs),
         blue({"--version", "v1.2.3", "--color", "blue"}),
         green({"--version", greenVersion, "--color", "green"}) {
     const bool gated = options.gated;

@@ -1,10 +1,12 @@
 // The built-in cluster pre-flight checks and the built-in deploy with the real novactl: it
 // checks production-green (namespace, ConfigMap, Secret, pods, nodes), skips the command
 // check named by --skip-check with its reason, sets green's image through the API and waits
-// for the fake controller's rollout; the real kubectl reads the image back.
+// for the fake controller's rollout; the real kubectl reads the image back. Killed with
+// SIGKILL while green rolls out, a re-run with the same id does not patch the image again.
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
+#include <csignal>
 #include <string>
 
 #include "kube_site.h"
@@ -75,6 +77,37 @@ TEST_CASE("kube: built-in pre-flight and deploy: green's image set, read back by
   const auto first = writes.find(patch);
   CHECK(first != std::string::npos);
   CHECK(writes.find(patch, first + 1) == std::string::npos);
+}
+
+TEST_CASE("kube: SIGKILL while green rolls out; the re-run waits without a second image patch") {
+  // The controller takes 4 s: the first run is killed while it waits.
+  KubeSite site("v1.2.4", {.monitor = "1s", .builtIn = true, .readyDelayMs = 4000});
+  const std::string patch =
+      "PATCH /apis/apps/v1/namespaces/production-green/deployments/user-service-green 200";
+  auto count = [&site, &patch] {
+    const std::string writes = site.api.writes();
+    int n = 0;
+    for (auto at = writes.find(patch); at != std::string::npos; at = writes.find(patch, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  auto first = site.novactl("r-built-in-kill", "run-1", "v1.2.4");
+  REQUIRE_MESSAGE(waitFor([&] { return count() == 1; }, 30s), first->log());
+  first->signal(SIGKILL);
+  REQUIRE(exitStatus(first->waitExit(10s)) == 128 + SIGKILL);
+  CHECK(lastPhase(site.dir / "run-1.events.jsonl") == "deploy-green");
+
+  auto second = site.novactl("r-built-in-kill", "run-2", "v1.2.4");
+  const int code = exitStatus(second->waitExit(60s));
+  INFO("run-2: " << second->log());
+  CHECK(code == 0);
+  CHECK(count() == 1);
+  CHECK(second->log().find("(image was already set)") != std::string::npos);
+  auto r = site.kubectl(
+      "get deployment user-service-green -n production-green -o "
+      "jsonpath='{.spec.template.spec.containers[0].image}'");
+  CHECK(r.output == "nova/user-service:v1.2.4");
 }
 
 }  // namespace
