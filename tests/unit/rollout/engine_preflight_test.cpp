@@ -137,6 +137,29 @@ TEST_CASE("every failing cluster check is listed together, none stops the others
   CHECK(f.forwardPatches() == 0);
 }
 
+TEST_CASE("a selector that matches no node fails; long lists name a few and count the rest") {
+  Fixture f;
+  seedHealthyCluster(f);
+  f.config.preflightCluster->nodeSelector = "pool=gpu";
+  f.config.preflightCluster->listLimit = 1;
+  REQUIRE(f.api
+              ->seed(R"({"kind": "List", "items": [
+    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a-1", "namespace":
+      "production-green"}, "status": {"phase": "Failed"}},
+    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a-2", "namespace":
+      "production-green"}, "status": {"phase": "Failed"}},
+    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a-3", "namespace":
+      "production-green", "deletionTimestamp": "2026-12-03T01:59:00Z"},
+     "status": {"phase": "Failed"}}]})")
+              .ok());
+  const EngineResult result = f.run("r1", "run-1");
+  CHECK(result.outcome == Outcome::kFailedBeforeSwitch);
+  CHECK(detailOf(result, "nodes-ready") == "no nodes (pool=gpu) found");
+  // a-3 is being deleted and is not judged.
+  CHECK(detailOf(result, "pods-healthy") ==
+        "2 of 4 pods in production-green failed or pending over 2m: a-1 (Failed) and 1 more");
+}
+
 TEST_CASE("a missing namespace and reads the server refuses are failed checks, never passes") {
   Fixture f;
   seedHealthyCluster(f);
