@@ -116,6 +116,13 @@ void addRolloutCommands(CLI::App& app, RolloutCommands& a) {
   r->add_option("--take-over", a.rollout.takeOver, "take over the unfinished rollout ID");
   r->add_option("--window-override,--outside-window", a.rollout.windowOverride,
                 "start outside the deployment window; the reason is recorded");
+  r->add_option("--skip-check", a.rollout.skipChecks,
+                "skip pre-flight check NAME (repeatable; each needs its own --reason); "
+                "recorded as skipped with who and why")
+      ->expected(1);
+  r->add_option("--reason", a.rollout.skipReasons,
+                "why the --skip-check before it is skipped (recorded, reported, sent to the team)")
+      ->expected(1);
   r->add_flag("--dry-run", a.rollout.dryRun, "print the plan and change nothing");
   r->add_option("--output,-o", a.rollout.output, "text, or json for one final document")
       ->check(CLI::IsMember({"text", "json"}));

@@ -15,7 +15,6 @@
 #include <thread>
 #include <vector>
 
-#include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 #include "nova/http/client.h"
 #include "nova/testing/child_process.h"
@@ -66,13 +65,9 @@ int main(int argc, char** argv) {
   if (argc < 4) {
     return fail("usage: agent_role_check NOVA_AGENT CONFIG_DIR ROLE.json...");
   }
-  std::vector<json::value> roles;
-  for (int i = 3; i < argc; ++i) {
-    auto text = nova::readFile(argv[i], 1 << 20);
-    if (!text.ok()) {
-      return fail(text.error().message);
-    }
-    roles.push_back(json::parse(*text));
+  auto roles = nova::chart_test::readRoles(std::vector<std::string>(argv + 3, argv + argc));
+  if (!roles.ok()) {
+    return fail(roles.error().message);
   }
   auto api = nova::fake_kube::FakeKube::start();
   if (!api.ok()) {
@@ -125,7 +120,7 @@ int main(int argc, char** argv) {
   if (agent.stop(5'000, SIGTERM) != 0) {
     return fail("the agent did not stop cleanly:\n" + log.text());
   }
-  const auto verdict = nova::chart_test::checkRoles((*api)->requests(), roles);
+  const auto verdict = nova::chart_test::checkRoles((*api)->requests(), *roles);
   if (!verdict.problem.empty()) {
     return fail(verdict.problem + "\n" + log.text());
   }

@@ -8,10 +8,11 @@ EXPECT names what the render must contain:
   discovery:  the target.discovery section the agent config must have, or null for none
   target:     {health_url, metrics_url} when the agent watches one URL
   roles:      {role name: [rules, exactly, in order]} for every Role (no other Role may exist)
+  cluster_roles: likewise for ClusterRoles (optional; none may exist unless listed)
   containers: the container names of the Deployment, in order (the agent's is nova-agent)
   readiness:  whether the agent's container has a readiness probe
-Everything rendered must also be least-privilege: no ClusterRole or ClusterRoleBinding, no
-"*" in any rule, every RoleBinding bound to a Role of the render.
+Everything rendered must also be least-privilege: no ClusterRole or ClusterRoleBinding but
+those expected, no "*" in any rule, every RoleBinding bound to a Role of the render.
 """
 
 import json
@@ -46,9 +47,18 @@ def one(docs, kind):
     return found[0]
 
 
-def check_rbac(docs, expected_roles):
-    for doc in docs:
-        check(not doc["kind"].startswith("Cluster"), "no cluster-wide RBAC", doc["kind"])
+def check_rbac(docs, expected_roles, expected_cluster_roles):
+    cluster_roles = {d["metadata"]["name"]: d for d in docs if d["kind"] == "ClusterRole"}
+    check(sorted(cluster_roles) == sorted(expected_cluster_roles),
+          "no cluster-wide RBAC but the ClusterRoles expected", sorted(cluster_roles))
+    for name, rules in expected_cluster_roles.items():
+        got = cluster_roles[name]["rules"]
+        check(got == rules, f"ClusterRole {name}: exactly these rules\n  want: {json.dumps(rules)}",
+              got)
+    for binding in (d for d in docs if d["kind"] == "ClusterRoleBinding"):
+        ref = binding["roleRef"]
+        check(ref["kind"] == "ClusterRole" and ref["name"] in cluster_roles,
+              "ClusterRoleBinding binds a ClusterRole here", ref)
     roles = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Role"}
     check(sorted(roles) == sorted(expected_roles), "the Roles rendered", sorted(roles))
     for name, rules in expected_roles.items():
@@ -93,7 +103,7 @@ def main():
     docs = [d for d in yaml.safe_load_all(open(render)) if d]
     kinds = sorted(d["kind"] for d in docs)
     check(kinds == expect["kinds"], f"the kinds rendered\n  want: {expect['kinds']}", kinds)
-    check_rbac(docs, expect["roles"])
+    check_rbac(docs, expect["roles"], expect.get("cluster_roles", {}))
 
     config_map = one(docs, "ConfigMap")
     agent, config_volume, mounts = agent_container(one(docs, "Deployment"), expect)

@@ -1,18 +1,19 @@
-// novactl's calls against the CI Role the chart renders: a rollout, a full rollback and a
-// status run against the fake API server (a stand-in agent answers /status), then every
-// request the server answered is checked against the Role's rules, with the verb the API
-// server derives from the method, and every verb the Role grants on every name must have
-// been used: the Role allows what novactl does, and nothing more.
+// novactl's calls against the CI Roles the chart renders: a rollout (with the built-in
+// cluster pre-flight checks and the built-in deploy of green), a full rollback and a status
+// run against the fake API server (a stand-in agent answers /status), then every request
+// the server answered is checked against the Roles' rules, with the verb the API server
+// derives from the method, and every verb the Roles grant on every name must have been
+// used: the Roles allow what novactl does, and nothing more.
 //
-// usage: ci_role_check ROLE.json   (the rendered Role, as JSON)
+// usage: ci_role_check ROLE.json...   (the rendered Roles and ClusterRole, as JSON)
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
-#include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 #include "nova/http/server.h"
 #include "nova/rollout/commands.h"
@@ -36,14 +37,13 @@ int fail(const std::string& why) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    return fail("usage: ci_role_check ROLE.json");
+  if (argc < 2) {
+    return fail("usage: ci_role_check ROLE.json...");
   }
-  auto text = nova::readFile(argv[1], 1 << 20);
-  if (!text.ok()) {
-    return fail(text.error().message);
+  auto roles = nova::chart_test::readRoles(std::vector<std::string>(argv + 1, argv + argc));
+  if (!roles.ok()) {
+    return fail(roles.error().message);
   }
-  const json::value role = json::parse(*text);
 
   auto api = nova::fake_kube::FakeKube::start();
   if (!api.ok()) {
@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   using nova::chart_test::deployment;
   const std::string objects = nova::chart_test::ingressOn("user-service-blue") +
                               deployment("user-service-blue", "v1.2.3", 3) +
-                              deployment("user-service-green", "v1.2.4", 3);
+                              deployment("user-service-green", "v1.2.4", 3) +
+                              nova::chart_test::greenNamespace();
   if (auto seeded = (*api)->seed(objects); !seeded.ok()) {
     return fail(seeded.error().message);
   }
@@ -75,7 +76,12 @@ int main(int argc, char** argv) {
                            "  blue_service: user-service-blue\n"
                            "  green_service: user-service-green\n"
                            "  blue_deployment: user-service-blue\n"
-                           "deploy:\n  hook: {command: [\"true\"]}\n"
+                           "preflight:\n  cluster:\n    namespace: production-green\n"
+                           "    configmaps: [user-service-config]\n"
+                           "    secrets: [user-service-db]\n    nodes: true\n"
+                           "deploy:\n  kubernetes: {namespace: production-green, "
+                           "deployment: user-service-green, container: user-service, "
+                           "image: \"nova/user-service:${NOVA_VERSION}\", timeout: 30s}\n"
                            "smoke: {base_url: \"http://127.0.0.1:1\", health: false, "
                            "metrics: false}\n"
                            "blue: {namespace: production, deployment: user-service-blue, "
@@ -112,12 +118,12 @@ int main(int argc, char** argv) {
                 " (all must exit 0):\n" + out.str() + err.str());
   }
 
-  const auto verdict = nova::chart_test::checkRoles((*api)->requests(), {role});
+  const auto verdict = nova::chart_test::checkRoles((*api)->requests(), *roles);
   if (!verdict.problem.empty()) {
     return fail(verdict.problem);
   }
   std::cout << "ci role check: novactl rollout, rollback --option full and status sent "
-            << verdict.requests << " requests; each one allowed by the Role, and each of its "
+            << verdict.requests << " requests; each one allowed by the Roles, and each of their "
             << verdict.grants << " grants used\n";
   return 0;
 }

@@ -1,8 +1,11 @@
 #include "role_rules.h"
 
+#include <boost/json/parse.hpp>
 #include <map>
 #include <optional>
 #include <sstream>
+
+#include "nova/core/files.h"
 
 namespace nova::chart_test {
 
@@ -33,6 +36,14 @@ std::optional<Access> accessOf(const fake_kube::RecordedRequest& r) {
     i = 2;
   } else {
     return std::nullopt;
+  }
+  if (i + 2 == parts.size() && parts[i] == "namespaces") {
+    // A Namespace object: RBAC takes its name as the request's namespace too, so a Role
+    // in that namespace can grant get on it (the API server's RequestInfo).
+    a.resource = "namespaces";
+    a.ns = a.name = parts[i + 1];
+    a.verb = r.method == "GET" ? "get" : r.method;
+    return a;
   }
   if (i + 1 < parts.size() && parts[i] == "namespaces") {
     a.ns = parts[i + 1];
@@ -84,7 +95,9 @@ std::vector<std::string> strings(const json::object& rule, const char* field) {
 std::set<std::string> grantsOf(const std::vector<json::value>& roles) {
   std::set<std::string> out;
   for (const auto& role : roles) {
-    const std::string ns(role.at("metadata").at("namespace").as_string());
+    // A ClusterRole has no namespace: its grants here are for cluster-scoped resources.
+    const json::value* meta = role.at("metadata").as_object().if_contains("namespace");
+    const std::string ns = meta != nullptr ? std::string(meta->as_string()) : "";
     for (const auto& r : role.at("rules").as_array()) {
       const json::object& rule = r.as_object();
       std::vector<std::string> names = strings(rule, "resourceNames");
@@ -106,6 +119,23 @@ std::set<std::string> grantsOf(const std::vector<json::value>& roles) {
 }
 
 }  // namespace
+
+Result<std::vector<json::value>> readRoles(const std::vector<std::string>& paths) {
+  std::vector<json::value> roles;
+  for (const auto& path : paths) {
+    auto text = readFile(path, 1 << 20);
+    if (!text.ok()) {
+      return text.error();
+    }
+    boost::system::error_code ec;
+    json::value role = json::parse(*text, ec);
+    if (ec) {
+      return Error(ErrorCode::kInvalidInput, path + ": " + ec.message());
+    }
+    roles.push_back(std::move(role));
+  }
+  return roles;
+}
 
 RoleVerdict checkRoles(const std::vector<fake_kube::RecordedRequest>& requests,
                        const std::vector<boost::json::value>& roles) {

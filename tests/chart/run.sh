@@ -66,6 +66,12 @@ ci:
     create: true
     serviceAccount: {name: deployer, namespace: ci}
     greenDeployment: user-service-green
+    green:
+      namespace: production-green
+      configMaps: [user-service-config]
+      secrets: [user-service-db]
+      deployment: user-service-green
+    nodes: true
 VALUES
 
 sed -e 's/kubernetes-ingress/gateway-httproute/' -e 's/ingress: api-ingress/httproute: api-ingress/' \
@@ -167,13 +173,28 @@ check_config single ""
 
 # A Kubernetes switch and the CI Role: the agent's switch Role, the discovery Role and the
 # CI Role, each exactly what the code calls.
-kinds_kube='"ConfigMap", "Deployment", "Role", "Role", "Role", "RoleBinding", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"'
+kinds_kube='"ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Role", "Role", "Role", "Role", "RoleBinding", "RoleBinding", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"'
+# The CI's Role in green's namespace (the built-in pre-flight checks and deploy) and its
+# ClusterRole for the nodes check, as kube.values.yaml asks for them.
+ci_green_rules='[
+  {"apiGroups": [""], "resources": ["namespaces"], "resourceNames": ["production-green"],
+   "verbs": ["get"]},
+  {"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]},
+  {"apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["user-service-config"],
+   "verbs": ["get"]},
+  {"apiGroups": [""], "resources": ["secrets"], "resourceNames": ["user-service-db"],
+   "verbs": ["get"]},
+  {"apiGroups": ["apps"], "resources": ["deployments"], "resourceNames": ["user-service-green"],
+   "verbs": ["get", "patch"]}]'
+ci_cluster_roles='{"t-nova-agent-ci-nodes": [{"apiGroups": [""], "resources": ["nodes"], "verbs": ["list"]}]}'
 render kube "{$standalone, \"kinds\": [$kinds_kube],
   \"discovery\": {\"kind\": \"kubernetes\", \"namespace\": \"ops\",
                   \"service\": \"user-service-green\", \"port\": \"http\"},
   \"roles\": {\"t-nova-agent\": $agent_switch_rules,
             \"t-nova-agent-discovery\": [$discovery_role],
-            \"t-nova-agent-ci\": $(ci_rules networking.k8s.io ingresses)}}" "$chart" -f "$work/kube.values.yaml"
+            \"t-nova-agent-ci\": $(ci_rules networking.k8s.io ingresses),
+            \"t-nova-agent-ci-green\": $ci_green_rules},
+  \"cluster_roles\": $ci_cluster_roles}" "$chart" -f "$work/kube.values.yaml"
 check_config kube "switch: kubernetes-ingress" --set switch.server=https://127.0.0.1:6443 \
   --set target.discovery.server=https://127.0.0.1:6443
 /usr/bin/python3 - "$work/kube.yaml" <<'PY'
@@ -184,17 +205,19 @@ assert ci["metadata"]["namespace"] == "production", ci["metadata"]
 assert ci["subjects"] == [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}], ci
 PY
 
-# The CI Role against what novactl really sends: a rollout, a full rollback and a status
-# against the fake API server, every request allowed, every grant used.
+# The CI Roles against what novactl really sends: a rollout (with the built-in pre-flight
+# checks and deploy), a full rollback and a status against the fake API server, every
+# request allowed, every grant used.
 # The agent's Roles likewise: the agent runs the rendered configuration against the fake
 # API server, discovers, reads the record and rolls back.
 /usr/bin/python3 - "$work/kube.yaml" "$work" <<'PY'
 import json, sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
-for role in (d for d in docs if d["kind"] == "Role"):
+for role in (d for d in docs if d["kind"] in ("Role", "ClusterRole")):
     json.dump(role, open(f"{sys.argv[2]}/{role['metadata']['name']}.role.json", "w"))
 PY
-"$ci_role_check" "$work/t-nova-agent-ci.role.json" >"$work/ci-role.log" 2>&1 || {
+"$ci_role_check" "$work/t-nova-agent-ci.role.json" "$work/t-nova-agent-ci-green.role.json" \
+  "$work/t-nova-agent-ci-nodes.role.json" >"$work/ci-role.log" 2>&1 || {
   cat "$work/ci-role.log" >&2
   exit 1
 }
@@ -212,7 +235,9 @@ render httproute "{$standalone, \"kinds\": [$kinds_kube],
                   \"service\": \"user-service-green\", \"port\": \"http\"},
   \"roles\": {\"t-nova-agent\": $(echo "$agent_switch_rules" | sed 's/"networking.k8s.io"/"gateway.networking.k8s.io"/; s/"ingresses"/"httproutes"/'),
             \"t-nova-agent-discovery\": [$discovery_role],
-            \"t-nova-agent-ci\": $(ci_rules gateway.networking.k8s.io httproutes)}}" \
+            \"t-nova-agent-ci\": $(ci_rules gateway.networking.k8s.io httproutes),
+            \"t-nova-agent-ci-green\": $ci_green_rules},
+  \"cluster_roles\": $ci_cluster_roles}" \
   "$chart" -f "$work/httproute.values.yaml"
 check_config httproute "switch: gateway-httproute" --set switch.server=https://127.0.0.1:6443 \
   --set target.discovery.server=https://127.0.0.1:6443

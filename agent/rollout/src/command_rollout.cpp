@@ -1,6 +1,7 @@
 // `novactl rollout`: loads the config, runs the engine (or prints its plan), reports.
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "command_support.h"
 #include "nova/core/rfc3339.h"
+#include "nova/core/text.h"
 #include "nova/rollout/commands.h"
 #include "nova/rollout/engine.h"
 #include "nova/rollout/exit_code.h"
@@ -79,6 +81,38 @@ int dryRun(const RolloutArgs& args, detail::CommandContext& c, std::ostream& out
   return 0;
 }
 
+// The --skip-check/--reason pairs as the engine takes them; an error names the flag.
+Result<std::map<std::string, std::string>> skipsOf(const RolloutArgs& args,
+                                                   const RolloutConfig& config) {
+  if (args.skipChecks.size() != args.skipReasons.size()) {
+    return Error(ErrorCode::kInvalidInput,
+                 "--skip-check: each skipped check needs its own --reason (" +
+                     std::to_string(args.skipChecks.size()) + " checks, " +
+                     std::to_string(args.skipReasons.size()) + " reasons)");
+  }
+  const std::vector<std::string> known = preflightCheckNames(config);
+  std::map<std::string, std::string> skips;
+  for (std::size_t i = 0; i < args.skipChecks.size(); ++i) {
+    const std::string& name = args.skipChecks[i];
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (const auto& k : known) {
+        list += (list.empty() ? "" : ", ") + k;
+      }
+      return Error(ErrorCode::kInvalidInput, "--skip-check: no pre-flight check is named \"" +
+                                                 name + "\" (checks: " + list + ")");
+    }
+    if (trim(args.skipReasons[i]).empty()) {
+      return Error(ErrorCode::kInvalidInput,
+                   "--skip-check " + name + ": the --reason must not be empty");
+    }
+    if (!skips.emplace(name, args.skipReasons[i]).second) {
+      return Error(ErrorCode::kInvalidInput, "--skip-check " + name + " is given twice");
+    }
+  }
+  return skips;
+}
+
 }  // namespace
 
 int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
@@ -95,6 +129,11 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
     return exitCode(Outcome::kUsage);
   }
   detail::CommandContext& c = *context;
+  auto skips = skipsOf(args, c.config);
+  if (!skips.ok()) {
+    err << "novactl rollout: " << skips.error().message << "\n";
+    return exitCode(Outcome::kUsage);
+  }
   if (args.dryRun) {
     return dryRun(args, c, out, err);
   }
@@ -163,6 +202,7 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
     options.windowOverride = WindowOverride{*args.windowOverride, options.who};
   }
   options.timeout = args.timeout;
+  options.skipChecks = std::move(*skips);
   const EngineResult result = engine.run(options);
   progress.finish();
   const NotifyCounts notified = (*notifier)->finish(kNotifyFlush);

@@ -106,23 +106,28 @@ std::optional<CommandSpec> readCommand(const YAML::Node& node, const std::string
   return spec;
 }
 
-void readPreflight(const YAML::Node& node, ConfigReader& reader, RolloutConfig& config) {
+void readPreflightChecks(const YAML::Node& node, const std::string& path, ConfigReader& reader,
+                         RolloutConfig& config) {
   if (!node.IsSequence()) {
-    reader.error(node, "preflight", "must be a list of checks");
+    reader.error(node, path, "must be a list of checks");
     return;
   }
   static constexpr std::array<std::string_view, 1> kExtra{"name"};
   std::set<std::string> seen;
   for (std::size_t i = 0; i < node.size(); ++i) {
-    const std::string path = "preflight[" + std::to_string(i) + "]";
-    auto command = readCommand(node[i], path, reader, 2 * kMinute, kExtra);
+    const std::string at = path + "[" + std::to_string(i) + "]";
+    auto command = readCommand(node[i], at, reader, 2 * kMinute, kExtra);
     if (!command) {
       continue;
     }
-    const YAML::Node name = reader.required(node[i], "name", path);
-    const std::string text = name ? reader.text(name, path + ".name").value_or("") : "";
+    const YAML::Node name = reader.required(node[i], "name", at);
+    const std::string text = name ? reader.text(name, at + ".name").value_or("") : "";
     if (name) {
-      requireUniqueName(name, path + ".name", text, seen, reader);
+      requireUniqueName(name, at + ".name", text, seen, reader);
+      const auto& builtIn = kBuiltInPreflightChecks;
+      if (std::find(std::begin(builtIn), std::end(builtIn), text) != std::end(builtIn)) {
+        reader.error(name, at + ".name", "\"" + text + "\" is the name of a built-in check");
+      }
     }
     config.preflight.push_back(PreflightCheck{text, std::move(*command)});
   }

@@ -23,7 +23,12 @@ std::optional<CommandSpec> readCommand(const YAML::Node& node, const std::string
                                        ConfigReader& reader, DurationMs defaultTimeout,
                                        std::span<const std::string_view> extra = {});
 
+/// `preflight:`, a list of command checks or a mapping of `cluster:` and `checks:`
+/// (config_preflight.cpp).
 void readPreflight(const YAML::Node& node, ConfigReader& reader, RolloutConfig& config);
+/// The list of command checks at `path`.
+void readPreflightChecks(const YAML::Node& node, const std::string& path, ConfigReader& reader,
+                         RolloutConfig& config);
 void readSnapshot(const YAML::Node& node, ConfigReader& reader, RolloutConfig& config);
 void readDeploy(const YAML::Node& node, ConfigReader& reader, RolloutConfig& config);
 void readBlue(const YAML::Node& node, ConfigReader& reader, RolloutConfig& config);

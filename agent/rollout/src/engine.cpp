@@ -396,10 +396,17 @@ EngineResult EngineRun::run() {
     }
     // nextStep speaks of resuming whenever the record is past the start; within one run
     // the phase simply follows the one before.
-    event(next.phase, "start", "info",
-          advanced ? "after " + std::string(phaseName(previous)) + "; traffic is on " +
-                         std::string(trafficSideName(read->side))
-                   : next.reason);
+    std::string started = advanced
+                              ? "after " + std::string(phaseName(previous)) + "; traffic is on " +
+                                    std::string(trafficSideName(read->side))
+                              : next.reason;
+    if (next.phase == Phase::kPreflight) {
+      // The team hears of skipped checks with the start, not only in the record.
+      for (const auto& [name, reason] : options_.skipChecks) {
+        started += "; skipping check " + name + " (" + options_.who + ": " + reason + ")";
+      }
+    }
+    event(next.phase, "start", "info", started);
     const PhaseEnd ended = runPhase(next.phase, record, *read);
     advanced = ended.kind == PhaseEnd::Kind::kNext;
     previous = next.phase;

@@ -5,6 +5,7 @@
 
 #include "engine_run.h"
 #include "nova/rollout/agent_status.h"
+#include "nova/rollout/cluster_checks.h"
 #include "nova/rollout/smoke.h"
 #include "nova/rollout/snapshot.h"
 
@@ -13,6 +14,11 @@ namespace {
 
 PhaseEnd failedBeforeSwitch(std::string reason) {
   return {PhaseEnd::Kind::kFinish, Phase::kFailedBeforeSwitch, std::move(reason)};
+}
+
+bool isClusterCheck(const std::string& name) {
+  return name == "green-namespace" || name == "configmaps" || name == "secrets" ||
+         name == "pods-healthy" || name == "nodes-ready";
 }
 
 }  // namespace
@@ -33,29 +39,62 @@ bool EngineRun::runCheck(Record& record, Phase phase, const std::string& name,
 }
 
 PhaseEnd EngineRun::preflight(Record& record, const TrafficRead& read) {
-  // Every check runs and is listed; none stops the others.
+  // Every check runs and is listed; none stops the others. A check named by --skip-check
+  // is listed as skipped, with who skipped it and why.
   std::vector<std::string> failed;
+  auto skipped = [&](const std::string& name) {
+    const auto skip = options_.skipChecks.find(name);
+    if (skip == options_.skipChecks.end()) {
+      return false;
+    }
+    step(record, Phase::kPreflight, name, StepResult::kSkipped,
+         "skipped by " + options_.who + ": " + skip->second);
+    return true;
+  };
   auto builtIn = [&](const std::string& name, bool ok, const std::string& detail) {
     step(record, Phase::kPreflight, name, ok ? StepResult::kOk : StepResult::kFailed, detail);
     if (!ok) {
       failed.push_back(name);
     }
   };
-  builtIn("traffic-on-blue", read.side == TrafficSide::kBlue, read.detail);
-  const auto blue = store_.withObject([&](TrafficObject& t) { return t.blueReady(); });
-  builtIn("blue-ready", blue && *blue > 0,
-          blue ? std::to_string(*blue) + " ready" : std::string("blue could not be read"));
-  if (!config_.monitor.agentUrl.empty()) {
+  if (!skipped("traffic-on-blue")) {
+    builtIn("traffic-on-blue", read.side == TrafficSide::kBlue, read.detail);
+  }
+  if (!skipped("blue-ready")) {
+    const auto blue = store_.withObject([&](TrafficObject& t) { return t.blueReady(); });
+    builtIn("blue-ready", blue && *blue > 0,
+            blue ? std::to_string(*blue) + " ready" : std::string("blue could not be read"));
+  }
+  if (!config_.monitor.agentUrl.empty() && !skipped("agent-reachable")) {
     const AgentVerdict agent =
         readAgentVerdict(parts_.http, config_.monitor.agentUrl, options_.rolloutId, 5 * kSecond);
     builtIn("agent-reachable", agent.state != AgentVerdict::State::kUnreachable,
             config_.monitor.agentUrl + (agent.detail.empty() ? "" : ": " + agent.detail));
   }
+  if (config_.preflightCluster) {
+    const std::vector<std::string> names = preflightCheckNames(config_);
+    for (const auto& name : names) {
+      if (parts_.stop.stopRequested()) {
+        return {PhaseEnd::Kind::kInterrupted, Phase::kPreflight, "stopped during pre-flight"};
+      }
+      if (!isClusterCheck(name) || skipped(name)) {
+        continue;
+      }
+      const auto result = store_.withObject([&](TrafficObject& t) {
+        kube::Client* client = t.cluster();
+        return client == nullptr
+                   ? ClusterCheckResult{false, "the traffic object (" + t.describe() +
+                                                   ") is not on Kubernetes"}
+                   : runClusterCheck(name, *client, *config_.preflightCluster, parts_.clock.now());
+      });
+      builtIn(name, result.ok, result.detail);
+    }
+  }
   for (const auto& check : config_.preflight) {
     if (parts_.stop.stopRequested()) {
       return {PhaseEnd::Kind::kInterrupted, Phase::kPreflight, "stopped during pre-flight"};
     }
-    if (!runCheck(record, Phase::kPreflight, check.name, check.command)) {
+    if (!skipped(check.name) && !runCheck(record, Phase::kPreflight, check.name, check.command)) {
       failed.push_back(check.name);
     }
   }
@@ -108,10 +147,8 @@ PhaseEnd EngineRun::snapshot(Record& record) {
 }
 
 PhaseEnd EngineRun::deployGreen(Record& record) {
-  if (config_.deploy.kind != DeploySpec::Kind::kHook) {
-    step(record, Phase::kDeployGreen, "deploy", StepResult::kFailed,
-         "deploy.kubernetes is not available in this build; use deploy.hook");
-    return failedBeforeSwitch("deploy.kubernetes is not available in this build");
+  if (config_.deploy.kind == DeploySpec::Kind::kKubernetes) {
+    return deployGreenBuiltIn(record);
   }
   if (!runCheck(record, Phase::kDeployGreen, "deploy", config_.deploy.hook)) {
     if (parts_.stop.stopRequested()) {

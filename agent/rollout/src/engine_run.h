@@ -68,6 +68,8 @@ class EngineRun {
   PhaseEnd preflight(Record& record, const TrafficRead& read);
   PhaseEnd snapshot(Record& record);
   PhaseEnd deployGreen(Record& record);
+  // engine_deploy.cpp
+  PhaseEnd deployGreenBuiltIn(Record& record);
   PhaseEnd smoke(Record& record);
   bool runCheck(Record& record, Phase phase, const std::string& name, const CommandSpec& spec);
 

@@ -30,6 +30,7 @@ class KubeTrafficObject final : public TrafficObject {
                          std::int64_t replicas) override;
   Result<std::int64_t> deploymentPods(const std::string& ns,
                                       const std::string& deployment) override;
+  kube::Client* cluster() override { return &sw_->client(); }
 
  private:
   std::string blueNamespace() const { return blue_.ns.empty() ? sw_->ref().ns : blue_.ns; }

@@ -79,6 +79,12 @@ void printStatus(const CommandContext& c, const StatusObservation& seen, std::os
       out << "  " << formatRfc3339(s.at, SubSecond::kNone) << " " << phaseName(s.phase) << " "
           << s.name << ": " << stepResultName(s.result) << "\n";
     }
+    // Skipped pre-flight checks stay in view after later steps push them out of the five.
+    for (const StepRecord& s : r.steps) {
+      if (s.phase == Phase::kPreflight && s.result == StepResult::kSkipped) {
+        out << "  skipped check " << s.name << ": " << s.detail << "\n";
+      }
+    }
   } else {
     out << "record:  none\n";
   }

@@ -47,7 +47,9 @@ inline std::string lastPhase(const fs::path& file) {
 // self-signed certificate for 127.0.0.1 and a request log of its writes.
 struct FakeApiServer {
   // `seeds`: more objects (data/NAME) beside the production namespace.
-  explicit FakeApiServer(const fs::path& dir, const std::vector<std::string>& seeds = {})
+  // `readyDelayMs`: how long the simulated controller takes to follow a scale or a rollout.
+  explicit FakeApiServer(const fs::path& dir, const std::vector<std::string>& seeds = {},
+                         int readyDelayMs = 100)
       : cert(dir / "server.crt"), key(dir / "server.key"), requestLog(dir / "requests.jsonl") {
     testing::requireTool("kubectl", "kubectl");
     testing::requireTool("openssl", "Debian's openssl");
@@ -57,11 +59,12 @@ struct FakeApiServer {
            key.string() + " -out " + cert.string() + " 2>&1");
     REQUIRE_MESSAGE(made.status == 0, made.output);
     log = std::make_unique<testing::LogCapture>((dir / "fake-kube.log").string());
-    // The simulated controller follows a scale within 100 ms, so Phase 4 waits for real.
-    std::vector<std::string> argv{NOVA_FAKE_KUBE_BIN, "--token",          "rollout-token",
-                                  "--tls-cert",       cert.string(),      "--tls-key",
-                                  key.string(),       "--ready-delay-ms", "100",
-                                  "--request-log",    requestLog.string()};
+    // The simulated controller follows a scale after the delay, so Phase 4 waits for real.
+    std::vector<std::string> argv{
+        NOVA_FAKE_KUBE_BIN, "--token",          "rollout-token",
+        "--tls-cert",       cert.string(),      "--tls-key",
+        key.string(),       "--ready-delay-ms", std::to_string(readyDelayMs),
+        "--request-log",    requestLog.string()};
     std::vector<std::string> files{"production-blue.yaml"};
     files.insert(files.end(), seeds.begin(), seeds.end());
     for (const std::string& name : files) {
@@ -148,14 +151,41 @@ struct SiteOptions {
   std::string windowDays = "[sun, mon, tue, wed, thu, fri, sat]";
   // The `for` of the agent's api_down rule (green's /health failing).
   std::string apiDownFor = "1s";
+  // The built-in cluster pre-flight checks on production-green and the built-in deploy of
+  // green's image (data/production-green.yaml) instead of the deploy hook.
+  bool builtIn = false;
+  // How long the fake controller takes to follow a scale or finish a rollout.
+  int readyDelayMs = 100;
 };
+
+// rollout.yaml's pre-flight with the cluster's own checks (the command checks follow it),
+// and the built-in deploy, for SiteOptions::builtIn.
+constexpr std::string_view kClusterPreflight =
+    "preflight:\n"
+    "  cluster:\n"
+    "    namespace: production-green\n"
+    "    configmaps: [user-service-config]\n"
+    "    secrets: [user-service-db]\n"
+    "    nodes: {selector: node-role.kubernetes.io/worker}\n"
+    "  checks:\n";
+constexpr std::string_view kBuiltInDeploy =
+    "deploy:\n"
+    "  kubernetes:\n"
+    "    namespace: production-green\n"
+    "    deployment: user-service-green\n"
+    "    container: user-service\n"
+    "    image: nova/user-service:${NOVA_VERSION}\n"
+    "    timeout: 30s\n";
 
 // Blue, green, the fake API server and the agent, with rollout.yaml for them.
 struct KubeSite {
   explicit KubeSite(const std::string& greenVersion, const SiteOptions& options = {})
       : dir(Site::makeDir()),
-        api(dir, options.httpRoute ? std::vector<std::string>{"api-route.yaml"}
-                                   : std::vector<std::string>{}),
+        api(dir,
+            options.httpRoute ? std::vector<std::string>{"api-route.yaml"}
+            : options.builtIn ? std::vector<std::string>{"production-green.yaml"}
+                              : std::vector<std::string>{},
+            options.readyDelayMs),
         blue({"--version", "v1.2.3", "--color", "blue"}),
         green({"--version", greenVersion, "--color", "green"}) {
     const bool gated = options.gated;
@@ -190,20 +220,19 @@ struct KubeSite {
     writeText(dir / "rollout.yaml",
               "switch:\n" + switchSettings + publicUrl + "window:\n  days: " + options.windowDays +
                   "\n  hours: \"00:00-23:59\"\n  deny_last_days_of_month: 0\n"
-                  "  expected_duration: 1m\n"
-                  "preflight:\n  - name: db-connections\n    shell: true\n    command: '" +
-                  gate +
+                  "  expected_duration: 1m\n" +
+                  (options.builtIn ? std::string(kClusterPreflight) : "preflight:\n") +
+                  "  - name: db-connections\n    shell: true\n    command: '" + gate +
                   "true'\nsnapshot:\n  start:\n    shell: true\n    command: 'echo "
                   "$NOVA_SNAPSHOT_ID >> " +
                   (dir / "snapshots").string() + "; " + gate +
                   "true'\n  poll:\n    shell: true\n    command: 'grep -qx $NOVA_SNAPSHOT_ID " +
                   (dir / "snapshots").string() +
-                  " && echo available || echo creating'\n  interval: 100ms\ndeploy:\n  hook:\n    "
-                  "shell: true\n    command: '" +
-                  gate +
-                  "true'\n"
-                  "smoke:\n  base_url: " +
-                  green.url("") +
+                  " && echo available || echo creating'\n  interval: 100ms\n" +
+                  (options.builtIn
+                       ? std::string(kBuiltInDeploy)
+                       : "deploy:\n  hook:\n    shell: true\n    command: '" + gate + "true'\n") +
+                  "smoke:\n  base_url: " + green.url("") +
                   "\nblue:\n  namespace: production\n  deployment: user-service-blue\n"
                   "  scale_down_delay: 0s\n"
                   "monitor:\n  agent_url: http://127.0.0.1:" +

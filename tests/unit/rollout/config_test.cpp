@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "config_minimal.h"
+
 namespace nova::rollout {
 namespace {
 
@@ -19,13 +21,7 @@ std::string readText(const std::string& path) {
 
 const std::string kExampleDir = std::string(NOVA_SOURCE_DIR) + "/examples/rollout";
 
-constexpr std::string_view kMinimal = R"(switch: {type: dry-run}
-deploy:
-  hook: {command: [helm, upgrade, --install, green, chart]}
-smoke: {base_url: "http://green:8081"}
-blue: {namespace: production, deployment: user-service-blue}
-monitor: {agent_url: "http://agent:9464"}
-)";
+constexpr std::string_view kMinimal = test::kMinimalConfig;
 
 std::string errorsOf(std::string_view yaml) {
   auto loaded = loadRolloutConfig(yaml, "rollout.yaml");
@@ -56,6 +52,10 @@ TEST_CASE("the example rollout.yaml loads, with its holiday file") {
   CHECK(c.window.holidaysFile == kExampleDir + "/holidays.txt");
   CHECK(c.window.expectedDuration == 45 * kMinute);
   REQUIRE(c.preflight.size() == 3);
+  REQUIRE(c.preflightCluster.has_value());
+  CHECK(c.preflightCluster->ns == "production-green");
+  CHECK(c.preflightCluster->secrets == std::vector<std::string>{"user-service-db"});
+  CHECK(c.preflightCluster->nodeSelector == "node-role.kubernetes.io/worker");
   CHECK(c.preflight[0].command.argv.back() == "0.7");
   CHECK(c.preflight[0].command.timeout == 30 * kSecond);
   CHECK(c.preflight[0].command.expectOutput == "^OK");

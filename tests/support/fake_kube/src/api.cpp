@@ -212,6 +212,12 @@ std::optional<Api::Target> Api::parseTarget(const std::string& path) const {
     return std::nullopt;
   }
   Target target;
+  if (i + 2 == parts.size() && parts[i] == "namespaces") {
+    // /api/v1/namespaces/<name>: the cluster-scoped Namespace object itself.
+    target.type = typeByResource(group, "namespaces");
+    target.name = parts[i + 1];
+    return target;
+  }
   if (i + 1 < parts.size() && parts[i] == "namespaces") {
     target.ns = parts[i + 1];
     i += 2;

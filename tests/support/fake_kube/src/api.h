@@ -108,6 +108,7 @@ class Api {
   void inject(Fault fault);
   void clearFaults();
   void setReadyDelay(DurationMs delay);
+  void setRolloutsStalled(bool stalled);
 
   /// A GET of a collection with watch=1 or watch=true.
   static bool isWatch(const ApiRequest& request);
@@ -142,7 +143,8 @@ class Api {
   struct Stored {
     boost::json::value object;
     MonoTime changedAt{};
-    bool settling = false;  // replicas changed; status follows after readyDelay
+    bool settling = false;    // replicas changed; status follows after readyDelay
+    bool rollingOut = false;  // the pod template changed; the rollout ends after readyDelay
   };
   struct Target {
     const ResourceType* type = nullptr;
@@ -174,6 +176,14 @@ class Api {
   /// and resourceVersion on any change; a Deployment replica change starts settling.
   void commit(Stored& stored, boost::json::value next);
   void settle();
+  /// A Deployment's pod template changed (api_controller.cpp): the new generation is not
+  /// observed and no pod is updated until the controller catches up in progressRollout.
+  void startRollout(Stored& stored);
+  /// The simulated controller's step for a rolling Deployment at `now`: after readyDelay
+  /// every replica is updated and available; a stalled one instead shows Progressing
+  /// False ProgressDeadlineExceeded once spec.progressDeadlineSeconds (600) has passed.
+  /// Returns whether the status changed.
+  bool progressRollout(Stored& stored, MonoTime now);
   void record(const ApiRequest& request, const ApiResponse& response);
   bool awaitCount(const std::vector<RecordedRequest>& list, std::size_t count,
                   std::string_view method, std::string_view pathContains,
@@ -204,6 +214,7 @@ class Api {
   std::map<std::string, Stored> objects_;
   std::uint64_t version_ = 1000;
   std::vector<std::pair<std::string, std::string>> forbidden_;
+  bool rolloutsStalled_ = false;
   std::deque<Fault> faults_;
   std::vector<RecordedRequest> requests_;
   std::vector<RecordedRequest> arrivals_;  // method and path only

@@ -150,14 +150,25 @@ void Api::commit(Stored& stored, json::value next) {
     setCount(status, "replicas", intAt(next, {"spec", "replicas"}));
     setCount(status, "updatedReplicas", intAt(next, {"spec", "replicas"}));
   }
+  const json::value* oldTemplate = at(old, {"spec", "template"});
+  const json::value* newTemplate = at(next, {"spec", "template"});
+  const bool templateChanged =
+      oldTemplate != nullptr && newTemplate != nullptr && !jsonEqual(*oldTemplate, *newTemplate);
   meta["resourceVersion"] = bumpVersion();
   stored.object = std::move(next);
+  if (templateChanged && stringAt(stored.object, {"kind"}) == "Deployment") {
+    startRollout(stored);
+  }
   recordEvent("MODIFIED", stored.object);
 }
 
 void Api::settle() {
   const MonoTime now = clock_.monoNow();
   for (auto& [k, stored] : objects_) {
+    if (stored.rollingOut && progressRollout(stored, now)) {
+      objectAt(stored.object, "metadata")["resourceVersion"] = bumpVersion();
+      recordEvent("MODIFIED", stored.object);
+    }
     if (!stored.settling || now < stored.changedAt + options_.readyDelay) {
       continue;
     }

@@ -119,7 +119,11 @@ Status Api::seed(std::string_view text) {
       return Error(ErrorCode::kInvalidInput,
                    "seed: document " + std::to_string(i + 1) + " has no kind or metadata");
     }
-    store(documents[i]);
+    // A seeded object may say when it was created (a pod Pending for ten minutes); the
+    // server stamps objects created through the API itself.
+    const auto* meta = object->at("metadata").if_object();
+    const std::string created = meta != nullptr ? stringField(*meta, "creationTimestamp") : "";
+    store(documents[i], created.empty() ? kSeedTime : created);
   }
   return {};
 }
@@ -158,6 +162,11 @@ void Api::clearFaults() {
 void Api::setReadyDelay(DurationMs delay) {
   std::lock_guard lock(mutex_);
   options_.readyDelay = delay;
+}
+
+void Api::setRolloutsStalled(bool stalled) {
+  std::lock_guard lock(mutex_);
+  rolloutsStalled_ = stalled;
 }
 
 std::vector<RecordedRequest> Api::requests() const {

@@ -19,8 +19,10 @@ const std::vector<ResourceType>& resourceTypes() {
       {"discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, all, {}},
       {"", "v1", "services", "Service", true, all, {"svc"}},
       {"", "v1", "configmaps", "ConfigMap", true, all, {"cm"}},
+      {"", "v1", "secrets", "Secret", true, all, {}},
       {"", "v1", "pods", "Pod", true, {"get", "list"}, {"po"}},
       {"", "v1", "namespaces", "Namespace", false, {"get", "list"}, {"ns"}},
+      {"", "v1", "nodes", "Node", false, {"get", "list"}, {"no"}},
   };
   return kTypes;
 }

@@ -272,6 +272,10 @@ void FakeKube::setReadyDelay(DurationMs delay) {
   impl_->api.setReadyDelay(delay);
 }
 
+void FakeKube::setRolloutsStalled(bool stalled) {
+  impl_->api.setRolloutsStalled(stalled);
+}
+
 std::vector<RecordedRequest> FakeKube::requests() const {
   return impl_->api.requests();
 }

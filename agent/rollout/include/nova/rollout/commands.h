@@ -4,6 +4,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nova/core/time.h"
 #include "nova/rollout/svg_rasterizer.h"
@@ -18,6 +19,10 @@ struct RolloutArgs {
   std::optional<std::string> takeOver;
   /// `--window-override REASON` (alias --outside-window): start outside the window.
   std::optional<std::string> windowOverride;
+  /// `--skip-check NAME --reason TEXT`, repeatable: the i-th reason goes with the i-th
+  /// name. Every skip needs a reason; names must be pre-flight checks of the config.
+  std::vector<std::string> skipChecks;
+  std::vector<std::string> skipReasons;
   /// Only print the plan: the window verdict, where traffic is, the record, the lease,
   /// what a run would do next, and the read-only pre-flight checks. Changes nothing.
   bool dryRun = false;

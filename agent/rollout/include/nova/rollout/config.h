@@ -24,6 +24,26 @@ struct PreflightCheck {
   CommandSpec command;
 };
 
+/// The cluster's own state, checked before green is deployed when the traffic object is on
+/// Kubernetes: each item below is a pre-flight step of its own, run and listed with the
+/// others. Secrets are checked for presence only; their data is never kept or shown.
+struct ClusterPreflight {
+  /// Green's namespace: it must exist and be Active (step green-namespace); its pods are
+  /// judged by pods-healthy.
+  std::string ns;
+  /// Names that must exist in `ns` (steps configmaps and secrets; left out when empty).
+  std::vector<std::string> configMaps;
+  std::vector<std::string> secrets;
+  /// A pod Pending for longer than this (from its creationTimestamp) fails pods-healthy.
+  DurationMs pendingGrace = 2 * kMinute;
+  /// At most this many names of failing pods or nodes in a step's detail.
+  int listLimit = 5;
+  /// Step nodes-ready: every node (of nodeSelector, "" for all) has condition Ready True.
+  /// Off by default: nodes are cluster-scoped and need a ClusterRole.
+  bool nodes = false;
+  std::string nodeSelector;
+};
+
 /// How green gets deployed (Phase 2).
 struct DeploySpec {
   enum class Kind {
@@ -93,6 +113,8 @@ struct RolloutConfig {
   SwitchSpec switchSpec;
   WindowSpec window;
   std::vector<PreflightCheck> preflight;
+  /// `preflight.cluster`; nullopt when absent.
+  std::optional<ClusterPreflight> preflightCluster;
   std::optional<SnapshotSpec> snapshot;
   DeploySpec deploy;
   SmokeConfig smoke;
@@ -108,6 +130,16 @@ struct RolloutConfig {
   /// `novactl rollback`'s options full, staged and db.
   RollbackSpec rollback;
 };
+
+/// The pre-flight checks built into every rollout, always listed; the cluster's own
+/// (green-namespace, configmaps, secrets, pods-healthy, nodes-ready) run as configured.
+inline constexpr std::string_view kBuiltInPreflightChecks[] = {
+    "traffic-on-blue", "blue-ready", "agent-reachable", "green-namespace",
+    "configmaps",      "secrets",    "pods-healthy",    "nodes-ready"};
+
+/// The names of the pre-flight steps `config` makes a run list, in the order they run:
+/// what `--skip-check` may name.
+std::vector<std::string> preflightCheckNames(const RolloutConfig& config);
 
 /// Parses and validates rollout.yaml in one pass and reports every problem, one per line,
 /// as "file:line:col: message" (kInvalidInput): malformed YAML, unknown keys (with a

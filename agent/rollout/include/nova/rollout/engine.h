@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct EngineOptions {
   std::optional<WindowOverride> windowOverride;
   /// Overall bound of this run; 0 keeps the config's bounds.overall.
   DurationMs timeout = 0;
+  /// `--skip-check NAME --reason TEXT`: pre-flight steps recorded as skipped (with `who`
+  /// and the reason) instead of run. Names must be preflightCheckNames() of the config.
+  std::map<std::string, std::string> skipChecks{};
 };
 
 /// One line of the rollout's progress (--events jsonl, the terminal).

@@ -16,6 +16,10 @@
 #include "nova/rollout/resume.h"
 #include "nova/traffic/weighted_switch.h"
 
+namespace nova::kube {
+class Client;
+}
+
 namespace nova::rollout {
 
 /// The traffic object as one read saw it: where traffic goes and the record and lease it
@@ -89,6 +93,11 @@ class TrafficObject {
   /// The pods that Deployment still has (status.replicas, absent meaning 0); on Kubernetes
   /// only (kInvalidInput here).
   virtual Result<std::int64_t> deploymentPods(const std::string& ns, const std::string& deployment);
+
+  /// The Kubernetes client this object reads and writes through (its credentials, its
+  /// retries), for the built-in pre-flight checks and deploy; nullptr on plain hosts. Owned
+  /// by the object; callers serialise its use with the object's (RecordStore::withObject).
+  virtual kube::Client* cluster() { return nullptr; }
 };
 
 /// The traffic object for `spec` (types kubernetes-ingress, gateway-httproute,

@@ -54,7 +54,8 @@ struct Options {
   std::vector<std::string> tokens;
   /// The user named in 403 messages.
   std::string user = "system:serviceaccount:production:nova-agent";
-  /// How long after a replica change the simulated controller makes status follow, in ms.
+  /// How long after a replica or pod template change the simulated controller makes status
+  /// follow, in ms.
   DurationMs readyDelay = 0;
   /// Times the simulated controller and slow answers (monotonic time); nullptr: the system
   /// clock. With a ManualClock a test moves both by advance(). Must outlive the server.
@@ -68,11 +69,15 @@ struct Options {
 /// A Kubernetes API server double, faithful to specs/kubernetes.md for what it serves:
 /// GET/PATCH/PUT/POST/DELETE of ingresses (networking.k8s.io/v1), httproutes
 /// (gateway.networking.k8s.io/v1), deployments (apps/v1), leases (coordination.k8s.io/v1),
-/// endpointslices (discovery.k8s.io/v1), services and configmaps; GET/PATCH/PUT of
-/// deployments/{name}/scale; lists with label and field selectors (metadata.name,
-/// metadata.namespace), limit and continue tokens (a token expires, 410 Expired, at the next
-/// write: no history is kept), the list kind and metadata.resourceVersion; discovery (/api,
-/// /apis, /api/v1, /apis/<group>/<version>, /version) for kubectl; watches of every
+/// endpointslices (discovery.k8s.io/v1), services, configmaps and secrets; GET and LIST of
+/// pods and the cluster-scoped namespaces and nodes; GET/PATCH/PUT of
+/// deployments/{name}/scale; a change of a Deployment's pod template (the image) bumps
+/// metadata.generation and starts a rollout the simulated controller completes after
+/// readyDelay (observedGeneration, updated and available replicas, Progressing
+/// NewReplicaSetAvailable), or stalls (setRolloutsStalled); lists with label and field selectors
+/// (metadata.name, metadata.namespace), limit and continue tokens (a token expires, 410 Expired, at
+/// the next write: no history is kept), the list kind and metadata.resourceVersion; discovery
+/// (/api, /apis, /api/v1, /apis/<group>/<version>, /version) for kubectl; watches of every
 /// collection (`?watch=1`, specs/kubernetes-discovery-lease.md §4): resourceVersion unset
 /// or "0" starts with a synthetic ADDED per object, any other version streams the changes
 /// after it from a bounded history (older than the history: an ERROR 410 Expired event in
@@ -98,8 +103,9 @@ class FakeKube {
   std::string url() const;
 
   /// Adds or replaces objects: one JSON object, a JSON `List`, or YAML documents separated
-  /// by `---`. Kinds: Ingress, HTTPRoute, Deployment (others are stored under their
-  /// lower-case plural in the core group). Errors name the document.
+  /// by `---`. Kinds: those served (others are stored under their lower-case plural in the
+  /// core group). metadata.creationTimestamp is kept when given (2026-01-01T00:00:00Z
+  /// otherwise). Errors name the document.
   Status seed(std::string_view text);
   /// A copy of the stored object; `resource` is the plural ("ingresses").
   std::optional<boost::json::value> object(std::string_view resource, std::string_view ns,
@@ -120,6 +126,11 @@ class FakeKube {
   /// Watches streaming now.
   std::size_t openWatches() const;
   void setReadyDelay(DurationMs delay);
+  /// While set, Deployment rollouts started from now on never finish: the controller
+  /// observes the generation but updates no pod, and once spec.progressDeadlineSeconds
+  /// (default 600) has passed on the server's clock it reports Progressing False with
+  /// reason ProgressDeadlineExceeded, as the real controller does.
+  void setRolloutsStalled(bool stalled);
 
   /// Requests answered so far, in the order they were answered (a held request once it is
   /// answered).
