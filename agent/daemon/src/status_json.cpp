@@ -22,6 +22,12 @@ json::value optional(const std::optional<T>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
 
+// The measurement source whose failure left a rule unknown; null when the rule speaks of
+// green (judged, or unknown for want of green's data).
+json::value failedSource(const std::string& name) {
+  return name.empty() ? json::value(nullptr) : json::value(name);
+}
+
 json::object event(const policy::TimelineEvent& e) {
   return {{"at", e.at},
           {"kind", std::string(policy::toString(e.kind))},
@@ -40,7 +46,8 @@ json::value incident(const std::optional<policy::Incident>& incident,
                      {"severity", std::string(toString(r.severity))},
                      {"firing", r.firing},
                      {"value", number(r.value)},
-                     {"summary", r.summary}});
+                     {"summary", r.summary},
+                     {"failed_source", failedSource(r.failedSource)}});
   }
   json::array events;
   for (const auto& e : timeline) {
@@ -123,7 +130,8 @@ std::string Controller::statusJson() const {
                         {"threshold", rule ? rule->threshold.toString() : ""},
                         {"for", rule ? formatDuration(rule->forDuration) : ""},
                         {"summary", r.observation.summary},
-                        {"reason", r.reason}});
+                        {"reason", r.reason},
+                        {"failed_source", failedSource(r.observation.failedSource)}});
   }
   json::array events;
   for (const auto& e : recentEvents_) {

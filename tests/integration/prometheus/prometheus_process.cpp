@@ -66,8 +66,13 @@ Result<std::unique_ptr<PrometheusProcess>> PrometheusProcess::start(
 }
 
 PrometheusProcess::~PrometheusProcess() {
+  stop();
+}
+
+void PrometheusProcess::stop() {
   if (child_) {
     child_->stop(5 * kSecond, SIGTERM);
+    child_.reset();
   }
 }
 

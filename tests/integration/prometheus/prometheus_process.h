@@ -27,6 +27,9 @@ class PrometheusProcess {
       const std::string& demoTarget, const std::vector<std::string>& agentTargets = {});
   ~PrometheusProcess();
 
+  /// Stops it now (SIGTERM, then SIGKILL after 5 s): its port refuses connections after.
+  void stop();
+
   /// "http://127.0.0.1:<port>".
   std::string url() const;
   std::string log() const;
