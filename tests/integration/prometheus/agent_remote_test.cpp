@@ -41,6 +41,13 @@ constexpr const char* kRules =
     "    expr: up\n"
     "    threshold: \"< 1\"\n"
     "    severity: low\n"
+    "    source: scrape\n"
+    // 10 s is the demo's highest finite bucket: this quantile can never exceed it.
+    "  - name: local_p95_blind\n"
+    "    expr: histogram_quantile(0.95, sum by (le) "
+    "(rate(nova_http_request_duration_seconds_bucket[20s])))\n"
+    "    threshold: \"> 10\"\n"
+    "    severity: low\n"
     "    source: scrape\n";
 
 Result<http::Response> get(const std::string& url) {
@@ -164,6 +171,26 @@ TEST_CASE("prometheus-sourced rules in the real nova-agent fire from the real Pr
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   CHECK_MESSAGE(notified, agentLog.text());
+
+  // The quantile rule the demo's buckets cannot show: on /status with its rule, counted
+  // once on /metrics, logged once.
+  const auto* blind = ruleNamed(status, "local_p95_blind");
+  REQUIRE(blind != nullptr);
+  const auto& warnings = blind->at("bucket_warnings").as_array();
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].at("kind") == "unreachable");
+  CHECK(warnings[0].at("metric") == "nova_http_request_duration_seconds_bucket");
+  CHECK(ruleNamed(status, "local_up")->at("bucket_warnings").as_array().empty());
+  metrics = get(agentUrl + "/metrics");
+  REQUIRE(metrics.ok());
+  CHECK(metrics->body.find("nova_agent_rule_bucket_warnings_total{kind=\"unreachable\","
+                           "rule=\"local_p95_blind\"} 1") != std::string::npos);
+  const std::string logged =
+      "rule local_p95_blind: histogram_quantile(0.95, "
+      "nova_http_request_duration_seconds_bucket) never exceeds 10";
+  const std::string log = agentLog.text();
+  CHECK(log.find(logged) != std::string::npos);
+  CHECK(log.find(logged) == log.rfind(logged));
 }
 
 }  // namespace
