@@ -73,6 +73,7 @@ void addEval(CLI::App& app, nova::cli::EvalOptions& options, std::string& interv
 
 struct RulesArgs {
   std::vector<std::string> checkFiles;
+  std::string checkUrl;
   std::string scenario;
 };
 
@@ -85,6 +86,15 @@ CLI::App* addRules(CLI::App& app, RulesArgs& args) {
   check->add_option("files", args.checkFiles, "rule files (YAML)")
       ->required()
       ->check(CLI::ExistingFile);
+  check->add_option("--url", args.checkUrl,
+                    "a live target's /metrics: check quantile thresholds and bucket selectors "
+                    "against the histogram buckets it exposes");
+  check->footer(
+      "Exit codes: 0 every file valid (and, with --url, no bucket warning); 1 a file is "
+      "invalid or the target cannot be read; 2 the files are valid but a rule cannot work "
+      "against the target's buckets (a quantile threshold at or above the highest finite "
+      "bucket can never fire; a bucket selector over an le the target lacks is empty). A "
+      "threshold between two buckets (interpolation) is a note and keeps 0.");
   auto* test = rules->add_subcommand(
       "test", "Replay a scenario's series through the rules and the policy on a simulated clock");
   test->add_option("scenario", args.scenario, "scenario file (YAML)")
@@ -272,7 +282,8 @@ int main(int argc, char** argv) {
       return nova::cli::runEval(evalOptions, std::cout, std::cerr, nova::SystemClock());
     }
     if (rules->got_subcommand("check")) {
-      return nova::cli::runRulesCheck(rulesArgs.checkFiles, std::cout, std::cerr);
+      return nova::cli::runRulesCheck(rulesArgs.checkFiles, std::cout, std::cerr,
+                                      rulesArgs.checkUrl);
     }
     if (rules->got_subcommand("test")) {
       return nova::cli::runRulesTest(rulesArgs.scenario, std::cout, std::cerr);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <ostream>
 
+#include "bucket_report.h"
 #include "nova/cli/scenario_loader.h"
 #include "nova/core/files.h"
 #include "nova/rules/loader.h"
@@ -57,12 +58,21 @@ void printTable(const rules::RuleSet& set, std::ostream& out) {
 
 }  // namespace
 
-int runRulesCheck(std::span<const std::string> files, std::ostream& out, std::ostream& err) {
+int runRulesCheck(std::span<const std::string> files, std::ostream& out, std::ostream& err,
+                  const std::string& url) {
   if (files.empty()) {
     err << "rules check: no rule files given\n";
     return 1;
   }
+  std::optional<std::vector<Labels>> buckets;
+  if (!url.empty()) {
+    buckets = targetBuckets(url, err);
+    if (!buckets) {
+      return 1;
+    }
+  }
   int status = 0;
+  int bucketWarnings = 0;
   for (const std::string& path : files) {
     auto text = readText(path, err);
     if (!text) {
@@ -88,8 +98,16 @@ int runRulesCheck(std::span<const std::string> files, std::ostream& out, std::os
       out << note.file << ":" << note.line << ":" << note.column << ": note: " << note.message
           << "\n";
     }
+    if (buckets) {
+      const auto findings = rules::checkBuckets(*report.ruleSet, *buckets);
+      bucketWarnings += printBucketFindings(path, findings, out);
+    }
   }
-  return status;
+  if (buckets && status == 0) {
+    out << url << ": " << buckets->size() << " bucket series checked, " << bucketWarnings
+        << " warning" << (bucketWarnings == 1 ? "" : "s") << "\n";
+  }
+  return status != 0 ? status : bucketWarnings > 0 ? 2 : 0;
 }
 
 int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostream& err) {
@@ -131,6 +149,13 @@ int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostrea
   for (const std::string& line : report.baselineLog) {
     out << "  " << line << "\n";
   }
+  std::vector<Labels> buckets;
+  for (const promql::SeriesLine& line : scenario.series) {
+    if (rules::isBucketSeries(line.labels)) {
+      buckets.push_back(line.labels);
+    }
+  }
+  printBucketFindings(scenarioFile, rules::checkBuckets(*ruleSet, buckets), out);
   out << formatTimeline(report);
   if (report.passed()) {
     out << "PASS " << scenarioFile << ": " << report.checked << " expectations hold\n";

@@ -146,6 +146,7 @@ policy::Decision Controller::tickAt(TimestampMs at) {
       watcher_.tick(storage_, {at, clock_.monoNow()}, refused_, remote ? &*remote : nullptr);
   lastResults_ = std::move(out.results);
   metrics_.rules(lastResults_);
+  bucketWarnings_.update(watcher_.ruleSet(), storage_, at, metrics_);
   metrics_.tsdb(storage_.stats());
   metrics_.wallOffset(agentTime_.wallOffset());
   carryOut(out, armed_.has_value());
@@ -278,6 +279,7 @@ Status Controller::replaceRules(rules::RuleSet ruleSet,
     return s;
   }
   spdlog::info("rules reloaded: {} rules", watcher_.ruleSet().rules.size());
+  bucketWarnings_.update(watcher_.ruleSet(), storage_, agentTime_.now(), metrics_, true);
   return {};
 }
 

@@ -224,6 +224,13 @@ struct AgentMetrics::Impl {
           .Name("nova_agent_remote_query_duration_seconds")
           .Help("Duration of remote rule queries, by source")
           .Register(*registry);
+  prometheus::Family<prometheus::Counter>& bucketWarnings =
+      BuildCounter()
+          .Name("nova_agent_rule_bucket_warnings_total")
+          .Help(
+              "Rules found unable to work as written against the target's histogram buckets, "
+              "by rule and kind")
+          .Register(*registry);
   prometheus::Family<prometheus::Counter>& connections =
       BuildCounter()
           .Name("nova_agent_http_connections_total")
@@ -390,6 +397,10 @@ void AgentMetrics::blueScrape(bool ok) {
 
 void AgentMetrics::recordRead(bool ok) {
   impl_->recordReads.Add({{"result", ok ? "ok" : "failed"}}).Increment();
+}
+
+void AgentMetrics::bucketWarning(const std::string& rule, std::string_view kind) {
+  impl_->bucketWarnings.Add({{"rule", rule}, {"kind", std::string(kind)}}).Increment();
 }
 
 void AgentMetrics::remoteQuery(const std::string& source, std::string_view result,

@@ -22,6 +22,23 @@ json::value optional(const std::optional<T>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
 
+// The measurement source whose failure left a rule unknown; null when the rule speaks of
+// green (judged, or unknown for want of green's data).
+json::value failedSource(const std::string& name) {
+  return name.empty() ? json::value(nullptr) : json::value(name);
+}
+
+// What the rule cannot show with the target's buckets: [{"kind", "metric", "message"}].
+json::array bucketWarnings(const std::vector<rules::BucketFinding>& findings) {
+  json::array out;
+  for (const rules::BucketFinding& f : findings) {
+    out.push_back({{"kind", std::string(rules::toString(f.kind))},
+                   {"metric", f.metric},
+                   {"message", f.message}});
+  }
+  return out;
+}
+
 json::object event(const policy::TimelineEvent& e) {
   return {{"at", e.at},
           {"kind", std::string(policy::toString(e.kind))},
@@ -40,7 +57,8 @@ json::value incident(const std::optional<policy::Incident>& incident,
                      {"severity", std::string(toString(r.severity))},
                      {"firing", r.firing},
                      {"value", number(r.value)},
-                     {"summary", r.summary}});
+                     {"summary", r.summary},
+                     {"failed_source", failedSource(r.failedSource)}});
   }
   json::array events;
   for (const auto& e : timeline) {
@@ -116,14 +134,17 @@ std::string Controller::statusJson() const {
   json::array ruleList;
   for (const auto& r : lastResults_) {
     const auto* rule = ruleSet.find(r.observation.rule);
-    ruleList.push_back({{"name", r.observation.rule},
-                        {"severity", rule ? std::string(toString(rule->severity)) : ""},
-                        {"state", std::string(policy::toString(r.observation.state))},
-                        {"value", number(r.observation.value)},
-                        {"threshold", rule ? rule->threshold.toString() : ""},
-                        {"for", rule ? formatDuration(rule->forDuration) : ""},
-                        {"summary", r.observation.summary},
-                        {"reason", r.reason}});
+    ruleList.push_back(
+        {{"name", r.observation.rule},
+         {"severity", rule ? std::string(toString(rule->severity)) : ""},
+         {"state", std::string(policy::toString(r.observation.state))},
+         {"value", number(r.observation.value)},
+         {"threshold", rule ? rule->threshold.toString() : ""},
+         {"for", rule ? formatDuration(rule->forDuration) : ""},
+         {"summary", r.observation.summary},
+         {"reason", r.reason},
+         {"failed_source", failedSource(r.observation.failedSource)},
+         {"bucket_warnings", bucketWarnings(bucketWarnings_.forRule(r.observation.rule))}});
   }
   json::array events;
   for (const auto& e : recentEvents_) {

@@ -124,7 +124,7 @@ Incident Escalator::Impl::view(TimestampMs now) const {
   for (const std::string& member : open.members) {
     const detail::RuleTrack& track = rules[ruleIndex.at(member)];
     out.rules.push_back({member, track.severity, track.phase == detail::Phase::kFiring, track.value,
-                         track.summary});
+                         track.summary, track.failedSource});
   }
   return out;
 }

@@ -27,6 +27,8 @@ struct RuleTrack {
   Severity severity = Severity::kNone;
   double value = 0;
   std::string summary;
+  /// RuleObservation::failedSource of the latest observation.
+  std::string failedSource;
 };
 
 /// One severity an incident has reached, and its investigation window.
@@ -102,7 +104,9 @@ struct Escalator::Impl {
   void updateRules(std::span<const RuleObservation> observations, detail::Tick& tick);
   /// The highest severity among firing rules that are acted upon; kNone when none.
   Severity currentSeverity() const;
-  /// "name=value, ..." of firing rules at `minimum` or above.
+  /// "name=value, ..." of firing rules at `minimum` or above; a rule unknown because its
+  /// measurement source failed reads "name=unknown (measurement source \"s\" failed, not
+  /// green)".
   std::string firingList(Severity minimum) const;
 
   // incident_logic.cpp

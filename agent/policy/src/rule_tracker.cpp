@@ -61,6 +61,9 @@ void Escalator::Impl::updateRules(std::span<const RuleObservation> observations,
     track.value =
         observation != nullptr ? observation->value : std::numeric_limits<double>::quiet_NaN();
     track.summary = observation != nullptr ? observation->summary : "no observation";
+    track.failedSource = observation != nullptr && state == State::kUnknown
+                             ? observation->failedSource
+                             : std::string();
     const std::optional<Severity> cost = costOf(track.spec, state, config.unknown);
     const std::string& name = track.spec.name;
     if (!cost) {
@@ -108,7 +111,12 @@ std::string Escalator::Impl::firingList(Severity minimum) const {
     if (track.phase == Phase::kFiring && track.severity >= minimum &&
         !config.forSeverity(track.severity).ignored()) {
       out += out.empty() ? "" : ", ";
-      out += track.spec.name + "=" + detail::formatValue(track.value);
+      // A source that cannot answer says nothing about green: the text must not read as if
+      // green failed.
+      out += track.spec.name + "=" +
+             (track.failedSource.empty() ? detail::formatValue(track.value)
+                                         : "unknown (measurement source \"" + track.failedSource +
+                                               "\" failed, not green)");
     }
   }
   return out;

@@ -88,6 +88,16 @@ RuleEvaluation unknown(const Rule& rule, std::string reason) {
   return result;
 }
 
+// A remote rule whose source failed (timeout, 5xx, refused, no answer in time): unknown,
+// and said to be the source's failure rather than green's.
+RuleEvaluation sourceFailed(const Rule& rule, std::string reason) {
+  RuleEvaluation result = unknown(rule, std::move(reason));
+  result.observation.failedSource = rule.sourceName;
+  result.observation.summary =
+      "unknown: the measurement source failed, not green: " + result.reason;
+  return result;
+}
+
 // A rule the guard keeps from judging: ok, with the reason.
 RuleEvaluation notJudged(const Rule& rule, std::string reason) {
   RuleEvaluation ok;
@@ -109,7 +119,9 @@ std::optional<RuleEvaluation> checkGuard(const Rule& rule, const Answerer& answe
   detail::Round& round = answer.round;
   Result<Samples> guard = answer(rule, *rule.parsedGuard, *rule.guard);
   if (!guard.ok()) {
-    return unknown(rule, "guard failed: " + guard.error().message);
+    return rule.source == RuleSource::kScrape
+               ? unknown(rule, "guard failed: " + guard.error().message)
+               : sourceFailed(rule, "guard failed: " + guard.error().message);
   }
   if (guard->values.empty()) {
     if (round.guardNeverHadData(rule)) {
@@ -134,9 +146,9 @@ RuleEvaluation evaluateRule(const Rule& rule, const Answerer& answer) {
   if (!samples.ok()) {
     // A remote failure is told apart from a failing expression: the message names the
     // source and what went wrong with it.
-    return unknown(rule, rule.source == RuleSource::kScrape
-                             ? "evaluation failed: " + samples.error().message
-                             : samples.error().message);
+    return rule.source == RuleSource::kScrape
+               ? unknown(rule, "evaluation failed: " + samples.error().message)
+               : sourceFailed(rule, samples.error().message);
   }
   const bool anyResult = rule.threshold.op == ThresholdOp::kAnyResult;
   if (samples->values.empty() && anyResult) {

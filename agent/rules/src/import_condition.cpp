@@ -31,21 +31,6 @@ Value error() {
   return Value{};
 }
 
-ThresholdOp flipped(ThresholdOp op) {
-  switch (op) {
-    case ThresholdOp::kGreater:
-      return ThresholdOp::kLess;
-    case ThresholdOp::kGreaterEqual:
-      return ThresholdOp::kLessEqual;
-    case ThresholdOp::kLess:
-      return ThresholdOp::kGreater;
-    case ThresholdOp::kLessEqual:
-      return ThresholdOp::kGreaterEqual;
-    default:
-      return op;
-  }
-}
-
 // result[0], asFloat(result[0]), asInt(result[0]) and nestings of them; sets `truncated`
 // when an asInt is among them.
 bool isMeasured(const ConditionNode& node, bool& truncated) {
@@ -76,7 +61,7 @@ bool findComparison(const ConditionNode& node, std::optional<ValueComparison>& f
         refusal = {node.offset, "result[0] is converted when compared with a number"};
         return false;
       }
-      const ValueComparison comparison{Threshold{left ? node.op : flipped(node.op), other.number},
+      const ValueComparison comparison{Threshold{left ? node.op : swapped(node.op), other.number},
                                        left ? truncatedLeft : truncatedRight};
       if (found && !(*found == comparison)) {
         refusal = {node.offset,

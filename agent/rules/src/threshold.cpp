@@ -48,6 +48,21 @@ std::optional<ThresholdOp> parseThresholdOp(std::string_view text) {
   return std::nullopt;
 }
 
+ThresholdOp swapped(ThresholdOp op) {
+  switch (op) {
+    case ThresholdOp::kGreater:
+      return ThresholdOp::kLess;
+    case ThresholdOp::kGreaterEqual:
+      return ThresholdOp::kLessEqual;
+    case ThresholdOp::kLess:
+      return ThresholdOp::kGreater;
+    case ThresholdOp::kLessEqual:
+      return ThresholdOp::kGreaterEqual;
+    default:
+      return op;
+  }
+}
+
 bool Threshold::breaches(double sample) const {
   if (op == ThresholdOp::kAnyResult) {
     return true;

@@ -1,7 +1,9 @@
 // nova-agent with `source: prometheus` rules reading Debian's real Prometheus 2.42, which
 // scrapes nova-demo-service with 10% injected errors: the remote error-rate rule breaches,
 // the remote `up` rule does not, and a rule on an unreachable source is unknown with the
-// reason on /status, counted on /metrics. Real time: the processes are real.
+// reason on /status, counted on /metrics. Then Prometheus stops: its rules turn unknown, and
+// /status and the notifications blame the measurement source, not green, while the local
+// rule still sees green up. Real time: the processes are real.
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
@@ -38,6 +40,13 @@ constexpr const char* kRules =
     "  - name: local_up\n"
     "    expr: up\n"
     "    threshold: \"< 1\"\n"
+    "    severity: low\n"
+    "    source: scrape\n"
+    // 10 s is the demo's highest finite bucket: this quantile can never exceed it.
+    "  - name: local_p95_blind\n"
+    "    expr: histogram_quantile(0.95, sum by (le) "
+    "(rate(nova_http_request_duration_seconds_bucket[20s])))\n"
+    "    threshold: \"> 10\"\n"
     "    severity: low\n"
     "    source: scrape\n";
 
@@ -116,6 +125,72 @@ TEST_CASE("prometheus-sourced rules in the real nova-agent fire from the real Pr
             "nova_agent_remote_queries_total{result=\"unreachable\",source=\"gone\"}") !=
         std::string::npos);
   CHECK(metrics->body.find("nova_agent_remote_query_duration_seconds_bucket") != std::string::npos);
+
+  // The measurement source goes away; green does not.
+  (*prometheus)->stop();
+  bool blamed = false;
+  for (int i = 0; i < 60 && !blamed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto r = get(agentUrl + "/status");
+    boost::system::error_code ec;
+    status = r.ok() ? boost::json::parse(r->body, ec) : boost::json::value();
+    if (ec || !status.is_object() || !status.as_object().contains("rules")) {
+      continue;
+    }
+    const auto* errors = ruleNamed(status, "remote_error_rate");
+    blamed = errors != nullptr && errors->at("state") == "unknown" &&
+             errors->at("failed_source") == "prometheus";
+  }
+  REQUIRE_MESSAGE(blamed, boost::json::serialize(status) << "\n" << agentLog.text());
+  const auto* errors = ruleNamed(status, "remote_error_rate");
+  CHECK(std::string(errors->at("reason").as_string()).rfind("remote source \"prometheus\": ", 0) ==
+        0);
+  CHECK(std::string(errors->at("summary").as_string())
+            .rfind("unknown: the measurement source failed, not green: ", 0) == 0);
+  CHECK(ruleNamed(status, "local_up")->at("state") == "ok");
+  CHECK(ruleNamed(status, "local_up")->at("failed_source").is_null());
+  // The incident names the failed source for each rule it holds for want of a value.
+  const auto& incident = status.at("incident");
+  REQUIRE(incident.is_object());
+  bool incidentBlamesSource = false;
+  for (const auto& rule : incident.at("rules").as_array()) {
+    if (rule.at("name") == "remote_unreachable") {
+      CHECK(rule.at("failed_source") == "gone");
+    }
+    incidentBlamesSource = incidentBlamesSource || rule.at("failed_source") == "prometheus";
+  }
+  CHECK(incidentBlamesSource);
+  // The log notifier's text for the incident the unreachable source opened at start
+  // (medium, the unknown cost): the source failed, not green.
+  bool notified = false;
+  for (int i = 0; i < 20 && !notified; ++i) {
+    notified =
+        agentLog.text().find(
+            "remote_unreachable=unknown (measurement source \\\"gone\\\" failed, not green)") !=
+        std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  CHECK_MESSAGE(notified, agentLog.text());
+
+  // The quantile rule the demo's buckets cannot show: on /status with its rule, counted
+  // once on /metrics, logged once.
+  const auto* blind = ruleNamed(status, "local_p95_blind");
+  REQUIRE(blind != nullptr);
+  const auto& warnings = blind->at("bucket_warnings").as_array();
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].at("kind") == "unreachable");
+  CHECK(warnings[0].at("metric") == "nova_http_request_duration_seconds_bucket");
+  CHECK(ruleNamed(status, "local_up")->at("bucket_warnings").as_array().empty());
+  metrics = get(agentUrl + "/metrics");
+  REQUIRE(metrics.ok());
+  CHECK(metrics->body.find("nova_agent_rule_bucket_warnings_total{kind=\"unreachable\","
+                           "rule=\"local_p95_blind\"} 1") != std::string::npos);
+  const std::string logged =
+      "rule local_p95_blind: histogram_quantile(0.95, "
+      "nova_http_request_duration_seconds_bucket) never exceeds 10";
+  const std::string log = agentLog.text();
+  CHECK(log.find(logged) != std::string::npos);
+  CHECK(log.find(logged) == log.rfind(logged));
 }
 
 }  // namespace

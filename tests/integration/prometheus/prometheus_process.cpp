@@ -17,11 +17,20 @@ std::string PrometheusProcess::binary() {
   return env != nullptr ? env : "/usr/bin/prometheus";
 }
 
-Result<std::unique_ptr<PrometheusProcess>> PrometheusProcess::start(const std::string& demoTarget) {
+Result<std::unique_ptr<PrometheusProcess>> PrometheusProcess::start(
+    const std::string& demoTarget, const std::vector<std::string>& agentTargets) {
   std::unique_ptr<PrometheusProcess> p(new PrometheusProcess());
   // Prometheus cannot report a port it picked itself: take one the kernel just handed out.
   p->port_ = static_cast<std::uint16_t>(freeLoopbackPort());
   const std::string self = "127.0.0.1:" + std::to_string(p->port_);
+  std::string agentJob;
+  if (!agentTargets.empty()) {
+    agentJob = "  - job_name: agent\n    honor_labels: true\n    static_configs: [{targets: [";
+    for (std::size_t i = 0; i < agentTargets.size(); ++i) {
+      agentJob += (i == 0 ? "'" : ", '") + agentTargets[i] + "'";
+    }
+    agentJob += "]}]\n";
+  }
   const std::string config =
       p->dir_.write("prometheus.yml",
                     "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
@@ -30,7 +39,7 @@ Result<std::unique_ptr<PrometheusProcess>> PrometheusProcess::start(const std::s
                         demoTarget +
                         "']}]\n"
                         "  - job_name: prometheus\n    static_configs: [{targets: ['" +
-                        self + "']}]\n");
+                        self + "']}]\n" + agentJob);
   std::filesystem::create_directory(p->dir_.file("data"));
   p->child_ = std::make_unique<ChildProcess>(ChildOptions{
       .argv = {binary(), "--config.file=" + config, "--storage.tsdb.path=" + p->dir_.file("data"),
@@ -57,8 +66,13 @@ Result<std::unique_ptr<PrometheusProcess>> PrometheusProcess::start(const std::s
 }
 
 PrometheusProcess::~PrometheusProcess() {
+  stop();
+}
+
+void PrometheusProcess::stop() {
   if (child_) {
     child_->stop(5 * kSecond, SIGTERM);
+    child_.reset();
   }
 }
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "nova/core/result.h"
 #include "nova/testing/child_process.h"
@@ -11,9 +12,10 @@
 
 namespace nova::testing {
 
-/// A real Prometheus on 127.0.0.1 with temporary storage, scraping `targets` (host:port,
-/// job "demo") and itself (job "prometheus") every second. The destructor stops it
-/// (SIGTERM, then SIGKILL) and removes the folder.
+/// A real Prometheus on 127.0.0.1 with temporary storage, scraping a demo target (host:port,
+/// job "demo"), optional agent targets (job "agent", their labels honoured) and itself (job
+/// "prometheus") every second. The destructor stops it (SIGTERM, then SIGKILL) and removes
+/// the folder.
 class PrometheusProcess {
  public:
   /// The binary: $NOVA_PROMETHEUS_BIN or /usr/bin/prometheus.
@@ -21,8 +23,12 @@ class PrometheusProcess {
   /// Starts it and waits until /-/ready answers 200 (at most 20 s): kUnavailable when it
   /// exits or is not ready in time. Throws std::runtime_error naming the package when the
   /// binary is missing.
-  static Result<std::unique_ptr<PrometheusProcess>> start(const std::string& demoTarget);
+  static Result<std::unique_ptr<PrometheusProcess>> start(
+      const std::string& demoTarget, const std::vector<std::string>& agentTargets = {});
   ~PrometheusProcess();
+
+  /// Stops it now (SIGTERM, then SIGKILL after 5 s): its port refuses connections after.
+  void stop();
 
   /// "http://127.0.0.1:<port>".
   std::string url() const;

@@ -95,5 +95,41 @@ TEST_CASE("remote answers go through the same threshold, guard and no-data logic
   CHECK(evaluateRules(set, engine, storage, kNow)[0].reason == "remote source not configured");
 }
 
+TEST_CASE("a remote rule whose source failed blames the source, not green") {
+  const RuleSet set = rulesOf(
+      "rules:\n"
+      "  - {name: down, expr: up, threshold: \"< 1\", severity: low, source: mimir}\n"
+      "  - {name: guarded, expr: up, guard: \"sum(rate(req_total[1m]))\", threshold: \"< 1\","
+      " severity: low, source: mimir}\n"
+      "  - {name: empty, expr: nothing, threshold: \"> 0\", severity: low, source: mimir}\n"
+      "  - {name: local, expr: up, threshold: \"< 1\", severity: low}\n");
+  RemoteAnswers answers;
+  answers.emplace(RemoteQuery{"mimir", "up"},
+                  Error(ErrorCode::kTransport, "unreachable: Connection refused"));
+  answers.emplace(RemoteQuery{"mimir", "sum(rate(req_total[1m]))"},
+                  Error(ErrorCode::kUnavailable, "HTTP 503"));
+  answers.emplace(RemoteQuery{"mimir", "nothing"}, promql::Value{promql::Vector{}});
+  tsdb::Storage storage;
+  promql::Engine engine;
+  const auto results = evaluateRules(set, engine, storage, kNow, &answers);
+  REQUIRE(results.size() == 4);
+  CHECK((results[0].observation.state == State::kUnknown));
+  CHECK(results[0].observation.failedSource == "mimir");
+  CHECK(results[0].reason == "remote source \"mimir\": unreachable: Connection refused");
+  CHECK(results[0].observation.summary ==
+        "unknown: the measurement source failed, not green: remote source \"mimir\": "
+        "unreachable: Connection refused");
+  // A guard the source could not answer is the source's failure too.
+  CHECK((results[1].observation.state == State::kUnknown));
+  CHECK(results[1].observation.failedSource == "mimir");
+  CHECK(results[1].reason == "guard failed: remote source \"mimir\": HTTP 503");
+  // The source answered: no data is green's silence, not the source's failure.
+  CHECK((results[2].observation.state == State::kUnknown));
+  CHECK(results[2].observation.failedSource.empty());
+  CHECK(results[2].observation.summary == "unknown: no data");
+  CHECK((results[3].observation.state == State::kUnknown));
+  CHECK(results[3].observation.failedSource.empty());
+}
+
 }  // namespace
 }  // namespace nova::rules

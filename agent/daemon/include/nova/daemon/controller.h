@@ -14,6 +14,7 @@
 #include "nova/core/timeline.h"
 #include "nova/daemon/actions.h"
 #include "nova/daemon/arming.h"
+#include "nova/daemon/bucket_warnings.h"
 #include "nova/daemon/journal.h"
 #include "nova/daemon/metrics.h"
 #include "nova/daemon/stored_state.h"
@@ -198,6 +199,7 @@ class Controller {
   std::optional<std::vector<scrape::TargetStatus>> targets_;
   std::string discovery_;
   std::vector<rules::RuleEvaluation> lastResults_;
+  BucketWarnings bucketWarnings_;
   /// What the store's series limit refused in the last scrape, judged at each tick.
   tsdb::Refusals refused_;
   /// Scrapes in the current burst of refusals (0 when the last scrape refused nothing).

@@ -66,6 +66,9 @@ namespace nova::daemon {
 ///     by their own names                                   gauges, while the baseline is
 ///                                                          frozen
 ///   nova_agent_blue_scrapes_total{result="ok|failed"}      counter, scrapes of blue
+///   nova_agent_rule_bucket_warnings_total{rule, kind="unreachable|interpolated|
+///     no_such_bucket"}                                     counter, rules the target's
+///                                                          buckets cannot show (once each)
 /// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
 class AgentMetrics {
  public:
@@ -110,6 +113,9 @@ class AgentMetrics {
   /// One remote query to `source` ended with `result` (remote::toString(Outcome)) after
   /// `took` ms. Thread-safe (called from the remote rounds' thread).
   void remoteQuery(const std::string& source, std::string_view result, DurationMs took);
+  /// A rule's check against the target's buckets found `kind` (rules::BucketFinding:
+  /// "unreachable", "interpolated", "no_such_bucket"); counted once when it appears.
+  void bucketWarning(const std::string& rule, std::string_view kind);
   /// Takes a listener's connection counters ("api", "probe") into the registry; called
   /// before serialize().
   void connections(std::string_view listener, const http::ConnectionCounters& counters);

@@ -37,6 +37,11 @@ struct RuleObservation {
   double value = 0;
   /// The rendered summary template.
   std::string summary;
+  /// For kUnknown: the measurement source whose failure left the rule without a value (a
+  /// remote Prometheus that timed out, answered 5xx or refused the connection), by its
+  /// configured name. Empty when the rule is unknown for want of green's own data: the
+  /// incident text then speaks of green, and otherwise of the source.
+  std::string failedSource{};
 };
 
 /// "ok", "breaching", "unknown".

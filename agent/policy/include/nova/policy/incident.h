@@ -37,6 +37,9 @@ struct IncidentRule {
   /// The latest observed value (NaN when unknown) and summary.
   double value = 0;
   std::string summary;
+  /// The measurement source that failed, while the rule counts for want of a value from it
+  /// (RuleObservation::failedSource); empty when the rule speaks of green.
+  std::string failedSource{};
 
   friend bool operator==(const IncidentRule&, const IncidentRule&) = default;
 };

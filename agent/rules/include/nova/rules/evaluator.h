@@ -38,7 +38,9 @@ struct RuleEvaluation {
 ///   its expression and guard (the same threshold, guard and no-data logic as a local
 ///   rule); a failed query makes it unknown with the source's reason ("remote source
 ///   \"prometheus\": timeout: ..."); without `remote` (or without its query in it) it is
-///   unknown with reason "remote source not configured";
+///   unknown with reason "remote source not configured". Either way the observation names
+///   the rule's source in `failedSource` and its summary reads "unknown: the measurement
+///   source failed, not green: <reason>", so the incident blames the source, not green;
 /// - a failing guard makes the rule unknown; a guard whose samples are all zero (or NaN)
 ///   makes it ok without evaluating the expression ("not enough traffic to judge"); a
 ///   guard with no data is the same while it has never had data since the set was loaded

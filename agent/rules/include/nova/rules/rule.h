@@ -30,6 +30,9 @@ enum class ThresholdOp {
 
 /// ">", ">=", "<", "<=", "==", "!=", "any".
 std::string_view toString(ThresholdOp op);
+/// The operator with its operands swapped (`a > b` is `b < a`); ==, != and "any" are their
+/// own.
+ThresholdOp swapped(ThresholdOp op);
 /// Parses the six comparisons (not "any").
 std::optional<ThresholdOp> parseThresholdOp(std::string_view text);
 
