@@ -14,6 +14,7 @@
 #include "daemon_shared.h"
 #include "dashboard_builder.h"
 #include "incident_chart_keeper.h"
+#include "leader_elector.h"
 #include "nova/core/files.h"
 #include "nova/core/rfc3339.h"
 #include "nova/core/timeline.h"
@@ -228,6 +229,7 @@ class Daemon {
   // The record watcher's and discovery's threads wake the loop: they stop before any
   // member goes, on every way out of run().
   ~Daemon() {
+    elector_.reset();
     parts_.records.reset();
     targets_.stop();
   }
@@ -238,6 +240,7 @@ class Daemon {
 
  private:
   void startRemote(ControllerOptions& options);
+  Status startLeaderElection(ControllerOptions& options);
   Result<std::unique_ptr<http::Server>> startProbeListener();
   void loop();
   void workerLoop();
@@ -275,6 +278,9 @@ class Daemon {
   // without `sources:`. Declared before the controller, which calls it.
   std::unique_ptr<remote::RemoteRounds> remote_;
   std::optional<Controller> controller_;
+  // Leader election's rounds on their own thread; null without leader_election. Stopped
+  // (releasing a held Lease) after the worker drained, so a stop finishes what it began.
+  std::unique_ptr<detail::LeaderElector> elector_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> reloadWanted_{false};
   // The worker's drain deadline (monotonic ms) once stopping; kNoDeadline before.
@@ -300,6 +306,10 @@ int Daemon::run() {
   }
   if (!config_.sources.empty()) {
     startRemote(options);
+  }
+  if (Status s = startLeaderElection(options); !s) {
+    spdlog::error("{}", s.error().message);
+    return 1;
   }
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
@@ -388,6 +398,7 @@ int Daemon::run() {
   for (auto& report : inbox_.takeReports()) {
     controller_->rollbackFinished(report);
   }
+  elector_.reset();
   persist();
   spdlog::info("nova-agent stopped");
   return 0;
@@ -431,6 +442,23 @@ void Daemon::startRemote(ControllerOptions& options) {
   };
   spdlog::info("remote sources: {} configured, at most {} queries at once", config_.sources.size(),
                config_.remoteConcurrency);
+}
+
+// With several agents beside one green, the Lease says which one acts; the others follow
+// in shadow (Controller).
+Status Daemon::startLeaderElection(ControllerOptions& options) {
+  if (!config_.leaderElection) {
+    return {};
+  }
+  auto made = detail::LeaderElector::make(*config_.leaderElection, clock_, metrics_);
+  if (!made.ok()) {
+    return made.error();
+  }
+  elector_ = std::move(made).value();
+  options.leading = [this] { return elector_->leading(); };
+  options.leaderJson = [this] { return elector_->statusJson(); };
+  elector_->start([this] { targets_.wakeup(); });
+  return {};
 }
 
 // The kubelet's probes get a listener of their own, small and answering nothing else, so
@@ -542,6 +570,11 @@ void Daemon::workerLoop() {
         parts_.router->flush(kSecond);  // bounded: SIGTERM must finish within 2 s
         return;                         // closed and empty
       }
+      continue;
+    }
+    if (elector_ && !elector_->leading()) {
+      // The gate at the last moment: a leader past its renew deadline carries out nothing.
+      spdlog::warn("leader election: not leading, an action queued while leading is dropped");
       continue;
     }
     if (std::holds_alternative<watch::RollbackAction>(*item)) {
