@@ -186,6 +186,14 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   if (!cluster.ok()) {
     return cluster.error();
   }
+  if (const auto& le = config.leaderElection) {
+    // Found at start (and by --check-config), not at the first round.
+    if (auto c = detail::clusterFor("leader_election", le->server, le->kubeconfig, le->context,
+                                    le->tokenFile);
+        !c.ok()) {
+      return c.error();
+    }
+  }
   if (arming == ArmingMode::kAlways) {
     stored.reset();
   }
