@@ -162,7 +162,7 @@ void Controller::shadowAction(const watch::Action& action, TimestampMs at) {
   journal({at, "", "shadow_action", incident, "", detail, true});
 }
 
-void Controller::journal(JournalEntry entry) {
+void Controller::journal(const JournalEntry& entry) {
   if (options_.journal == nullptr) {
     return;
   }

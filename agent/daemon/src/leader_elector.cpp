@@ -52,7 +52,8 @@ Result<std::unique_ptr<LeaderElector>> LeaderElector::make(const LeaderElectionC
 LeaderElector::LeaderElector(kube::ClusterConfig cluster, kube::ClientOptions options,
                              const LeaderElectionConfig& config, std::string identity,
                              const Clock& clock, AgentMetrics& metrics)
-    : lock_(kube::Client(std::move(cluster), clock, random_, options), config.ns, config.name),
+    : lock_(kube::Client(std::move(cluster), clock, random_, std::move(options)), config.ns,
+            config.name),
       identity_(identity),
       lease_(config.ns + "/" + config.name),
       clock_(clock),

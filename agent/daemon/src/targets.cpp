@@ -136,7 +136,7 @@ void Targets::setMetricFilter(std::shared_ptr<const scrape::MetricNameFilter> ke
   if (single_) {
     single_->setMetricFilter(std::move(keep));
   } else {
-    pool_->setMetricFilter(std::move(keep));
+    pool_->setMetricFilter(keep);
   }
 }
 

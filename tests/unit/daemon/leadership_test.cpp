@@ -87,6 +87,7 @@ struct Agent {
 
 std::vector<std::string> kinds(const std::vector<notify::Notification>& sent) {
   std::vector<std::string> out;
+  out.reserve(sent.size());
   for (const auto& n : sent) {
     out.emplace_back(notify::toString(n.kind));
   }

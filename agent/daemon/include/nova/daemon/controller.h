@@ -179,7 +179,7 @@ class Controller {
   void arm(const ArmedFor& target, const std::string& reason, TimestampMs now);
   void disarm(const std::string& reason, TimestampMs now);
   void restoreTimelineFromJournal();
-  void journal(JournalEntry entry);
+  void journal(const JournalEntry& entry);
   /// Now for a command or a rollback report: the time line's and the monotonic clock's.
   watch::Now now() const { return {agentTime_.now(), clock_.monoNow()}; }
   /// Logs the start and the end of a burst of series refused by the store's limit.
