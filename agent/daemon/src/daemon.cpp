@@ -463,6 +463,12 @@ Status Daemon::startLeaderElection(ControllerOptions& options) {
     return made.error();
   }
   elector_ = std::move(made).value();
+  if (parts_.arming != ArmingMode::kRecord && !config_.trafficSwitchedAt) {
+    spdlog::warn(
+        "leader election: while no rollout record is read and without traffic_switched_at, "
+        "each agent anchors its incidents to its own start, so a new leader's incident ids "
+        "(and notification dedup keys) differ from the old leader's");
+  }
   options.leading = [this] { return elector_->leading(); };
   options.leaderJson = [this] { return elector_->statusJson(); };
   elector_->start([this] { targets_.wakeup(); });
