@@ -58,7 +58,8 @@ LeaseRecord LeaderElection::ownRecord(TimestampMs wall) const {
 
 std::optional<LeaseWrite> LeaderElection::observed(const std::optional<LeaseObject>& lease,
                                                    MonoTime mono, TimestampMs wall) {
-  expire(mono);
+  expire(mono);    // with the last failure as the reason, if it steps down here
+  error_.clear();  // the read succeeded; a failed write sets it again
   if (!lease) {
     observed_.reset();
     resourceVersion_.clear();
