@@ -120,11 +120,17 @@ int runRulesTest(const std::string& scenarioFile, std::ostream& out, std::ostrea
   out << "  " << ruleSet->rules.size() << " rules, " << scenario.series.size()
       << " series, interval " << formatDuration(scenario.interval) << ", traffic switch at "
       << formatDuration(scenario.trafficSwitch) << ", until " << formatDuration(scenario.end)
+      << (scenario.blueSeries.empty()
+              ? std::string()
+              : "; blue: " + std::to_string(scenario.blueSeries.size()) + " series")
       << "\n";
   // The dry-run switch logs what a real one would do; the timeline shows it instead.
   spdlog::set_level(spdlog::level::off);
   traffic::DryRunSwitch traffic;
   const watch::ScenarioReport report = watch::replay(scenario, *ruleSet, traffic);
+  for (const std::string& line : report.baselineLog) {
+    out << "  " << line << "\n";
+  }
   out << formatTimeline(report);
   if (report.passed()) {
     out << "PASS " << scenarioFile << ": " << report.checked << " expectations hold\n";

@@ -49,20 +49,12 @@ using watch::Command;
 using watch::Scenario;
 using watch::ScenarioCommand;
 
-constexpr std::array<std::string_view, 14> kScenarioKeys{"description",
-                                                         "rule_files",
-                                                         "interval",
-                                                         "traffic_switch",
-                                                         "duration",
-                                                         "series",
-                                                         "policy",
-                                                         "actions",
-                                                         "receivers",
-                                                         "switch",
-                                                         "expect",
-                                                         "expect_actions",
-                                                         "expect_notifications",
-                                                         "expect_rollbacks"};
+constexpr std::array<std::string_view, 16> kScenarioKeys{
+    "description",     "rule_files",  "interval", "traffic_switch", "duration",
+    "series",          "blue_series", "baseline", "policy",         "actions",
+    "receivers",       "switch",      "expect",   "expect_actions", "expect_notifications",
+    "expect_rollbacks"};
+constexpr std::array<std::string_view, 2> kBaselineKeys{"window", "keep"};
 constexpr std::array<std::string_view, 4> kCommandKeys{"at", "hold", "release", "rollback"};
 constexpr std::array<std::string_view, 4> kCommandFields{"for", "who", "reason", "covers"};
 // What a hold may cover: a severity, never "none".
@@ -84,14 +76,15 @@ void seriesError(const YAML::Node& node, const std::string& message, LoadContext
   ctx.error(node, "series: " + message);
 }
 
-void readSeries(const YAML::Node& list, LoadContext& ctx, Scenario& out) {
+// `series:` or `blue_series:` into `into`; `samples` counts the samples of both lists.
+void readSeries(const YAML::Node& list, const std::string& field, LoadContext& ctx,
+                std::vector<promql::SeriesLine>& into, std::size_t& samples) {
   if (!list.IsSequence()) {
-    ctx.error(list, "series must be a list of `metric{label=\"v\"} 0+1x10` lines");
+    ctx.error(list, field + " must be a list of `metric{label=\"v\"} 0+1x10` lines");
     return;
   }
-  std::size_t samples = 0;
   for (const YAML::Node& node : list) {
-    auto text = rules::detail::readString(node, "series", ctx);
+    auto text = rules::detail::readString(node, field, ctx);
     if (!text) {
       continue;
     }
@@ -106,7 +99,23 @@ void readSeries(const YAML::Node& list, LoadContext& ctx, Scenario& out) {
                           std::to_string(kMaxScenarioSamples) + " samples in all");
       return;
     } else {
-      out.series.push_back(std::move(*line));
+      into.push_back(std::move(*line));
+    }
+  }
+}
+
+// `baseline: {window: 10m, keep: 1h}`: the agent config's baseline settings.
+void readBaseline(const YAML::Node& node, LoadContext& ctx, Scenario& out) {
+  if (!rules::detail::checkKeys(node, kBaselineKeys, "baseline", ctx)) {
+    return;
+  }
+  for (auto [key, field] :
+       {std::pair{"window", &out.baseline.window}, std::pair{"keep", &out.baseline.keep}}) {
+    if (node[key]) {
+      *field = rules::detail::readDuration(node[key], key, ctx).value_or(*field);
+      if (*field <= 0) {
+        ctx.error(node[key], std::string("baseline.") + key + " must be positive");
+      }
     }
   }
 }
@@ -207,10 +216,17 @@ void readScenario(const YAML::Node& root, LoadContext& ctx, Scenario& out) {
     out.trafficSwitch =
         rules::detail::readDuration(root["traffic_switch"], "traffic_switch", ctx).value_or(0);
   }
+  std::size_t samples = 0;
   if (root["series"]) {
-    readSeries(root["series"], ctx, out);
+    readSeries(root["series"], "series", ctx, out.series, samples);
   } else {
     ctx.error(root, "scenario: missing required field series");
+  }
+  if (root["blue_series"]) {
+    readSeries(root["blue_series"], "blue_series", ctx, out.blueSeries, samples);
+  }
+  if (root["baseline"]) {
+    readBaseline(root["baseline"], ctx, out);
   }
   std::size_t longest = 0;
   for (const auto& line : out.series) {

@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "blue_baseline.h"
 #include "daemon_shared.h"
 #include "dashboard_builder.h"
 #include "incident_chart_keeper.h"
@@ -260,6 +261,7 @@ class Daemon {
   void buildDashboard();
   void buildDashboard(const dashboard::ChartRange& range);
   void keepIncidentCharts();
+  void baselineTick(TimestampMs at);
 
   const AgentConfig& config_;
   SystemClock clock_;
@@ -285,6 +287,8 @@ class Daemon {
   // Remote rules' queries run on its thread, ahead of the ticks (remote/rounds.h); null
   // without `sources:`. Declared before the controller, which calls it.
   std::unique_ptr<remote::RemoteRounds> remote_;
+  // Blue scraped for the baseline; null without `baseline:`.
+  std::unique_ptr<detail::BlueBaseline> blue_;
   std::optional<Controller> controller_;
   // Leader election's rounds on their own thread; null without leader_election. Stopped
   // (releasing a held Lease) after the worker drained, so a stop finishes what it began.
@@ -318,6 +322,13 @@ int Daemon::run() {
   if (Status s = startLeaderElection(options); !s) {
     spdlog::error("{}", s.error().message);
     return 1;
+  }
+  if (config_.baseline) {
+    blue_ =
+        std::make_unique<detail::BlueBaseline>(*config_.baseline, storage_, timeline_, metrics_);
+    options.baselineJson = [this] { return blue_->statusJson(); };
+  } else {
+    options.baselineJson = [] { return detail::unconfiguredBaselineJson(); };
   }
   controller_.emplace(std::move(parts_.ruleSet), std::move(parts_.escalator), storage_, clock_,
                       queue_, metrics_, options);
@@ -506,7 +517,8 @@ void Daemon::iteration(MonoTime& nextEval) {
   const MonoTime now = clock_.monoNow();
   published_.heartbeat = now.ms();
   // The prober keeps its schedule on the time line; the loop's own deadline is monotonic.
-  const DurationMs untilProbe = targets_.nextDue() - timeline_.now();
+  const DurationMs untilProbe =
+      std::min(targets_.nextDue(), blue_ ? blue_->nextDue() : targets_.nextDue()) - timeline_.now();
   const DurationMs wait = std::min(untilProbe, nextEval - now);
   std::optional<TimestampMs> scrapedAt;
   bool changed = targets_.refresh(metrics_);
@@ -518,6 +530,9 @@ void Daemon::iteration(MonoTime& nextEval) {
     if (!event.ok) {
       spdlog::debug("{} failed: {}", scrape::toString(event.kind), event.error);
     }
+  }
+  if (blue_) {
+    blue_->poll(0);  // the wait above was green's targets'
   }
   published_.ready = controller_->ready();
   for (auto& report : inbox_.takeReports()) {
@@ -542,10 +557,12 @@ void Daemon::iteration(MonoTime& nextEval) {
   // Evaluate after every scrape, at its timestamp; without scrapes (a hung or slow
   // target) at least every eval interval, so health probes are still judged.
   if (scrapedAt) {
+    baselineTick(*scrapedAt);
     controller_->tickAt(*scrapedAt);
     nextEval = clock_.monoNow() + config_.evalInterval + kEvalGrace;
     changed = true;
   } else if (clock_.monoNow() >= nextEval) {
+    baselineTick(timeline_.now());
     controller_->tick();
     nextEval = clock_.monoNow() + config_.evalInterval;
     changed = true;
@@ -566,6 +583,16 @@ void Daemon::iteration(MonoTime& nextEval) {
   if (const auto oldest = oldestStored(storage_)) {
     published_.oldestStored = *oldest;
   }
+}
+
+// The baseline freezes at the switch of the rollout the agent guards (none in shadow) and
+// its series are in the store before the rules read it.
+void Daemon::baselineTick(TimestampMs at) {
+  if (!blue_) {
+    return;
+  }
+  const auto& armed = controller_->armedFor();
+  blue_->tick(armed ? std::optional<TimestampMs>(armed->switchedAt) : std::nullopt, at);
 }
 
 void Daemon::workerLoop() {

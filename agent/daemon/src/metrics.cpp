@@ -6,8 +6,10 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <mutex>
 
 namespace nova::daemon {
@@ -21,6 +23,27 @@ using prometheus::BuildHistogram;
 
 struct AgentMetrics::Impl {
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  prometheus::Family<prometheus::Gauge>& baselineState =
+      BuildGauge()
+          .Name("nova_agent_baseline_state")
+          .Help("1 for the baseline's current state (waiting, frozen, expired, none)")
+          .Register(*registry);
+  // The baseline's series under their own names, as the rules read them.
+  std::map<std::string, prometheus::Family<prometheus::Gauge>*> baselineSeries = [this] {
+    std::map<std::string, prometheus::Family<prometheus::Gauge>*> families;
+    for (const auto& recipe : watch::baselineRecipes()) {
+      families[std::string(recipe.name)] = &BuildGauge()
+                                                .Name(std::string(recipe.name))
+                                                .Help("Blue's baseline before the switch")
+                                                .Register(*registry);
+    }
+    return families;
+  }();
+  prometheus::Family<prometheus::Counter>& blueScrapes =
+      BuildCounter()
+          .Name("nova_agent_blue_scrapes_total")
+          .Help("Scrapes of blue for the baseline by result")
+          .Register(*registry);
   prometheus::Family<prometheus::Gauge>& buildInfo =
       BuildGauge().Name("nova_agent_build_info").Help("Build of the agent").Register(*registry);
   prometheus::Family<prometheus::Counter>& probes =
@@ -359,6 +382,28 @@ void AgentMetrics::leader(const std::string& lease, const std::string& identity,
 
 void AgentMetrics::leaderTransition(std::string_view change) {
   impl_->leaderTransitions.Add({{"change", std::string(change)}}).Increment();
+}
+
+void AgentMetrics::baseline(watch::BaselineState state,
+                            const std::vector<watch::BaselineValue>& values) {
+  for (auto each : {watch::BaselineState::kWaiting, watch::BaselineState::kFrozen,
+                    watch::BaselineState::kExpired, watch::BaselineState::kNone}) {
+    impl_->baselineState.Add({{"state", std::string(watch::baselineStateName(each))}})
+        .Set(each == state ? 1 : 0);
+  }
+  for (auto& [name, family] : impl_->baselineSeries) {
+    const auto value = std::find_if(values.begin(), values.end(),
+                                    [&](const watch::BaselineValue& v) { return v.name == name; });
+    if (state == watch::BaselineState::kFrozen && value != values.end()) {
+      family->Add({}).Set(value->value);
+    } else if (family->Has({})) {
+      family->Remove(&family->Add({}));
+    }
+  }
+}
+
+void AgentMetrics::blueScrape(bool ok) {
+  impl_->blueScrapes.Add({{"result", ok ? "ok" : "failed"}}).Increment();
 }
 
 void AgentMetrics::recordRead(bool ok) {

@@ -235,6 +235,10 @@ std::string Controller::statusJson() const {
     json::value leader = json::parse(options_.leaderJson(), ec);
     out["leader"] = ec ? json::value(nullptr) : std::move(leader);
   }
+  if (options_.baselineJson) {
+    json::value baseline = json::parse(options_.baselineJson(), ec);
+    out["baseline"] = ec ? json::value(nullptr) : std::move(baseline);
+  }
   return json::serialize(out);
 }
 
@@ -259,6 +263,27 @@ std::string commandReplyJson(const policy::Decision& decision) {
 std::string commandErrorJson(const std::string& message) {
   return json::serialize(json::object{{"ok", false}, {"error", message}});
 }
+
+namespace {
+
+// The `baseline:` section as configured; null without one.
+json::value baselineConfigJson(const std::optional<BaselineConfig>& baseline) {
+  if (!baseline) {
+    return nullptr;
+  }
+  json::array urls;
+  for (const auto& url : baseline->urls) {
+    urls.emplace_back(url);
+  }
+  return {{"urls", std::move(urls)},
+          {"metrics_path", baseline->metricsPath},
+          {"interval", formatDuration(baseline->interval)},
+          {"timeout", formatDuration(baseline->timeout)},
+          {"window", formatDuration(baseline->options.window)},
+          {"keep", formatDuration(baseline->options.keep)}};
+}
+
+}  // namespace
 
 std::string describe(const AgentConfig& c) {
   auto secret = [&](const std::string& path, const std::string& value) -> json::value {
@@ -350,7 +375,8 @@ std::string describe(const AgentConfig& c) {
       {"arming",
        {{"mode", toString(c.armingMode)}, {"interval", formatDuration(c.armingInterval)}}},
       {"sources", std::move(sources)},
-      {"leader_election", leaderElection(c.leaderElection)}});
+      {"leader_election", leaderElection(c.leaderElection)},
+      {"baseline", baselineConfigJson(c.baseline)}});
 }
 
 }  // namespace nova::daemon

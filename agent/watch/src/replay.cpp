@@ -29,10 +29,10 @@ void mergeInto(policy::Decision& into, policy::Decision from) {
 
 // Writes sample `index` of every series as one scrape at `t`; a series without a value
 // there is absent from the scrape, so the appender marks it stale.
-void scrape(const Scenario& scenario, std::size_t index, TimestampMs t,
+void scrape(const std::vector<promql::SeriesLine>& series, std::size_t index, TimestampMs t,
             tsdb::ScrapeAppender& appender) {
   appender.begin(t);
-  for (const promql::SeriesLine& line : scenario.series) {
+  for (const promql::SeriesLine& line : series) {
     if (index >= line.values.size() || !line.values[index] || isStaleNaN(*line.values[index])) {
       continue;
     }
@@ -170,12 +170,27 @@ ScenarioReport replay(const Scenario& scenario, const rules::RuleSet& ruleSet,
   Shell shell(*watcher, failing, router, deliveries);
   tsdb::Storage storage;
   tsdb::ScrapeAppender appender(storage);
+  // Blue's scrapes go to a store of their own, read only to freeze the baseline, whose
+  // series reach the rules' store through an appender of their own, as in the daemon.
+  tsdb::Storage blue(blueStoreLimits(scenario.baseline));
+  tsdb::ScrapeAppender blueAppender(blue);
+  tsdb::ScrapeAppender baselineAppender(storage);
+  BaselineKeeper baseline(scenario.baseline);
   TimestampMs previous = scenario.trafficSwitch - 1;
   for (TimestampMs t = 0; t <= scenario.end; t += scenario.interval) {
-    scrape(scenario, static_cast<std::size_t>(t / scenario.interval), t, appender);
+    const auto index = static_cast<std::size_t>(t / scenario.interval);
+    scrape(scenario.series, index, t, appender);
+    if (!scenario.blueSeries.empty()) {
+      scrape(scenario.blueSeries, index, t, blueAppender);
+    }
     if (t < scenario.trafficSwitch) {
       continue;
     }
+    if (auto line = baseline.step(scenario.blueSeries.empty() ? nullptr : &blue,
+                                  scenario.trafficSwitch, t)) {
+      report.baselineLog.push_back(formatDuration(t) + " " + *line);
+    }
+    baseline.write(baselineAppender, t);
     const Now now{t, MonoTime(t)};
     TickRecord tick;
     tick.at = t;

@@ -18,7 +18,7 @@ TEST_CASE("rules check prints the table of a valid file") {
   CHECK(runRulesCheck(files, out, err) == 0);
   CHECK(err.str().empty());
   const std::string table = out.str();
-  CHECK(table.find("12 rules OK") != std::string::npos);
+  CHECK(table.find("13 rules OK") != std::string::npos);
   CHECK(table.find("NAME") != std::string::npos);
   CHECK(table.find("api_down                     critical  15s    < 1        rollback\n") !=
         std::string::npos);

@@ -41,6 +41,7 @@ TEST_CASE("default.yaml loads and encodes the seed's tree") {
       {"websocket_sudden_drop", Severity::kHigh},
       {"websocket_sustained_loss", Severity::kHigh},
       {"traffic_collapsed", Severity::kHigh},
+      {"traffic_below_blue", Severity::kMedium},
       {"error_rate_elevated", Severity::kMedium},
       {"latency_p95", Severity::kMedium},
       {"db_query_p95", Severity::kMedium},

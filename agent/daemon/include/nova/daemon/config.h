@@ -18,6 +18,7 @@
 #include "nova/scrape/target_pool.h"
 #include "nova/scrape/targets.h"
 #include "nova/traffic/switch.h"
+#include "nova/watch/baseline.h"
 
 namespace nova::daemon {
 
@@ -61,6 +62,10 @@ enum class LogFormat { kText, kJson };
 ///                  Prometheus-compatible query APIs for rules with `source: <name>`;
 ///                  `source: prometheus` names the source "prometheus", or the only one
 ///   remote_queries: {max_concurrent: 8, max_age: 30s}  bounds of remote rounds
+///   baseline:      {urls: [http://10.0.1.7:8081, ...], metrics_path: /metrics,
+///                   interval: 10s, timeout: 5s, window: 10m, keep: 1h}
+///                  blue's pods, scraped into a store of their own; their summary over
+///                  `window` before the switch is the baseline rules read for `keep`
 ///
 /// Paths written in the file are relative to the file's folder; the default rule file is
 /// relative to the working directory.
@@ -92,6 +97,18 @@ struct LeaderElectionConfig {
   std::string kubeconfig;
   std::string context;
   std::string tokenFile;
+};
+
+/// Blue as the baseline: its pods are scraped (metrics only) into a store no rule reads;
+/// at the switch the window before it is summarized into the baseline series.
+struct BaselineConfig {
+  /// Blue's base URLs, one per pod (a Service's URL only when it has one pod: scrapes
+  /// spread over several pods mix their counters).
+  std::vector<std::string> urls;
+  std::string metricsPath = "/metrics";
+  DurationMs interval = 10 * kSecond;
+  DurationMs timeout = 5 * kSecond;
+  watch::BaselineOptions options;
 };
 
 struct AgentConfig {
@@ -135,6 +152,8 @@ struct AgentConfig {
   /// uses them (ms).
   std::size_t remoteConcurrency = 8;
   DurationMs remoteMaxAge = 30 * kSecond;
+  /// `baseline:`; nullopt: blue is not scraped and there is no baseline.
+  std::optional<BaselineConfig> baseline;
   /// Dotted paths of the values that came from {file:} or {env:} ("switch.token"); they
   /// are never logged and show as "<redacted>" in describe().
   std::set<std::string> secretPaths;

@@ -69,6 +69,8 @@ struct ControllerOptions {
   std::function<bool()> leading;
   /// JSON object for /status "leader"; empty: {"enabled":false,"is_leader":true}.
   std::function<std::string()> leaderJson;
+  /// JSON object of blue's baseline for /status ("baseline"); empty: none configured.
+  std::function<std::string()> baselineJson;
 };
 
 /// Re-anchors a restored escalator whose times lie in the future of `now` (see

@@ -14,6 +14,7 @@
 #include "nova/scrape/prober.h"
 #include "nova/scrape/target_pool.h"
 #include "nova/tsdb/storage.h"
+#include "nova/watch/baseline.h"
 
 namespace nova::daemon {
 
@@ -61,6 +62,12 @@ namespace nova::daemon {
 ///     failure"}                                            counter, what discovery saw
 ///   nova_agent_leader{lease,identity}                       gauge, 1 while this agent leads
 ///   nova_agent_leader_transitions_total{change="acquired|lost|observed"}  counter
+///   nova_agent_baseline_state{state="waiting|frozen|expired|none"}  gauge, 1 for the
+///                                                          baseline's current state
+///   baseline:nova_http_requests:rate and the other baseline series (watch/baseline.h),
+///     by their own names                                   gauges, while the baseline is
+///                                                          frozen
+///   nova_agent_blue_scrapes_total{result="ok|failed"}      counter, scrapes of blue
 /// Thread-safe: the loop and the action worker update it, the HTTP thread serializes it.
 class AgentMetrics {
  public:
@@ -115,6 +122,10 @@ class AgentMetrics {
   void leader(const std::string& lease, const std::string& identity, bool leading);
   void leaderTransition(std::string_view change);
 
+  /// The baseline's state, and its values while frozen (the series go when it expires).
+  void baseline(watch::BaselineState state, const std::vector<watch::BaselineValue>& values);
+  /// A scrape of blue for the baseline finished.
+  void blueScrape(bool ok);
   /// The registry in the Prometheus text format (TextSerializer).
   std::string serialize() const;
 

@@ -53,6 +53,8 @@ struct ScenarioReport {
   std::vector<ExpectedAction> actions;
   std::vector<ExpectedNotification> notifications;
   std::vector<ExpectedRollback> rollbacks;
+  /// What happened to the baseline ("5m baseline: frozen at ..."), as the agent logs it.
+  std::vector<std::string> baselineLog;
   /// One readable paragraph per failed expectation; empty when the scenario passes.
   std::vector<std::string> failures;
   std::size_t checked = 0;

@@ -9,6 +9,7 @@
 #include "nova/notify/notifier.h"
 #include "nova/policy/escalator.h"
 #include "nova/promql/series_notation.h"
+#include "nova/watch/baseline.h"
 #include "nova/watch/watcher.h"
 
 namespace nova::watch {
@@ -93,6 +94,12 @@ struct Scenario {
   /// The last tick; defaults to the longest series' last sample.
   TimestampMs end = 0;
   std::vector<promql::SeriesLine> series;
+  /// Blue's series (`blue_series:`), scraped at the same interval into a store of their own
+  /// that no rule reads: the baseline is frozen from them at `trafficSwitch`, as the agent
+  /// freezes it from its scrapes of blue. Empty: blue is not configured.
+  std::vector<promql::SeriesLine> blueSeries;
+  /// The agent config's `baseline:` settings (window, keep).
+  BaselineOptions baseline;
   /// The scenario's `policy:` section, applied over the rule files' policy.
   std::optional<std::string> policyOverrides;
   std::vector<ScenarioCommand> commands;

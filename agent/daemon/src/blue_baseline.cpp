@@ -1,0 +1,109 @@
+#include "blue_baseline.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+#include "nova/core/rfc3339.h"
+#include "nova/scrape/targets.h"
+
+namespace nova::daemon::detail {
+namespace {
+
+namespace json = boost::json;
+
+// Blue's scrape settings: metrics only (blue's health is the traffic switch's business,
+// checked before every flip), at the baseline's interval.
+scrape::TargetConfig blueTarget(const BaselineConfig& config) {
+  scrape::TargetConfig target;
+  target.metricsInterval = config.interval;
+  target.metricsTimeout = config.timeout;
+  target.labels = Labels{{"side", "blue"}};
+  return target;
+}
+
+scrape::PoolOptions bluePool(const BaselineConfig& config) {
+  scrape::PoolOptions options;
+  options.healthPath = "";
+  options.metricsPath = config.metricsPath;
+  options.maxTargets = config.urls.size();
+  return options;
+}
+
+}  // namespace
+
+BlueBaseline::BlueBaseline(const BaselineConfig& config, tsdb::Storage& rules,
+                           const Timeline& timeline, AgentMetrics& metrics)
+    : config_(config),
+      metrics_(metrics),
+      blue_(watch::blueStoreLimits(config.options)),
+      pool_(blueTarget(config), bluePool(config), blue_, timeline),
+      rulesAppender_(rules),
+      keeper_(config.options) {
+  std::vector<scrape::DiscoveredTarget> targets;
+  for (const std::string& url : config.urls) {
+    // The URLs were checked when the configuration was read.
+    if (auto target = scrape::staticTarget(url, Labels{{"side", "blue"}}); target.ok()) {
+      targets.push_back(std::move(*target));
+    }
+  }
+  pool_.sync(targets);
+  spdlog::info(
+      "baseline: scraping blue at {} target(s) every {}; the baseline summarizes {} "
+      "before the switch",
+      targets.size(), formatDuration(config.interval), formatDuration(config.options.window));
+}
+
+void BlueBaseline::poll(DurationMs maxWait) {
+  for (const scrape::ProbeEvent& event : pool_.poll(maxWait)) {
+    if (event.kind != scrape::ProbeEvent::Kind::kScrape) {
+      continue;
+    }
+    metrics_.blueScrape(event.ok);
+    if (!event.ok) {
+      spdlog::debug("baseline: scrape of blue {} failed: {}", event.instance, event.error);
+    }
+  }
+}
+
+void BlueBaseline::tick(std::optional<TimestampMs> switchedAt, TimestampMs at) {
+  if (auto line = keeper_.step(&blue_, switchedAt, at)) {
+    spdlog::info("{}", *line);
+  }
+  keeper_.write(rulesAppender_, at);
+  if (published_ != keeper_.state()) {
+    published_ = keeper_.state();
+    const auto& baseline = keeper_.baseline();
+    metrics_.baseline(keeper_.state(),
+                      baseline ? baseline->values : std::vector<watch::BaselineValue>{});
+  }
+}
+
+std::string BlueBaseline::statusJson() const {
+  boost::system::error_code ec;
+  json::value out = json::parse(keeper_.statusJson(), ec);
+  if (ec || !out.is_object()) {
+    return "null";
+  }
+  json::array targets;
+  for (const scrape::TargetStatus& t : pool_.status()) {
+    targets.push_back(
+        {{"instance", t.instance},
+         {"up", t.up},
+         {"last_scrape", t.lastScrape > 0 ? json::value(formatRfc3339(t.lastScrape)) : nullptr},
+         {"error", t.error},
+         {"series", t.series}});
+  }
+  out.as_object()["targets"] = std::move(targets);
+  return json::serialize(out);
+}
+
+std::string unconfiguredBaselineJson() {
+  return json::serialize(
+      json::object{{"state", watch::baselineStateName(watch::BaselineState::kNone)},
+                   {"source", nullptr},
+                   {"values", json::object{}},
+                   {"reason", "blue is not configured (baseline: in the agent config)"}});
+}
+
+}  // namespace nova::daemon::detail
