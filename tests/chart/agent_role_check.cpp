@@ -83,14 +83,33 @@ int main(int argc, char** argv) {
   const nova::testing::TempDir dir("nova-agent-role-check");
   const nova::testing::LogCapture log(dir.file("agent.log"));
   const std::string server = (*api)->url();
+  std::vector<std::string> args{argv[1],
+                                "--config",
+                                std::string(argv[2]) + "/agent.yaml",
+                                "--set",
+                                "switch.server=" + server,
+                                "--set",
+                                "target.discovery.server=" + server,
+                                "--set",
+                                "listen=127.0.0.1:0",
+                                "--set",
+                                "probe_listen=127.0.0.1:0",
+                                "--set",
+                                "state_file=" + dir.file("state.json"),
+                                "--set",
+                                "api_token={env: NOVA_AGENT_TOKEN}"};
+  // With leader election the agent reads, creates and renews its Lease, and releases it
+  // (an update) when it stops.
+  auto config = nova::readFile(std::string(argv[2]) + "/agent.yaml", 1 << 20);
+  const bool leaderElection =
+      config.ok() && config->find("\nleader_election:") != std::string::npos;
+  if (leaderElection) {
+    args.insert(args.end(), {"--set", "leader_election.server=" + server});
+  }
   nova::testing::ChildProcess agent(
-      {.argv = {argv[1], "--config", std::string(argv[2]) + "/agent.yaml", "--set",
-                "switch.server=" + server, "--set", "target.discovery.server=" + server, "--set",
-                "listen=127.0.0.1:0", "--set", "probe_listen=127.0.0.1:0", "--set",
-                "state_file=" + dir.file("state.json"), "--set",
-                "api_token={env: NOVA_AGENT_TOKEN}"},
+      {.argv = std::move(args),
        .log = &log,
-       .env = {"NOVA_AGENT_TOKEN=" + std::string(kToken)}});
+       .env = {"NOVA_AGENT_TOKEN=" + std::string(kToken), "POD_NAME=nova-agent-7d9f-abcde"}});
   const int port = agent.waitForPort(10'000);
   if (port <= 0) {
     return fail("the agent did not start:\n" + log.text());
@@ -103,6 +122,13 @@ int main(int argc, char** argv) {
         return r.ok() && r->body.find("synced at resourceVersion") != std::string::npos;
       })) {
     return fail("discovery never synced:\n" + log.text());
+  }
+  // A command goes to the agent that leads: without leader election it always does.
+  if (!await([&] {
+        auto r = client.perform({.method = "GET", .url = base + "/status", .timeout = 2'000});
+        return r.ok() && r->body.find("\"is_leader\":true") != std::string::npos;
+      })) {
+    return fail("the agent never led:\n" + log.text());
   }
   auto asked = client.perform({.method = "POST",
                                .url = base + "/v1/rollback",
@@ -124,9 +150,10 @@ int main(int argc, char** argv) {
   if (!verdict.problem.empty()) {
     return fail(verdict.problem + "\n" + log.text());
   }
-  std::cout << "agent role check: nova-agent (discovery, record reads, a rollback that scaled "
-               "blue up and flipped the Ingress) sent "
-            << verdict.requests << " requests; each one allowed by its Roles, and each of their "
-            << verdict.grants << " grants used\n";
+  std::cout << "agent role check: nova-agent (discovery, record reads, "
+            << (leaderElection ? "leader election on its Lease, " : "")
+            << "a rollback that scaled blue up and flipped the Ingress) sent " << verdict.requests
+            << " requests; each one allowed by its Roles, and each of their " << verdict.grants
+            << " grants used\n";
   return 0;
 }

@@ -11,6 +11,8 @@ EXPECT names what the render must contain:
   cluster_roles: likewise for ClusterRoles (optional; none may exist unless listed)
   containers: the container names of the Deployment, in order (the agent's is nova-agent)
   readiness:  whether the agent's container has a readiness probe
+  leader_election: the agent config's leader_election section, or null for none (optional);
+              with one, the container gets POD_NAME from the pod's name (its identity)
 Everything rendered must also be least-privilege: no ClusterRole or ClusterRoleBinding but
 those expected, no "*" in any rule, every RoleBinding bound to a Role of the render.
 """
@@ -126,6 +128,13 @@ def main():
     else:
         check("health_url" not in target and "metrics_url" not in target,
               "no single URL beside discovery", target)
+    if "leader_election" in expect:
+        check(config.get("leader_election") == expect["leader_election"], "leader_election",
+              config.get("leader_election"))
+        env = {e["name"]: e for e in agent.get("env", [])}
+        pod_name = {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}
+        check((env.get("POD_NAME") == pod_name) == (expect["leader_election"] is not None),
+              "POD_NAME from the pod's name exactly with leader election", env)
     state_dir = os.path.dirname(config["state_file"])
     check(mounts["nova-agent-state"]["mountPath"] == state_dir, "the state file on the volume",
           config["state_file"])

@@ -52,6 +52,7 @@ apiTokenEnv: NOVA_AGENT_TOKEN
 VALUES
 
 cat >"$work/kube.values.yaml" <<'VALUES'
+replicas: 2
 switch:
   type: kubernetes-ingress
   settings:
@@ -114,6 +115,18 @@ render() {
 
 discovery_role='{"apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"],
                  "verbs": ["list", "watch"]}'
+# Leader election: get and update on the named Lease; create cannot be narrowed by name.
+leader_rules() {  # LEASE
+  cat <<JSON
+[{"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "resourceNames": ["$1"],
+  "verbs": ["get", "update"]},
+ {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]}]
+JSON
+}
+leader_config() {  # NAMESPACE LEASE
+  echo "{\"namespace\": \"$1\", \"name\": \"$2\", \"lease_duration\": \"15s\",
+         \"renew_deadline\": \"10s\", \"retry_period\": \"2s\"}"
+}
 agent_switch_rules='[
   {"apiGroups": ["networking.k8s.io"], "resources": ["ingresses"],
    "resourceNames": ["api-ingress"], "verbs": ["get", "patch"]},
@@ -138,7 +151,7 @@ kinds_standalone='"ConfigMap", "Deployment", "Role", "RoleBinding", "Service", "
 
 # Defaults: discovery of green's Service in the release namespace, a dry-run switch (no Role
 # for it), the discovery Role.
-render defaults "{$standalone, \"kinds\": [$kinds_standalone],
+render defaults "{$standalone, \"kinds\": [$kinds_standalone], \"leader_election\": null,
   \"discovery\": {\"kind\": \"kubernetes\", \"namespace\": \"ops\",
                   \"service\": \"user-service-green\", \"port\": \"http\"},
   \"roles\": {\"t-nova-agent-discovery\": [$discovery_role]}}" "$chart"
@@ -173,7 +186,8 @@ check_config single ""
 
 # A Kubernetes switch and the CI Role: the agent's switch Role, the discovery Role and the
 # CI Role, each exactly what the code calls.
-kinds_kube='"ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Role", "Role", "Role", "Role", "RoleBinding", "RoleBinding", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"'
+# Two replicas: leader election on a Lease, with a Role of its own.
+kinds_kube='"ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Role", "Role", "Role", "Role", "Role", "RoleBinding", "RoleBinding", "RoleBinding", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"'
 # The CI's Role in green's namespace (the built-in pre-flight checks and deploy) and its
 # ClusterRole for the nodes check, as kube.values.yaml asks for them.
 ci_green_rules='[
@@ -188,15 +202,17 @@ ci_green_rules='[
    "verbs": ["get", "patch"]}]'
 ci_cluster_roles='{"t-nova-agent-ci-nodes": [{"apiGroups": [""], "resources": ["nodes"], "verbs": ["list"]}]}'
 render kube "{$standalone, \"kinds\": [$kinds_kube],
+  \"leader_election\": $(leader_config ops t-nova-agent),
   \"discovery\": {\"kind\": \"kubernetes\", \"namespace\": \"ops\",
                   \"service\": \"user-service-green\", \"port\": \"http\"},
   \"roles\": {\"t-nova-agent\": $agent_switch_rules,
             \"t-nova-agent-discovery\": [$discovery_role],
+            \"t-nova-agent-leader\": $(leader_rules t-nova-agent),
             \"t-nova-agent-ci\": $(ci_rules networking.k8s.io ingresses),
             \"t-nova-agent-ci-green\": $ci_green_rules},
   \"cluster_roles\": $ci_cluster_roles}" "$chart" -f "$work/kube.values.yaml"
 check_config kube "switch: kubernetes-ingress" --set switch.server=https://127.0.0.1:6443 \
-  --set target.discovery.server=https://127.0.0.1:6443
+  --set target.discovery.server=https://127.0.0.1:6443 --set leader_election.server=https://127.0.0.1:6443
 /usr/bin/python3 - "$work/kube.yaml" <<'PY'
 import sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
@@ -223,7 +239,8 @@ PY
 }
 tail -1 "$work/ci-role.log"
 "$agent_role_check" "$agent" "$work/kube" "$work/t-nova-agent.role.json" \
-  "$work/t-nova-agent-discovery.role.json" >"$work/agent-role.log" 2>&1 || {
+  "$work/t-nova-agent-discovery.role.json" "$work/t-nova-agent-leader.role.json" \
+  >"$work/agent-role.log" 2>&1 || {
   cat "$work/agent-role.log" >&2
   exit 1
 }
@@ -235,12 +252,13 @@ render httproute "{$standalone, \"kinds\": [$kinds_kube],
                   \"service\": \"user-service-green\", \"port\": \"http\"},
   \"roles\": {\"t-nova-agent\": $(echo "$agent_switch_rules" | sed 's/"networking.k8s.io"/"gateway.networking.k8s.io"/; s/"ingresses"/"httproutes"/'),
             \"t-nova-agent-discovery\": [$discovery_role],
+            \"t-nova-agent-leader\": $(leader_rules t-nova-agent),
             \"t-nova-agent-ci\": $(ci_rules gateway.networking.k8s.io httproutes),
             \"t-nova-agent-ci-green\": $ci_green_rules},
   \"cluster_roles\": $ci_cluster_roles}" \
   "$chart" -f "$work/httproute.values.yaml"
 check_config httproute "switch: gateway-httproute" --set switch.server=https://127.0.0.1:6443 \
-  --set target.discovery.server=https://127.0.0.1:6443
+  --set target.discovery.server=https://127.0.0.1:6443 --set leader_election.server=https://127.0.0.1:6443
 
 # A switch type without a Kubernetes object has no CI Role to give: the render refuses.
 if "$helm" template t "$chart" --set ci.rbac.create=true --set ci.rbac.switchType=nginx \
@@ -259,19 +277,24 @@ grep -q "shape: standalone or sidecar" "$work/shape.log"
 # application, watching it on 127.0.0.1; the chart adds only the configuration and the
 # switch's Role, bound to green's service account.
 render sidecar "{\"containers\": [\"user-service\", \"nova-agent\"], \"readiness\": false,
-  \"kinds\": [\"ConfigMap\", \"Deployment\", \"Role\", \"RoleBinding\"],
-  \"discovery\": null, \"roles\": {\"t-nova-agent\": $agent_switch_rules},
+  \"kinds\": [\"ConfigMap\", \"Deployment\", \"Role\", \"Role\", \"RoleBinding\", \"RoleBinding\"],
+  \"leader_election\": $(leader_config ops t-nova-agent),
+  \"discovery\": null, \"roles\": {\"t-nova-agent\": $agent_switch_rules,
+                                  \"t-nova-agent-leader\": $(leader_rules t-nova-agent)},
   \"target\": {\"health_url\": \"http://127.0.0.1:8081/health\",
              \"metrics_url\": \"http://127.0.0.1:8081/metrics\"}}" "$sidecar"
-check_config sidecar "switch: kubernetes-ingress" --set switch.server=https://127.0.0.1:6443
+check_config sidecar "switch: kubernetes-ingress" --set switch.server=https://127.0.0.1:6443 \
+  --set leader_election.server=https://127.0.0.1:6443
 /usr/bin/python3 - "$work/sidecar.yaml" <<'PY'
 import sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 (deployment,) = [d for d in docs if d["kind"] == "Deployment"]
-(binding,) = [d for d in docs if d["kind"] == "RoleBinding"]
+bindings = [d for d in docs if d["kind"] == "RoleBinding"]
 account = deployment["spec"]["template"]["spec"]["serviceAccountName"]
-assert binding["subjects"] == [{"kind": "ServiceAccount", "name": account, "namespace": "ops"}], \
-    (account, binding["subjects"])
+assert len(bindings) == 2, bindings  # the switch's Role and the leader election's
+for binding in bindings:
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": account, "namespace": "ops"}], \
+        (account, binding["subjects"])
 PY
 /usr/bin/python3 "$here/check_ci_examples.py" "$novactl" "$root"/examples/ci/*.yml
 echo "chart: lint, 6 renders (standalone with and without discovery, options, Ingress and HTTPRoute RBAC, the sidecar example) and the agent config checks passed"

@@ -66,6 +66,14 @@ std::vector<watch::NotifyAction> ActionQueue::takeNotifications() {
   return taken;
 }
 
+std::size_t ActionQueue::clear() {
+  std::lock_guard lock(ready_.mutex());
+  const std::size_t n = notifications_.size() + (rollback_ ? 1 : 0);
+  notifications_.clear();
+  rollback_.reset();
+  return n;
+}
+
 void ActionQueue::close() {
   {
     std::lock_guard lock(ready_.mutex());

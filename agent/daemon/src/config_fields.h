@@ -73,4 +73,7 @@ std::set<std::string> applyOverrides(YAML::Node& root, std::span<const std::stri
 /// The `sources:` and `remote_queries:` sections (config_sources.cpp).
 void readSources(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx);
 
+/// The `leader_election:` section (config_leader.cpp).
+void readLeaderElection(const YAML::Node& root, AgentConfig& config, ConfigContext& ctx);
+
 }  // namespace nova::daemon::detail

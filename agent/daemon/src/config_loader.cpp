@@ -23,11 +23,12 @@ using detail::ConfigContext;
 constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxSecretBytes = std::size_t{64} << 10;
 
-constexpr std::array<std::string_view, 20> kTopKeys{
+constexpr std::array<std::string_view, 21> kTopKeys{
     "target",     "rule_files", "policy",  "traffic_switched_at", "eval_interval",
     "switch",     "notifiers",  "listen",  "probe_listen",        "api_token",
     "state_file", "status_url", "dry_run", "log_format",          "action_queue",
-    "version",    "arming",     "sources", "remote_queries",      "baseline"};
+    "version",    "arming",     "sources", "remote_queries",      "leader_election",
+    "baseline"};
 constexpr std::array<std::string_view, 2> kArmingKeys{"mode", "interval"};
 // The switch types whose traffic object carries the rollout record.
 constexpr std::array<std::string_view, 3> kRecordSwitches{"nginx", "kubernetes-ingress",
@@ -381,6 +382,7 @@ Result<AgentConfig> loadConfig(std::string_view yamlText, std::string_view fileN
       readSwitchAndNotifiers(root, config, ctx);
       readRest(root, config, ctx);
       detail::readSources(root, config, ctx);
+      detail::readLeaderElection(root, config, ctx);
       detail::readBaseline(root, config, ctx);
     }
   } catch (const YAML::Exception& e) {

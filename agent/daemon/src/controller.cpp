@@ -72,6 +72,8 @@ Controller::Controller(rules::RuleSet ruleSet, policy::Escalator escalator, tsdb
       options_(std::move(options)) {
   restored_ = std::move(options_.restored);
   options_.restored.reset();
+  // With leader election the agent starts as a follower until the elector says otherwise.
+  leading_ = !options_.leading;
   if (options_.arming == ArmingMode::kAlways) {
     armed_ = ArmedFor{"", "", watcher_.escalator().trafficSwitchedAt()};
     armedSince_ = agentTime_.now();
@@ -138,6 +140,7 @@ void Controller::noteRefusals(const scrape::ProbeEvent& scrape) {
 }
 
 policy::Decision Controller::tickAt(TimestampMs at) {
+  followLeadership();
   std::optional<rules::RemoteAnswers> remote;
   if (options_.remoteAnswers) {
     remote = options_.remoteAnswers(watcher_.ruleSet(), at);
@@ -149,7 +152,7 @@ policy::Decision Controller::tickAt(TimestampMs at) {
   bucketWarnings_.update(watcher_.ruleSet(), storage_, at, metrics_);
   metrics_.tsdb(storage_.stats());
   metrics_.wallOffset(agentTime_.wallOffset());
-  carryOut(out, armed_.has_value());
+  carryOut(out, mayAct());
   return std::move(out.decision);
 }
 
@@ -181,9 +184,10 @@ void Controller::carryOut(watch::Output& out, bool mayAct) {
       spdlog::warn("action queue full: {} notification dropped", kind);
     }
   }
-  if (shadowRollback) {
+  if (shadowRollback && !armed_) {
     // A shadow incident that "rolled back" would sit in rolling_back and judge nothing
-    // more: the shadow starts over, so it keeps showing what it would decide.
+    // more: the shadow starts over, so it keeps showing what it would decide. An armed
+    // follower keeps its decided rollback instead: it carries it out if it comes to lead.
     spdlog::info("shadow: the shadow state starts over after its rollback verdict");
     auto fresh = watch::makeEscalator(watcher_.ruleSet(), watcher_.escalator().config(), out.at,
                                       std::nullopt);
@@ -194,7 +198,7 @@ void Controller::carryOut(watch::Output& out, bool mayAct) {
 }
 
 void Controller::record(const policy::Decision& decision, TimestampMs now) {
-  const bool shadow = !armed_.has_value();
+  const bool shadow = !mayAct();
   if (!shadow) {
     metrics_.decision(decision);
   }
@@ -232,6 +236,14 @@ void Controller::record(const policy::Decision& decision, TimestampMs now) {
 }
 
 CommandReply Controller::command(const Command& command) {
+  followLeadership();
+  if (!leading_) {
+    const std::string message =
+        "this agent follows in shadow: commands go to the agent that leads (/status leader)";
+    spdlog::warn("command from {} refused: {}", command.who, message);
+    recordCommand(command, false, message);
+    return {409, commandErrorJson(message)};
+  }
   auto out = watcher_.command(command, now());
   if (!out.ok()) {
     spdlog::warn("command from {} refused: {}", command.who, out.error().message);
@@ -245,6 +257,7 @@ CommandReply Controller::command(const Command& command) {
 }
 
 void Controller::rollbackFinished(const RollbackReport& report) {
+  followLeadership();
   metrics_.rollback(report.outcome ? traffic::toString(report.outcome->kind) : "error");
   watch::Output out = watcher_.rollbackFinished(report, now());
   if (report.outcome && report.outcome->kind != traffic::SwitchOutcome::Kind::kImpossible) {
@@ -253,7 +266,9 @@ void Controller::rollbackFinished(const RollbackReport& report) {
              std::string(traffic::toString(report.outcome->kind)) + ": " + report.outcome->detail,
              false});
   }
-  carryOut(out, true);
+  // A report of a flip this agent started while leading; what follows (a retry, the
+  // CRITICAL notification of an impossible flip) is the leader's alone.
+  carryOut(out, leading_);
 }
 
 std::string Controller::snapshot() const {

@@ -157,12 +157,12 @@ void Controller::shadowAction(const watch::Action& action, TimestampMs at) {
     detail = "would send " + kind + " (" + n.action + ")";
   }
   metrics_.shadowAction(kind);
-  spdlog::info("shadow: {} for incident {}; not armed, nothing done", detail,
-               incident.empty() ? "-" : incident);
+  spdlog::info("shadow: {} for incident {}; {}, nothing done", detail,
+               incident.empty() ? "-" : incident, armed_ ? "following the leader" : "not armed");
   journal({at, "", "shadow_action", incident, "", detail, true});
 }
 
-void Controller::journal(JournalEntry entry) {
+void Controller::journal(const JournalEntry& entry) {
   if (options_.journal == nullptr) {
     return;
   }

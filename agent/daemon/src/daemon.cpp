@@ -15,6 +15,7 @@
 #include "daemon_shared.h"
 #include "dashboard_builder.h"
 #include "incident_chart_keeper.h"
+#include "leader_elector.h"
 #include "nova/core/files.h"
 #include "nova/core/rfc3339.h"
 #include "nova/core/timeline.h"
@@ -186,6 +187,14 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   if (!cluster.ok()) {
     return cluster.error();
   }
+  if (const auto& le = config.leaderElection) {
+    // Found at start (and by --check-config), not at the first round.
+    if (auto c = detail::clusterFor("leader_election", le->server, le->kubeconfig, le->context,
+                                    le->tokenFile);
+        !c.ok()) {
+      return c.error();
+    }
+  }
   if (arming == ArmingMode::kAlways) {
     stored.reset();
   }
@@ -229,6 +238,7 @@ class Daemon {
   // The record watcher's and discovery's threads wake the loop: they stop before any
   // member goes, on every way out of run().
   ~Daemon() {
+    elector_.reset();
     parts_.records.reset();
     targets_.stop();
   }
@@ -239,6 +249,7 @@ class Daemon {
 
  private:
   void startRemote(ControllerOptions& options);
+  Status startLeaderElection(ControllerOptions& options);
   Result<std::unique_ptr<http::Server>> startProbeListener();
   void loop();
   void workerLoop();
@@ -279,6 +290,9 @@ class Daemon {
   // Blue scraped for the baseline; null without `baseline:`.
   std::unique_ptr<detail::BlueBaseline> blue_;
   std::optional<Controller> controller_;
+  // Leader election's rounds on their own thread; null without leader_election. Stopped
+  // (releasing a held Lease) after the worker drained, so a stop finishes what it began.
+  std::unique_ptr<detail::LeaderElector> elector_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> reloadWanted_{false};
   // The worker's drain deadline (monotonic ms) once stopping; kNoDeadline before.
@@ -304,6 +318,10 @@ int Daemon::run() {
   }
   if (!config_.sources.empty()) {
     startRemote(options);
+  }
+  if (Status s = startLeaderElection(options); !s) {
+    spdlog::error("{}", s.error().message);
+    return 1;
   }
   if (config_.baseline) {
     blue_ =
@@ -399,6 +417,7 @@ int Daemon::run() {
   for (auto& report : inbox_.takeReports()) {
     controller_->rollbackFinished(report);
   }
+  elector_.reset();
   persist();
   spdlog::info("nova-agent stopped");
   return 0;
@@ -442,6 +461,29 @@ void Daemon::startRemote(ControllerOptions& options) {
   };
   spdlog::info("remote sources: {} configured, at most {} queries at once", config_.sources.size(),
                config_.remoteConcurrency);
+}
+
+// With several agents beside one green, the Lease says which one acts; the others follow
+// in shadow (Controller).
+Status Daemon::startLeaderElection(ControllerOptions& options) {
+  if (!config_.leaderElection) {
+    return {};
+  }
+  auto made = detail::LeaderElector::make(*config_.leaderElection, clock_, metrics_);
+  if (!made.ok()) {
+    return made.error();
+  }
+  elector_ = std::move(made).value();
+  if (parts_.arming != ArmingMode::kRecord && !config_.trafficSwitchedAt) {
+    spdlog::warn(
+        "leader election: while no rollout record is read and without traffic_switched_at, "
+        "each agent anchors its incidents to its own start, so a new leader's incident ids "
+        "(and notification dedup keys) differ from the old leader's");
+  }
+  options.leading = [this] { return elector_->leading(); };
+  options.leaderJson = [this] { return elector_->statusJson(); };
+  elector_->start([this] { targets_.wakeup(); });
+  return {};
 }
 
 // The kubelet's probes get a listener of their own, small and answering nothing else, so
@@ -569,6 +611,11 @@ void Daemon::workerLoop() {
         parts_.router->flush(kSecond);  // bounded: SIGTERM must finish within 2 s
         return;                         // closed and empty
       }
+      continue;
+    }
+    if (elector_ && !elector_->leading()) {
+      // The gate at the last moment: a leader past its renew deadline carries out nothing.
+      spdlog::warn("leader election: not leading, an action queued while leading is dropped");
       continue;
     }
     if (std::holds_alternative<watch::RollbackAction>(*item)) {

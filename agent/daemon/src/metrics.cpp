@@ -191,6 +191,16 @@ struct AgentMetrics::Impl {
           .Name("nova_agent_shadow_actions_total")
           .Help("Actions decided in shadow and not carried out, by kind")
           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& leader =
+      BuildGauge()
+          .Name("nova_agent_leader")
+          .Help("1 while this agent leads on the Lease (acts), 0 while it follows (shadow)")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& leaderTransitions =
+      BuildCounter()
+          .Name("nova_agent_leader_transitions_total")
+          .Help("Leadership changes seen by this agent: acquired, lost, observed (another holder)")
+          .Register(*registry);
   prometheus::Family<prometheus::Counter>& recordReads =
       BuildCounter()
           .Name("nova_agent_record_reads_total")
@@ -371,6 +381,14 @@ void AgentMetrics::armingChanged(bool armed) {
 
 void AgentMetrics::shadowAction(std::string_view kind) {
   impl_->shadowActions.Add({{"kind", std::string(kind)}}).Increment();
+}
+
+void AgentMetrics::leader(const std::string& lease, const std::string& identity, bool leading) {
+  impl_->leader.Add({{"lease", lease}, {"identity", identity}}).Set(leading ? 1 : 0);
+}
+
+void AgentMetrics::leaderTransition(std::string_view change) {
+  impl_->leaderTransitions.Add({{"change", std::string(change)}}).Increment();
 }
 
 void AgentMetrics::baseline(watch::BaselineState state,

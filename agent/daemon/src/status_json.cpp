@@ -10,6 +10,18 @@ namespace {
 
 namespace json = boost::json;
 
+json::value leaderElection(const std::optional<LeaderElectionConfig>& le) {
+  if (!le) {
+    return nullptr;
+  }
+  return json::object{{"namespace", le->ns},
+                      {"name", le->name},
+                      {"identity", le->identity},
+                      {"lease_duration", formatDuration(le->leaseDuration)},
+                      {"renew_deadline", formatDuration(le->renewDeadline)},
+                      {"retry_period", formatDuration(le->retryPeriod)}};
+}
+
 json::value number(double v) {
   if (std::isnan(v) || std::isinf(v)) {
     return nullptr;  // JSON has no NaN; null means "no value"
@@ -239,6 +251,11 @@ std::string Controller::statusJson() const {
     json::value sources = json::parse(options_.sourcesJson(), ec);
     out["sources"] = ec ? json::value(nullptr) : std::move(sources);
   }
+  out["leader"] = json::object{{"enabled", false}, {"is_leader", true}};
+  if (options_.leaderJson) {
+    json::value leader = json::parse(options_.leaderJson(), ec);
+    out["leader"] = ec ? json::value(nullptr) : std::move(leader);
+  }
   if (options_.baselineJson) {
     json::value baseline = json::parse(options_.baselineJson(), ec);
     out["baseline"] = ec ? json::value(nullptr) : std::move(baseline);
@@ -379,6 +396,7 @@ std::string describe(const AgentConfig& c) {
       {"arming",
        {{"mode", toString(c.armingMode)}, {"interval", formatDuration(c.armingInterval)}}},
       {"sources", std::move(sources)},
+      {"leader_election", leaderElection(c.leaderElection)},
       {"baseline", baselineConfigJson(c.baseline)}});
 }
 

@@ -21,34 +21,44 @@ Labels merged(const Labels& base, const Labels& extra) {
 
 }  // namespace
 
-Result<std::optional<kube::ClusterConfig>> discoveryCluster(const AgentConfig& config) {
-  if (!config.discovery) {
-    return std::optional<kube::ClusterConfig>();
-  }
-  const DiscoveryConfig& d = *config.discovery;
+Result<kube::ClusterConfig> clusterFor(const std::string& section, const std::string& server,
+                                       const std::string& kubeconfig, const std::string& context,
+                                       const std::string& tokenFile) {
   kube::ClusterConfig cluster;
-  if (!d.server.empty()) {
-    cluster.server = d.server;
-    cluster.origin = "target.discovery.server";
-  } else if (!d.kubeconfig.empty() || !d.context.empty()) {
-    auto loaded = kube::loadKubeconfig(d.kubeconfig, d.context);
+  if (!server.empty()) {
+    cluster.server = server;
+    cluster.origin = section + ".server";
+  } else if (!kubeconfig.empty() || !context.empty()) {
+    auto loaded = kube::loadKubeconfig(kubeconfig, context);
     if (!loaded.ok()) {
-      return loaded.error().prefixed("target.discovery: ");
+      return loaded.error().prefixed(section + ": ");
     }
     cluster = std::move(*loaded);
   } else {
     auto inCluster = kube::inClusterConfig();
     if (!inCluster.ok()) {
       return Error(inCluster.error().code,
-                   "target.discovery: " + inCluster.error().message +
+                   section + ": " + inCluster.error().message +
                        " (set \"server\" or \"kubeconfig\" to run outside a cluster)");
     }
     cluster = std::move(*inCluster);
   }
-  if (!d.tokenFile.empty()) {
-    cluster.tokenFile = d.tokenFile;
+  if (!tokenFile.empty()) {
+    cluster.tokenFile = tokenFile;
   }
-  return std::optional<kube::ClusterConfig>(std::move(cluster));
+  return cluster;
+}
+
+Result<std::optional<kube::ClusterConfig>> discoveryCluster(const AgentConfig& config) {
+  if (!config.discovery) {
+    return std::optional<kube::ClusterConfig>();
+  }
+  const DiscoveryConfig& d = *config.discovery;
+  auto cluster = clusterFor("target.discovery", d.server, d.kubeconfig, d.context, d.tokenFile);
+  if (!cluster.ok()) {
+    return cluster.error();
+  }
+  return std::optional<kube::ClusterConfig>(std::move(cluster).value());
 }
 
 Targets::Targets(const AgentConfig& config, std::optional<kube::ClusterConfig> cluster,
@@ -126,7 +136,7 @@ void Targets::setMetricFilter(std::shared_ptr<const scrape::MetricNameFilter> ke
   if (single_) {
     single_->setMetricFilter(std::move(keep));
   } else {
-    pool_->setMetricFilter(std::move(keep));
+    pool_->setMetricFilter(keep);
   }
 }
 

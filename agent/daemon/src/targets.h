@@ -19,6 +19,13 @@
 
 namespace nova::daemon::detail {
 
+/// Where `section` ("target.discovery", "leader_election") reaches the API server:
+/// `server` (with `tokenFile`), else a kubeconfig (`kubeconfig`, `context`), else the pod's
+/// in-cluster configuration. Errors name the section.
+Result<kube::ClusterConfig> clusterFor(const std::string& section, const std::string& server,
+                                       const std::string& kubeconfig, const std::string& context,
+                                       const std::string& tokenFile);
+
 /// Where discovery reaches the API server: target.discovery's server (with token_file),
 /// kubeconfig and context, or the pod's in-cluster configuration. nullopt without
 /// discovery. Errors name target.discovery.

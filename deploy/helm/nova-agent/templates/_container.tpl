@@ -23,9 +23,17 @@ Called with the nova-agent chart's own context, so its values, release and appVe
       containerPort: {{ .Values.service.port }}
     - name: nova-probes
       containerPort: {{ .Values.probePort }}
-  {{- with .Values.secretEnv }}
+  {{- $leader := include "nova-agent.leaderElection" . }}
+  {{- if or .Values.secretEnv $leader }}
   env:
-    {{- range . }}
+    {{- if $leader }}
+    # The agent's identity in the leader-election Lease.
+    - name: POD_NAME
+      valueFrom:
+        fieldRef:
+          fieldPath: metadata.name
+    {{- end }}
+    {{- range .Values.secretEnv }}
     - name: {{ .name }}
       valueFrom:
         secretKeyRef:

@@ -36,6 +36,20 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if and (eq .Values.shape "standalone") .Values.discovery.enabled -}}true{{- end -}}
 {{- end -}}
 
+{{- /* Leader election: several agents beside one green (the sidecar shape: one per pod, or
+replicas > 1) elect one that acts; "auto" turns it on exactly then. */ -}}
+{{- define "nova-agent.leaderElection" -}}
+{{- $on := .Values.leaderElection.enabled -}}
+{{- if eq (toString $on) "auto" -}}
+{{- if or (eq .Values.shape "sidecar") (gt (int .Values.replicas) 1) -}}true{{- end -}}
+{{- else if $on -}}true
+{{- end -}}
+{{- end -}}
+
+{{- define "nova-agent.leaseName" -}}
+{{- default (include "nova-agent.fullname" .) .Values.leaderElection.leaseName -}}
+{{- end -}}
+
 {{- define "nova-agent.discoveryNamespace" -}}
 {{- default .Release.Namespace .Values.discovery.namespace -}}
 {{- end -}}

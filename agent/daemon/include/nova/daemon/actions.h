@@ -47,6 +47,10 @@ class ActionQueue {
   /// which would lose what still waits here in memory.
   std::vector<watch::NotifyAction> takeNotifications();
 
+  /// Drops every waiting item, the rollback too (an agent that stopped leading carries out
+  /// nothing more); returns how many. Not counted in dropped(): no notification was refused.
+  std::size_t clear();
+
   /// No more pushes; pop() drains what is left, then returns nullopt.
   void close();
 

@@ -79,6 +79,26 @@ struct DiscoveryConfig {
   std::string tokenFile;
 };
 
+/// `leader_election:`: with several agents beside one green (sidecars, or a scaled
+/// Deployment), one acts and the others evaluate in shadow. The Lease lives on the API
+/// server found as for discovery: `server` (with `tokenFile`), else a kubeconfig, else the
+/// pod's in-cluster configuration.
+struct LeaderElectionConfig {
+  /// The Lease (coordination.k8s.io/v1) all the agents of one green share.
+  std::string ns;
+  std::string name;
+  /// This agent's name in the Lease; "" means $POD_NAME, else <hostname>_<pid>.
+  std::string identity;
+  /// client-go's defaults (ms); see kube::ElectionTimings.
+  DurationMs leaseDuration = 15 * kSecond;
+  DurationMs renewDeadline = 10 * kSecond;
+  DurationMs retryPeriod = 2 * kSecond;
+  std::string server;
+  std::string kubeconfig;
+  std::string context;
+  std::string tokenFile;
+};
+
 /// Blue as the baseline: its pods are scraped (metrics only) into a store no rule reads;
 /// at the switch the window before it is summarized into the baseline series.
 struct BaselineConfig {
@@ -124,6 +144,8 @@ struct AgentConfig {
   ArmingMode armingMode = ArmingMode::kAuto;
   /// How often the record is read (ms).
   DurationMs armingInterval = kSecond;
+  /// Leader election among several agents; nullopt (the default): this agent acts alone.
+  std::optional<LeaderElectionConfig> leaderElection;
   /// Remote query sources (`sources:`), in file order.
   std::vector<remote::SourceConfig> sources;
   /// Remote queries in flight at once, and how old a round's answers may be when a tick

@@ -63,6 +63,13 @@ struct ControllerOptions {
   std::function<rules::RemoteAnswers(const rules::RuleSet&, TimestampMs)> remoteAnswers;
   /// JSON object of the remote sources' state for /status ("sources"); empty: none.
   std::function<std::string()> sourcesJson;
+  /// Leader election: whether this agent leads at this instant, asked at every tick,
+  /// command and rollback report; empty: it acts alone (always leads). A follower is in
+  /// shadow even when armed, with its guarded state kept warm (see the class). Must be
+  /// cheap; called on the loop thread.
+  std::function<bool()> leading;
+  /// JSON object for /status "leader"; empty: {"enabled":false,"is_leader":true}.
+  std::function<std::string()> leaderJson;
   /// JSON object of blue's baseline for /status ("baseline"); empty: none configured.
   std::function<std::string()> baselineJson;
 };
@@ -86,6 +93,15 @@ std::optional<watch::FutureState> reanchorRestoredState(policy::Escalator& escal
 /// counted (nova_agent_shadow_actions_total), never carried out; a shadow rollback
 /// starts the shadow state over. People's commands and the outcome of a rollback already
 /// under way are carried out in shadow too: a person decided, or the agent did while armed.
+///
+/// Leadership (options.leading): with several agents beside one green only the leader acts.
+/// A follower that is armed keeps the guarded escalator as the leader does (same rules, same
+/// record, so the same incident ids and notification keys) and records its actions as
+/// shadow actions; a rollback it decides in shadow stays decided. When it becomes leader it
+/// continues from there: no notification already due is sent again, and an undone rollback
+/// is carried out again (the switch's compare-and-swap answers "already on blue" when the
+/// old leader's flip landed). Losing leadership drops the actions still queued and refuses
+/// people's commands (409) until it leads again.
 ///
 /// Not thread-safe: the daemon's loop thread owns it.
 class Controller {
@@ -149,8 +165,15 @@ class Controller {
   dashboard::DocumentInputs dashboardInputs(TimestampMs now) const;
   const rules::RuleSet& ruleSet() const { return watcher_.ruleSet(); }
   const policy::Escalator& escalator() const { return watcher_.escalator(); }
+  /// This agent leads (always true without leader election), as last asked.
+  bool leading() const { return leading_; }
 
  private:
+  /// Asks options.leading and follows a change: a new leader resumes an undone rollback, a
+  /// follower drops what is queued.
+  void followLeadership();
+  /// Armed and leading: a decision is carried out.
+  bool mayAct() const { return armed_.has_value() && leading_; }
   // `mayAct` false (a shadow tick): the actions are logged and counted, not queued.
   void carryOut(watch::Output& out, bool mayAct);
   void shadowAction(const watch::Action& action, TimestampMs at);
@@ -159,7 +182,7 @@ class Controller {
   void arm(const ArmedFor& target, const std::string& reason, TimestampMs now);
   void disarm(const std::string& reason, TimestampMs now);
   void restoreTimelineFromJournal();
-  void journal(JournalEntry entry);
+  void journal(const JournalEntry& entry);
   /// Now for a command or a rollback report: the time line's and the monotonic clock's.
   watch::Now now() const { return {agentTime_.now(), clock_.monoNow()}; }
   /// Logs the start and the end of a burst of series refused by the store's limit.
@@ -217,6 +240,7 @@ class Controller {
   std::optional<TimestampMs> armedSince_;
   std::deque<ArmingChange> armingChanges_;
   std::uint64_t shadowActions_ = 0;
+  bool leading_ = true;
 };
 
 /// {"ok":true,"action":...,"reason":...,"incident":id|null,"events":[...]}.

@@ -60,6 +60,8 @@ namespace nova::daemon {
 ///   nova_agent_target_changes_total{change="added|removed|refused"}  counter
 ///   nova_agent_discovery_events_total{type="list|relist|added|modified|deleted|bookmark|
 ///     failure"}                                            counter, what discovery saw
+///   nova_agent_leader{lease,identity}                       gauge, 1 while this agent leads
+///   nova_agent_leader_transitions_total{change="acquired|lost|observed"}  counter
 ///   nova_agent_baseline_state{state="waiting|frozen|expired|none"}  gauge, 1 for the
 ///                                                          baseline's current state
 ///   baseline:nova_http_requests:rate and the other baseline series (watch/baseline.h),
@@ -119,6 +121,12 @@ class AgentMetrics {
   /// Takes a listener's connection counters ("api", "probe") into the registry; called
   /// before serialize().
   void connections(std::string_view listener, const http::ConnectionCounters& counters);
+
+  /// Leader election: whether this agent (`identity`) leads on `lease` ("ns/name"), and a
+  /// change of leadership ("acquired", "lost", "observed": another holder seen).
+  /// Thread-safe (called from the elector's thread).
+  void leader(const std::string& lease, const std::string& identity, bool leading);
+  void leaderTransition(std::string_view change);
 
   /// The baseline's state, and its values while frozen (the series go when it expires).
   void baseline(watch::BaselineState state, const std::vector<watch::BaselineValue>& values);
