@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "nova/core/files.h"
 #include "nova/fake_kube/fake_kube.h"
 #include "nova/http/client.h"
 #include "nova/testing/child_process.h"
