@@ -274,24 +274,38 @@ fi
 grep -q "shape: standalone or sidecar" "$work/shape.log"
 
 # The sidecar example: green's Deployment with the agent's container beside the
-# application, watching it on 127.0.0.1; the chart adds only the configuration and the
-# switch's Role, bound to green's service account.
+# application; every agent discovers all of green's pods (only the leader acts, so it must
+# see its siblings); the chart adds only the configuration and the switch's, discovery's
+# and leader election's Roles, bound to green's service account.
 render sidecar "{\"containers\": [\"user-service\", \"nova-agent\"], \"readiness\": false,
-  \"kinds\": [\"ConfigMap\", \"Deployment\", \"Role\", \"Role\", \"RoleBinding\", \"RoleBinding\"],
+  \"kinds\": [\"ConfigMap\", \"Deployment\", \"Role\", \"Role\", \"Role\", \"RoleBinding\", \"RoleBinding\", \"RoleBinding\"],
   \"leader_election\": $(leader_config ops t-nova-agent),
-  \"discovery\": null, \"roles\": {\"t-nova-agent\": $agent_switch_rules,
-                                  \"t-nova-agent-leader\": $(leader_rules t-nova-agent)},
-  \"target\": {\"health_url\": \"http://127.0.0.1:8081/health\",
-             \"metrics_url\": \"http://127.0.0.1:8081/metrics\"}}" "$sidecar"
+  \"discovery\": {\"kind\": \"kubernetes\", \"namespace\": \"ops\",
+                  \"service\": \"user-service-green\", \"port\": \"8081\"},
+  \"roles\": {\"t-nova-agent\": $agent_switch_rules,
+            \"t-nova-agent-discovery\": [$discovery_role],
+            \"t-nova-agent-leader\": $(leader_rules t-nova-agent)}}" "$sidecar"
 check_config sidecar "switch: kubernetes-ingress" --set switch.server=https://127.0.0.1:6443 \
+  --set target.discovery.server=https://127.0.0.1:6443 \
   --set leader_election.server=https://127.0.0.1:6443
+# A sidecar without discovery sees its own pod only: with a leader, the other pods would go
+# unjudged, so the chart refuses that; without leader election each agent guards its pod.
+if "$helm" template x "$sidecar" --set nova-agent.discovery.enabled=false \
+  >/dev/null 2>"$work/sidecar-alone.log"; then
+  echo "chart: a sidecar without discovery rendered with leader election" >&2
+  exit 1
+fi
+grep -q "judges only the leader's own pod" "$work/sidecar-alone.log"
+"$helm" template x "$sidecar" --set nova-agent.discovery.enabled=false \
+  --set nova-agent.leaderElection.enabled=false >"$work/sidecar-alone.yaml"
+grep -q 'health_url: "http://127.0.0.1:8081/health"' "$work/sidecar-alone.yaml"
 /usr/bin/python3 - "$work/sidecar.yaml" <<'PY'
 import sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 (deployment,) = [d for d in docs if d["kind"] == "Deployment"]
 bindings = [d for d in docs if d["kind"] == "RoleBinding"]
 account = deployment["spec"]["template"]["spec"]["serviceAccountName"]
-assert len(bindings) == 2, bindings  # the switch's Role and the leader election's
+assert len(bindings) == 3, bindings  # the switch's, discovery's and leader election's Roles
 for binding in bindings:
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": account, "namespace": "ops"}], \
         (account, binding["subjects"])

@@ -31,9 +31,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
 {{- end -}}
 
-{{- /* Discovery is the standalone shape's: a sidecar watches its own pod on 127.0.0.1. */ -}}
+{{- /* Discovery serves both shapes: a sidecar that is not the leader never acts, so the
+leader must see its siblings too, not only the pod it runs in. */ -}}
 {{- define "nova-agent.discovers" -}}
-{{- if and (eq .Values.shape "standalone") .Values.discovery.enabled -}}true{{- end -}}
+{{- if .Values.discovery.enabled -}}true{{- end -}}
 {{- end -}}
 
 {{- /* Leader election: several agents beside one green (the sidecar shape: one per pod, or
