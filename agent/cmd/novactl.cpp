@@ -133,7 +133,8 @@ void addRolloutCommands(CLI::App& app, RolloutCommands& a) {
   r->add_option("--reason", a.rollout.skipReasons,
                 "why the --skip-check before it is skipped (recorded, reported, sent to the team)")
       ->expected(1);
-  r->add_flag("--dry-run", a.rollout.dryRun, "print the plan and change nothing");
+  r->add_flag("--dry-run", a.rollout.dryRun,
+              "print the plan and the read-only pre-flight checks' results; change nothing");
   r->add_option("--output,-o", a.rollout.output, "text, or json for one final document")
       ->check(CLI::IsMember({"text", "json"}));
   r->add_option("--events", a.rollout.eventsFile, "append JSON lines of steps here (- = stdout)");

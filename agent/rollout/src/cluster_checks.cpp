@@ -7,6 +7,7 @@
 
 #include "cluster_judge.h"
 #include "nova/kube/client.h"
+#include "nova/rollout/traffic_object.h"
 
 namespace nova::rollout {
 namespace {
@@ -149,6 +150,20 @@ ClusterCheckResult runClusterCheck(std::string_view name, kube::Client& client,
     return checkNodes(client, spec);
   }
   return {false, "no built-in cluster check is named \"" + std::string(name) + "\""};
+}
+
+bool isClusterCheckName(std::string_view name) {
+  return name == "green-namespace" || name == "configmaps" || name == "secrets" ||
+         name == "pods-healthy" || name == "nodes-ready";
+}
+
+ClusterCheckResult runClusterCheck(std::string_view name, TrafficObject& traffic,
+                                   const ClusterPreflight& spec, TimestampMs now) {
+  kube::Client* client = traffic.cluster();
+  if (client == nullptr) {
+    return {false, "the traffic object (" + traffic.describe() + ") is not on Kubernetes"};
+  }
+  return runClusterCheck(name, *client, spec, now);
 }
 
 }  // namespace nova::rollout

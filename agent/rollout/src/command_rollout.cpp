@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 
 #include "command_support.h"
@@ -15,6 +16,7 @@
 #include "nova/rollout/exit_code.h"
 #include "nova/rollout/progress.h"
 #include "nova/rollout/rollout_notify.h"
+#include "preflight_preview.h"
 #include "signal_stop.h"
 
 namespace nova::rollout {
@@ -34,8 +36,8 @@ json::object eventJson(const EngineEvent& e) {
           {"detail", e.detail}};
 }
 
-int dryRun(const RolloutArgs& args, detail::CommandContext& c, std::ostream& out,
-           std::ostream& err) {
+int dryRun(const RolloutArgs& args, const std::map<std::string, std::string>& skips,
+           detail::CommandContext& c, std::ostream& out, std::ostream& err) {
   auto read = detail::readTraffic(c, "rollout", err);
   if (!read) {
     return exitCode(Outcome::kError);
@@ -49,6 +51,12 @@ int dryRun(const RolloutArgs& args, detail::CommandContext& c, std::ostream& out
   }
   const NextStep next = nextStep(ours ? read->record : std::nullopt, args.rolloutId, args.version,
                                  live, now, c.config.bounds);
+  const std::vector<detail::PreviewedCheck> checks =
+      detail::previewPreflight(c, *read, live.blueReady, skips, args.rolloutId);
+  json::array preflight;
+  for (const auto& check : checks) {
+    preflight.push_back({{"name", check.name}, {"result", check.result}, {"detail", check.detail}});
+  }
   json::object plan{{"dry_run", true},
                     {"rollout_id", args.rolloutId},
                     {"version", args.version},
@@ -60,7 +68,8 @@ int dryRun(const RolloutArgs& args, detail::CommandContext& c, std::ostream& out
                     {"lease_holder", read->lease ? json::value(read->lease->holder) : nullptr},
                     {"next", next.kind == NextStep::Kind::kRunPhase ? phaseName(next.phase)
                                                                     : outcomeName(next.outcome)},
-                    {"reason", next.reason}};
+                    {"reason", next.reason},
+                    {"preflight", std::move(preflight)}};
   if (args.output == "json") {
     out << json::serialize(plan) << "\n";
   } else {
@@ -76,7 +85,12 @@ int dryRun(const RolloutArgs& args, detail::CommandContext& c, std::ostream& out
         << "\n"
         << "  lease:   "
         << (read->lease ? read->lease->holder + " (" + read->lease->who + ")" : "free") << "\n"
-        << "  next:    " << next.reason << "\n";
+        << "  next:    " << next.reason << "\n"
+        << "  pre-flight (read-only checks run now; commands are not run):\n";
+    for (const auto& check : checks) {
+      out << "    " << check.name << ": " << check.result
+          << (check.detail.empty() ? "" : " (" + check.detail + ")") << "\n";
+    }
   }
   return 0;
 }
@@ -135,7 +149,7 @@ int runRollout(const RolloutArgs& args, std::ostream& out, std::ostream& err) {
     return exitCode(Outcome::kUsage);
   }
   if (args.dryRun) {
-    return dryRun(args, c, out, err);
+    return dryRun(args, *skips, c, out, err);
   }
   StopSource stop(c.clock);
   detail::SignalStop signals(stop);

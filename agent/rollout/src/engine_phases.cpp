@@ -16,11 +16,6 @@ PhaseEnd failedBeforeSwitch(std::string reason) {
   return {PhaseEnd::Kind::kFinish, Phase::kFailedBeforeSwitch, std::move(reason)};
 }
 
-bool isClusterCheck(const std::string& name) {
-  return name == "green-namespace" || name == "configmaps" || name == "secrets" ||
-         name == "pods-healthy" || name == "nodes-ready";
-}
-
 }  // namespace
 
 bool EngineRun::runCheck(Record& record, Phase phase, const std::string& name,
@@ -77,15 +72,11 @@ PhaseEnd EngineRun::preflight(Record& record, const TrafficRead& read) {
       if (parts_.stop.stopRequested()) {
         return {PhaseEnd::Kind::kInterrupted, Phase::kPreflight, "stopped during pre-flight"};
       }
-      if (!isClusterCheck(name) || skipped(name)) {
+      if (!isClusterCheckName(name) || skipped(name)) {
         continue;
       }
       const auto result = store_.withObject([&](TrafficObject& t) {
-        kube::Client* client = t.cluster();
-        return client == nullptr
-                   ? ClusterCheckResult{false, "the traffic object (" + t.describe() +
-                                                   ") is not on Kubernetes"}
-                   : runClusterCheck(name, *client, *config_.preflightCluster, parts_.clock.now());
+        return runClusterCheck(name, t, *config_.preflightCluster, parts_.clock.now());
       });
       builtIn(name, result.ok, result.detail);
     }

@@ -12,6 +12,8 @@ class Client;
 
 namespace nova::rollout {
 
+class TrafficObject;
+
 /// What one built-in cluster check found.
 struct ClusterCheckResult {
   bool ok = false;
@@ -29,6 +31,15 @@ struct ClusterCheckResult {
 /// dropped at once. An unknown name is a failed check. Blocks for the client's calls (its
 /// retries wait on its clock).
 ClusterCheckResult runClusterCheck(std::string_view name, kube::Client& client,
+                                   const ClusterPreflight& spec, TimestampMs now);
+
+/// True for the names runClusterCheck knows (green-namespace, configmaps, secrets,
+/// pods-healthy, nodes-ready).
+bool isClusterCheckName(std::string_view name);
+
+/// runClusterCheck through the traffic object's cluster; a failed check when the object is
+/// not on Kubernetes (a plain host has no cluster to ask).
+ClusterCheckResult runClusterCheck(std::string_view name, TrafficObject& traffic,
                                    const ClusterPreflight& spec, TimestampMs now);
 
 }  // namespace nova::rollout
