@@ -3,6 +3,7 @@
 // untouched.
 #include <algorithm>
 
+#include "builtin_checks.h"
 #include "engine_run.h"
 #include "nova/rollout/agent_status.h"
 #include "nova/rollout/cluster_checks.h"
@@ -46,25 +47,25 @@ PhaseEnd EngineRun::preflight(Record& record, const TrafficRead& read) {
          "skipped by " + options_.who + ": " + skip->second);
     return true;
   };
-  auto builtIn = [&](const std::string& name, bool ok, const std::string& detail) {
-    step(record, Phase::kPreflight, name, ok ? StepResult::kOk : StepResult::kFailed, detail);
-    if (!ok) {
+  auto builtIn = [&](const std::string& name, const ClusterCheckResult& result) {
+    step(record, Phase::kPreflight, name, result.ok ? StepResult::kOk : StepResult::kFailed,
+         result.detail);
+    if (!result.ok) {
       failed.push_back(name);
     }
   };
   if (!skipped("traffic-on-blue")) {
-    builtIn("traffic-on-blue", read.side == TrafficSide::kBlue, read.detail);
+    builtIn("traffic-on-blue", judgeTrafficOnBlue(read));
   }
   if (!skipped("blue-ready")) {
-    const auto blue = store_.withObject([&](TrafficObject& t) { return t.blueReady(); });
-    builtIn("blue-ready", blue && *blue > 0,
-            blue ? std::to_string(*blue) + " ready" : std::string("blue could not be read"));
+    builtIn("blue-ready",
+            judgeBlueReady(store_.withObject([&](TrafficObject& t) { return t.blueReady(); })));
   }
   if (!config_.monitor.agentUrl.empty() && !skipped("agent-reachable")) {
-    const AgentVerdict agent =
-        readAgentVerdict(parts_.http, config_.monitor.agentUrl, options_.rolloutId, 5 * kSecond);
-    builtIn("agent-reachable", agent.state != AgentVerdict::State::kUnreachable,
-            config_.monitor.agentUrl + (agent.detail.empty() ? "" : ": " + agent.detail));
+    builtIn("agent-reachable",
+            judgeAgentReachable(config_.monitor.agentUrl,
+                                readAgentVerdict(parts_.http, config_.monitor.agentUrl,
+                                                 options_.rolloutId, 5 * kSecond)));
   }
   if (config_.preflightCluster) {
     const std::vector<std::string> names = preflightCheckNames(config_);
@@ -75,10 +76,9 @@ PhaseEnd EngineRun::preflight(Record& record, const TrafficRead& read) {
       if (!isClusterCheckName(name) || skipped(name)) {
         continue;
       }
-      const auto result = store_.withObject([&](TrafficObject& t) {
+      builtIn(name, store_.withObject([&](TrafficObject& t) {
         return runClusterCheck(name, t, *config_.preflightCluster, parts_.clock.now());
-      });
-      builtIn(name, result.ok, result.detail);
+      }));
     }
   }
   for (const auto& check : config_.preflight) {

@@ -3,14 +3,13 @@
 // fail before anything is taken or written.
 #include "preflight_preview.h"
 
-#include "nova/rollout/agent_status.h"
-#include "nova/rollout/cluster_checks.h"
+#include "builtin_checks.h"
 
 namespace nova::rollout::detail {
 namespace {
 
-PreviewedCheck judged(const std::string& name, bool ok, std::string detail) {
-  return {name, ok ? "ok" : "failed", std::move(detail)};
+PreviewedCheck judged(const std::string& name, ClusterCheckResult result) {
+  return {name, result.ok ? "ok" : "failed", std::move(result.detail)};
 }
 
 }  // namespace
@@ -24,20 +23,15 @@ std::vector<PreviewedCheck> previewPreflight(CommandContext& c, const TrafficRea
     if (const auto skip = skips.find(name); skip != skips.end()) {
       checks.push_back({name, "skipped", skip->second});
     } else if (name == "traffic-on-blue") {
-      checks.push_back(judged(name, read.side == TrafficSide::kBlue, read.detail));
+      checks.push_back(judged(name, judgeTrafficOnBlue(read)));
     } else if (name == "blue-ready") {
-      checks.push_back(judged(name, blueReady && *blueReady > 0,
-                              blueReady ? std::to_string(*blueReady) + " ready"
-                                        : std::string("blue could not be read")));
+      checks.push_back(judged(name, judgeBlueReady(blueReady)));
     } else if (name == "agent-reachable") {
-      const AgentVerdict agent = agentVerdict(c, rolloutId);
       checks.push_back(
-          judged(name, agent.state != AgentVerdict::State::kUnreachable,
-                 c.config.monitor.agentUrl + (agent.detail.empty() ? "" : ": " + agent.detail)));
+          judged(name, judgeAgentReachable(c.config.monitor.agentUrl, agentVerdict(c, rolloutId))));
     } else if (c.config.preflightCluster && isClusterCheckName(name)) {
-      const ClusterCheckResult result =
-          runClusterCheck(name, *c.traffic, *c.config.preflightCluster, c.clock.now());
-      checks.push_back(judged(name, result.ok, result.detail));
+      checks.push_back(judged(
+          name, runClusterCheck(name, *c.traffic, *c.config.preflightCluster, c.clock.now())));
     } else {
       checks.push_back({name, "not_run", "a command check: a dry run runs no command"});
     }
