@@ -15,34 +15,19 @@
 #include "nova/testing/temp_dir.h"
 #include "nova/watch/policy_setup.h"
 #include "record_watcher.h"
+#include "rollout_sighting.h"
 
 namespace nova::daemon {
 namespace {
 
 using Kind = ArmingDecision::Kind;
 
-// Green's /health failing for 2 s is CRITICAL: rolled back at once when armed.
-constexpr std::string_view kRules = R"(
-rules:
-  - name: api_down
-    expr: min(nova_agent_health_up)
-    threshold: "< 1"
-    for: 2s
-    severity: critical
-    summary: green /health failing
-)";
+using testing::kApiDownRules;
 
 constexpr TimestampMs kStart = 1'000'000;
 
 RolloutSighting live(const std::string& id, TimestampMs switchedAt) {
-  RolloutSighting s;
-  s.rolloutId = id;
-  s.version = "v1.2.4";
-  s.phase = "monitor";
-  s.switchedAt = switchedAt;
-  s.greenLive = true;
-  s.detail = "traffic on green";
-  return s;
+  return testing::liveSighting(id, switchedAt);
 }
 
 RolloutSighting beforeSwitch(const std::string& id) {
@@ -58,7 +43,7 @@ struct Harness {
   explicit Harness(ArmingMode mode, std::optional<StoredState> restored = std::nullopt,
                    Journal* journal = nullptr)
       : queue(64, clock) {
-    auto ruleSet = rules::load(kRules, "test.yaml");
+    auto ruleSet = rules::load(kApiDownRules, "test.yaml");
     REQUIRE(ruleSet.ok());
     auto policy = watch::effectivePolicy(*ruleSet, std::nullopt);
     REQUIRE(policy.ok());

@@ -8,38 +8,19 @@
 #include "fakes.h"
 #include "nova/daemon/controller.h"
 #include "nova/watch/policy_setup.h"
+#include "rollout_sighting.h"
 
 namespace nova::daemon {
 namespace {
 
-// Green's /health failing for 2 s is CRITICAL: rolled back at once.
-constexpr std::string_view kRules = R"(
-rules:
-  - name: api_down
-    expr: min(nova_agent_health_up)
-    threshold: "< 1"
-    for: 2s
-    severity: critical
-    summary: green /health failing
-)";
+using testing::kApiDownRules;
 
 constexpr TimestampMs kStart = 1'000'000;
-
-RolloutSighting live() {
-  RolloutSighting s;
-  s.rolloutId = "r1";
-  s.version = "v1.2.4";
-  s.phase = "monitor";
-  s.switchedAt = kStart;
-  s.greenLive = true;
-  s.detail = "traffic on green";
-  return s;
-}
 
 // One agent: its store, queue, switch and notifier; `leads` is what its elector answers.
 struct Agent {
   explicit Agent(const Clock& clock) : queue(64, clock), clock_(clock) {
-    auto ruleSet = rules::load(kRules, "test.yaml");
+    auto ruleSet = rules::load(kApiDownRules, "test.yaml");
     REQUIRE(ruleSet.ok());
     auto policy = watch::effectivePolicy(*ruleSet, std::nullopt);
     REQUIRE(policy.ok());
@@ -50,7 +31,7 @@ struct Agent {
     options.leading = [this] { return leads; };
     controller.emplace(std::move(ruleSet).value(), std::move(escalator).value(), storage, clock,
                        queue, metrics, options);
-    controller->sighted(live());
+    controller->sighted(testing::liveSighting("r1", kStart));
     REQUIRE(controller->armedFor());
   }
 
