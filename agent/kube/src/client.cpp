@@ -119,8 +119,10 @@ ApiResult<json::value> Client::Impl::perform(const Call& call) {
       if (n > 1) {
         error.summary += " (after " + std::to_string(n) + " attempts)";
       }
-      if (error.code() == ErrorCode::kConflict) {
-        // Conflicts are answers the caller judges (a failed test means "someone was first").
+      if (error.code() == ErrorCode::kConflict || error.code() == ErrorCode::kNotFound) {
+        // Answers the caller judges: a failed test means "someone was first", a missing object
+        // may be expected (a Lease not created yet, a pre-flight check's absent ConfigMap);
+        // the caller logs what it means.
         spdlog::info("kube: {}", error.summary);
       } else {
         spdlog::error("kube: {}", error.summary);
