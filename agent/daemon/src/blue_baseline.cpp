@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 
+#include "nova/core/files.h"
 #include "nova/core/rfc3339.h"
 #include "nova/scrape/targets.h"
 
@@ -11,6 +13,9 @@ namespace nova::daemon::detail {
 namespace {
 
 namespace json = boost::json;
+
+// A record is a few hundred bytes; anything far larger is not one.
+constexpr std::size_t kMaxRecordBytes = 64 * 1024;
 
 // Blue's scrape settings: metrics only (blue's health is the traffic switch's business,
 // checked before every flip), at the baseline's interval.
@@ -33,13 +38,15 @@ scrape::PoolOptions bluePool(const BaselineConfig& config) {
 }  // namespace
 
 BlueBaseline::BlueBaseline(const BaselineConfig& config, tsdb::Storage& rules,
-                           const Timeline& timeline, AgentMetrics& metrics)
+                           const Timeline& timeline, AgentMetrics& metrics, std::string recordPath)
     : config_(config),
       metrics_(metrics),
       blue_(watch::blueStoreLimits(config.options)),
       pool_(blueTarget(config), bluePool(config), blue_, timeline),
       rulesAppender_(rules),
-      keeper_(config.options) {
+      keeper_(config.options),
+      recordPath_(std::move(recordPath)) {
+  offerRecord();
   std::vector<scrape::DiscoveredTarget> targets;
   for (const std::string& url : config.urls) {
     // The URLs were checked when the configuration was read.
@@ -66,9 +73,43 @@ void BlueBaseline::poll(DurationMs maxWait) {
   }
 }
 
+void BlueBaseline::offerRecord() {
+  if (recordPath_.empty() || !std::filesystem::exists(recordPath_)) {
+    return;
+  }
+  auto text = readFile(recordPath_, kMaxRecordBytes);
+  auto record =
+      text.ok() ? watch::parseBaselineRecord(*text) : Result<watch::Baseline>(text.error());
+  if (!record.ok()) {
+    spdlog::warn("baseline: {} not restored: {}", recordPath_, record.error().message);
+    return;
+  }
+  spdlog::info(
+      "baseline: read {} (frozen at the switch at {}); used if the rollout guarded is "
+      "that switch's",
+      recordPath_, formatRfc3339(record->switchedAt));
+  keeper_.offer(std::move(record).value());
+}
+
+void BlueBaseline::keepRecord() {
+  if (recordPath_.empty() || !keeper_.baseline() || keeper_.restored()) {
+    return;
+  }
+  if (Status written =
+          writeFileDurably(recordPath_, watch::formatBaselineRecord(*keeper_.baseline()));
+      !written) {
+    metrics_.stateWriteFailed();
+    spdlog::error("baseline: not kept on disk (a restart would lose it): {}",
+                  written.error().message);
+  }
+}
+
 void BlueBaseline::tick(std::optional<TimestampMs> switchedAt, TimestampMs at) {
   if (auto line = keeper_.step(&blue_, switchedAt, at)) {
     spdlog::info("{}", *line);
+    if (keeper_.state() == watch::BaselineState::kFrozen) {
+      keepRecord();
+    }
   }
   keeper_.write(rulesAppender_, at);
   if (published_ != keeper_.state()) {

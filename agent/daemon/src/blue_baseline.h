@@ -23,8 +23,12 @@ namespace nova::daemon::detail {
 class BlueBaseline {
  public:
   /// `config`, `rules` (the rules' store), `timeline` and `metrics` must outlive it.
+  /// `recordPath`: where the frozen baseline is kept durably ("" keeps it in memory only). A
+  /// record found there is offered to the keeper, so an agent restarted after the switch
+  /// (blue no longer carries traffic) still judges green against blue's numbers; a record
+  /// that cannot be read is logged and ignored.
   BlueBaseline(const BaselineConfig& config, tsdb::Storage& rules, const Timeline& timeline,
-               AgentMetrics& metrics);
+               AgentMetrics& metrics, std::string recordPath = {});
 
   /// Starts blue's scrapes that are due and drives those under way, waiting at most
   /// `maxWait` ms (the loop passes 0: it waits on green's targets).
@@ -41,12 +45,17 @@ class BlueBaseline {
   const watch::BaselineKeeper& keeper() const { return keeper_; }
 
  private:
+  void offerRecord();
+  // Writes the freshly frozen baseline to recordPath_ (tmp, fsync, rename).
+  void keepRecord();
+
   const BaselineConfig& config_;
   AgentMetrics& metrics_;
   tsdb::Storage blue_;
   scrape::TargetPool pool_;
   tsdb::ScrapeAppender rulesAppender_;
   watch::BaselineKeeper keeper_;
+  std::string recordPath_;
   std::optional<watch::BaselineState> published_;
 };
 

@@ -324,8 +324,10 @@ int Daemon::run() {
     return 1;
   }
   if (config_.baseline) {
-    blue_ =
-        std::make_unique<detail::BlueBaseline>(*config_.baseline, storage_, timeline_, metrics_);
+    const std::string stateDir = stateDirOf(config_);
+    blue_ = std::make_unique<detail::BlueBaseline>(
+        *config_.baseline, storage_, timeline_, metrics_,
+        stateDir.empty() ? std::string() : stateDir + "/baseline.json");
     options.baselineJson = [this] { return blue_->statusJson(); };
   } else {
     options.baselineJson = [] { return detail::unconfiguredBaselineJson(); };

@@ -37,6 +37,16 @@ std::string shortest(double v) {
   return std::string(text, end);
 }
 
+// "(<switch time>) from blue's last <window>: name=value ...", for the log.
+std::string describe(const Baseline& baseline) {
+  std::string text = "(" + formatRfc3339(baseline.switchedAt) + ") from blue's last " +
+                     formatDuration(baseline.window) + ":";
+  for (const BaselineValue& v : baseline.values) {
+    text += " " + v.name + "=" + shortest(v.value);
+  }
+  return text;
+}
+
 std::string withWindow(std::string_view expr, const std::string& window) {
   std::string out(expr);
   for (auto at = out.find("$window"); at != std::string::npos; at = out.find("$window", at)) {
@@ -157,9 +167,20 @@ std::optional<std::string> BaselineKeeper::step(const tsdb::Storage* blue,
     state_ = BaselineState::kWaiting;
     baseline_.reset();
     reason_.clear();
+    restored_ = false;
   }
   if (!switchedAt_) {
     return std::nullopt;
+  }
+  if (offered_ && offered_->switchedAt != *switchedAt_) {
+    offered_.reset();  // frozen for an earlier rollout
+  }
+  if (state_ == BaselineState::kWaiting && offered_ && now >= *switchedAt_) {
+    baseline_ = std::move(*offered_);
+    offered_.reset();
+    state_ = BaselineState::kFrozen;
+    restored_ = true;
+    return "baseline: restored, as frozen at the switch " + describe(*baseline_);
   }
   if (state_ == BaselineState::kWaiting && now >= *switchedAt_) {
     if (blue == nullptr) {
@@ -175,12 +196,7 @@ std::optional<std::string> BaselineKeeper::step(const tsdb::Storage* blue,
     }
     baseline_ = std::move(summary).value();
     state_ = BaselineState::kFrozen;
-    std::string line = "baseline: frozen at the switch (" + formatRfc3339(*switchedAt_) +
-                       ") from blue's last " + formatDuration(baseline_->window) + ":";
-    for (const BaselineValue& v : baseline_->values) {
-      line += " " + v.name + "=" + shortest(v.value);
-    }
-    return line;
+    return "baseline: frozen at the switch " + describe(*baseline_);
   }
   if (state_ == BaselineState::kFrozen && now >= *switchedAt_ + options_.keep) {
     state_ = BaselineState::kExpired;
@@ -188,6 +204,10 @@ std::optional<std::string> BaselineKeeper::step(const tsdb::Storage* blue,
            " after the switch; the rules judge green by its own history";
   }
   return std::nullopt;
+}
+
+void BaselineKeeper::offer(Baseline restored) {
+  offered_ = std::move(restored);
 }
 
 void BaselineKeeper::write(tsdb::ScrapeAppender& appender, TimestampMs now) {

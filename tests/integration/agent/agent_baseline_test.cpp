@@ -1,10 +1,13 @@
 // The real nova-agent scrapes a real blue nova-demo-service (under traffic) before the
 // switch, freezes blue's numbers at the switch time, shows them on /status and /metrics,
-// and its rules read them: green, which gets no traffic, is judged against blue's rate.
+// and its rules read them: green, which gets no traffic, is judged against blue's rate. The
+// frozen baseline is kept on disk: an agent killed and started again after the switch, with
+// blue gone, has the same numbers back.
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include "nova/core/files.h"
@@ -99,6 +102,9 @@ TEST_CASE("blue scraped before the switch, its baseline frozen at the switch and
                 "\n"
                 "switch: {type: dry-run, target: ingress test/user}\n"
                 "notifiers: [{type: log}]\n"
+                "state_file: " +
+                dir.file("state.json") +
+                "\n"
                 "baseline:\n"
                 "  urls: [http://127.0.0.1:" +
                 std::to_string(bluePort) +
@@ -106,10 +112,11 @@ TEST_CASE("blue scraped before the switch, its baseline frozen at the switch and
                 "  interval: 200ms\n"
                 "  window: 3s\n");
   const testing::LogCapture agentLog(dir.file("agent.log"));
-  testing::ChildProcess agent(
-      {.argv = {NOVA_AGENT_BIN, "--config", dir.file("agent.yaml"), "--set", "listen=127.0.0.1:0"},
-       .log = &agentLog});
-  const int port = agent.waitForPort(10 * kSecond);
+  const testing::ChildOptions agentOptions{
+      .argv = {NOVA_AGENT_BIN, "--config", dir.file("agent.yaml"), "--set", "listen=127.0.0.1:0"},
+      .log = &agentLog};
+  auto agent = std::make_unique<testing::ChildProcess>(agentOptions);
+  const int port = agent->waitForPort(10 * kSecond);
   REQUIRE_MESSAGE(port > 0, agentLog.text());
 
   // Before the switch: blue is scraped, nothing is frozen, no rule sees a baseline.
@@ -152,6 +159,22 @@ TEST_CASE("blue scraped before the switch, its baseline frozen at the switch and
   CHECK(metrics.find("nova_agent_baseline_state{state=\"frozen\"} 1") != std::string::npos);
   CHECK(metrics.find("baseline:nova_http_requests:rate ") != std::string::npos);
   CHECK(metrics.find("nova_agent_blue_scrapes_total{result=\"ok\"}") != std::string::npos);
+
+  // Killed after the switch, with blue gone: the new agent cannot summarize blue again, and
+  // reads the baseline it kept.
+  agent->stop(5 * kSecond, SIGKILL);
+  blue.stop(5 * kSecond, SIGTERM);
+  const testing::LogCapture restartLog(dir.file("agent-restarted.log"));
+  testing::ChildOptions restartOptions = agentOptions;
+  restartOptions.log = &restartLog;
+  agent = std::make_unique<testing::ChildProcess>(restartOptions);
+  const int restartedPort = agent->waitForPort(10 * kSecond);
+  REQUIRE_MESSAGE(restartedPort > 0, restartLog.text());
+  const json::value restored = awaitBaseline(restartedPort, "frozen", 10s);
+  REQUIRE_MESSAGE(restored.is_object(), restartLog.text());
+  REQUIRE_MESSAGE(restored.at("state") == "frozen", restartLog.text());
+  CHECK(restored.at("values").at("baseline:nova_http_requests:rate").to_number<double>() == rate);
+  CHECK(restartLog.text().find("baseline: restored, as frozen at the switch") != std::string::npos);
 }
 
 }  // namespace nova

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "nova/core/clock.h"
+#include "nova/testing/temp_dir.h"
 
 namespace nova::daemon::detail {
 namespace {
@@ -48,6 +49,37 @@ TEST_CASE("an agent without baseline: says none and why") {
   const json::value status = json::parse(unconfiguredBaselineJson());
   CHECK(status.at("state") == "none");
   CHECK(status.at("reason") == "blue is not configured (baseline: in the agent config)");
+}
+
+TEST_CASE("a baseline kept on disk before a restart is used for its switch; a bad one is not") {
+  const testing::TempDir dir("nova-blue-baseline");
+  ManualClock clock(10 * kMinute);
+  const Timeline timeline(clock);
+  BaselineConfig config;
+  config.urls = {"http://127.0.0.1:1"};
+  tsdb::Storage rules;
+  AgentMetrics metrics("test");
+
+  SUBCASE("its record: frozen with its values, though blue was never scraped") {
+    dir.write("baseline.json", watch::formatBaselineRecord(
+                                   {.switchedAt = 5 * kMinute,
+                                    .window = 10 * kMinute,
+                                    .values = {{"baseline:nova_http_requests:rate", 42.5}}}));
+    BlueBaseline blue(config, rules, timeline, metrics, dir.file("baseline.json"));
+    blue.tick(5 * kMinute, 10 * kMinute);
+    CHECK(blue.keeper().state() == watch::BaselineState::kFrozen);
+    CHECK(blue.keeper().restored());
+    const json::value status = json::parse(blue.statusJson());
+    CHECK(status.at("values").at("baseline:nova_http_requests:rate") == 42.5);
+    CHECK(rules.seriesWithName("baseline:nova_http_requests:rate").size() == 1);
+  }
+  SUBCASE("a damaged record: ignored, and blue's store decides (nothing here)") {
+    dir.write("baseline.json", "{\"switched_at_ms\":");
+    BlueBaseline blue(config, rules, timeline, metrics, dir.file("baseline.json"));
+    blue.tick(5 * kMinute, 10 * kMinute);
+    CHECK(blue.keeper().state() == watch::BaselineState::kNone);
+    CHECK_FALSE(blue.keeper().restored());
+  }
 }
 
 }  // namespace

@@ -198,5 +198,85 @@ TEST_CASE("a later switch starts the baseline over") {
   CHECK(keeper.baseline()->values.front().value == doctest::Approx(50));
 }
 
+TEST_CASE("the record of a frozen baseline reads back as the same doubles") {
+  Baseline frozen{.switchedAt = 1'700'000'000'123,
+                  .window = 7 * kMinute,
+                  .values = {{"baseline:nova_http_requests:rate", 0.1 + 0.2},
+                             {"baseline:nova_http_error_ratio:rate", 1e-300},
+                             {"baseline:nova_streaming_websocket_connections:avg", 1234.0}}};
+  const std::string text = formatBaselineRecord(frozen);
+  INFO(text);
+  auto back = parseBaselineRecord(text);
+  REQUIRE(back.ok());
+  CHECK(back->switchedAt == frozen.switchedAt);
+  CHECK(back->window == frozen.window);
+  REQUIRE(back->values.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(back->values[i].name == frozen.values[i].name);
+    CHECK(back->values[i].value == frozen.values[i].value);  // bit for bit, not approximately
+  }
+}
+
+TEST_CASE("a record that is not one is refused, naming what is wrong") {
+  const auto refused = [](std::string_view text) {
+    auto r = parseBaselineRecord(text);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == ErrorCode::kInvalidInput);
+    return r.error().message;
+  };
+  CHECK(refused("{\"switched_at_ms\":1,").starts_with("baseline record: not JSON: "));
+  CHECK(refused("[]") == "baseline record: not a JSON object");
+  CHECK(refused(R"({"switched_at_ms":1.5,"window_ms":0,"values":{}})") ==
+        "baseline record: switched_at_ms and window_ms must be whole milliseconds");
+  CHECK(refused(R"({"switched_at_ms":1,"window_ms":60000})") ==
+        "baseline record: values must be an object");
+  CHECK(refused(R"({"switched_at_ms":1,"window_ms":60000,"values":{"a":1}})") ==
+        "baseline record: the value of a is not a finite number as text");
+  CHECK(refused(R"({"switched_at_ms":1,"window_ms":60000,"values":{"a":"inf"}})") ==
+        "baseline record: the value of a is not a finite number as text");
+  CHECK(refused(R"({"switched_at_ms":1,"window_ms":60000,"values":{"a":"1x"}})") ==
+        "baseline record: the value of a is not a finite number as text");
+}
+
+TEST_CASE("a baseline read back after a restart is adopted for its own switch only") {
+  const TimestampMs switchAt = 10 * kMinute;
+  const Baseline frozen{.switchedAt = switchAt,
+                        .window = 10 * kMinute,
+                        .values = {{"baseline:nova_http_requests:rate", 100}}};
+  tsdb::Storage emptyBlue(kKeepAll);  // restarted after the switch: blue's window is gone
+
+  SUBCASE("its switch: adopted, though blue has nothing, and written like a frozen one") {
+    BaselineKeeper keeper({10 * kMinute, kHour});
+    keeper.offer(frozen);
+    // Before the rollout is known (no switch time yet), the offer waits.
+    CHECK_FALSE(keeper.step(&emptyBlue, std::nullopt, switchAt + kMinute));
+    const auto line = keeper.step(&emptyBlue, switchAt, switchAt + kMinute);
+    REQUIRE(line);
+    CHECK(*line ==
+          "baseline: restored, as frozen at the switch (1970-01-01T00:10:00.000Z) from blue's "
+          "last 10m: baseline:nova_http_requests:rate=100");
+    CHECK(keeper.state() == BaselineState::kFrozen);
+    CHECK(keeper.restored());
+    tsdb::Storage rules;
+    tsdb::ScrapeAppender appender(rules);
+    keeper.write(appender, switchAt + kMinute);
+    CHECK(query(rules, "baseline:nova_http_requests:rate", switchAt + kMinute) == 100);
+    // It expires like one frozen by this process.
+    REQUIRE(keeper.step(&emptyBlue, switchAt, switchAt + kHour));
+    CHECK(keeper.state() == BaselineState::kExpired);
+  }
+  SUBCASE("another rollout's switch: forgotten, and blue summarized as usual") {
+    BaselineKeeper keeper({10 * kMinute, kHour});
+    keeper.offer(frozen);
+    const auto line = keeper.step(&emptyBlue, switchAt + kHour, switchAt + kHour);
+    REQUIRE(line);
+    CHECK(keeper.state() == BaselineState::kNone);
+    CHECK_FALSE(keeper.restored());
+    // Coming back to the first switch does not bring the forgotten record back.
+    keeper.step(&emptyBlue, switchAt, switchAt + 2 * kHour);
+    CHECK(keeper.state() == BaselineState::kNone);
+  }
+}
+
 }  // namespace
 }  // namespace nova::watch

@@ -52,6 +52,15 @@ struct Baseline {
 Result<Baseline> summarizeBlue(const tsdb::Storage& blue, TimestampMs switchedAt,
                                DurationMs window);
 
+/// The frozen baseline as the agent keeps it on disk, so an agent restarted after the switch
+/// (when blue carries no traffic and its store no longer holds the window) keeps it:
+/// {"switched_at_ms":..., "window_ms":..., "values":{name: "value"}}, each value as the
+/// shortest text that reads back as the same double.
+std::string formatBaselineRecord(const Baseline& baseline);
+/// Reads formatBaselineRecord's text back. kInvalidInput naming what is wrong (not JSON, a
+/// field missing or of the wrong type, a value that is not a finite number).
+Result<Baseline> parseBaselineRecord(std::string_view text);
+
 struct BaselineOptions {
   /// The minutes before the switch that the baseline summarizes.
   DurationMs window = 10 * kMinute;
@@ -95,6 +104,15 @@ class BaselineKeeper {
   std::optional<std::string> step(const tsdb::Storage* blue, std::optional<TimestampMs> switchedAt,
                                   TimestampMs now);
 
+  /// A baseline this agent froze before it restarted (read back from disk). It is adopted,
+  /// instead of summarizing blue's store, at the first step at or after the switch whose
+  /// time is its own, and forgotten when a step names another switch: it belongs to one
+  /// rollout only. Steps without a switch time (before the rollout is known) keep it.
+  void offer(Baseline restored);
+  /// True when the frozen baseline was adopted from offer(), not summarized from blue (so
+  /// there is nothing new to keep on disk).
+  bool restored() const { return restored_; }
+
   /// Writes the frozen baseline's series at `now` through `appender` (its own appender, so
   /// their staleness is tracked apart from any scrape's): every series while frozen, none
   /// (stale markers) once expired or when there is none.
@@ -116,6 +134,8 @@ class BaselineKeeper {
   std::optional<Baseline> baseline_;
   std::string reason_;
   std::optional<TimestampMs> lastWritten_;
+  std::optional<Baseline> offered_;
+  bool restored_ = false;
 };
 
 }  // namespace nova::watch
