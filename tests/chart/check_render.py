@@ -135,6 +135,7 @@ def main():
         pod_name = {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}
         check((env.get("POD_NAME") == pod_name) == (expect["leader_election"] is not None),
               "POD_NAME from the pod's name exactly with leader election", env)
+    check(config.get("baseline") == expect.get("baseline"), "baseline", config.get("baseline"))
     state_dir = os.path.dirname(config["state_file"])
     check(mounts["nova-agent-state"]["mountPath"] == state_dir, "the state file on the volume",
           config["state_file"])

@@ -157,6 +157,29 @@ render defaults "{$standalone, \"kinds\": [$kinds_standalone], \"leader_election
   \"roles\": {\"t-nova-agent-discovery\": [$discovery_role]}}" "$chart"
 check_config defaults target.discovery --set target.discovery.server=https://127.0.0.1:6443
 
+# Blue as the baseline: blue's pods through its Service. In green's namespace the discovery
+# Role already allows listing slices; in a namespace of its own blue gets a Role there.
+baseline_config() {  # NAMESPACE
+  echo "{\"discovery\": {\"kind\": \"kubernetes\", \"namespace\": \"$1\",
+                         \"service\": \"user-service-blue\", \"port\": \"http\"},
+         \"metrics_path\": \"/metrics\", \"interval\": \"10s\", \"window\": \"10m\",
+         \"keep\": \"1h\"}"
+}
+green_discovery='"discovery": {"kind": "kubernetes", "namespace": "ops",
+                               "service": "user-service-green", "port": "http"}'
+render baseline-shared "{$standalone, \"kinds\": [$kinds_standalone], \"leader_election\": null,
+  $green_discovery, \"baseline\": $(baseline_config ops),
+  \"roles\": {\"t-nova-agent-discovery\": [$discovery_role]}}" "$chart" \
+  --set baseline.enabled=true
+render baseline-own "{$standalone, \"kinds\": [\"ConfigMap\", \"Deployment\", \"Role\", \"Role\",
+  \"RoleBinding\", \"RoleBinding\", \"Service\", \"ServiceAccount\"], \"leader_election\": null,
+  $green_discovery, \"baseline\": $(baseline_config production-blue),
+  \"roles\": {\"t-nova-agent-discovery\": [$discovery_role],
+              \"t-nova-agent-baseline\": [$discovery_role]}}" "$chart" \
+  --set baseline.enabled=true --set baseline.namespace=production-blue
+check_config baseline-own target.discovery --set target.discovery.server=https://127.0.0.1:6443 \
+  --set baseline.discovery.server=https://127.0.0.1:6443
+
 render options "{$standalone, \"kinds\": [$kinds_standalone],
   \"discovery\": {\"kind\": \"kubernetes\", \"namespace\": \"production-green\",
                   \"service\": \"user-service-green\", \"port\": \"8081\",

@@ -31,7 +31,7 @@ scrape::PoolOptions bluePool(const BaselineConfig& config) {
   scrape::PoolOptions options;
   options.healthPath = "";
   options.metricsPath = config.metricsPath;
-  options.maxTargets = config.urls.size();
+  options.maxTargets = config.discovery ? BaselineConfig::kMaxTargets : config.urls.size();
   return options;
 }
 
@@ -56,12 +56,33 @@ BlueBaseline::BlueBaseline(const BaselineConfig& config, tsdb::Storage& rules,
   }
   pool_.sync(targets);
   spdlog::info(
-      "baseline: scraping blue at {} target(s) every {}; the baseline summarizes {} "
-      "before the switch",
-      targets.size(), formatDuration(config.interval), formatDuration(config.options.window));
+      "baseline: scraping blue at {} every {}; the baseline summarizes {} before the switch",
+      config.discovery ? "the pods of service " + config.discovery->kubernetes.service
+                       : std::to_string(targets.size()) + " target(s)",
+      formatDuration(config.interval), formatDuration(config.options.window));
+}
+
+void BlueBaseline::watch(kube::ClusterConfig cluster, const Clock& clock) {
+  if (!config_.discovery) {
+    return;
+  }
+  scrape::KubernetesDiscovery discovery = config_.discovery->kubernetes;
+  discovery.labels = withLabels(discovery.labels, Labels{{"side", "blue"}});
+  watch_ = std::make_unique<EndpointWatch>(std::move(discovery), std::move(cluster), clock,
+                                           [this] { pool_.wakeup(); });
+  watch_->start("baseline");
 }
 
 void BlueBaseline::poll(DurationMs maxWait) {
+  if (watch_) {
+    if (auto next = watch_->take()) {
+      const scrape::SyncResult changed = pool_.sync(*next);
+      if (!changed.added.empty() || !changed.removed.empty()) {
+        spdlog::info("baseline: blue's pods changed: {} added, {} removed, {} in all",
+                     changed.added.size(), changed.removed.size(), next->size());
+      }
+    }
+  }
   for (const scrape::ProbeEvent& event : pool_.poll(maxWait)) {
     if (event.kind != scrape::ProbeEvent::Kind::kScrape) {
       continue;
@@ -136,7 +157,21 @@ std::string BlueBaseline::statusJson() const {
          {"series", t.series}});
   }
   out.as_object()["targets"] = std::move(targets);
+  out.as_object()["discovery"] = watch_ ? json::value(watch_->statusText()) : json::value(nullptr);
   return json::serialize(out);
+}
+
+std::unique_ptr<BlueBaseline> startBlueBaseline(const BaselineConfig& config, tsdb::Storage& rules,
+                                                const Timeline& timeline, AgentMetrics& metrics,
+                                                const std::string& stateDir,
+                                                std::optional<kube::ClusterConfig> cluster,
+                                                const Clock& clock) {
+  auto blue = std::make_unique<BlueBaseline>(config, rules, timeline, metrics,
+                                             stateDir.empty() ? "" : stateDir + "/baseline.json");
+  if (cluster) {
+    blue->watch(std::move(*cluster), clock);
+  }
+  return blue;
 }
 
 std::string unconfiguredBaselineJson() {

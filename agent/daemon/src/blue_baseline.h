@@ -1,8 +1,11 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "endpoint_watch.h"
+#include "nova/core/clock.h"
 #include "nova/core/timeline.h"
 #include "nova/daemon/config.h"
 #include "nova/daemon/metrics.h"
@@ -30,6 +33,10 @@ class BlueBaseline {
   BlueBaseline(const BaselineConfig& config, tsdb::Storage& rules, const Timeline& timeline,
                AgentMetrics& metrics, std::string recordPath = {});
 
+  /// Finds blue's pods through `config.discovery`'s Service (its EndpointSlices, watched on
+  /// a thread of its own) instead of the listed URLs. `clock` must outlive this object.
+  void watch(kube::ClusterConfig cluster, const Clock& clock);
+
   /// Starts blue's scrapes that are due and drives those under way, waiting at most
   /// `maxWait` ms (the loop passes 0: it waits on green's targets).
   void poll(DurationMs maxWait);
@@ -56,8 +63,18 @@ class BlueBaseline {
   tsdb::ScrapeAppender rulesAppender_;
   watch::BaselineKeeper keeper_;
   std::string recordPath_;
+  // Declared after pool_, which its thread wakes: destroyed (and joined) first.
+  std::unique_ptr<EndpointWatch> watch_;
   std::optional<watch::BaselineState> published_;
 };
+
+/// The agent's BlueBaseline: its record kept in `stateDir` ("" keeps it in memory), and
+/// blue's pods watched through `cluster` (baselineCluster()) when `config.discovery` is set.
+std::unique_ptr<BlueBaseline> startBlueBaseline(const BaselineConfig& config, tsdb::Storage& rules,
+                                                const Timeline& timeline, AgentMetrics& metrics,
+                                                const std::string& stateDir,
+                                                std::optional<kube::ClusterConfig> cluster,
+                                                const Clock& clock);
 
 /// /status "baseline" of an agent without `baseline:`: none, and why.
 std::string unconfiguredBaselineJson();

@@ -4,24 +4,23 @@
 
 #include <array>
 
+#include "config_targets.h"
 #include "nova/http/url.h"
 
 namespace nova::daemon::detail {
 namespace {
 
-constexpr std::array<std::string_view, 6> kBaselineKeys{"urls",    "metrics_path", "interval",
-                                                        "timeout", "window",       "keep"};
-// Blue is summarized, not judged: a handful of pods at most is worth scraping.
-constexpr std::size_t kMaxBlueTargets = 50;
+constexpr std::array<std::string_view, 7> kBaselineKeys{
+    "urls", "discovery", "metrics_path", "interval", "timeout", "window", "keep"};
 
 void readUrls(const YAML::Node& node, BaselineConfig& out, ConfigContext& ctx) {
   if (!node.IsSequence() || node.size() == 0) {
     ctx.error(node, "baseline.urls", "baseline.urls: must be a list of blue's base URLs");
     return;
   }
-  if (node.size() > kMaxBlueTargets) {
+  if (node.size() > BaselineConfig::kMaxTargets) {
     ctx.error(node, "baseline.urls",
-              "baseline.urls: at most " + std::to_string(kMaxBlueTargets) + " targets");
+              "baseline.urls: at most " + std::to_string(BaselineConfig::kMaxTargets) + " targets");
     return;
   }
   for (std::size_t i = 0; i < node.size(); ++i) {
@@ -50,8 +49,14 @@ void readBaseline(const YAML::Node& root, AgentConfig& config, ConfigContext& ct
     return;
   }
   BaselineConfig out;
-  if (!node["urls"]) {
-    ctx.error(node, "baseline.urls", "baseline.urls: missing (blue's base URLs)");
+  if (node["urls"] && node["discovery"]) {
+    ctx.error(node["urls"], "baseline.urls", "baseline.urls: not with baseline.discovery");
+  } else if (node["discovery"]) {
+    out.discovery = readDiscovery(node["discovery"], "baseline.discovery", ctx);
+  } else if (!node["urls"]) {
+    ctx.error(node, "baseline.urls",
+              "baseline.urls: missing (blue's base URLs, or baseline.discovery of blue's "
+              "Service)");
   } else {
     readUrls(node["urls"], out, ctx);
   }

@@ -28,8 +28,10 @@ std::vector<Label> readLabels(const YAML::Node& node, const std::string& path, C
   return labels;
 }
 
-std::optional<DiscoveryConfig> readDiscovery(const YAML::Node& node, ConfigContext& ctx) {
-  const std::string base = "target.discovery";
+}  // namespace
+
+std::optional<DiscoveryConfig> readDiscovery(const YAML::Node& node, const std::string& base,
+                                             ConfigContext& ctx) {
   if (!checkKeys(node, kDiscoveryKeys, base, ctx)) {
     return std::nullopt;
   }
@@ -73,8 +75,6 @@ std::optional<DiscoveryConfig> readDiscovery(const YAML::Node& node, ConfigConte
   }
   return d;
 }
-
-}  // namespace
 
 bool readTargetSet(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx) {
   if (node["max_series"]) {
@@ -121,7 +121,7 @@ bool readTargetSet(const YAML::Node& node, AgentConfig& config, ConfigContext& c
     }
   }
   if (node["discovery"]) {
-    config.discovery = readDiscovery(node["discovery"], ctx);
+    config.discovery = readDiscovery(node["discovery"], "target.discovery", ctx);
   }
   return node["urls"] || node["discovery"];
 }

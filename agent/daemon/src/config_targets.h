@@ -13,4 +13,10 @@ namespace nova::daemon::detail {
 /// health_url and metrics_url. urls and discovery exclude each other.
 bool readTargetSet(const YAML::Node& node, AgentConfig& config, ConfigContext& ctx);
 
+/// Reads a discovery section (`base` is its path for errors: "target.discovery",
+/// "baseline.discovery"): kind kubernetes, namespace, service, port, labels, and where the
+/// API server is (server, kubeconfig, context, token_file). nullopt on unknown keys.
+std::optional<DiscoveryConfig> readDiscovery(const YAML::Node& node, const std::string& base,
+                                             ConfigContext& ctx);
+
 }  // namespace nova::daemon::detail

@@ -83,6 +83,8 @@ struct Parts {
   bool restoredEscalator = false;
   /// Where target.discovery reaches the API server; nullopt without discovery.
   std::optional<kube::ClusterConfig> discoveryCluster;
+  /// Where baseline.discovery reaches the API server; nullopt without it.
+  std::optional<kube::ClusterConfig> baselineCluster;
 };
 
 // Only series some rule or chart of the dashboard can select are stored; null (keep all)
@@ -187,6 +189,10 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
   if (!cluster.ok()) {
     return cluster.error();
   }
+  auto blueCluster = detail::baselineCluster(config);
+  if (!blueCluster.ok()) {
+    return blueCluster.error();
+  }
   if (const auto& le = config.leaderElection) {
     // Found at start (and by --check-config), not at the first round.
     if (auto c = detail::clusterFor("leader_election", le->server, le->kubeconfig, le->context,
@@ -206,7 +212,8 @@ Result<Parts> buildParts(const AgentConfig& config, TimestampMs now, const Clock
                std::move(sw).value(),
                std::move(router).value(),
                restoredEscalator,
-               std::move(cluster).value()};
+               std::move(cluster).value(),
+               std::move(blueCluster).value()};
 }
 
 class Daemon {
@@ -324,10 +331,8 @@ int Daemon::run() {
     return 1;
   }
   if (config_.baseline) {
-    const std::string stateDir = stateDirOf(config_);
-    blue_ = std::make_unique<detail::BlueBaseline>(
-        *config_.baseline, storage_, timeline_, metrics_,
-        stateDir.empty() ? std::string() : stateDir + "/baseline.json");
+    blue_ = detail::startBlueBaseline(*config_.baseline, storage_, timeline_, metrics_,
+                                      stateDirOf(config_), parts_.baselineCluster, clock_);
     options.baselineJson = [this] { return blue_->statusJson(); };
   } else {
     options.baselineJson = [] { return detail::unconfiguredBaselineJson(); };

@@ -287,6 +287,20 @@ std::string commandErrorJson(const std::string& message) {
 
 namespace {
 
+// A discovery section as configured; null without one.
+json::value discoveryJson(const std::optional<DiscoveryConfig>& d) {
+  if (!d) {
+    return nullptr;
+  }
+  const auto& k = d->kubernetes;
+  json::object extra;
+  for (const auto& l : k.labels) {
+    extra[l.name] = l.value;
+  }
+  return json::object{{"kind", "kubernetes"}, {"namespace", k.ns},          {"service", k.service},
+                      {"port", k.port},       {"labels", std::move(extra)}, {"server", d->server}};
+}
+
 // The `baseline:` section as configured; null without one.
 json::value baselineConfigJson(const std::optional<BaselineConfig>& baseline) {
   if (!baseline) {
@@ -301,7 +315,8 @@ json::value baselineConfigJson(const std::optional<BaselineConfig>& baseline) {
           {"interval", formatDuration(baseline->interval)},
           {"timeout", formatDuration(baseline->timeout)},
           {"window", formatDuration(baseline->options.window)},
-          {"keep", formatDuration(baseline->options.keep)}};
+          {"keep", formatDuration(baseline->options.keep)},
+          {"discovery", discoveryJson(baseline->discovery)}};
 }
 
 }  // namespace
@@ -348,17 +363,7 @@ std::string describe(const AgentConfig& c) {
   for (const auto& u : c.targetUrls) {
     urls.push_back(json::value(u));
   }
-  json::value discovery = nullptr;
-  if (c.discovery) {
-    const auto& k = c.discovery->kubernetes;
-    json::object extra;
-    for (const auto& l : k.labels) {
-      extra[l.name] = l.value;
-    }
-    discovery = json::object{{"kind", "kubernetes"},       {"namespace", k.ns},
-                             {"service", k.service},       {"port", k.port},
-                             {"labels", std::move(extra)}, {"server", c.discovery->server}};
-  }
+  json::value discovery = discoveryJson(c.discovery);
   return json::serialize(json::object{
       {"target",
        {{"health_url", t.healthUrl},

@@ -6,21 +6,6 @@
 
 namespace nova::daemon::detail {
 
-namespace {
-
-Labels merged(const Labels& base, const Labels& extra) {
-  std::vector<Label> all;
-  for (const auto& label : base) {
-    all.push_back({std::string(label.name), std::string(label.value)});
-  }
-  for (const auto& label : extra) {
-    all.push_back({std::string(label.name), std::string(label.value)});
-  }
-  return Labels::fromUnsorted(all);
-}
-
-}  // namespace
-
 Result<kube::ClusterConfig> clusterFor(const std::string& section, const std::string& server,
                                        const std::string& kubeconfig, const std::string& context,
                                        const std::string& tokenFile) {
@@ -49,16 +34,29 @@ Result<kube::ClusterConfig> clusterFor(const std::string& section, const std::st
   return cluster;
 }
 
-Result<std::optional<kube::ClusterConfig>> discoveryCluster(const AgentConfig& config) {
-  if (!config.discovery) {
+namespace {
+
+Result<std::optional<kube::ClusterConfig>> clusterOf(const std::string& section,
+                                                     const std::optional<DiscoveryConfig>& d) {
+  if (!d) {
     return std::optional<kube::ClusterConfig>();
   }
-  const DiscoveryConfig& d = *config.discovery;
-  auto cluster = clusterFor("target.discovery", d.server, d.kubeconfig, d.context, d.tokenFile);
+  auto cluster = clusterFor(section, d->server, d->kubeconfig, d->context, d->tokenFile);
   if (!cluster.ok()) {
     return cluster.error();
   }
   return std::optional<kube::ClusterConfig>(std::move(cluster).value());
+}
+
+}  // namespace
+
+Result<std::optional<kube::ClusterConfig>> discoveryCluster(const AgentConfig& config) {
+  return clusterOf("target.discovery", config.discovery);
+}
+
+Result<std::optional<kube::ClusterConfig>> baselineCluster(const AgentConfig& config) {
+  return clusterOf("baseline.discovery",
+                   config.baseline ? config.baseline->discovery : std::nullopt);
 }
 
 Targets::Targets(const AgentConfig& config, std::optional<kube::ClusterConfig> cluster,
@@ -72,23 +70,10 @@ Targets::Targets(const AgentConfig& config, std::optional<kube::ClusterConfig> c
   if (!config.discovery || !cluster) {
     return;
   }
-  discovery_ = config.discovery->kubernetes;
-  discovery_.labels = merged(config.target.labels, discovery_.labels);
-  kube::ClientOptions clientOptions;
-  clientOptions.retry.attempts = 1;  // the Informer's backoff does the waiting
-  kube::InformerOptions options;
-  options.collection = {"discovery.k8s.io", "v1", "endpointslices", discovery_.ns};
-  options.labelSelector = "kubernetes.io/service-name=" + discovery_.service;
-  informer_ = std::make_unique<kube::Informer>(
-      kube::Client(std::move(*cluster), clock, random_, clientOptions), options, clock, random_,
-      [this](const kube::ObjectCache& slices) {
-        auto targets = scrape::targetsFromSlices(slices, discovery_);
-        {
-          std::lock_guard lock(handOver_);
-          pending_ = std::move(targets);
-        }
-        wakeup();
-      });
+  scrape::KubernetesDiscovery discovery = config.discovery->kubernetes;
+  discovery.labels = withLabels(config.target.labels, discovery.labels);
+  watch_ = std::make_unique<EndpointWatch>(std::move(discovery), std::move(*cluster), clock,
+                                           [this] { wakeup(); });
 }
 
 Targets::~Targets() {
@@ -104,19 +89,16 @@ void Targets::start() {
         targets.push_back(std::move(*target));
       }
     }
-    std::lock_guard lock(handOver_);
-    pending_ = std::move(targets);
+    staticTargets_ = std::move(targets);
   }
-  if (informer_) {
-    spdlog::info("discovery: watching the EndpointSlices of service {} in {} (port {})",
-                 discovery_.service, discovery_.ns, discovery_.port);
-    informer_->start();
+  if (watch_) {
+    watch_->start("discovery");
   }
 }
 
 void Targets::stop() {
-  if (informer_) {
-    informer_->stop();
+  if (watch_) {
+    watch_->stop();
   }
 }
 
@@ -149,9 +131,10 @@ bool Targets::refresh(AgentMetrics& metrics) {
     return false;
   }
   std::optional<std::vector<scrape::DiscoveredTarget>> next;
-  {
-    std::lock_guard lock(handOver_);
-    next.swap(pending_);
+  if (watch_) {
+    next = watch_->take();
+  } else {
+    next.swap(staticTargets_);
   }
   bool changed = false;
   if (next) {
@@ -160,8 +143,8 @@ bool Targets::refresh(AgentMetrics& metrics) {
     changed = !result.added.empty() || !result.removed.empty();
   }
   metrics.targets(pool_->status());
-  if (informer_) {
-    metrics.discovery(informer_->stats());
+  if (watch_) {
+    metrics.discovery(watch_->stats());
   }
   return changed;
 }
@@ -171,16 +154,7 @@ std::vector<scrape::TargetStatus> Targets::status() const {
 }
 
 std::string Targets::discoveryStatus() const {
-  if (!informer_) {
-    return "";
-  }
-  const kube::InformerStats stats = informer_->stats();
-  std::string where = "service " + discovery_.service + " in " + discovery_.ns + ": ";
-  if (!stats.synced) {
-    return where + "not listed yet" + (stats.lastError.empty() ? "" : "; " + stats.lastError);
-  }
-  return where + "synced at resourceVersion " + stats.resourceVersion +
-         (stats.lastError.empty() ? "" : "; last failure: " + stats.lastError);
+  return watch_ ? watch_->statusText() : "";
 }
 
 }  // namespace nova::daemon::detail

@@ -1,19 +1,17 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "endpoint_watch.h"
 #include "nova/core/clock.h"
-#include "nova/core/random.h"
 #include "nova/core/result.h"
 #include "nova/core/timeline.h"
 #include "nova/daemon/config.h"
 #include "nova/daemon/metrics.h"
 #include "nova/kube/config.h"
-#include "nova/kube/informer.h"
 #include "nova/scrape/prober.h"
 #include "nova/scrape/target_pool.h"
 
@@ -30,6 +28,8 @@ Result<kube::ClusterConfig> clusterFor(const std::string& section, const std::st
 /// kubeconfig and context, or the pod's in-cluster configuration. nullopt without
 /// discovery. Errors name target.discovery.
 Result<std::optional<kube::ClusterConfig>> discoveryCluster(const AgentConfig& config);
+/// The same for baseline.discovery (blue's pods); errors name baseline.discovery.
+Result<std::optional<kube::ClusterConfig>> baselineCluster(const AgentConfig& config);
 
 /// What the agent probes and scrapes: the one target of health_url and metrics_url, or a
 /// pool of several (target.urls, or target.discovery's ready pods, kept in step by an
@@ -68,13 +68,11 @@ class Targets {
  private:
   const AgentConfig& config_;
   const Timeline& timeline_;
-  SystemRandom random_;
   std::unique_ptr<scrape::Prober> single_;
   std::unique_ptr<scrape::TargetPool> pool_;
-  std::unique_ptr<kube::Informer> informer_;
-  scrape::KubernetesDiscovery discovery_;
-  std::mutex handOver_;
-  std::optional<std::vector<scrape::DiscoveredTarget>> pending_;  // guarded by handOver_
+  std::unique_ptr<EndpointWatch> watch_;
+  // target.urls, handed to the pool at the first refresh (loop thread only).
+  std::optional<std::vector<scrape::DiscoveredTarget>> staticTargets_;
 };
 
 }  // namespace nova::daemon::detail

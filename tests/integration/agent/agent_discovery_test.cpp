@@ -28,8 +28,9 @@ std::string get(const std::string& url) {
   return r.ok() && r->status == 200 ? r->body : "";
 }
 
-// user-service-green's slices with the pods on `ports`; `ready[i]` per pod.
-std::string slice(const std::vector<int>& ports, const std::vector<bool>& ready) {
+// `service`'s slices (in production) with the pods on `ports`; `ready[i]` per pod.
+std::string slice(const std::vector<int>& ports, const std::vector<bool>& ready,
+                  const std::string& service = "user-service-green") {
   // On loopback the pods share an address and differ by port, and a slice's ports apply
   // to all its endpoints: one slice per pod (as the controller may split them anyway).
   json::array items;
@@ -38,16 +39,16 @@ std::string slice(const std::vector<int>& ports, const std::vector<bool>& ready)
         {"apiVersion", "discovery.k8s.io/v1"},
         {"kind", "EndpointSlice"},
         {"metadata",
-         {{"name", "user-service-green-" + std::to_string(i)},
+         {{"name", service + "-" + std::to_string(i)},
           {"namespace", "production"},
-          {"labels", {{"kubernetes.io/service-name", "user-service-green"}}}}},
+          {"labels", {{"kubernetes.io/service-name", service}}}}},
         {"addressType", "IPv4"},
         {"endpoints",
          json::array{json::object{{"addresses", json::array{"127.0.0.1"}},
                                   {"conditions", {{"ready", static_cast<bool>(ready[i])}}},
                                   {"targetRef",
                                    {{"kind", "Pod"},
-                                    {"name", "user-service-green-" + std::to_string(i)},
+                                    {"name", service + "-" + std::to_string(i)},
                                     {"namespace", "production"}}}}}},
         {"ports",
          json::array{json::object{{"name", "http"}, {"port", ports[i]}, {"protocol", "TCP"}}}}});
@@ -228,6 +229,107 @@ TEST_CASE("three pods discovered; unready removed; a restart is no alarm; all fa
       CHECK(r.method == "GET");
     }
   }
+}
+
+TEST_CASE(
+    "blue's pods found through its Service are the baseline's targets, summed at the "
+    "switch") {
+  const testing::TempDir dir("nova-blue-discovery-it");
+  fake_kube::Options options;
+  options.tokens = {"agent-token"};
+  auto started = fake_kube::FakeKube::start(options);
+  REQUIRE(started.ok());
+  auto& server = **started;
+
+  std::vector<std::unique_ptr<testing::LogCapture>> logs;
+  std::vector<std::unique_ptr<testing::ChildProcess>> pods;  // blue 0, blue 1, green
+  std::vector<int> ports;
+  for (int i = 0; i < 3; ++i) {
+    logs.push_back(std::make_unique<testing::LogCapture>(dir.file("pod" + std::to_string(i))));
+    pods.push_back(std::make_unique<testing::ChildProcess>(testing::ChildOptions{
+        .argv = {NOVA_DEMO_SERVICE_BIN, "--listen", "127.0.0.1:0", "--token", "demo-token"},
+        .log = logs.back().get()}));
+    ports.push_back(pods.back()->waitForPort(10 * kSecond));
+    REQUIRE(ports.back() > 0);
+  }
+  const std::vector<int> bluePorts{ports[0], ports[1]};
+  REQUIRE(server.seed(slice(bluePorts, {true, true}, "user-service-blue")).ok());
+  // Blue serves the users until the switch, both pods alike.
+  std::vector<std::unique_ptr<testing::Traffic>> traffic;
+  for (int p : bluePorts) {
+    traffic.push_back(std::make_unique<testing::Traffic>(p));
+  }
+
+  const auto switchAt = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch() + 5s)
+                            .count();
+  const std::string greenUrl = "http://127.0.0.1:" + std::to_string(ports[2]);
+  dir.write("token", "agent-token\n");
+  dir.write("rules.yaml", *readFile(std::string(NOVA_SOURCE_DIR) + "/rules/default.yaml", 1 << 20));
+  dir.write("agent.yaml",
+            "target:\n"
+            "  health_url: " +
+                greenUrl +
+                "/health\n"
+                "  metrics_url: " +
+                greenUrl +
+                "/metrics\n"
+                "rule_files: [rules.yaml]\n"
+                "traffic_switched_at: " +
+                std::to_string(switchAt) +
+                "\n"
+                "switch: {type: dry-run, target: ingress test/user}\n"
+                "notifiers: [{type: log}]\n"
+                "baseline:\n"
+                "  interval: 200ms\n"
+                "  window: 3s\n"
+                "  discovery:\n"
+                "    kind: kubernetes\n"
+                "    namespace: production\n"
+                "    service: user-service-blue\n"
+                "    port: http\n"
+                "    server: " +
+                server.url() +
+                "\n"
+                "    token_file: token\n");
+  const testing::LogCapture agentLog(dir.file("agent.log"));
+  testing::ChildProcess agent(
+      {.argv = {NOVA_AGENT_BIN, "--config", dir.file("agent.yaml"), "--set", "listen=127.0.0.1:0"},
+       .log = &agentLog});
+  const int port = agent.waitForPort(10 * kSecond);
+  REQUIRE_MESSAGE(port > 0, agentLog.text());
+
+  // Both of blue's pods are scraped as targets of their own, named as discovery names them.
+  json::value baseline;
+  const auto deadline = Steady::now() + 15s;
+  while (Steady::now() < deadline) {
+    json::value s = status(port);
+    if (s.is_object() && s.as_object().contains("baseline")) {
+      baseline = s.at("baseline");
+      if (baseline.at("state") == "frozen") {
+        break;
+      }
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE_MESSAGE(baseline.is_object(), agentLog.text());
+  const std::string why = json::serialize(baseline) + "\n" + agentLog.text();
+  REQUIRE_MESSAGE(baseline.at("state") == "frozen", why);
+  const auto& targets = baseline.at("targets").as_array();
+  REQUIRE_MESSAGE(targets.size() == 2, why);
+  for (const auto& t : targets) {
+    CHECK(t.at("up") == true);
+  }
+  CHECK(baseline.at("discovery")
+            .as_string()
+            .find("service user-service-blue in production: "
+                  "synced at resourceVersion") == 0);
+  // Blue's rate is both pods' requests summed: each gets up to 50 requests/s.
+  const double rate =
+      baseline.at("values").at("baseline:nova_http_requests:rate").to_number<double>();
+  CHECK_MESSAGE(rate > 10, why);
+  CHECK(agentLog.text().find("baseline: watching the EndpointSlices of service "
+                             "user-service-blue in production (port http)") != std::string::npos);
 }
 
 }  // namespace nova

@@ -44,7 +44,7 @@ TEST_CASE("baseline: every field, and its defaults") {
   CHECK(describe(*config).find(
             R"("baseline":{"urls":["http://10.0.1.7:8081","http://10.0.1.8:8081"],)"
             R"("metrics_path":"/internal/metrics","interval":"15s","timeout":"3s",)"
-            R"("window":"15m","keep":"30m"})") != std::string::npos);
+            R"("window":"15m","keep":"30m","discovery":null})") != std::string::npos);
 
   auto defaults = load("baseline: {urls: [http://blue:8080]}\n");
   REQUIRE_MESSAGE(defaults.ok(), defaults.error().message);
@@ -94,6 +94,52 @@ TEST_CASE("baseline: every problem named at its place") {
   config = load("baseline: {metrics_path: /metrics}\n");
   REQUIRE_FALSE(config.ok());
   CHECK(config.error().message.find("baseline.urls: missing") != std::string::npos);
+
+  config = load(
+      "baseline:\n"
+      "  urls: [http://blue:8080]\n"
+      "  discovery: {kind: kubernetes, namespace: prod, service: blue, port: http}\n");
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.error().message.find("agent.yaml:3:9: baseline.urls: not with baseline.discovery") !=
+        std::string::npos);
+
+  config = load(
+      "baseline:\n"
+      "  discovery: {kind: kubernetes, service: blue, port: http, labls: {}}\n");
+  REQUIRE_FALSE(config.ok());
+  INFO(config.error().message);
+  CHECK(config.error().message.find("unknown key \"baseline.discovery.labls\"") !=
+        std::string::npos);
+}
+
+TEST_CASE("baseline: blue's pods found through its Service, like green's") {
+  auto config = load(
+      "baseline:\n"
+      "  discovery:\n"
+      "    kind: kubernetes\n"
+      "    namespace: production\n"
+      "    service: user-service-blue\n"
+      "    port: http\n"
+      "    labels: {job: user-service}\n"
+      "    server: https://10.96.0.1\n");
+  REQUIRE_MESSAGE(config.ok(), config.error().message);
+  REQUIRE(config->baseline);
+  REQUIRE(config->baseline->discovery);
+  const auto& k = config->baseline->discovery->kubernetes;
+  CHECK(k.ns == "production");
+  CHECK(k.service == "user-service-blue");
+  CHECK(k.port == "http");
+  CHECK(k.labels.get("job") == "user-service");
+  CHECK(config->baseline->urls.empty());
+  CHECK(describe(*config).find(
+            R"("discovery":{"kind":"kubernetes","namespace":"production",)"
+            R"("service":"user-service-blue","port":"http","labels":{"job":"user-service"},)"
+            R"("server":"https://10.96.0.1"}})") != std::string::npos);
+
+  config = load("baseline: {discovery: {kind: kubernetes, service: user-service-blue}}\n");
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.error().message.find("baseline.discovery.namespace: missing") != std::string::npos);
+  CHECK(config.error().message.find("baseline.discovery.port: missing") != std::string::npos);
 }
 
 }  // namespace

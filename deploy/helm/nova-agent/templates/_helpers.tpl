@@ -55,6 +55,19 @@ replicas > 1) elect one that acts; "auto" turns it on exactly then. */ -}}
 {{- default .Release.Namespace .Values.discovery.namespace -}}
 {{- end -}}
 
+{{- /* Blue's namespace, for the baseline's discovery of blue's pods. */ -}}
+{{- define "nova-agent.baselineNamespace" -}}
+{{- default (include "nova-agent.discoveryNamespace" .) .Values.baseline.namespace -}}
+{{- end -}}
+
+{{- /* The baseline needs a Role of its own only where green's discovery Role does not already
+allow listing and watching EndpointSlices. */ -}}
+{{- define "nova-agent.baselineNeedsRole" -}}
+{{- if .Values.baseline.enabled -}}
+{{- if not (and (include "nova-agent.discovers" .) (eq (include "nova-agent.baselineNamespace" .) (include "nova-agent.discoveryNamespace" .))) -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{- /* The Kubernetes object a switch type patches: "ingresses", "httproutes" or "" for the
 switch types that touch no Kubernetes object (dry-run, nginx). */ -}}
 {{- define "nova-agent.trafficResource" -}}

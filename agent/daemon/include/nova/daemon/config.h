@@ -103,8 +103,12 @@ struct LeaderElectionConfig {
 /// at the switch the window before it is summarized into the baseline series.
 struct BaselineConfig {
   /// Blue's base URLs, one per pod (a Service's URL only when it has one pod: scrapes
-  /// spread over several pods mix their counters).
+  /// spread over several pods mix their counters). Not with `discovery`.
   std::vector<std::string> urls;
+  /// Blue's ready pods through its Service's EndpointSlices, as for target.discovery.
+  std::optional<DiscoveryConfig> discovery;
+  /// Blue is summarized, not judged: a handful of pods at most is worth scraping.
+  static constexpr std::size_t kMaxTargets = 50;
   std::string metricsPath = "/metrics";
   DurationMs interval = 10 * kSecond;
   DurationMs timeout = 5 * kSecond;
