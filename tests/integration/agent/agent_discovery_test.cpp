@@ -256,6 +256,7 @@ TEST_CASE(
   REQUIRE(server.seed(slice(bluePorts, {true, true}, "user-service-blue")).ok());
   // Blue serves the users until the switch, both pods alike.
   std::vector<std::unique_ptr<testing::Traffic>> traffic;
+  traffic.reserve(bluePorts.size());
   for (int p : bluePorts) {
     traffic.push_back(std::make_unique<testing::Traffic>(p));
   }
