@@ -228,5 +228,23 @@ TEST_CASE("reset after Storage::clear starts over") {
         std::vector<std::string>{"2000:3", "3000:stale"});
 }
 
+TEST_CASE("a scrape begun again before its commit leaves nothing of its own in the cache") {
+  Storage storage(Limits{.retention = 0});
+  ScrapeAppender app(storage);
+  scrape(app, 1000, Scrape{{"a", 1}, {"b", 2}});
+  app.begin(2000);
+  app.add(
+      "a", [] { return parseKey("a"); }, 3);
+  app.add(
+      "new", [] { return parseKey("new"); }, 4);
+  // Abandoned: the next scrape starts over and only it counts.
+  scrape(app, 3000, Scrape{{"a", 5}, {"b", 6}});
+  CHECK(app.stats().cacheEntries == 2);
+  CHECK(app.stats().staleMarkers == 0);
+  CHECK(history(storage, Labels{{"__name__", "a"}}) ==
+        std::vector<std::string>{"1000:1", "3000:5"});
+  CHECK(history(storage, Labels{{"__name__", "new"}}).empty());
+}
+
 }  // namespace
 }  // namespace nova::tsdb

@@ -62,8 +62,6 @@ struct Stats {
 /// retention 0 nothing is trimmed or dropped.
 ///
 /// Memory: Stats::bytes counts label bytes, index overhead and allocated sample capacity.
-/// A series scraped at a steady interval holds at most its retention window of samples
-/// (retention / interval + 1); its buffer grows to about 1.13 times that, not beyond.
 /// New series are refused once maxSeries or maxBytes would be exceeded. While bytes exceed
 /// maxBytes, a series appended to keeps at most its even share (maxBytes / series count) of
 /// samples: its oldest are dropped and counted in Stats::evictedSamples. Allocated capacity
