@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nova/scrape/ingest.h"
+#include "store_history.h"
 
 namespace nova::scrape {
 namespace {
@@ -19,18 +20,8 @@ void ingest(ScrapeAppender& appender, TimestampMs t, std::string_view body) {
   REQUIRE(result.ok());
 }
 
-// The series' samples as "t:v" ("t:stale" for a stale marker).
 std::vector<std::string> history(const Storage& storage, const Labels& labels) {
-  std::vector<std::string> out;
-  const auto id = storage.find(labels);
-  if (!id) {
-    return out;
-  }
-  for (const Sample& s : storage.samples(*id)) {
-    out.push_back(std::to_string(s.t) + ":" +
-                  (isStaleNaN(s.v) ? std::string("stale") : std::to_string(static_cast<int>(s.v))));
-  }
-  return out;
+  return testing::storeHistory(storage, labels);
 }
 
 Labels named(std::string_view name) {

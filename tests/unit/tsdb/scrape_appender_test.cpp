@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "store_history.h"
+
 namespace nova::tsdb {
 namespace {
 
@@ -45,18 +47,8 @@ void scrape(ScrapeAppender& app, TimestampMs t, const Scrape& samples,
   app.commit();
 }
 
-// The series' samples rendered as "t:v" with "t:stale", for whole-history comparisons.
 std::vector<std::string> history(const Storage& storage, const Labels& labels) {
-  std::vector<std::string> out;
-  auto id = storage.find(labels);
-  if (!id) {
-    return out;
-  }
-  for (const Sample& s : storage.samples(*id)) {
-    out.push_back(std::to_string(s.t) + ":" +
-                  (isStaleNaN(s.v) ? std::string("stale") : std::to_string(static_cast<int>(s.v))));
-  }
-  return out;
+  return testing::storeHistory(storage, labels);
 }
 
 const Labels kA = Labels{{"__name__", "req"}, {"code", "200"}};
