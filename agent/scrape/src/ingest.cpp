@@ -42,11 +42,21 @@ Result<std::size_t> ingestExposition(std::string_view body, tsdb::ScrapeAppender
   expo::Parser parser(body, limits);
   expo::SampleView sample;
   std::size_t scraped = 0;
+  // The samples of a family come one after another: the filter's verdict is asked once per
+  // run of one name, not per sample.
+  std::string lastName;
+  bool lastKept = true;
   appender.begin(t);
   while (parser.next(sample)) {
     ++scraped;
-    if (keep != nullptr && !keep->keeps(sample.name)) {
-      continue;
+    if (keep != nullptr) {
+      if (scraped == 1 || sample.name != lastName) {
+        lastName.assign(sample.name);
+        lastKept = keep->keeps(sample.name);
+      }
+      if (!lastKept) {
+        continue;
+      }
     }
     const auto makeLabels = [&] { return buildLabels(sample, targetLabels); };
     // A sample the store refuses (over its limits) is counted there; the scrape goes on.

@@ -6,7 +6,9 @@
 
 #include "nova/http/health_check.h"
 #include "nova/http/multi_client.h"
+#include "nova/http/url.h"
 #include "nova/scrape/ingest.h"
+#include "scrape_body.h"
 
 namespace nova::scrape {
 namespace {
@@ -37,6 +39,7 @@ struct Prober::Impl {
   Impl(TargetConfig c, tsdb::Storage& s, const Timeline* shared, const Clock& k,
        http::MultiClient* sharedClient = nullptr)
       : config(std::move(c)),
+        body(config.maxBodyBytes),
         storage(s),
         own(shared == nullptr ? std::make_unique<Timeline>(k) : nullptr),
         clock(shared == nullptr ? *own : *shared),
@@ -71,6 +74,8 @@ struct Prober::Impl {
   void finishScrape(TimestampMs started, Result<http::Response> result);
 
   TargetConfig config;
+  // Every scrape's body lands here; its memory is kept from one scrape to the next.
+  detail::ScrapeBody body;
   tsdb::Storage& storage;
   std::unique_ptr<Timeline> own;
   // Schedules and stamps run on the time line, so a wall-clock step moves no scrape.
@@ -118,9 +123,13 @@ void Prober::Impl::startHealth(TimestampMs now) {
 
 void Prober::Impl::startScrape(TimestampMs now) {
   scrape.inFlight = true;
-  scrapeTransfer =
-      client.start(request(config.metricsUrl, config.metricsTimeout),
-                   [this, now](Result<http::Response> r) { finishScrape(now, std::move(r)); });
+  http::Request r = request(config.metricsUrl, config.metricsTimeout);
+  // Streamed into the kept buffer, which enforces maxBodyBytes itself; the empty pieces
+  // curl hands over while the peer is quiet change nothing.
+  body.clear();
+  r.onBodyChunk = [this](std::string_view piece) { return body.append(piece); };
+  scrapeTransfer = client.start(
+      r, [this, now](Result<http::Response> result) { finishScrape(now, std::move(result)); });
 }
 
 void Prober::Impl::finishHealth(TimestampMs started, Result<http::Response> result) {
@@ -153,12 +162,15 @@ void Prober::Impl::finishScrape(TimestampMs started, Result<http::Response> resu
   event.duration = clock.now() - started;
   bool ingestFailed = false;  // ingestExposition already staled the previous scrape
   if (!result.ok()) {
-    event.error = result.error().message;
+    event.error = body.overflowed()
+                      ? "GET " + http::redactUrl(config.metricsUrl) + ": response body exceeds " +
+                            std::to_string(body.maxBytes()) + " bytes"
+                      : result.error().message;
   } else if (event.httpStatus = result->status; result->status != 200) {
     event.error = "scrape: HTTP status " + std::to_string(result->status) + ", want 200";
   } else {
     // ingestExposition begins and commits (or fails) the scrape itself.
-    auto ingested = ingestExposition(result->body, appender, started, config.labels,
+    auto ingested = ingestExposition(body.view(), appender, started, config.labels,
                                      expo::ParseLimits{}, keep.get());
     if (ingested.ok()) {
       event.samples = *ingested;
@@ -170,6 +182,9 @@ void Prober::Impl::finishScrape(TimestampMs started, Result<http::Response> resu
   event.ok = event.error.empty();
   if (!event.ok && !ingestFailed) {
     appender.failed(started);
+  }
+  if (result.ok()) {
+    body.settle();  // a transfer cut short says nothing about the body's usual size
   }
   ++(event.ok ? counters.scrapesOk : counters.scrapesFailed);
   appendScrapeSeries(appender, started, config.labels,

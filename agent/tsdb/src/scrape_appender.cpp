@@ -12,6 +12,7 @@ namespace nova::tsdb {
 namespace {
 
 struct CacheEntry {
+  std::string_view key;  // the index's key (its node never moves while the entry is cached)
   SeriesId id = 0;
   std::uint32_t generation = 0;      // the Storage's generation of `id` when it was resolved
   bool refused = false;              // the Storage refused the series; remembered to skip the work
@@ -20,6 +21,8 @@ struct CacheEntry {
   bool explicitTs = false;           // last added with its own timestamp: not stale-tracked
   bool inPrev = false;               // tracked member of the last committed scrape
   std::uint64_t seen = 0;            // scrape sequence number of the last add
+  std::uint64_t committed = 0;       // scrape sequence number of the last commit that kept it
+  std::uint32_t position = 0;        // where the last committed scrape added it first
 };
 
 struct PendingSample {
@@ -74,10 +77,26 @@ struct ScrapeAppender::Impl {
     dropCache();
   }
 
+  // Keys a scrape that was never committed added: nothing of theirs was written, so they
+  // leave the cache without a stale marker (the cache holds the last committed scrape).
+  void dropUncommitted() {
+    for (const std::uint32_t slot : nextOrder) {
+      CacheEntry& e = slots[slot];
+      if (e.committed == 0) {
+        index.erase(index.find(e.key));
+        e = CacheEntry{};
+        freeSlots.push_back(slot);
+      }
+    }
+    nextOrder.clear();
+  }
+
   void dropCache() {
     index.clear();
     slots.clear();
     freeSlots.clear();
+    order.clear();
+    nextOrder.clear();
   }
 
   // Notes a refused series of the current scrape, once per series.
@@ -104,6 +123,13 @@ struct ScrapeAppender::Impl {
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> index;
   std::vector<CacheEntry> slots;
   std::vector<std::uint32_t> freeSlots;
+  // Targets write their series in the same order every scrape: `order` holds the slots as
+  // the last committed scrape added them, and the next key is first compared with the one
+  // at `cursor`, so a known series costs one comparison of its text, no hash and no probe
+  // of the index. `nextOrder` collects the scrape being built.
+  std::vector<std::uint32_t> order;
+  std::vector<std::uint32_t> nextOrder;
+  std::size_t cursor = 0;
   std::vector<PendingSample> pending;
   std::vector<std::uint64_t> seriesSeen;  // by SeriesId: last scrape that added it
   struct Synthetic {
@@ -126,10 +152,25 @@ void ScrapeAppender::begin(TimestampMs t) {
   impl_->current = {};
   ++impl_->seq;
   impl_->scrapeT = t;
+  impl_->cursor = 0;
+  impl_->dropUncommitted();
 }
 
 std::optional<std::uint32_t> ScrapeAppender::lookup(std::string_view rawKey) {
-  if (auto it = impl_->index.find(rawKey); it != impl_->index.end()) {
+  Impl& m = *impl_;
+  if (m.cursor < m.order.size()) {
+    const std::uint32_t expected = m.order[m.cursor];
+    if (m.slots[expected].key == rawKey) {
+      ++m.cursor;
+      return expected;
+    }
+  }
+  if (auto it = m.index.find(rawKey); it != m.index.end()) {
+    // Out of the expected order (a series added or removed before it): carry on from it.
+    const CacheEntry& e = m.slots[it->second];
+    if (e.committed != 0 && e.position < m.order.size() && m.order[e.position] == it->second) {
+      m.cursor = e.position + std::size_t{1};
+    }
     return it->second;
   }
   return std::nullopt;
@@ -176,6 +217,9 @@ bool ScrapeAppender::addCached(std::uint32_t slot, double v, std::optional<Times
   CacheEntry& e = impl_->slots[slot];
   const bool firstThisScrape = e.seen != impl_->seq;
   e.seen = impl_->seq;
+  if (firstThisScrape) {
+    impl_->nextOrder.push_back(slot);
+  }
   if (e.refused) {
     ++impl_->stats.refusedSamples;
     if (firstThisScrape) {
@@ -200,7 +244,7 @@ bool ScrapeAppender::addNew(std::string_view rawKey, const Labels& labels, doubl
     impl_->slots.emplace_back();
   }
   impl_->slots[slot] = CacheEntry{};
-  impl_->index.emplace(std::string(rawKey), slot);
+  impl_->slots[slot].key = impl_->index.emplace(std::string(rawKey), slot).first->first;
   resolve(slot, labels);
   return addCached(slot, v, t);
 }
@@ -215,19 +259,28 @@ void ScrapeAppender::commit() {
   ++m.stats.scrapes;
   m.last = std::move(m.current);
   m.current = {};
-  m.stats.lastScrapeSeries = 0;
-  for (auto it = m.index.begin(); it != m.index.end();) {
-    CacheEntry& e = m.slots[it->second];
+  // The cache holds what the last committed scrape and this one added: those of the last
+  // scrape that this one did not add go stale and leave the cache.
+  for (const std::uint32_t slot : m.order) {
+    CacheEntry& e = m.slots[slot];
     if (e.seen == m.seq) {
-      e.inPrev = !e.refused && !e.explicitTs;
-      m.stats.lastScrapeSeries += e.refused ? 0 : 1;
-      ++it;
       continue;
     }
     m.markStale(e, m.scrapeT);
-    m.freeSlots.push_back(it->second);
-    it = m.index.erase(it);
+    m.index.erase(m.index.find(e.key));
+    e = CacheEntry{};
+    m.freeSlots.push_back(slot);
   }
+  m.stats.lastScrapeSeries = 0;
+  for (std::size_t i = 0; i < m.nextOrder.size(); ++i) {
+    CacheEntry& e = m.slots[m.nextOrder[i]];
+    e.inPrev = !e.refused && !e.explicitTs;
+    e.committed = m.seq;
+    e.position = static_cast<std::uint32_t>(i);
+    m.stats.lastScrapeSeries += e.refused ? 0 : 1;
+  }
+  m.order.swap(m.nextOrder);
+  m.nextOrder.clear();
 }
 
 void ScrapeAppender::failed(TimestampMs t) {

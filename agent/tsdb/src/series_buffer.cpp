@@ -9,6 +9,8 @@ namespace {
 
 // Below this many dead samples compaction is not worth a memmove.
 constexpr std::size_t kMinDeadToCompact = 32;
+// The smallest buffer allocated for a series.
+constexpr std::size_t kMinCapacity = 4;
 
 bool earlier(const Sample& s, TimestampMs t) {
   return s.t < t;
@@ -16,12 +18,11 @@ bool earlier(const Sample& s, TimestampMs t) {
 
 }  // namespace
 
-SeriesBuffer::Appended SeriesBuffer::append(TimestampMs t, double v) {
+SeriesBuffer::Appended SeriesBuffer::append(TimestampMs t, double v, std::size_t window) {
   // Scrapes arrive in order, so the common case is a plain push_back.
   if (empty() || samples_.back().t < t) {
-    if (head_ > 0 && samples_.size() == samples_.capacity()) {
-      // Reuse the dead prefix instead of letting the vector double.
-      compactIfWorthIt();
+    if (samples_.size() == samples_.capacity()) {
+      makeRoom(window);
     }
     samples_.push_back({t, v});
     return Appended::kAdded;
@@ -53,6 +54,29 @@ std::size_t SeriesBuffer::dropOldest(std::size_t count) {
   head_ += dropped;
   compactIfWorthIt();
   return dropped;
+}
+
+void SeriesBuffer::makeRoom(std::size_t window) {
+  // A dead prefix of an eighth of the buffer or more: moving the live samples costs at most
+  // eight copies per sample appended since the last time, and no memory.
+  if (head_ > 0 && head_ * 8 >= samples_.size()) {
+    samples_.erase(samples_.begin(), samples_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+    return;
+  }
+  const std::size_t live = size();
+  std::size_t capacity = std::max(2 * live, kMinCapacity);
+  // An eighth spare above the window, so a full buffer at steady state has a dead prefix
+  // worth reclaiming. A series holding more than its window (the interval changed) doubles.
+  const std::size_t roomy = window + window / 8 + 1;
+  if (window > 0 && roomy > live && roomy < capacity) {
+    capacity = roomy;
+  }
+  std::vector<Sample> grown;
+  grown.reserve(capacity);
+  grown.insert(grown.end(), samples_.begin() + static_cast<std::ptrdiff_t>(head_), samples_.end());
+  samples_.swap(grown);
+  head_ = 0;
 }
 
 void SeriesBuffer::compactIfWorthIt() {

@@ -10,15 +10,24 @@
 namespace nova::tsdb::detail {
 
 /// One series' samples, ascending by timestamp. Trimming from the front only advances a
-/// head offset; the dead prefix is compacted away once it is at least half the buffer, so
-/// trimming is amortised O(1) per sample and the live samples stay one contiguous span.
+/// head offset; the dead prefix is compacted away once it is at least half the buffer, or
+/// an eighth of it when the buffer is full, so trimming is amortised O(1) per sample and the
+/// live samples stay one contiguous span.
+///
+/// Growth: a buffer doubles while it fills, but never past its window (the samples its
+/// series holds at most: retention over the scrape interval) plus an eighth, so a series
+/// that holds its whole retention keeps about 1.13 times the memory its samples need, not
+/// up to twice (doubling alone ends at the next power of two, and a full buffer with a dead
+/// prefix under half doubled again: 2048 slots for the 901 samples of 15 minutes at 1 s).
 class SeriesBuffer {
  public:
   /// Outcome of an append, so the caller can keep its sample count right.
   enum class Appended { kAdded, kReplaced };
 
   /// Appends in order; an older timestamp is inserted at its place, an equal one replaces.
-  Appended append(TimestampMs t, double v);
+  /// `window`: the most samples the series is expected to hold, 0 when unknown (then the
+  /// buffer grows by doubling alone).
+  Appended append(TimestampMs t, double v, std::size_t window = 0);
   /// Drops samples with a timestamp before `cutoff`; returns how many were dropped.
   std::size_t trimBefore(TimestampMs cutoff);
   /// Drops the `count` oldest samples (at most all of them).
@@ -34,6 +43,8 @@ class SeriesBuffer {
 
  private:
   void compactIfWorthIt();
+  // The buffer is full: reclaims a dead prefix worth it, else reallocates (see growth).
+  void makeRoom(std::size_t window);
 
   std::vector<Sample> samples_;
   std::size_t head_ = 0;

@@ -89,6 +89,16 @@ struct Storage::Impl {
     samples += entry.buffer.size();
   }
 
+  // The most samples a series appended to at `t` will hold: retention over its interval
+  // (the step from its newest sample), both ends of the window included; 0 when unknown.
+  std::size_t window(const detail::SeriesBuffer& buffer, TimestampMs t) const {
+    if (limits.retention <= 0 || buffer.empty() || buffer.live().back().t >= t) {
+      return 0;
+    }
+    const TimestampMs step = t - buffer.live().back().t;
+    return static_cast<std::size_t>(limits.retention / step) + 2;
+  }
+
   // Under byte pressure a series may keep only its even share of the budget; the oldest
   // samples go first. Without pressure series grow freely (bounded by retention).
   void enforceShare(SeriesEntry& entry) {
@@ -243,8 +253,9 @@ void Storage::append(SeriesId id, TimestampMs t, double v) {
     return;
   }
   SeriesEntry& entry = impl_->series[id];
+  const std::size_t window = impl_->window(entry.buffer, t);
   impl_->mutate(entry, [&](detail::SeriesBuffer& b) {
-    b.append(t, v);
+    b.append(t, v, window);
     b.trimBefore(limit);
   });
   impl_->enforceShare(entry);

@@ -193,4 +193,57 @@ TEST_CASE("a backward wall-clock step neither stops probing nor stamps samples b
   CHECK(storage.samples(*id).back().t == 1'800'000'000'000 + kSecond);
 }
 
+// The body's buffer is kept between scrapes: each scrape must see exactly its own body,
+// whether it is larger than the last (the buffer grows), much smaller (it shrinks) or over
+// the bound (refused, and the next good body is read whole again).
+TEST_CASE("scrapes of growing, shrinking and oversized bodies each ingest exactly their body") {
+  FakeTarget target;
+  const auto body = [](int series, int value) {
+    std::string text;
+    for (int i = 0; i < series; ++i) {
+      text += "big_metric{shard=\"" + std::to_string(i) + "\",pad=\"" + std::string(40, 'x') +
+              "\"} " + std::to_string(value) + "\n";
+    }
+    return text;
+  };
+  const auto setBody = [&](std::string text) {
+    std::lock_guard lock(target.mutex);
+    target.metrics.body = std::move(text);
+  };
+  auto config = target.config();
+  config.healthUrl.clear();
+  config.maxBodyBytes = 400'000;
+  tsdb::Storage storage;
+  ManualClock clock(1'800'000'000'000);
+  Prober prober(config, storage, clock);
+  const auto value = [&](int shard) {
+    return latest(storage, {{"__name__", "big_metric"},
+                            {"shard", std::to_string(shard)},
+                            {"pad", std::string(40, 'x')},
+                            {"job", "green"}});
+  };
+  struct Step {
+    int series;
+    int value;
+    bool ok;
+  };
+  // ~75 bytes a line: 100 lines fit the first buffer, 4000 lines are ~300 kB, 6000 too many.
+  for (const Step step : {Step{100, 1, true}, Step{4000, 2, true}, Step{10, 3, true},
+                          Step{4000, 4, true}, Step{6000, 5, false}, Step{3000, 6, true}}) {
+    CAPTURE(step.series);
+    setBody(body(step.series, step.value));
+    auto events = pollRound(prober, 1);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].ok == step.ok);
+    if (!step.ok) {
+      CHECK(events[0].error.find("response body exceeds 400000 bytes") != std::string::npos);
+    } else {
+      CHECK(events[0].samples == static_cast<std::size_t>(step.series));
+      CHECK(value(0) == step.value);
+      CHECK(value(step.series - 1) == step.value);
+    }
+    clock.advance(kSecond);
+  }
+}
+
 }  // namespace nova::scrape

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "store_history.h"
+
 namespace nova::tsdb {
 namespace {
 
@@ -45,18 +47,8 @@ void scrape(ScrapeAppender& app, TimestampMs t, const Scrape& samples,
   app.commit();
 }
 
-// The series' samples rendered as "t:v" with "t:stale", for whole-history comparisons.
 std::vector<std::string> history(const Storage& storage, const Labels& labels) {
-  std::vector<std::string> out;
-  auto id = storage.find(labels);
-  if (!id) {
-    return out;
-  }
-  for (const Sample& s : storage.samples(*id)) {
-    out.push_back(std::to_string(s.t) + ":" +
-                  (isStaleNaN(s.v) ? std::string("stale") : std::to_string(static_cast<int>(s.v))));
-  }
-  return out;
+  return testing::storeHistory(storage, labels);
 }
 
 const Labels kA = Labels{{"__name__", "req"}, {"code", "200"}};
@@ -226,6 +218,24 @@ TEST_CASE("reset after Storage::clear starts over") {
   CHECK(history(storage, Labels{{"__name__", "a"}}).empty());
   CHECK(history(storage, Labels{{"__name__", "b"}}) ==
         std::vector<std::string>{"2000:3", "3000:stale"});
+}
+
+TEST_CASE("a scrape begun again before its commit leaves nothing of its own in the cache") {
+  Storage storage(Limits{.retention = 0});
+  ScrapeAppender app(storage);
+  scrape(app, 1000, Scrape{{"a", 1}, {"b", 2}});
+  app.begin(2000);
+  app.add(
+      "a", [] { return parseKey("a"); }, 3);
+  app.add(
+      "new", [] { return parseKey("new"); }, 4);
+  // Abandoned: the next scrape starts over and only it counts.
+  scrape(app, 3000, Scrape{{"a", 5}, {"b", 6}});
+  CHECK(app.stats().cacheEntries == 2);
+  CHECK(app.stats().staleMarkers == 0);
+  CHECK(history(storage, Labels{{"__name__", "a"}}) ==
+        std::vector<std::string>{"1000:1", "3000:5"});
+  CHECK(history(storage, Labels{{"__name__", "new"}}).empty());
 }
 
 }  // namespace

@@ -125,6 +125,24 @@ TEST_CASE("long runs with retention keep memory bounded") {
   CHECK(peakBytes < 8 * 1024);
 }
 
+TEST_CASE("a series scraped at a steady interval allocates its window, not twice it") {
+  // 15 minutes at 1 s: 901 samples of 16 bytes in the window; doubling alone would end at
+  // 1,024 or 2,048 slots.
+  Storage storage(Limits{.retention = 15 * kMinute});
+  auto id = *storage.getOrCreate(series("m"));
+  const std::size_t fixed = storage.stats().bytes;
+  std::size_t peakSampleBytes = 0;
+  for (TimestampMs t = 0; t < kHour; t += kSecond) {
+    storage.append(id, t, static_cast<double>(t));
+    peakSampleBytes = std::max(peakSampleBytes, storage.stats().bytes - fixed);
+  }
+  CHECK(storage.samples(id).size() == 901);
+  CHECK(storage.samples(id).front().t == kHour - kSecond - 15 * kMinute);
+  CHECK(storage.samples(id).back().v == static_cast<double>(kHour - kSecond));
+  CHECK(peakSampleBytes >= 901 * sizeof(Sample));
+  CHECK(peakSampleBytes <= 901 * sizeof(Sample) * 115 / 100);
+}
+
 TEST_CASE("maxSeries refuses new series while existing ones keep working") {
   Storage storage(Limits{.retention = 0, .maxSeries = 2});
   auto a = storage.getOrCreate(series("m", "1"));
