@@ -611,8 +611,10 @@ void Daemon::workerLoop() {
       }
       return;
     }
-    auto item = queue_.pop(200);
-    parts_.router->tick(clock_.now());  // Alertmanager re-sends; never blocks
+    // Woken at once by an action or by close(); otherwise once a second for the router's
+    // periodic work (Alertmanager re-sends, at least 1 s apart): a sidecar idles cheaply.
+    auto item = queue_.pop(kSecond);
+    parts_.router->tick(clock_.now());  // never blocks
     if (!item) {
       if (drainDeadline_.load() != kNoDeadline) {
         parts_.router->flush(kSecond);  // bounded: SIGTERM must finish within 2 s
