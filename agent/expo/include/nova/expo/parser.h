@@ -117,13 +117,15 @@ class Parser {
                    std::string_view what);
   void resolveFamily(SampleView& out) const;
   bool finishLabels(std::size_t seriesPos, SampleView& out, bool nameEscaped);
+  void normalizeOne(MetricType type, LabelView& label);
+  void unescapeAndNormalize(SampleView& out, bool nameEscaped);
   bool checkDuplicates(std::size_t seriesPos);
   bool parseValueAndTimestamp(std::size_t pos, std::size_t lineEnd, SampleView& out);
   bool fail(std::size_t pos, std::string message);
   bool failGot(std::size_t pos, std::size_t lineEnd, std::string_view expected);
 
   std::string_view body_;
-  ParseLimits limits_;
+  ParseLimits limits_;  // with 0 (unlimited) replaced by the largest size
   std::size_t pos_ = 0;
   std::size_t line_ = 0;
   std::size_t lineStart_ = 0;
@@ -142,7 +144,15 @@ class Parser {
 
   // Per-sample scratch, reused so the steady state allocates nothing.
   std::vector<LabelView> labels_;
+  // Escape flags by label index, filled only as far as the last label with an escape.
   std::vector<std::uint8_t> labelEscaped_;
+  // What the label block saw, for finishLabels: an escape, names that may repeat (nonzero),
+  // and how many labels may be le or quantile (a superset), the last of them at
+  // normalizeIndex_.
+  bool sawEscape_ = false;
+  std::uint64_t nameCollisions_ = 0;
+  std::size_t normalizeCandidates_ = 0;
+  std::size_t normalizeIndex_ = 0;
   std::vector<std::string_view> sortedNames_;
   std::string scratch_;
 };
