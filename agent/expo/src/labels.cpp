@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "float_cache.h"
 #include "label_window.h"
 #include "nova/expo/parser.h"
 #include "number.h"
@@ -200,7 +201,8 @@ bool Parser::parseLabelBlock(std::size_t& pos, std::size_t lineEnd, SampleView& 
     const unsigned maybeNormalized =
         (oneIf(n == 2) & oneIf(name[0] == 'l') & oneIf(name[1] == 'e')) |
         (oneIf(n == 8) & oneIf(name[0] == 'q') & oneIf(name[n - 1] == 'e'));
-    normalizeIndex_ = maybeNormalized != 0 ? labels_.size() - 1 : normalizeIndex_;
+    const std::size_t keep = maybeNormalized - std::size_t{1};  // all ones when not a candidate
+    normalizeIndex_ = (normalizeIndex_ & keep) | ((labels_.size() - 1) & ~keep);
     normalizeCandidates_ += maybeNormalized;
     // Names alike by first byte and length, or shaped like __name__, make checkDuplicates run.
     const std::uint64_t bit = 1ULL << ((static_cast<unsigned char>(name[0]) + n) & 63);
@@ -281,11 +283,13 @@ void Parser::normalizeOne(MetricType type, LabelView& label) {
   const bool normalize = (type == MetricType::kHistogram && label.name == "le") ||
                          (type == MetricType::kSummary && label.name == "quantile");
   if (normalize) {
-    scratch_.clear();
-    scratch_.reserve(label.value.size() + detail::kMaxOmFloatGrowth);
-    if (detail::normalizeOmFloat(label.value, scratch_)) {
-      label.value = scratch_;
+    // Without escapes, the value is a view into the body.
+    const auto readable =
+        static_cast<std::size_t>(body_.data() + body_.size() - label.value.data());
+    if (!floatCache_) {
+      floatCache_ = std::make_unique<detail::OmFloatCache>();
     }
+    label.value = floatCache_->normalize(label.value, readable, scratch_);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "float_cache.h"
 #include "number.h"
 #include "scan.h"
 
@@ -96,6 +97,10 @@ ParseLimits effectiveLimits(ParseLimits limits) {
 
 Parser::Parser(std::string_view body, ParseLimits limits)
     : body_(body), limits_(effectiveLimits(limits)) {}
+
+Parser::~Parser() = default;
+Parser::Parser(Parser&&) noexcept = default;
+Parser& Parser::operator=(Parser&&) noexcept = default;
 
 bool Parser::fail(std::size_t pos, std::string message) {
   error_ = ParseError{line_, pos - lineStart_ + 1, std::move(message)};

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,6 +17,10 @@
 
 namespace nova::expo {
 
+namespace detail {
+class OmFloatCache;
+}
+
 /// The family type declared by `# TYPE`; a sample outside any typed family is kUntyped.
 enum class MetricType { kUntyped, kCounter, kGauge, kHistogram, kSummary };
 
@@ -23,7 +28,7 @@ enum class MetricType { kUntyped, kCounter, kGauge, kHistogram, kSummary };
 std::string_view toString(MetricType type);
 
 /// One label of a sample. Both views are unescaped; they point into the parsed body when the
-/// text needed no change, else into the parser's scratch buffer.
+/// text needed no change, else into the parser's own storage.
 struct LabelView {
   std::string_view name;
   std::string_view value;
@@ -91,11 +96,15 @@ struct ParseError {
 /// error ends the parse; a caller that wants Prometheus's all-or-nothing scrape semantics
 /// discards the samples it already got. No heap allocation per sample in the common case
 /// (only label sets with escapes or `le`/`quantile` to normalize use the scratch buffer, whose
-/// capacity is reused).
+/// capacity is reused, and a cache of normalized `le`/`quantile` texts made once per parser).
+/// Movable, not copyable.
 class Parser {
  public:
   /// `body` must outlive the parser and the views it hands out.
   explicit Parser(std::string_view body, ParseLimits limits = {});
+  ~Parser();
+  Parser(Parser&&) noexcept;
+  Parser& operator=(Parser&&) noexcept;
 
   /// Advances to the next sample. Returns false at the end of the body or on an error;
   /// error() tells which.
@@ -155,6 +164,8 @@ class Parser {
   std::size_t normalizeIndex_ = 0;
   std::vector<std::string_view> sortedNames_;
   std::string scratch_;
+  // Normalized le/quantile texts, made on the first one a body holds.
+  std::unique_ptr<detail::OmFloatCache> floatCache_;
 };
 
 /// A sample with its labels materialized, `__name__` included.
