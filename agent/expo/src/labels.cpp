@@ -257,8 +257,10 @@ bool Parser::parseQuoted(std::size_t& pos, std::size_t lineEnd, std::string_view
 void Parser::resolveFamily(SampleView& out) const {
   const std::string_view name = out.name;
   const std::string_view family = familyName_;
-  bool member = name == family;
-  if (!member && name.size() > family.size() && !family.empty() && name.starts_with(family)) {
+  bool member =
+      name.size() == family.size() && detail::sameBytes(name.data(), family.data(), name.size());
+  if (!member && name.size() > family.size() && !family.empty() &&
+      detail::sameBytes(name.data(), family.data(), family.size())) {
     member = hasAllowedSuffix(name.substr(family.size()), familyType_);
   }
   out.type = member ? familyType_ : MetricType::kUntyped;

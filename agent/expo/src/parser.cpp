@@ -116,10 +116,7 @@ bool Parser::next(SampleView& out) {
   while (!done_ && pos_ < body_.size()) {
     ++line_;
     lineStart_ = pos_;
-    const auto* nl =
-        static_cast<const char*>(std::memchr(body_.data() + pos_, '\n', body_.size() - pos_));
-    const std::size_t lineEnd =
-        nl != nullptr ? static_cast<std::size_t>(nl - body_.data()) : body_.size();
+    const std::size_t lineEnd = detail::findNewline(body_, pos_);
     if (lineEnd - pos_ > limits_.maxLineBytes) [[unlikely]] {
       return fail(pos_ + limits_.maxLineBytes,
                   "line longer than " + std::to_string(limits_.maxLineBytes) + " bytes");
@@ -128,7 +125,7 @@ bool Parser::next(SampleView& out) {
     if (!parseLine(lineEnd, out, isSample)) {
       return false;
     }
-    pos_ = nl != nullptr ? lineEnd + 1 : lineEnd;
+    pos_ = lineEnd < body_.size() ? lineEnd + 1 : lineEnd;
     if (isSample) {
       if (samplesSeen_ >= limits_.maxSamples) [[unlikely]] {
         return fail(lineStart_,
