@@ -69,6 +69,22 @@ TEST_CASE("name and quoted-text scanners agree with the byte-wise ones everywher
   }
 }
 
+TEST_CASE("newline search and byte comparison agree with the library's") {
+  std::mt19937 rng(13);
+  for (int round = 0; round < 3000; ++round) {
+    const std::string s = randomBytes(rng, 1 + rng() % 300);
+    for (std::size_t pos = 0; pos < s.size(); pos += 1 + rng() % 7) {
+      CHECK(detail::findNewline(s, pos) == lineEndOf(s, pos));
+    }
+    const std::size_t n = rng() % (s.size() + 1);
+    std::string other = s.substr(0, n);
+    if (n != 0 && rng() % 2 == 0) {
+      other[rng() % n] ^= 1;
+    }
+    CHECK(detail::sameBytes(s.data(), other.data(), n) == (s.compare(0, n, other) == 0));
+  }
+}
+
 TEST_CASE("the label window classifies each byte as the byte-wise form does") {
   std::mt19937 rng(11);
   for (int round = 0; round < 3000; ++round) {
