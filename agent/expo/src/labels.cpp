@@ -1,10 +1,12 @@
-// Sample lines: metric name, label block, quoted strings, and the per-sample label fix-ups
-// (unescaping, `le`/`quantile` normalization, duplicate names).
+// Sample lines: metric name, label block and the common per-sample label fix-ups (family,
+// `le`/`quantile` normalization); the rarer ones are in label_slow_paths.cpp.
 
-#include <algorithm>
 #include <cstring>
 #include <string>
 
+#include "float_cache.h"
+#include "label_flags.h"
+#include "label_window.h"
 #include "nova/expo/parser.h"
 #include "number.h"
 #include "scan.h"
@@ -16,9 +18,10 @@ using detail::skipBlanks;
 
 namespace {
 
-constexpr std::uint8_t kNameEscaped = 1;
-constexpr std::uint8_t kValueEscaped = 2;
-constexpr std::size_t kPairwiseDuplicateCheck = 16;
+// 1 or 0, for flags combined without a branch.
+unsigned oneIf(bool condition) {
+  return condition ? 1U : 0U;
+}
 
 bool hasAllowedSuffix(std::string_view suffix, MetricType type) {
   switch (type) {
@@ -33,23 +36,20 @@ bool hasAllowedSuffix(std::string_view suffix, MetricType type) {
   }
 }
 
-// Equal names; the size and the first byte settle nearly every pair without a call to
-// memcmp.
-bool sameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || a.front() == b.front()) && a == b;
-}
-
 }  // namespace
 
 bool Parser::parseSample(std::size_t pos, std::size_t lineEnd, SampleView& out) {
   labels_.clear();
   labelEscaped_.clear();
+  sawEscape_ = false;
+  nameCollisions_ = 0;
+  normalizeCandidates_ = 0;
   bool nameSet = false;
   bool nameEscaped = false;
   std::size_t p = pos;
   if (is(body_[p], detail::kNameStart)) {
-    p = detail::skipClass(body_, p + 1, lineEnd, detail::kNameChar);
-    out.name = body_.substr(pos, p - pos);
+    p = detail::skipNameChars<true>(body_, p + 1, lineEnd);
+    out.name = detail::slice(body_, pos, p);
     nameSet = true;
     const std::size_t brace = skipBlanks(body_, p, lineEnd);
     if (brace < lineEnd && body_[brace] == '{') {
@@ -70,7 +70,7 @@ bool Parser::parseSample(std::size_t pos, std::size_t lineEnd, SampleView& out) 
   } else {
     return failGot(pos, lineEnd, "expected metric name, '{' or '#' at start of line");
   }
-  out.series = body_.substr(pos, p - pos);
+  out.series = detail::slice(body_, pos, p);
   out.line = line_;
   if (!finishLabels(pos, out, nameEscaped)) {
     return false;
@@ -80,6 +80,14 @@ bool Parser::parseSample(std::size_t pos, std::size_t lineEnd, SampleView& out) 
 
 bool Parser::parseLabelBlock(std::size_t& pos, std::size_t lineEnd, SampleView& out, bool& nameSet,
                              bool& nameEscaped) {
+  // One bit per name, from its first byte and length: a name whose bit is clear cannot repeat
+  // an earlier one, so checkDuplicates runs only when two bits collide.
+  std::uint64_t seenNames = 0;
+  detail::LabelWindow window;
+  const auto nameTooLong = [&](std::size_t at) {
+    return fail(at,
+                "label name longer than " + std::to_string(limits_.maxLabelNameBytes) + " bytes");
+  };
   std::size_t p = pos + 1;
   while (true) {
     p = skipBlanks(body_, p, lineEnd);
@@ -88,75 +96,108 @@ bool Parser::parseLabelBlock(std::size_t& pos, std::size_t lineEnd, SampleView& 
     }
     const std::size_t namePos = p;
     std::string_view name;
-    bool quoted = false;
+    std::string_view value;
+    std::size_t valuePos = 0;
     bool escaped = false;
-    if (body_[p] == '}') {
-      pos = p + 1;
-      return true;
-    }
-    if (is(body_[p], detail::kLabelStart)) {
-      p = detail::skipClass(body_, p + 1, lineEnd, detail::kLabelChar);
-      name = body_.substr(namePos, p - namePos);
-    } else if (body_[p] == '"') {
-      quoted = true;
-      if (!parseQuoted(p, lineEnd, name, escaped, "name")) {
-        return false;
+    bool valueEscaped = false;
+    detail::PlainLabel plain;
+    if (is(body_[p], detail::kLabelStart) &&
+        detail::readPlainLabel(body_, p, lineEnd, window, plain)) [[likely]] {
+      name = plain.name;
+      if (name.size() > limits_.maxLabelNameBytes) [[unlikely]] {
+        return nameTooLong(namePos);
       }
+      value = plain.value;
+      valuePos = plain.valuePos;
+      p = plain.end;
     } else {
-      return failGot(p, lineEnd, "expected label name");
-    }
-    p = skipBlanks(body_, p, lineEnd);
-    if (quoted && p < lineEnd && (body_[p] == ',' || body_[p] == '}')) {
-      // A lone quoted string is the Prometheus 3 form of the metric name.
-      if (nameSet) {
-        return fail(namePos, "metric name given twice");
+      bool quoted = false;
+      if (is(body_[p], detail::kLabelStart)) [[likely]] {
+        p = detail::skipNameChars<false>(body_, p + 1, lineEnd);
+        name = detail::slice(body_, namePos, p);
+      } else if (body_[p] == '}') {
+        if (labels_.size() > detail::kPairwiseDuplicateCheck) {
+          nameCollisions_ = 1;
+        }
+        pos = p + 1;
+        return true;
+      } else if (body_[p] == '"') {
+        quoted = true;
+        if (!parseQuoted(p, lineEnd, name, escaped, "name")) {
+          return false;
+        }
+      } else {
+        return failGot(p, lineEnd, "expected label name");
+      }
+      p = skipBlanks(body_, p, lineEnd);
+      if (quoted && p < lineEnd && (body_[p] == ',' || body_[p] == '}')) {
+        // A lone quoted string is the Prometheus 3 form of the metric name.
+        if (nameSet) {
+          return fail(namePos, "metric name given twice");
+        }
+        if (name.empty()) {
+          return fail(namePos, "empty metric name");
+        }
+        out.name = name;
+        nameSet = true;
+        nameEscaped = escaped;
+        p += body_[p] == ',' ? 1 : 0;
+        continue;
       }
       if (name.empty()) {
-        return fail(namePos, "empty metric name");
+        return fail(namePos, "empty label name");
       }
-      out.name = name;
-      nameSet = true;
-      nameEscaped = escaped;
-      p += body_[p] == ',' ? 1 : 0;
-      continue;
+      if (name.size() > limits_.maxLabelNameBytes) [[unlikely]] {
+        return nameTooLong(namePos);
+      }
+      if (p >= lineEnd || body_[p] != '=') {
+        return failGot(p, lineEnd, "expected '=' after label name");
+      }
+      p = skipBlanks(body_, p + 1, lineEnd);
+      if (p >= lineEnd || body_[p] != '"') {
+        return failGot(p, lineEnd, "expected '\"' to start label value");
+      }
+      valuePos = p;
+      // Most values are plain ASCII up to the closing quote: taken here, without the call;
+      // anything else (escapes, UTF-8, errors) goes through parseQuoted from the start.
+      const std::size_t close = detail::skipPlain(body_, p + 1, lineEnd);
+      if (close < lineEnd && body_[close] == '"') {
+        value = detail::slice(body_, p + 1, close);
+        p = close + 1;
+      } else if (!parseQuoted(p, lineEnd, value, valueEscaped, "label value")) {
+        return false;
+      }
     }
-    if (name.empty()) {
-      return fail(namePos, "empty label name");
-    }
-    if (limits_.maxLabelNameBytes != 0 && name.size() > limits_.maxLabelNameBytes) {
-      return fail(namePos,
-                  "label name longer than " + std::to_string(limits_.maxLabelNameBytes) + " bytes");
-    }
-    if (p >= lineEnd || body_[p] != '=') {
-      return failGot(p, lineEnd, "expected '=' after label name");
-    }
-    p = skipBlanks(body_, p + 1, lineEnd);
-    if (p >= lineEnd || body_[p] != '"') {
-      return failGot(p, lineEnd, "expected '\"' to start label value");
-    }
-    const std::size_t valuePos = p;
-    std::string_view value;
-    bool valueEscaped = false;
-    // Most values are plain ASCII up to the closing quote: taken here, without the call;
-    // anything else (escapes, UTF-8, errors) goes through parseQuoted from the start.
-    const std::size_t close = detail::skipPlain(body_, p + 1, lineEnd);
-    if (close < lineEnd && body_[close] == '"') {
-      value = body_.substr(p + 1, close - p - 1);
-      p = close + 1;
-    } else if (!parseQuoted(p, lineEnd, value, valueEscaped, "label value")) {
-      return false;
-    }
-    if (limits_.maxLabelValueBytes != 0 && value.size() > limits_.maxLabelValueBytes) {
+    if (value.size() > limits_.maxLabelValueBytes) [[unlikely]] {
       return fail(valuePos, "label value longer than " +
                                 std::to_string(limits_.maxLabelValueBytes) + " bytes");
     }
-    if (limits_.maxLabelsPerSample != 0 && labels_.size() >= limits_.maxLabelsPerSample) {
+    if (labels_.size() >= limits_.maxLabelsPerSample) [[unlikely]] {
       return fail(namePos, "more than " + std::to_string(limits_.maxLabelsPerSample) +
                                " labels on one sample");
     }
     labels_.push_back({name, value});
-    labelEscaped_.push_back(static_cast<std::uint8_t>((escaped ? kNameEscaped : 0) |
-                                                      (valueEscaped ? kValueEscaped : 0)));
+    if (escaped || valueEscaped) [[unlikely]] {
+      labelEscaped_.resize(labels_.size());
+      labelEscaped_.back() = static_cast<std::uint8_t>((escaped ? detail::kNameEscaped : 0) |
+                                                       (valueEscaped ? detail::kValueEscaped : 0));
+      sawEscape_ = true;
+      nameCollisions_ = 1;
+    }
+    // Which label comes where differs from line to line, so these screens take no branch.
+    // Labels that may be le or quantile (a superset: finishLabels compares exactly); the
+    // name is followed by at least `="`, so name[1] is in the body.
+    const std::size_t n = name.size();
+    const unsigned maybeNormalized =
+        (oneIf(n == 2) & oneIf(name[0] == 'l') & oneIf(name[1] == 'e')) |
+        (oneIf(n == 8) & oneIf(name[0] == 'q') & oneIf(name[n - 1] == 'e'));
+    const std::size_t keep = maybeNormalized - std::size_t{1};  // all ones when not a candidate
+    normalizeIndex_ = (normalizeIndex_ & keep) | ((labels_.size() - 1) & ~keep);
+    normalizeCandidates_ += maybeNormalized;
+    // Names alike by first byte and length, or shaped like __name__, make checkDuplicates run.
+    const std::uint64_t bit = 1ULL << ((static_cast<unsigned char>(name[0]) + n) & 63);
+    nameCollisions_ |= (seenNames & bit) | (oneIf(n == 8) & oneIf(name[0] == '_'));
+    seenNames |= bit;
     // As in Prometheus, the comma between labels may be left out.
     p = skipBlanks(body_, p, lineEnd);
     if (p < lineEnd && body_[p] == ',') {
@@ -165,49 +206,13 @@ bool Parser::parseLabelBlock(std::size_t& pos, std::size_t lineEnd, SampleView& 
   }
 }
 
-bool Parser::parseQuoted(std::size_t& pos, std::size_t lineEnd, std::string_view& text,
-                         bool& escaped, std::string_view what) {
-  const std::size_t open = pos;
-  std::size_t p = pos + 1;
-  while (true) {
-    p = detail::skipPlain(body_, p, lineEnd);
-    if (p >= lineEnd) {
-      return fail(open, "unterminated quoted " + std::string(what));
-    }
-    const auto c = static_cast<unsigned char>(body_[p]);
-    if (c == '"') {
-      break;
-    }
-    if (c == '\\') {
-      const char e = p + 1 < lineEnd ? body_[p + 1] : '\0';
-      if (p + 1 >= lineEnd) {
-        return fail(open, "unterminated quoted " + std::string(what));
-      }
-      escaped = true;
-      // Prometheus keeps an unknown escape such as `\q` as written (a Windows path in a label
-      // must not fail the scrape); the byte after it is then read as an ordinary byte.
-      p += (e == '\\' || e == '"' || e == 'n') ? 2 : 1;
-      continue;
-    }
-    if (c == 0) {
-      return fail(p, "NUL byte in " + std::string(what));
-    }
-    const std::size_t len = detail::utf8SequenceLength(body_, p, lineEnd);
-    if (len == 0) {
-      return fail(p, "invalid UTF-8 in " + std::string(what));
-    }
-    p += len;
-  }
-  text = body_.substr(open + 1, p - open - 1);
-  pos = p + 1;
-  return true;
-}
-
 void Parser::resolveFamily(SampleView& out) const {
   const std::string_view name = out.name;
   const std::string_view family = familyName_;
-  bool member = name == family;
-  if (!member && name.size() > family.size() && !family.empty() && name.starts_with(family)) {
+  bool member =
+      name.size() == family.size() && detail::sameBytes(name.data(), family.data(), name.size());
+  if (!member && name.size() > family.size() && !family.empty() &&
+      detail::sameBytes(name.data(), family.data(), family.size())) {
     member = hasAllowedSuffix(name.substr(family.size()), familyType_);
   }
   out.type = member ? familyType_ : MetricType::kUntyped;
@@ -216,88 +221,30 @@ void Parser::resolveFamily(SampleView& out) const {
 }
 
 bool Parser::finishLabels(std::size_t seriesPos, SampleView& out, bool nameEscaped) {
-  // Size the scratch buffer first: views into it must not move while it fills. Any `le` or
-  // `quantile` may need room; whether it is normalized depends on the type, known only once
-  // the name is unescaped.
-  std::size_t need = nameEscaped ? out.name.size() : 0;
-  for (std::size_t i = 0; i < labels_.size(); ++i) {
-    const std::string_view name = labels_[i].name;
-    if (labelEscaped_[i] != 0 || name == "le" || name == "quantile") {
-      need += name.size() + labels_[i].value.size() + detail::kMaxOmFloatGrowth;
-    }
-  }
-  if (need != 0) {
-    scratch_.clear();
-    scratch_.reserve(need);
-  }
-  const auto unescape = [&](std::string_view& text) {
-    const std::size_t start = scratch_.size();
-    detail::unescapeQuoted(text, scratch_);
-    text = std::string_view(scratch_).substr(start);
-  };
-  if (nameEscaped) {
-    unescape(out.name);
-  }
-  resolveFamily(out);
-  std::string_view normalized;
-  if (out.type == MetricType::kHistogram) {
-    normalized = "le";
-  } else if (out.type == MetricType::kSummary) {
-    normalized = "quantile";
-  }
-  if (need != 0) {
-    for (std::size_t i = 0; i < labels_.size(); ++i) {
-      const std::uint8_t flags = labelEscaped_[i];
-      if ((flags & kNameEscaped) != 0) {
-        unescape(labels_[i].name);
-      }
-      if ((flags & kValueEscaped) != 0) {
-        unescape(labels_[i].value);
-      }
-      const std::size_t start = scratch_.size();
-      if (!normalized.empty() && labels_[i].name == normalized &&
-          detail::normalizeOmFloat(labels_[i].value, scratch_)) {
-        labels_[i].value = std::string_view(scratch_).substr(start);
-      }
-    }
-  }
   out.labels = labels_;
-  return checkDuplicates(seriesPos);
+  if (nameEscaped || sawEscape_ || normalizeCandidates_ > 1) [[unlikely]] {
+    unescapeAndNormalize(out, nameEscaped);
+  } else {
+    resolveFamily(out);
+    if (normalizeCandidates_ == 1) {
+      normalizeOne(out.type, labels_[normalizeIndex_]);
+    }
+  }
+  return nameCollisions_ == 0 || checkDuplicates(seriesPos);
 }
 
-bool Parser::checkDuplicates(std::size_t seriesPos) {
-  const std::size_t n = labels_.size();
-  for (const LabelView& label : labels_) {
-    if (sameName(label.name, kMetricNameLabel)) {
-      return fail(seriesPos, "label __name__ repeats the metric name");
+void Parser::normalizeOne(MetricType type, LabelView& label) {
+  const bool normalize = (type == MetricType::kHistogram && label.name == "le") ||
+                         (type == MetricType::kSummary && label.name == "quantile");
+  if (normalize) {
+    // Without escapes, the value is a view into the body.
+    const auto readable =
+        static_cast<std::size_t>(body_.data() + body_.size() - label.value.data());
+    if (!floatCache_) {
+      floatCache_ = std::make_unique<detail::OmFloatCache>();
     }
+    label.value = floatCache_->normalize(label.value, readable, scratch_);
   }
-  if (n <= kPairwiseDuplicateCheck) {
-    // One bit per first byte (mod 64) seen so far: a name whose bit is clear cannot repeat an
-    // earlier one, and the names of one sample rarely share a first byte.
-    std::uint64_t seen = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::string_view name = labels_[i].name;
-      const std::uint64_t bit = name.empty() ? 1 : 1ULL << (name.front() & 63);
-      for (std::size_t j = 0; (seen & bit) != 0 && j < i; ++j) {
-        if (sameName(name, labels_[j].name)) {
-          return fail(seriesPos, "duplicate label name \"" + std::string(name) + "\"");
-        }
-      }
-      seen |= bit;
-    }
-    return true;
-  }
-  sortedNames_.clear();
-  for (const LabelView& label : labels_) {
-    sortedNames_.push_back(label.name);
-  }
-  std::sort(sortedNames_.begin(), sortedNames_.end());
-  const auto dup = std::adjacent_find(sortedNames_.begin(), sortedNames_.end());
-  if (dup != sortedNames_.end()) {
-    return fail(seriesPos, "duplicate label name \"" + std::string(*dup) + "\"");
-  }
-  return true;
 }
 
 }  // namespace nova::expo

@@ -14,9 +14,6 @@ namespace {
 // Prometheus's value.NormalNaN: one NaN payload for every parsed NaN, never the stale marker.
 constexpr std::uint64_t kNormalNaNBits = 0x7ff8000000000001ULL;
 
-constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 bool equalsIgnoreCase(std::string_view text, std::string_view lower) {
   if (text.size() != lower.size()) {
     return false;
@@ -131,7 +128,7 @@ const char* parseValue(std::string_view text, double& out) {
   const long scale = d.exponent - d.fractionKept + d.dropped;
   if (d.significant <= 15 && scale >= -22 && scale <= 22) {
     double v = static_cast<double>(d.mantissa);
-    v = scale < 0 ? v / kPow10[-scale] : v * kPow10[scale];
+    v = scale < 0 ? v / kExactPow10[-scale] : v * kExactPow10[scale];
     out = negative ? -v : v;
     return nullptr;
   }

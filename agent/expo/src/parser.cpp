@@ -3,8 +3,10 @@
 #include "nova/expo/parser.h"
 
 #include <cstring>
+#include <limits>
 #include <string>
 
+#include "float_cache.h"
 #include "number.h"
 #include "scan.h"
 
@@ -79,9 +81,26 @@ void unescapeHelp(std::string_view text, std::string& out) {
   }
 }
 
+// 0 (unlimited) becomes the largest size, so each limit costs one comparison per use.
+ParseLimits effectiveLimits(ParseLimits limits) {
+  for (std::size_t* limit :
+       {&limits.maxLineBytes, &limits.maxLabelsPerSample, &limits.maxLabelNameBytes,
+        &limits.maxLabelValueBytes, &limits.maxSamples}) {
+    if (*limit == 0) {
+      *limit = std::numeric_limits<std::size_t>::max();
+    }
+  }
+  return limits;
+}
+
 }  // namespace
 
-Parser::Parser(std::string_view body, ParseLimits limits) : body_(body), limits_(limits) {}
+Parser::Parser(std::string_view body, ParseLimits limits)
+    : body_(body), limits_(effectiveLimits(limits)) {}
+
+Parser::~Parser() = default;
+Parser::Parser(Parser&&) noexcept = default;
+Parser& Parser::operator=(Parser&&) noexcept = default;
 
 bool Parser::fail(std::size_t pos, std::string message) {
   error_ = ParseError{line_, pos - lineStart_ + 1, std::move(message)};
@@ -97,11 +116,8 @@ bool Parser::next(SampleView& out) {
   while (!done_ && pos_ < body_.size()) {
     ++line_;
     lineStart_ = pos_;
-    const auto* nl =
-        static_cast<const char*>(std::memchr(body_.data() + pos_, '\n', body_.size() - pos_));
-    const std::size_t lineEnd =
-        nl != nullptr ? static_cast<std::size_t>(nl - body_.data()) : body_.size();
-    if (limits_.maxLineBytes != 0 && lineEnd - pos_ > limits_.maxLineBytes) {
+    const std::size_t lineEnd = detail::findNewline(body_, pos_);
+    if (lineEnd - pos_ > limits_.maxLineBytes) [[unlikely]] {
       return fail(pos_ + limits_.maxLineBytes,
                   "line longer than " + std::to_string(limits_.maxLineBytes) + " bytes");
     }
@@ -109,9 +125,9 @@ bool Parser::next(SampleView& out) {
     if (!parseLine(lineEnd, out, isSample)) {
       return false;
     }
-    pos_ = nl != nullptr ? lineEnd + 1 : lineEnd;
+    pos_ = lineEnd < body_.size() ? lineEnd + 1 : lineEnd;
     if (isSample) {
-      if (limits_.maxSamples != 0 && samplesSeen_ >= limits_.maxSamples) {
+      if (samplesSeen_ >= limits_.maxSamples) [[unlikely]] {
         return fail(lineStart_,
                     "more than " + std::to_string(limits_.maxSamples) + " samples in one body");
       }
@@ -227,13 +243,17 @@ bool Parser::parseValueAndTimestamp(std::size_t pos, std::size_t lineEnd, Sample
   if (p == pos && p < lineEnd && body_[p] != '{') {
     return failGot(p, lineEnd, "expected space before value");
   }
-  std::size_t q = detail::skipClass(body_, p, lineEnd, detail::kValueChar);
-  if (q == p) {
-    return failGot(p, lineEnd, "expected value after metric");
-  }
-  const std::string_view token = body_.substr(p, q - p);
-  if (const char* why = detail::parseValue(token, out.value)) {
-    return fail(p, std::string("invalid sample value ") + quoteForMessage(token) + ": " + why);
+  std::size_t q =
+      p == pos ? std::string_view::npos : detail::parsePlainValue(body_, p, lineEnd, out.value);
+  if (q == std::string_view::npos) [[unlikely]] {
+    q = detail::skipClass(body_, p, lineEnd, detail::kValueChar);
+    if (q == p) {
+      return failGot(p, lineEnd, "expected value after metric");
+    }
+    const std::string_view token = body_.substr(p, q - p);
+    if (const char* why = detail::parseValue(token, out.value)) {
+      return fail(p, std::string("invalid sample value ") + quoteForMessage(token) + ": " + why);
+    }
   }
   out.timestamp.reset();
   p = skipBlanks(body_, q, lineEnd);

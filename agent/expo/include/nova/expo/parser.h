@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,6 +17,10 @@
 
 namespace nova::expo {
 
+namespace detail {
+class OmFloatCache;
+}
+
 /// The family type declared by `# TYPE`; a sample outside any typed family is kUntyped.
 enum class MetricType { kUntyped, kCounter, kGauge, kHistogram, kSummary };
 
@@ -23,7 +28,7 @@ enum class MetricType { kUntyped, kCounter, kGauge, kHistogram, kSummary };
 std::string_view toString(MetricType type);
 
 /// One label of a sample. Both views are unescaped; they point into the parsed body when the
-/// text needed no change, else into the parser's scratch buffer.
+/// text needed no change, else into the parser's own storage.
 struct LabelView {
   std::string_view name;
   std::string_view value;
@@ -91,11 +96,15 @@ struct ParseError {
 /// error ends the parse; a caller that wants Prometheus's all-or-nothing scrape semantics
 /// discards the samples it already got. No heap allocation per sample in the common case
 /// (only label sets with escapes or `le`/`quantile` to normalize use the scratch buffer, whose
-/// capacity is reused).
+/// capacity is reused, and a cache of normalized `le`/`quantile` texts made once per parser).
+/// Movable, not copyable.
 class Parser {
  public:
   /// `body` must outlive the parser and the views it hands out.
   explicit Parser(std::string_view body, ParseLimits limits = {});
+  ~Parser();
+  Parser(Parser&&) noexcept;
+  Parser& operator=(Parser&&) noexcept;
 
   /// Advances to the next sample. Returns false at the end of the body or on an error;
   /// error() tells which.
@@ -117,13 +126,15 @@ class Parser {
                    std::string_view what);
   void resolveFamily(SampleView& out) const;
   bool finishLabels(std::size_t seriesPos, SampleView& out, bool nameEscaped);
+  void normalizeOne(MetricType type, LabelView& label);
+  void unescapeAndNormalize(SampleView& out, bool nameEscaped);
   bool checkDuplicates(std::size_t seriesPos);
   bool parseValueAndTimestamp(std::size_t pos, std::size_t lineEnd, SampleView& out);
   bool fail(std::size_t pos, std::string message);
   bool failGot(std::size_t pos, std::size_t lineEnd, std::string_view expected);
 
   std::string_view body_;
-  ParseLimits limits_;
+  ParseLimits limits_;  // with 0 (unlimited) replaced by the largest size
   std::size_t pos_ = 0;
   std::size_t line_ = 0;
   std::size_t lineStart_ = 0;
@@ -142,9 +153,19 @@ class Parser {
 
   // Per-sample scratch, reused so the steady state allocates nothing.
   std::vector<LabelView> labels_;
+  // Escape flags by label index, filled only as far as the last label with an escape.
   std::vector<std::uint8_t> labelEscaped_;
+  // What the label block saw, for finishLabels: an escape, names that may repeat (nonzero),
+  // and how many labels may be le or quantile (a superset), the last of them at
+  // normalizeIndex_.
+  bool sawEscape_ = false;
+  std::uint64_t nameCollisions_ = 0;
+  std::size_t normalizeCandidates_ = 0;
+  std::size_t normalizeIndex_ = 0;
   std::vector<std::string_view> sortedNames_;
   std::string scratch_;
+  // Normalized le/quantile texts, made on the first one a body holds.
+  std::unique_ptr<detail::OmFloatCache> floatCache_;
 };
 
 /// A sample with its labels materialized, `__name__` included.
