@@ -54,15 +54,31 @@ bool ranksBefore(double a, double b, bool top) {
 
 }  // namespace
 
-double quantileOf(double q, std::vector<double> values) {
-  if (values.empty() || std::isnan(q)) {
-    return std::numeric_limits<double>::quiet_NaN();
+QuantileRanks quantileRanks(double q, std::size_t n) {
+  if (std::isnan(q)) {
+    return {0, 0, 0, std::numeric_limits<double>::quiet_NaN()};
   }
   if (q < 0) {
-    return -std::numeric_limits<double>::infinity();
+    return {0, 0, 0, -std::numeric_limits<double>::infinity()};
   }
   if (q > 1) {
-    return std::numeric_limits<double>::infinity();
+    return {0, 0, 0, std::numeric_limits<double>::infinity()};
+  }
+  const double count = static_cast<double>(n);
+  const double rank = q * (count - 1);
+  const double lower = std::max(0.0, std::floor(rank));
+  const double upper = std::min(count - 1, lower + 1);
+  return {static_cast<std::size_t>(lower), static_cast<std::size_t>(upper), rank - std::floor(rank),
+          std::nullopt};
+}
+
+double quantileOf(double q, std::vector<double> values) {
+  if (values.empty()) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  const QuantileRanks ranks = quantileRanks(q, values.size());
+  if (ranks.special) {
+    return *ranks.special;
   }
   // NaN sorts first, as Prometheus's value heap orders it.
   std::sort(values.begin(), values.end(), [](double a, double b) {
@@ -71,13 +87,7 @@ double quantileOf(double q, std::vector<double> values) {
     }
     return a < b;
   });
-  const double n = static_cast<double>(values.size());
-  const double rank = q * (n - 1);
-  const double lower = std::max(0.0, std::floor(rank));
-  const double upper = std::min(n - 1, lower + 1);
-  const double weight = rank - std::floor(rank);
-  return values[static_cast<std::size_t>(lower)] * (1 - weight) +
-         values[static_cast<std::size_t>(upper)] * weight;
+  return values[ranks.lower] * (1 - ranks.weight) + values[ranks.upper] * ranks.weight;
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include "eval_context.h"
 #include "eval_labels.h"
 #include "functions_table.h"
+#include "incremental_impl.h"
 
 namespace nova::promql {
 namespace {
@@ -148,6 +149,19 @@ void reportAnnotations(const Evaluator& evaluator, Annotations* annotations) {
   }
 }
 
+// An instant query with the round's cache and, when given, the incremental state (bound to
+// `storage` already).
+Result<Value> instantWith(const EngineOptions& options, const Expr& expr,
+                          const tsdb::Storage& storage, TimestampMs t, detail::EvalCacheImpl& cache,
+                          detail::IncrementalImpl* incremental, Annotations* annotations) {
+  cache.bind(storage, options, annotations != nullptr);
+  Evaluator evaluator(options, storage, detail::QueryWindow{t, t}, &cache, annotations != nullptr);
+  evaluator.useIncremental(incremental);
+  auto result = finishInstant(evaluator.evalAt(expr, t), t);
+  reportAnnotations(evaluator, annotations);
+  return result;
+}
+
 }  // namespace
 
 Engine::Engine(EngineOptions options) : options_(options) {}
@@ -163,12 +177,15 @@ Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, Ti
 
 Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
                               EvalCache& cache, Annotations* annotations) const {
-  cache.impl_->bind(storage, options_, annotations != nullptr);
-  Evaluator evaluator(options_, storage, detail::QueryWindow{t, t}, cache.impl_.get(),
-                      annotations != nullptr);
-  auto result = finishInstant(evaluator.evalAt(expr, t), t);
-  reportAnnotations(evaluator, annotations);
-  return result;
+  return instantWith(options_, expr, storage, t, *cache.impl_, nullptr, annotations);
+}
+
+Result<Value> Engine::instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
+                              EvalCache& cache, IncrementalState& incremental,
+                              Annotations* annotations) const {
+  incremental.impl_->bind(storage);
+  return instantWith(options_, expr, storage, t, *cache.impl_, incremental.impl_.get(),
+                     annotations);
 }
 
 Result<Matrix> Engine::range(const Expr& expr, const tsdb::Storage& storage, TimestampMs start,

@@ -50,6 +50,7 @@ struct QueryWindow {
 /// Evaluates one expression tree at one or more timestamps over one Storage. Caches the
 /// series each selector matched, so a range query matches regular expressions once.
 class EvalCacheImpl;
+class IncrementalImpl;
 
 class Evaluator {
  public:
@@ -63,6 +64,15 @@ class Evaluator {
         window_(window),
         cache_(cache),
         annotating_(annotate) {}
+
+  /// Keeps series lists and running windows in `incremental` (see IncrementalState); it
+  /// must be bound to this evaluator's storage.
+  void useIncremental(IncrementalImpl* incremental) { incremental_ = incremental; }
+  /// The running windows to use at `t`: only an instant query's own time slides from one
+  /// round to the next; a subquery's earlier steps would only send windows back in time.
+  IncrementalImpl* incrementalAt(TimestampMs t) const {
+    return window_.start == window_.end && t == window_.end ? incremental_ : nullptr;
+  }
 
   /// Evaluates `expr` at `t`; the sample budget starts afresh.
   Result<EvalValue> evalAt(const Expr& expr, TimestampMs t);
@@ -135,6 +145,7 @@ class Evaluator {
   const tsdb::Storage& storage_;
   QueryWindow window_;
   EvalCacheImpl* cache_ = nullptr;
+  IncrementalImpl* incremental_ = nullptr;
   bool annotating_ = false;
   Annotations annotations_;
   std::unordered_map<const VectorSelector*, std::vector<tsdb::SeriesId>> seriesCache_;
@@ -159,6 +170,10 @@ Result<EvalValue> stringResult(TimestampMs t, std::string v);
 
 /// The refusal of a query that would go over EngineOptions::maxSamples, naming the limit.
 Error tooManySamples(std::size_t limit);
+
+/// The first sample with a timestamp after `t` (end() when none), found from the average
+/// spacing with a short walk, or by binary search on irregular data.
+const Sample* firstAfter(std::span<const Sample> samples, TimestampMs t);
 
 /// How many series ahead of the current one sample buffers are prefetched.
 inline constexpr std::size_t kPrefetchDistance = 4;

@@ -6,6 +6,7 @@
 #include "annotation_messages.h"
 #include "eval_call.h"
 #include "fn_range.h"
+#include "incremental_impl.h"
 
 namespace nova::promql::detail {
 namespace {
@@ -69,6 +70,53 @@ Status streamOverSubquery(Evaluator& ev, const RangeFunctionInfo& info, const Su
   return {};
 }
 
+// The function over a range selector, with each series' window carried over from the
+// previous round and moved to this one; a series whose running state cannot give the exact
+// bits is computed from its samples.
+Status streamSliding(Evaluator& ev, IncrementalImpl& incremental, SlidingKind kind,
+                     const RangeFunctionInfo& info, const MatrixSelector& ms, TimestampMs t,
+                     double param, RangeAnnotator& annotator, const RangeSink& sink) {
+  const TimestampMs to = ev.selectorTime(ms.selector, t);
+  const TimestampMs from = to - ms.range;
+  std::vector<Sample> buffer;
+  const auto& ids = ev.matchingSeries(ms.selector);
+  std::vector<SlidingWindow>& windows = incremental.windows(info.name, ms, ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (const std::size_t ahead = i + kPrefetchDistance; ahead < ids.size()) {
+      windows[ahead].prefetch(ev.storage().samples(ids[ahead]));
+    }
+    const tsdb::SeriesId id = ids[i];
+    const auto samples = ev.storage().samples(id);
+    SlidingWindow& window = windows[i];
+    incremental.counted(window.slideTo(samples, from, to, kind));
+    const std::size_t count = window.count();
+    if (count == 0) {
+      continue;
+    }
+    if (auto st = ev.charge(count); !st) {
+      return st.error();
+    }
+    std::optional<double> value;
+    if (auto running = window.value(samples, kind, ms.range, param)) {
+      value = *running;
+    } else {
+      const RangeWindow scratch{ev.rangePoints(id, from, to, buffer), from, to, ms.range, t, param};
+      value = info.fn(scratch);
+    }
+    if (value) {
+      const Labels& labels = ev.storage().labels(id);
+      annotator.produced(labels);
+      sink(labels, *value, !info.keepsName);
+    }
+  }
+  return {};
+}
+
+// Whether the selector reads a window that slides with the evaluation time in the subset.
+bool slidable(const MatrixSelector& ms) {
+  return ms.selector.rangeModifier == RangeModifier::kNone && ms.selector.offsetExpr.empty();
+}
+
 }  // namespace
 
 Status streamRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const Call& call,
@@ -95,6 +143,11 @@ Status streamRangeFunction(Evaluator& ev, const RangeFunctionInfo& info, const C
   const auto* ms = std::get_if<MatrixSelector>(&rangeArg.node);
   if (ms == nullptr) {
     return Error{ErrorCode::kInternal, "function " + call.function + " needs a range vector"};
+  }
+  if (IncrementalImpl* incremental = ev.incrementalAt(t); incremental != nullptr && slidable(*ms)) {
+    if (const auto kind = slidingKindOf(info.name)) {
+      return streamSliding(ev, *incremental, *kind, info, *ms, t, param, annotator, sink);
+    }
   }
   const TimestampMs to = ev.selectorTime(ms->selector, t);
   const TimestampMs from = to - ms->range;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "eval_context.h"
+#include "incremental_impl.h"
 
 namespace nova::promql::detail {
 namespace {
@@ -30,15 +31,59 @@ std::string_view exactName(const VectorSelector& selector) {
   return {};
 }
 
+// Walks from the guess `p` to the first sample after t in a few steps; null when they do not
+// reach it. Requires samples.back().t > t.
+const Sample* walkToFirstAfter(std::span<const Sample> samples, const Sample* p, TimestampMs t) {
+  constexpr int kMaxWalk = 4;
+  const Sample* begin = samples.data();
+  for (int step = 0; step < kMaxWalk; ++step) {
+    if (p->t > t) {
+      if (p == begin || (p - 1)->t <= t) {
+        return p;
+      }
+      --p;
+    } else {
+      // p->t <= t < back().t, so p is not the last.
+      if ((p + 1)->t > t) {
+        return p + 1;
+      }
+      ++p;
+    }
+  }
+  return nullptr;
+}
+
+// The first sample after t, placed by the spacing of the two newest samples, or null. Windows
+// end near the newest samples, so this reads only lines a scrape has just written, where
+// the average spacing over the whole buffer would first read its oldest sample, long out of
+// the cache. Requires samples.size() >= 2 and samples.back().t > t.
+const Sample* firstAfterNearNewest(std::span<const Sample> samples, TimestampMs t) {
+  const Sample* last = samples.data() + samples.size() - 1;
+  const TimestampMs spacing = last->t - (last - 1)->t;
+  if (spacing <= 0) {
+    return nullptr;
+  }
+  const auto back = static_cast<std::ptrdiff_t>((last->t - t) / spacing);
+  return walkToFirstAfter(samples, last - std::min<std::ptrdiff_t>(back, last - samples.data()), t);
+}
+
+}  // namespace
+
 // First sample with timestamp > t. Scrapes are nearly evenly spaced, so the position is
-// first guessed from the average spacing and corrected by a short walk; irregular data falls
-// back to binary search. Queries mostly look at the newest samples, which this finds in a
-// probe or two instead of a dozen cache misses.
+// first guessed from the spacing of the newest samples, then from the average spacing, and
+// corrected by a short walk; irregular data falls back to binary search. Queries mostly
+// look at the newest samples, which this finds in a probe or two instead of a dozen cache
+// misses.
 const Sample* firstAfter(std::span<const Sample> samples, TimestampMs t) {
   const Sample* begin = samples.data();
   const Sample* end = begin + samples.size();
   if (samples.empty() || samples.back().t <= t) {
     return end;
+  }
+  if (samples.size() >= 2) {
+    if (const Sample* p = firstAfterNearNewest(samples, t)) {
+      return p;
+    }
   }
   if (samples.front().t > t) {
     return begin;
@@ -49,26 +94,12 @@ const Sample* firstAfter(std::span<const Sample> samples, TimestampMs t) {
       static_cast<double>(samples.back().t - samples.front().t) / static_cast<double>(n - 1);
   auto guess = static_cast<std::ptrdiff_t>(static_cast<double>(t - samples.front().t) / spacing);
   guess = std::clamp<std::ptrdiff_t>(guess, 0, n - 1);
-  constexpr int kMaxWalk = 4;
-  const Sample* p = begin + guess;
-  for (int step = 0; step < kMaxWalk; ++step) {
-    if (p->t > t) {
-      if ((p - 1)->t <= t) {
-        return p;
-      }
-      --p;
-    } else {
-      if ((p + 1)->t > t) {
-        return p + 1;
-      }
-      ++p;
-    }
+  if (const Sample* p = walkToFirstAfter(samples, begin + guess, t)) {
+    return p;
   }
   return std::upper_bound(begin, end, t,
                           [](TimestampMs value, const Sample& s) { return value < s.t; });
 }
-
-}  // namespace
 
 TimestampMs Evaluator::atTime(const std::optional<TimestampMs>& at, AtAnchor anchor,
                               TimestampMs t) const {
@@ -107,6 +138,12 @@ const std::vector<tsdb::SeriesId>& Evaluator::matchingSeries(const VectorSelecto
   if (it != seriesCache_.end()) {
     return it->second;
   }
+  if (incremental_ != nullptr) {
+    // Lists live in the incremental state's map, whose elements stay where they are.
+    if (const auto* kept = incremental_->findSeries(selector)) {
+      return *kept;
+    }
+  }
   std::vector<tsdb::SeriesId> ids;
   const std::string_view name = exactName(selector);
   if (!name.empty()) {
@@ -121,6 +158,9 @@ const std::vector<tsdb::SeriesId>& Evaluator::matchingSeries(const VectorSelecto
         ids.push_back(id);
       }
     });
+  }
+  if (incremental_ != nullptr) {
+    return incremental_->storeSeries(selector, std::move(ids));
   }
   return seriesCache_.emplace(&selector, std::move(ids)).first->second;
 }

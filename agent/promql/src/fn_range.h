@@ -27,6 +27,11 @@ using RangeFunction = std::optional<double> (*)(const RangeWindow&);
 
 /// rate, increase, delta: Prometheus's extrapolation to the window bounds.
 std::optional<double> extrapolatedRate(const RangeWindow& w, bool isCounter, bool isRate);
+/// The extrapolation itself, from the window's first and last samples, its sample count
+/// (at least 2) and the difference already corrected for counter resets; `w` gives the
+/// bounds only. What extrapolatedRate computes once it has scanned the window.
+double extrapolateToBounds(const Sample& first, const Sample& last, std::size_t count,
+                           double result, const RangeWindow& w, bool isCounter, bool isRate);
 std::optional<double> fnRate(const RangeWindow& w);
 std::optional<double> fnIncrease(const RangeWindow& w);
 std::optional<double> fnDelta(const RangeWindow& w);

@@ -13,10 +13,7 @@ std::optional<double> extrapolatedRate(const RangeWindow& w, bool isCounter, boo
   if (pts.size() < 2) {
     return std::nullopt;
   }
-  const std::size_t lastIndex = pts.size() - 1;
-  const TimestampMs firstT = pts.front().t;
-  const TimestampMs lastT = pts[lastIndex].t;
-  double result = pts[lastIndex].v - pts.front().v;
+  double result = pts.back().v - pts.front().v;
   if (isCounter) {
     // A drop means the counter restarted from zero: add back what it had reached.
     for (std::size_t i = 1; i < pts.size(); ++i) {
@@ -25,6 +22,14 @@ std::optional<double> extrapolatedRate(const RangeWindow& w, bool isCounter, boo
       }
     }
   }
+  return extrapolateToBounds(pts.front(), pts.back(), pts.size(), result, w, isCounter, isRate);
+}
+
+double extrapolateToBounds(const Sample& first, const Sample& last, std::size_t count,
+                           double result, const RangeWindow& w, bool isCounter, bool isRate) {
+  const std::size_t lastIndex = count - 1;
+  const TimestampMs firstT = first.t;
+  const TimestampMs lastT = last.t;
 
   double durationToStart = static_cast<double>(firstT - w.rangeStart) / 1000;
   double durationToEnd = static_cast<double>(w.rangeEnd - lastT) / 1000;
@@ -40,8 +45,8 @@ std::optional<double> extrapolatedRate(const RangeWindow& w, bool isCounter, boo
   if (isCounter) {
     // A counter cannot go below zero: do not extrapolate further back than that point.
     double durationToZero = durationToStart;
-    if (result > 0 && pts.front().v >= 0) {
-      durationToZero = sampledInterval * (pts.front().v / result);
+    if (result > 0 && first.v >= 0) {
+      durationToZero = sampledInterval * (first.v / result);
     }
     if (durationToZero < durationToStart) {
       durationToStart = durationToZero;

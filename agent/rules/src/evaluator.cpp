@@ -46,11 +46,18 @@ struct Answerer {
   TimestampMs now;
   promql::EvalCache& cache;
   const RemoteAnswers* remote;
+  Evaluation mode;
 
   Result<Samples> operator()(const Rule& rule, const promql::Expr& expr,
                              const std::string& text) const {
     if (rule.source == RuleSource::kScrape) {
-      return samplesOf(engine.instant(expr, round.storageFor(expr), now, cache));
+      const tsdb::Storage& storage = round.storageFor(expr);
+      promql::IncrementalState* incremental =
+          mode == Evaluation::kIncremental ? round.incrementalFor(storage) : nullptr;
+      if (incremental != nullptr) {
+        return samplesOf(engine.instant(expr, storage, now, cache, *incremental));
+      }
+      return samplesOf(engine.instant(expr, storage, now, cache));
     }
     if (remote == nullptr) {
       return Error(ErrorCode::kUnavailable, "remote source not configured");
@@ -194,7 +201,7 @@ RuleEvaluation evaluateRule(const Rule& rule, const Answerer& answer) {
 
 std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::Engine& engine,
                                           const tsdb::Storage& storage, TimestampMs now,
-                                          const RemoteAnswers* remote) {
+                                          const RemoteAnswers* remote, Evaluation mode) {
   std::vector<RuleEvaluation> results;
   results.reserve(ruleSet.rules.size());
   // Recording rules are recorded first; each expression then reads the store or the
@@ -203,7 +210,7 @@ std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::
   // Rules and guards share subexpressions (the request rate of every error-rate rule);
   // neither the store nor the overlay is written from here on, so each is evaluated once.
   promql::EvalCache cache;
-  const Answerer answer{engine, round, now, cache, remote};
+  const Answerer answer{engine, round, now, cache, remote, mode};
   for (const Rule& rule : ruleSet.rules) {
     results.push_back(round.finish(rule, evaluateRule(rule, answer)));
   }

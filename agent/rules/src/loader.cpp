@@ -110,10 +110,9 @@ LoadReport loadDetailed(std::string_view yamlText, std::string_view fileName) {
   } catch (const std::exception& e) {
     ctx.error(detail::FilePos{1, 1}, e.what());
   }
-  // Guards remember whether they have ever had data (evaluator.h), in the set's memory.
-  const bool guarded = std::any_of(ruleSet.rules.begin(), ruleSet.rules.end(),
-                                   [](const Rule& rule) { return rule.parsedGuard != nullptr; });
-  if (guarded && !ruleSet.memory) {
+  // Guards remember whether they have ever had data (evaluator.h), and every round its
+  // series lists and running windows for the next, in the set's memory.
+  if (!ruleSet.memory) {
     ruleSet.memory = detail::newRoundMemory();
   }
   LoadReport report;

@@ -61,6 +61,13 @@ const tsdb::Storage& Round::storageFor(const promql::Expr& expr) const {
   return *memory_->overlay;
 }
 
+promql::IncrementalState* Round::incrementalFor(const tsdb::Storage& storage) const {
+  if (memory_ == nullptr) {
+    return nullptr;
+  }
+  return &storage == &store_ ? &memory_->storeWindows : &memory_->overlayWindows;
+}
+
 void Round::classify(const RuleSet& ruleSet) {
   for (const RecordingRule& rule : ruleSet.recordings) {
     recordedNames_.push_back(rule.record);

@@ -11,6 +11,7 @@
 
 #include "nova/core/time.h"
 #include "nova/promql/engine.h"
+#include "nova/promql/incremental.h"
 #include "nova/rules/evaluator.h"
 #include "nova/rules/loader.h"
 #include "nova/tsdb/scrape_appender.h"
@@ -60,6 +61,11 @@ class RoundMemory {
   /// that never has (its metric has not appeared yet) means not enough traffic to judge; one
   /// that had data and lost it means no data (unknown).
   std::set<std::string, std::less<>> guardSeen;
+
+  /// Series lists and running windows over the store and over the overlay, carried from
+  /// round to round (each starts afresh when its storage's layout changes).
+  promql::IncrementalState storeWindows;
+  promql::IncrementalState overlayWindows;
 };
 
 std::shared_ptr<RoundMemory> newRoundMemory();
@@ -78,6 +84,10 @@ class Round {
 
   /// The storage `expr` (an expression of the set) is evaluated over.
   const tsdb::Storage& storageFor(const promql::Expr& expr) const;
+
+  /// The running state for expressions over `storage` (the store or the overlay), or null
+  /// for a set without memory.
+  promql::IncrementalState* incrementalFor(const tsdb::Storage& storage) const;
 
   /// Notes that the rule's guard returned data this round.
   void guardHadData(const Rule& rule);

@@ -1,6 +1,7 @@
 #include "nova/tsdb/storage.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <deque>
 #include <limits>
@@ -36,6 +37,13 @@ constexpr std::size_t kIndexBytesPerSeries = 3 * sizeof(void*) + sizeof(SeriesId
 // Per distinct metric name: the map node, the key and an empty id vector.
 constexpr std::size_t kNameIndexBytes =
     sizeof(std::string) + sizeof(std::vector<SeriesId>) + 2 * sizeof(void*);
+
+// Layout versions are drawn from one sequence for the whole process, so two stores (or a
+// store and its successor at the same address) never show the same version.
+std::uint64_t nextLayoutVersion() {
+  static std::atomic<std::uint64_t> sequence{0};
+  return sequence.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 std::size_t fixedBytesOf(const Labels& labels) {
   std::size_t bytes = sizeof(SeriesEntry) + kIndexBytesPerSeries;
@@ -157,6 +165,7 @@ struct Storage::Impl {
       freeIds.push_back(id);
     }
     droppedSeries += ids.size();
+    layoutVersion = nextLayoutVersion();
     // One pass per affected name, so dropping many series of one name stays linear.
     for (const std::string& name : names) {
       auto it = byName.find(name);
@@ -182,6 +191,7 @@ struct Storage::Impl {
   std::uint64_t rejectedSamples = 0;
   std::uint64_t evictedSamples = 0;
   std::uint64_t droppedSeries = 0;
+  std::uint64_t layoutVersion = nextLayoutVersion();
 };
 
 Storage::Storage(Limits limits) : impl_(std::make_unique<Impl>(limits)) {}
@@ -221,6 +231,7 @@ std::optional<SeriesId> Storage::getOrCreate(const Labels& labels) {
   impl_->byLabels.insert(id);
   impl_->byName[std::string(labels.metricName())].push_back(id);
   impl_->bytes += cost;
+  impl_->layoutVersion = nextLayoutVersion();
   return id;
 }
 
@@ -253,6 +264,9 @@ void Storage::append(SeriesId id, TimestampMs t, double v) {
     return;
   }
   SeriesEntry& entry = impl_->series[id];
+  if (!entry.buffer.empty() && entry.buffer.live().back().t >= t) {
+    impl_->layoutVersion = nextLayoutVersion();  // inserted before the newest, or replacing
+  }
   const std::size_t window = impl_->window(entry.buffer, t);
   impl_->mutate(entry, [&](detail::SeriesBuffer& b) {
     b.append(t, v, window);
@@ -307,6 +321,10 @@ std::size_t Storage::seriesCount() const {
   return impl_->series.size();
 }
 
+std::uint64_t Storage::layoutVersion() const {
+  return impl_->layoutVersion;
+}
+
 std::optional<TimestampMs> Storage::newestTimestamp() const {
   if (!impl_->hasNewest) {
     return std::nullopt;
@@ -324,6 +342,7 @@ void Storage::clear() {
   impl_->hasNewest = false;
   impl_->newest = 0;
   impl_->nextSweep = std::numeric_limits<TimestampMs>::min();
+  impl_->layoutVersion = nextLayoutVersion();
 }
 
 }  // namespace nova::tsdb

@@ -7,6 +7,7 @@
 #include "nova/core/time.h"
 #include "nova/promql/annotations.h"
 #include "nova/promql/ast.h"
+#include "nova/promql/incremental.h"
 #include "nova/promql/value.h"
 #include "nova/tsdb/storage.h"
 
@@ -80,6 +81,13 @@ class Engine {
   /// again against EngineOptions::maxSamples.
   Result<Value> instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
                         EvalCache& cache, Annotations* annotations = nullptr) const;
+
+  /// The same, also keeping series lists and running windows in `incremental` for the
+  /// next round over the same store (see IncrementalState). The result, annotations and
+  /// errors equal those of a from-scratch evaluation.
+  Result<Value> instant(const Expr& expr, const tsdb::Storage& storage, TimestampMs t,
+                        EvalCache& cache, IncrementalState& incremental,
+                        Annotations* annotations = nullptr) const;
 
   /// Range query at start, start+step, ..., end. Series sorted by labels; a scalar
   /// expression gives one series with no labels. `annotations` as for instant().

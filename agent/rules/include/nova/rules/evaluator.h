@@ -27,6 +27,16 @@ struct RuleEvaluation {
   std::string reason;
 };
 
+/// How evaluateRules reads the store's windows.
+enum class Evaluation {
+  /// Series lists and running windows of range functions (promql::IncrementalState)
+  /// carried from the set's previous round, kept in the set's `memory` (a set without
+  /// memory evaluates from scratch). The results are those of kFromScratch, bit for bit.
+  kIncremental,
+  /// Every window read whole at every round.
+  kFromScratch,
+};
+
 /// Evaluates every rule of `ruleSet` at `now` (ms) over `storage`:
 /// - the recording rules come first, in order, at `now`: each one's series are written into
 ///   an overlay beside the store (never into it), visible to the recording rules after it
@@ -56,13 +66,15 @@ struct RuleEvaluation {
 /// - a rule with keepFiringFor that has fired keeps breaching that long once it returns
 ///   nothing (RuleEvaluation::reason says so).
 /// Subexpressions shared by rules and guards are evaluated once per call (promql::EvalCache);
-/// the storage must not be written during the call.
+/// the storage must not be written during the call. With Evaluation::kIncremental (the
+/// default) a round reuses what the set's previous round over the same store computed.
 /// Results are in the order of `ruleSet.rules`. Never throws. Pure apart from the set's
 /// `memory` (recording rules, keep_firing_for): calls on one set (and its copies) are
 /// serialised and must come in time order.
 std::vector<RuleEvaluation> evaluateRules(const RuleSet& ruleSet, const promql::Engine& engine,
                                           const tsdb::Storage& storage, TimestampMs now,
-                                          const RemoteAnswers* remote = nullptr);
+                                          const RemoteAnswers* remote = nullptr,
+                                          Evaluation mode = Evaluation::kIncremental);
 
 /// The escalator's view of the results.
 std::vector<policy::RuleObservation> observations(const std::vector<RuleEvaluation>& results);

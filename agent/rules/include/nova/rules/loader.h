@@ -22,10 +22,10 @@ struct RuleSet {
   /// Prometheus recording rules, recorded in this order before `rules` are evaluated.
   std::vector<RecordingRule> recordings;
   /// What evaluation rounds remember from one call of evaluateRules to the next: recorded
-  /// series, keep_firing_for, which guards have had data. Set by the loader when the set
-  /// has recording rules, a rule with keepFiringFor or a guard; shared by copies of the set, which
-  /// therefore evaluate as one (from one thread at a time, in time order). Null for sets that need
-  /// none.
+  /// series, keep_firing_for, which guards have had data, series lists and running windows
+  /// (Evaluation::kIncremental). Set by the loader for every set; shared by copies of the
+  /// set, which therefore evaluate as one (from one thread at a time, in time order). Null
+  /// for sets built by hand, which evaluate from scratch and remember nothing.
   std::shared_ptr<detail::RoundMemory> memory;
   /// The file's `policy:` section over the defaults of policy::PolicyConfig (the seed's tree).
   policy::PolicyConfig policy;

@@ -102,6 +102,12 @@ class Storage {
   /// The bound (exclusive) of SeriesIds: live series plus the slots of dropped ones waiting
   /// for reuse (Stats::series counts the live ones).
   std::size_t seriesCount() const;
+  /// Changes on every change to the store other than appending a sample newer than its
+  /// series' newest and dropping a series' oldest samples: a series created or dropped,
+  /// clear(), a sample inserted before its series' newest or replacing a value. Unique in
+  /// the process (never shown by another Storage), so a holder of series lists or of
+  /// running windows over the samples compares one number to know they still hold.
+  std::uint64_t layoutVersion() const;
   /// The newest timestamp ever appended (the retention reference), nullopt when empty.
   std::optional<TimestampMs> newestTimestamp() const;
   /// Drops every series (promqltest `clear`) and invalidates every SeriesId. The counters
