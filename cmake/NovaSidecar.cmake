@@ -11,8 +11,10 @@
 #   mappings, relocations and symbol tables, which the kernel faults in 64 KiB at a time,
 #   even where the agent calls a handful of its functions;
 # - libcurl, OpenSSL, prometheus-cpp and date-tz stay shared: Debian has no archive for
-#   prometheus-cpp or date-tz, and libcurl.a needs libnghttp2, librtmp, libssh2, libpsl,
-#   libgssapi_krb5 and libldap, which have none either (bench/README.md, "sidecar").
+#   prometheus-cpp or date-tz, and libcurl.a needs MIT Kerberos (libgssapi_krb5, libkrb5,
+#   libk5crypto: libkrb5-dev ships none) and, through librtmp's and libldap's GnuTLS,
+#   p11-kit (none either); libcurl.so in turn needs OpenSSL's shared libcrypto
+#   (bench/README.md, "sidecar").
 #
 # Include it before the project's find_package() calls: it defines the yaml-cpp,
 # spdlog::spdlog and PkgConfig::RE2 targets itself, which the project then does not look up.
