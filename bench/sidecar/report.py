@@ -38,6 +38,7 @@ def main() -> int:
     p.add_argument("--store-bytes", nargs=2, type=int, default=[0, 0],
                    metavar=("START", "END"), help="nova_agent_tsdb_bytes at start and end")
     p.add_argument("--binary", default="")
+    p.add_argument("--build", default="", help="which build of nova-agent ran: sidecar, dynamic")
     a = p.parse_args()
 
     rows = []
@@ -60,8 +61,8 @@ def main() -> int:
           f"500ms health; {a.elapsed:.0f}s run; agent kept {a.series} series; "
           f"{a.scrapes} scrapes, {a.health} health probes")
     if a.binary and os.path.exists(a.binary):
-        print(f"binary: {os.path.getsize(a.binary) / 1048576:.1f} MiB on disk "
-              f"(with debug info) {a.binary}")
+        print(f"binary ({a.build or 'unnamed'} build): "
+              f"{os.path.getsize(a.binary) / 1048576:.1f} MiB on disk (with debug info) {a.binary}")
     print(f"{'':<12} {'rss_mb':>8} {'anon_mb':>8} {'file_mb':>8}")
     print(f"{'first':<12} {first[1] / 1024:>8.2f} {first[2] / 1024:>8.2f} {first[3] / 1024:>8.2f}")
     print(f"{'last':<12} {last[1] / 1024:>8.2f} {last[2] / 1024:>8.2f} {last[3] / 1024:>8.2f}")

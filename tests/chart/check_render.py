@@ -77,6 +77,25 @@ def check_rbac(docs, expected_roles, expected_cluster_roles):
               "RoleBinding in its Role's namespace", binding["metadata"])
 
 
+def mebibytes(quantity):
+    """A Kubernetes memory quantity in MiB (the suffixes the chart uses: Ki, Mi, Gi)."""
+    for suffix, factor in (("Ki", 1 / 1024), ("Mi", 1), ("Gi", 1024)):
+        if str(quantity).endswith(suffix):
+            return float(str(quantity)[: -len(suffix)]) * factor
+    return float(quantity) / 1048576
+
+
+def check_resources(resources):
+    """The agent is scheduled for what it uses (requests) and never OOM-killed below it: a
+    memory request and a CPU request, and a memory limit at least the request. No CPU
+    limit: throttled, the agent would decide a rollback late."""
+    requests, limits = resources.get("requests", {}), resources.get("limits", {})
+    check("cpu" in requests and "memory" in requests, "CPU and memory requests", resources)
+    check("memory" in limits and mebibytes(limits["memory"]) >= mebibytes(requests["memory"]),
+          "a memory limit at least the request", resources)
+    check("cpu" not in limits, "no CPU limit", resources)
+
+
 def agent_container(deployment, expect):
     spec = deployment["spec"]["template"]["spec"]
     names = [c["name"] for c in spec["containers"]]
@@ -90,6 +109,7 @@ def agent_container(deployment, expect):
           "liveness on the probe listener", agent["livenessProbe"])
     check(("readinessProbe" in agent) == expect["readiness"], "readiness probe as expected",
           agent.get("readinessProbe"))
+    check_resources(agent.get("resources", {}))
     mounts = {m["name"]: m for m in agent["volumeMounts"]}
     check(mounts.get("nova-agent-config", {}).get("readOnly") is True,
           "the configuration mounted read-only", mounts)
