@@ -2,11 +2,8 @@
 # Builds the container image of deploy/image/Dockerfile under the name the chart deploys by
 # default, tests it (tests/image/image_test.py) and prints its size.
 #
-#   scripts/image.sh [--build-dir DIR]   pack DIR's nova-agent and novactl, the Dockerfile's
-#                                        `prebuilt` target: no second compile. DIR (default
-#                                        build-sidecar) is a sidecar build
-#                                        (-DNOVA_SIDECAR_BUILD=ON), whose libraries the
-#                                        Dockerfile's RUNTIME_PACKAGES name
+#   scripts/image.sh [--build-dir DIR]   pack DIR's nova-agent and novactl (default: build),
+#                                        the Dockerfile's `prebuilt` target: no second compile
 #   scripts/image.sh --from-source       the Dockerfile's default target: compile in the image
 #
 # Needs no registry: the Debian base the Dockerfile starts from is made with mmdebstrap and
@@ -16,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-build_dir=build-sidecar
+build_dir=build
 from_source=0
 while (($#)); do
   case "$1" in
@@ -88,11 +85,6 @@ if [ "$from_source" = 1 ]; then
   echo "image.sh: building $image from source"
   build "${args[@]}" .
 else
-  if ! grep -qx 'NOVA_SIDECAR_BUILD:BOOL=ON' "$build_dir/CMakeCache.txt" 2>/dev/null; then
-    echo "image.sh: $build_dir is not a sidecar build: configure it with -DNOVA_SIDECAR_BUILD=ON" \
-      "(the Dockerfile's RUNTIME_PACKAGES are that build's libraries)" >&2
-    exit 1
-  fi
   context="$work/context"
   mkdir "$context"
   for bin in nova-agent novactl; do

@@ -4,9 +4,7 @@
 #      and clang-tidy on the C++ files changed (scripts/clang-tidy-changed.sh);
 #   2. the unit tests again, built with -fsanitize=address,undefined, and those of the
 #      modules with threads built with -fsanitize=thread;
-#   3. the container image: nova-agent and novactl built again as the sidecar build
-#      (-DNOVA_SIDECAR_BUILD=ON: LTO, static libraries; no tests), packed and run as the
-#      chart runs it.
+#   3. the container image, packed from stage 1's binaries, run as the chart runs it.
 # Installs missing Debian packages first (the dashboard's npm bundle and Chromium included).
 # Usage: scripts/test.sh [--no-sanitize]
 set -euo pipefail
@@ -75,8 +73,4 @@ if [ "$sanitize" = 1 ]; then
 fi
 
 echo "== stage 3: container image"
-# The image ships the sidecar build (cmake/NovaSidecar.cmake): only its two binaries.
-cmake -S . -B build-sidecar -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNOVA_SIDECAR_BUILD=ON \
-  -DNOVA_BUILD_TESTS=OFF >/dev/null
-time cmake --build build-sidecar -j"$jobs" --target nova-agent novactl
-scripts/image.sh --build-dir build-sidecar
+scripts/image.sh --build-dir build
