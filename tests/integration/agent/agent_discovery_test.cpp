@@ -56,6 +56,26 @@ std::string slice(const std::vector<int>& ports, const std::vector<bool>& ready,
   return json::serialize(json::object{{"apiVersion", "v1"}, {"kind", "List"}, {"items", items}});
 }
 
+// Pods of nova-demo-service on loopback, each on a port of its own, logging to DIR/podN.
+struct DemoPods {
+  std::vector<std::unique_ptr<testing::LogCapture>> logs;
+  std::vector<std::unique_ptr<testing::ChildProcess>> pods;
+  std::vector<int> ports;
+};
+
+DemoPods startPods(const testing::TempDir& dir, int count) {
+  DemoPods demo;
+  for (int i = 0; i < count; ++i) {
+    demo.logs.push_back(std::make_unique<testing::LogCapture>(dir.file("pod" + std::to_string(i))));
+    demo.pods.push_back(std::make_unique<testing::ChildProcess>(testing::ChildOptions{
+        .argv = {NOVA_DEMO_SERVICE_BIN, "--listen", "127.0.0.1:0", "--token", "demo-token"},
+        .log = demo.logs.back().get()}));
+    demo.ports.push_back(demo.pods.back()->waitForPort(10 * kSecond));
+    REQUIRE(demo.ports.back() > 0);
+  }
+  return demo;
+}
+
 json::value status(int agentPort) {
   boost::system::error_code ec;
   json::value v = json::parse(get("http://127.0.0.1:" + std::to_string(agentPort) + "/status"), ec);
@@ -101,17 +121,8 @@ TEST_CASE("three pods discovered; unready removed; a restart is no alarm; all fa
   REQUIRE(started.ok());
   auto& server = **started;
 
-  std::vector<std::unique_ptr<testing::LogCapture>> logs;
-  std::vector<std::unique_ptr<testing::ChildProcess>> pods;
-  std::vector<int> ports;
-  for (int i = 0; i < 3; ++i) {
-    logs.push_back(std::make_unique<testing::LogCapture>(dir.file("pod" + std::to_string(i))));
-    pods.push_back(std::make_unique<testing::ChildProcess>(testing::ChildOptions{
-        .argv = {NOVA_DEMO_SERVICE_BIN, "--listen", "127.0.0.1:0", "--token", "demo-token"},
-        .log = logs.back().get()}));
-    ports.push_back(pods.back()->waitForPort(10 * kSecond));
-    REQUIRE(ports.back() > 0);
-  }
+  DemoPods demo = startPods(dir, 3);
+  auto& [logs, pods, ports] = demo;
   REQUIRE(server.seed(slice(ports, {true, true, true})).ok());
   // 50 requests/s to each pod, so the error-rate rules judge (their guards need traffic).
   std::vector<std::unique_ptr<testing::Traffic>> traffic;
@@ -241,17 +252,8 @@ TEST_CASE(
   REQUIRE(started.ok());
   auto& server = **started;
 
-  std::vector<std::unique_ptr<testing::LogCapture>> logs;
-  std::vector<std::unique_ptr<testing::ChildProcess>> pods;  // blue 0, blue 1, green
-  std::vector<int> ports;
-  for (int i = 0; i < 3; ++i) {
-    logs.push_back(std::make_unique<testing::LogCapture>(dir.file("pod" + std::to_string(i))));
-    pods.push_back(std::make_unique<testing::ChildProcess>(testing::ChildOptions{
-        .argv = {NOVA_DEMO_SERVICE_BIN, "--listen", "127.0.0.1:0", "--token", "demo-token"},
-        .log = logs.back().get()}));
-    ports.push_back(pods.back()->waitForPort(10 * kSecond));
-    REQUIRE(ports.back() > 0);
-  }
+  DemoPods demo = startPods(dir, 3);  // blue 0, blue 1, green
+  const std::vector<int>& ports = demo.ports;
   const std::vector<int> bluePorts{ports[0], ports[1]};
   REQUIRE(server.seed(slice(bluePorts, {true, true}, "user-service-blue")).ok());
   // Blue serves the users until the switch, both pods alike.
