@@ -72,11 +72,6 @@ args=(--network host --pull=never -f deploy/image/Dockerfile -t "$image")
 for arg in "VERSION=$version" "REVISION=$revision" "CREATED=$created"; do
   args+=(--build-arg "$arg")
 done
-# The same values as labels of the build: buildah reuses a cached LABEL step when only the
-# build arguments it expands have changed, which would leave an old revision and time.
-for label in "version=$version" "revision=$revision" "created=$created"; do
-  args+=(--label "org.opencontainers.image.$label")
-done
 previous=$(pm image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
 
 # The build's output goes to a log, shown when the build fails.
@@ -97,6 +92,18 @@ else
   echo "image.sh: building $image from $build_dir's binaries"
   build "${args[@]}" --target prebuilt "$context"
 fi
+# The labels that name this build go on in a step of their own, never taken from the cache:
+# buildah reuses a whole cached image, labels and all, when its layers are unchanged (a commit
+# that changes only tests strips to the same binaries), whatever --build-arg or --label says.
+labels="$work/labels"
+mkdir "$labels"
+{
+  echo "FROM $image"
+  printf 'LABEL org.opencontainers.image.version="%s" org.opencontainers.image.revision="%s" \\\n' \
+    "$version" "$revision"
+  printf '      org.opencontainers.image.created="%s"\n' "$created"
+} >"$labels/Dockerfile"
+build --network host --pull=never --no-cache -t "$image" "$labels"
 current=$(pm image inspect --format '{{.Id}}' "$image")
 if [ -n "$previous" ] && [ "$previous" != "$current" ]; then
   pm rmi "$previous" >/dev/null 2>&1 || true # still used by a container: keep it
