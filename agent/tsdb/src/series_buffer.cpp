@@ -18,11 +18,12 @@ bool earlier(const Sample& s, TimestampMs t) {
 
 }  // namespace
 
-SeriesBuffer::Appended SeriesBuffer::append(TimestampMs t, double v, std::size_t window) {
+SeriesBuffer::Appended SeriesBuffer::append(TimestampMs t, double v, std::size_t window,
+                                            std::size_t claimableBytes) {
   // Scrapes arrive in order, so the common case is a plain push_back.
   if (empty() || samples_.back().t < t) {
     if (samples_.size() == samples_.capacity()) {
-      makeRoom(window);
+      makeRoom(window, claimableBytes);
     }
     samples_.push_back({t, v});
     return Appended::kAdded;
@@ -56,7 +57,7 @@ std::size_t SeriesBuffer::dropOldest(std::size_t count) {
   return dropped;
 }
 
-void SeriesBuffer::makeRoom(std::size_t window) {
+void SeriesBuffer::makeRoom(std::size_t window, std::size_t claimableBytes) {
   // A dead prefix of an eighth of the buffer or more: moving the live samples costs at most
   // eight copies per sample appended since the last time, and no memory.
   if (head_ > 0 && head_ * 8 >= samples_.size()) {
@@ -69,11 +70,15 @@ void SeriesBuffer::makeRoom(std::size_t window) {
   // An eighth spare above the window, so a full buffer at steady state has a dead prefix
   // worth reclaiming. A series holding more than its window (the interval changed) doubles.
   const std::size_t roomy = window + window / 8 + 1;
-  if (window > 0 && roomy > live && roomy < capacity) {
+  const bool claims = live >= kSamplesToClaimWindow && roomy * sizeof(Sample) <= claimableBytes;
+  if (window > 0 && roomy > live && (roomy < capacity || claims)) {
     capacity = roomy;
   }
   std::vector<Sample> grown;
   grown.reserve(capacity);
+  // Written once, then emptied: the pages are resident now, not one per 256 samples later.
+  grown.resize(capacity);
+  grown.clear();
   grown.insert(grown.end(), samples_.begin() + static_cast<std::ptrdiff_t>(head_), samples_.end());
   samples_.swap(grown);
   head_ = 0;

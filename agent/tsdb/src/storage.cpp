@@ -268,8 +268,12 @@ void Storage::append(SeriesId id, TimestampMs t, double v) {
     impl_->layoutVersion = nextLayoutVersion();  // inserted before the newest, or replacing
   }
   const std::size_t window = impl_->window(entry.buffer, t);
+  // Windows are claimed whole only while the store stays within half its budget, so claims
+  // never bring on the byte pressure that trims series.
+  const std::size_t halfBudget = impl_->limits.maxBytes / 2;
+  const std::size_t claimable = impl_->bytes < halfBudget ? halfBudget - impl_->bytes : 0;
   impl_->mutate(entry, [&](detail::SeriesBuffer& b) {
-    b.append(t, v, window);
+    b.append(t, v, window, claimable);
     b.trimBefore(limit);
   });
   impl_->enforceShare(entry);

@@ -143,6 +143,46 @@ TEST_CASE("a series scraped at a steady interval allocates its window, not twice
   CHECK(peakSampleBytes <= 901 * sizeof(Sample) * 115 / 100);
 }
 
+TEST_CASE("a steady series claims its whole window after half a minute, then holds still") {
+  Storage storage(Limits{.retention = 15 * kMinute});
+  auto id = *storage.getOrCreate(series("m"));
+  TimestampMs t = 0;
+  auto scrapeUntil = [&](TimestampMs end) {
+    for (; t < end; t += kSecond) {
+      storage.append(id, t, 1);
+    }
+  };
+  scrapeUntil(40 * kSecond);
+  const std::size_t claimed = storage.stats().bytes;
+  // 903 samples at most in 15 minutes at 1 s, plus an eighth: claimed at the 33rd sample.
+  CHECK(claimed >= 903 * sizeof(Sample));
+  scrapeUntil(kHour);
+  CHECK(storage.stats().bytes == claimed);
+  CHECK(storage.samples(id).size() == 901);
+}
+
+TEST_CASE("series that churn, or a store near its budget, grow by doubling, not by claims") {
+  SUBCASE("a series gone after a few scrapes") {
+    Storage storage(Limits{.retention = 15 * kMinute});
+    auto id = *storage.getOrCreate(series("m"));
+    const std::size_t fixed = storage.stats().bytes;
+    for (TimestampMs t = 0; t < 20 * kSecond; t += kSecond) {
+      storage.append(id, t, 1);
+    }
+    CHECK(storage.stats().bytes - fixed == 32 * sizeof(Sample));
+  }
+  SUBCASE("half the budget already used") {
+    // 15 minutes at 1 s would claim about 16 KiB; half of a 24 KiB budget is 12 KiB.
+    Storage storage(Limits{.retention = 15 * kMinute, .maxBytes = 24 * 1024});
+    auto id = *storage.getOrCreate(series("m"));
+    const std::size_t fixed = storage.stats().bytes;
+    for (TimestampMs t = 0; t < 40 * kSecond; t += kSecond) {
+      storage.append(id, t, 1);
+    }
+    CHECK(storage.stats().bytes - fixed == 64 * sizeof(Sample));
+  }
+}
+
 TEST_CASE("maxSeries refuses new series while existing ones keep working") {
   Storage storage(Limits{.retention = 0, .maxSeries = 2});
   auto a = storage.getOrCreate(series("m", "1"));

@@ -65,7 +65,10 @@ struct Stats {
 /// New series are refused once maxSeries or maxBytes would be exceeded. While bytes exceed
 /// maxBytes, a series appended to keeps at most its even share (maxBytes / series count) of
 /// samples: its oldest are dropped and counted in Stats::evictedSamples. Allocated capacity
-/// can reach about twice maxBytes in that state (vector growth), never more.
+/// can reach about twice maxBytes in that state (vector growth), never more. While bytes are
+/// under half of maxBytes, a series that has held 32 samples claims its whole retention
+/// window (plus an eighth) at its next growth, so a steady series' memory is resident, and
+/// counted, from its first half minute on rather than growing over the retention period.
 class Storage {
  public:
   explicit Storage(Limits limits = {});
