@@ -165,6 +165,9 @@ Status configureEasy(CURL* easy, const Request& request, Transfer& transfer) {
       .set(CURLOPT_MAXREDIRS, static_cast<long>(std::max(0, request.maxRedirects)))
       .set(CURLOPT_SSL_VERIFYPEER, request.verifyTls ? 1L : 0L)
       .set(CURLOPT_SSL_VERIFYHOST, request.verifyTls ? 2L : 0L);
+  if (request.receiveBufferBytes > 0) {
+    o.set(CURLOPT_BUFFERSIZE, static_cast<long>(request.receiveBufferBytes));
+  }
   if (request.onBodyChunk) {
     transfer.onBodyChunk = request.onBodyChunk;
     o.set(CURLOPT_MAXFILESIZE_LARGE, curl_off_t{0})

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -241,6 +242,29 @@ TEST_CASE("a body over the cap is an error") {
     REQUIRE(response.ok());
     CHECK(response->body.size() == big.size());
   }
+}
+
+TEST_CASE("the receive buffer bounds the pieces a streamed body arrives in") {
+  std::string body(1 << 20, 'x');
+  TestServer server([&](const std::string&) { return okResponse(body); });
+  Client client;
+  auto largestPiece = [&](std::size_t receiveBufferBytes) {
+    std::size_t largest = 0;
+    std::size_t total = 0;
+    auto response = client.perform({.url = server.url("/metrics"),
+                                    .receiveBufferBytes = receiveBufferBytes,
+                                    .onBodyChunk = [&](std::string_view piece) {
+                                      largest = std::max(largest, piece.size());
+                                      total += piece.size();
+                                      return true;
+                                    }});
+    REQUIRE_MESSAGE(response.ok(), response.error().message);
+    CHECK(total == body.size());
+    return largest;
+  };
+  CHECK(largestPiece(2048) <= 2048);
+  CHECK(largestPiece(64 * 1024) <= 64 * 1024);
+  CHECK(largestPiece(0) <= 16 * 1024);  // curl's own buffer
 }
 
 TEST_CASE("a server that never answers times out") {

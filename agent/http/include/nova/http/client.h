@@ -43,6 +43,9 @@ struct Request {
   std::string clientKeyPem{};
   /// Redirects to follow; 0 returns the 3xx response itself.
   int maxRedirects = 0;
+  /// Bytes curl reads from the socket at a time (CURLOPT_BUFFERSIZE), 0 for its 16 KiB: a
+  /// larger buffer takes a large body in fewer reads and callbacks.
+  std::size_t receiveBufferBytes = 0;
   /// Streams the body instead of collecting it (a Kubernetes watch): called with each piece
   /// as it arrives (any split, in order), and about once a second with an empty piece while
   /// nothing arrives. Returning false aborts the transfer (the result is then an error with
