@@ -5,11 +5,10 @@
 #   SIDECAR_SECONDS=60 bench/sidecar.sh              # a shorter run for trying it out
 #
 # Starts nova-demo-service with enough synthetic series for ~1,000 samples per scrape and
-# nova-agent as the image ships it (the sidecar build, -DNOVA_SIDECAR_BUILD=ON; or the ordinary
-# dynamic build with SIDECAR_AGENT_BUILD=dynamic) watching it with the footprint benchmark's
-# config (dry-run switch,
-# rules/default.yaml, 1 s scrapes, 500 ms health probes), then samples the agent's
-# /proc/PID/status and /proc/PID/stat every second for SIDECAR_SECONDS:
+# nova-agent (the sidecar build, -DNOVA_SIDECAR_BUILD=ON; or the ordinary dynamic build the
+# image ships, with SIDECAR_AGENT_BUILD=dynamic) watching it with the footprint benchmark's
+# config (dry-run switch, rules/default.yaml, 1 s scrapes, 500 ms health probes), then
+# samples the agent's /proc/PID/status and /proc/PID/stat every second for SIDECAR_SECONDS:
 #   peak RSS     VmHWM at the end (the whole life of the process, start-up included), and the
 #                largest RssAnon (heap, stacks) and RssFile (binary and shared libraries)
 #   CPU          utime+stime over the run from the agent's first answer on, in millicores
@@ -22,8 +21,7 @@
 #                          SIDECAR_AGENT_BUILD=dynamic (default <repo>/build-bench)
 #   SIDECAR_AGENT_BUILD    sidecar (default): nova-agent of NOVA_SIDECAR_BUILD_DIR;
 #                          dynamic: the ordinary RelWithDebInfo build of NOVA_BENCH_BUILD_DIR
-#   NOVA_SIDECAR_BUILD_DIR CMake build dir of the sidecar build (default <repo>/build-sidecar,
-#                          the one scripts/image.sh packs)
+#   NOVA_SIDECAR_BUILD_DIR CMake build dir of the sidecar build (default <repo>/build-sidecar)
 #   SIDECAR_SECONDS        length of the run (default 300)
 #   SIDECAR_SETTLE         seconds after which RSS must stop growing (default 60)
 #   SIDECAR_EXTRA_SERIES   synthetic series of the demo service (default 946: ~1,000 samples)
