@@ -144,8 +144,20 @@ std::string IncidentRig::color() const {
 }
 
 void IncidentRig::watchColors() {
+  // A color counts once every read has answered it for a quarter second: during nginx's
+  // graceful reload the old workers still take a few new connections, with the old upstream,
+  // until they close their listening sockets, so a single green read just after the switch
+  // is not a flip back. Every real flip is a reload as well (completedReloads()).
+  constexpr auto kSettled = 250ms;
+  std::string candidate;
+  auto since = std::chrono::steady_clock::now();
   while (!stop_) {
-    if (const std::string c = color(); !c.empty()) {
+    const std::string c = color();
+    const auto now = std::chrono::steady_clock::now();
+    if (c != candidate) {
+      candidate = c;
+      since = now;
+    } else if (!c.empty() && now - since >= kSettled) {
       std::lock_guard lock(colorsMutex_);
       if (colors_.empty() || colors_.back() != c) {
         colors_.push_back(c);

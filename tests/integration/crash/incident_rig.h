@@ -56,7 +56,8 @@ class IncidentRig {
   /// GET /status of the running agent; null when it does not answer with JSON.
   boost::json::value status() const;
 
-  /// The colors nginx answered with, each change once ("green", "blue"), from the start.
+  /// The colors nginx answered with, each change once ("green", "blue"), from the start; a
+  /// color counts once it has been answered for a quarter second (see watchColors()).
   std::vector<std::string> colorsSeen() const;
   std::string color() const;
   /// The kinds of the journal's entries, oldest first.
