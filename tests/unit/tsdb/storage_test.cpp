@@ -162,25 +162,22 @@ TEST_CASE("a steady series claims its whole window after half a minute, then hol
 }
 
 TEST_CASE("series that churn, or a store near its budget, grow by doubling, not by claims") {
-  SUBCASE("a series gone after a few scrapes") {
-    Storage storage(Limits{.retention = 15 * kMinute});
+  // The sample bytes one series holds after `seconds` scrapes at 1 s.
+  auto sampleBytesAfter = [](Limits limits, TimestampMs seconds) {
+    Storage storage(limits);
     auto id = *storage.getOrCreate(series("m"));
     const std::size_t fixed = storage.stats().bytes;
-    for (TimestampMs t = 0; t < 20 * kSecond; t += kSecond) {
+    for (TimestampMs t = 0; t < seconds * kSecond; t += kSecond) {
       storage.append(id, t, 1);
     }
-    CHECK(storage.stats().bytes - fixed == 32 * sizeof(Sample));
-  }
-  SUBCASE("half the budget already used") {
-    // 15 minutes at 1 s would claim about 16 KiB; half of a 24 KiB budget is 12 KiB.
-    Storage storage(Limits{.retention = 15 * kMinute, .maxBytes = 24 * 1024});
-    auto id = *storage.getOrCreate(series("m"));
-    const std::size_t fixed = storage.stats().bytes;
-    for (TimestampMs t = 0; t < 40 * kSecond; t += kSecond) {
-      storage.append(id, t, 1);
-    }
-    CHECK(storage.stats().bytes - fixed == 64 * sizeof(Sample));
-  }
+    return storage.stats().bytes - fixed;
+  };
+  // A series gone after a few scrapes.
+  CHECK(sampleBytesAfter({.retention = 15 * kMinute}, 20) == 32 * sizeof(Sample));
+  // Half the budget already used: 15 minutes at 1 s would claim about 16 KiB; half of a
+  // 24 KiB budget is 12 KiB.
+  CHECK(sampleBytesAfter({.retention = 15 * kMinute, .maxBytes = 24 * 1024}, 40) ==
+        64 * sizeof(Sample));
 }
 
 TEST_CASE("maxSeries refuses new series while existing ones keep working") {
